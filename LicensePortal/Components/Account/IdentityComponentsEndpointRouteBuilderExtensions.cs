@@ -1,0 +1,20 @@
+using LicensePortal.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+
+namespace LicensePortal.Components.Account;
+
+internal static class IdentityComponentsEndpointRouteBuilderExtensions
+{
+    public static IEndpointConventionBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var accountGroup = endpoints.MapGroup("/Account");
+        accountGroup.MapPost("/Logout", async (
+            [FromServices] SignInManager<ApplicationUser> signInManager) =>
+        {
+            await signInManager.SignOutAsync();
+            return TypedResults.LocalRedirect("~/Account/Login");
+        });
+        return accountGroup;
+    }
+}

@@ -1,0 +1,55 @@
+using LicensePortal.Features.Catalog;
+using LicensePortal.Features.Customers;
+using LicensePortal.Features.Installations;
+using LicensePortal.Features.Licenses;
+using LicensePortal.Infrastructure;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace LicensePortal.Data;
+
+public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<ApplicationUser>(options)
+{
+    public DbSet<Product> Products => Set<Product>();
+    public DbSet<ProductRelease> Releases => Set<ProductRelease>();
+    public DbSet<Edition> Editions => Set<Edition>();
+    public DbSet<Level> Levels => Set<Level>();
+    public DbSet<PriceList> PriceLists => Set<PriceList>();
+    public DbSet<PriceListEntry> PriceListEntries => Set<PriceListEntry>();
+    public DbSet<Customer> Customers => Set<Customer>();
+    public DbSet<CustomerContact> CustomerContacts => Set<CustomerContact>();
+    public DbSet<License> Licenses => Set<License>();
+    public DbSet<Installation> Installations => Set<Installation>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.Entity<ApplicationUser>(b =>
+        {
+            b.Property(u => u.DisplayName).HasMaxLength(100);
+            b.Property(u => u.Title).HasMaxLength(100);
+        });
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        StampVersions();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        StampVersions();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    private void StampVersions()
+    {
+        foreach (var entry in ChangeTracker.Entries<IVersioned>())
+        {
+            if (entry.State is EntityState.Added or EntityState.Modified)
+                entry.Entity.Version = Guid.NewGuid();
+        }
+    }
+}

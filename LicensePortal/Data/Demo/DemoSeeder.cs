@@ -1,0 +1,333 @@
+using System.Data.Common;
+using System.Diagnostics;
+using LicensePortal.Features.Catalog;
+using LicensePortal.Features.Licenses;
+using LicensePortal.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace LicensePortal.Data.Demo;
+
+public sealed class DemoOptions
+{
+    public const string Section = "Demo";
+
+    /// <summary>Create demo users and data when the database is empty.</summary>
+    public bool Seed { get; set; }
+
+    public int Licenses { get; set; } = 1500;
+
+    /// <summary>Password of every demo user.</summary>
+    public string Password { get; set; } = "Demo#Portal2026";
+
+    /// <summary>Seed of the random generator, so every demo database looks the same.</summary>
+    public int RandomSeed { get; set; } = 20261126;
+}
+
+public sealed record DemoUser(string Email, string DisplayName, string Title, string Role);
+
+/// <summary>
+/// Fills an empty database with a believable vendor: catalog, customers, licenses and
+/// installations in every state the fraud rules know. Customers, licenses and installations
+/// go in with prepared bulk inserts so a million licenses take minutes, not hours.
+/// </summary>
+public sealed class DemoSeeder(
+    IDbContextFactory<AppDbContext> dbFactory,
+    IServiceScopeFactory scopeFactory,
+    IOptions<DemoOptions> options,
+    TimeProvider clock,
+    ILogger<DemoSeeder> logger)
+{
+    public static readonly IReadOnlyList<DemoUser> Users =
+    [
+        new("sales@demo.licenseportal.test", "Sara Lindqvist", "Account Executive", Roles.Sales),
+        new("fraud@demo.licenseportal.test", "Frank Osei", "Fraud Analyst", Roles.Fraud),
+        new("manager@demo.licenseportal.test", "Maria Keller", "Licensing Manager", Roles.Manager),
+        new("admin@demo.licenseportal.test", "Adam Novak", "Portal Administrator", Roles.Admin),
+    ];
+
+    private const int BatchSize = 50_000;
+
+    public async Task<bool> SeedIfEmptyAsync(CancellationToken ct = default)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            if (await db.Products.AnyAsync(ct)) return false;
+        }
+
+        var stopwatch = Stopwatch.StartNew();
+        var o = options.Value;
+        var rng = new Random(o.RandomSeed);
+        await SeedUsersAsync(o.Password);
+        var catalog = await SeedCatalogAsync(ct);
+        var customers = Math.Max(300, o.Licenses / 5);
+        await BulkInsertAsync(catalog, customers, o.Licenses, rng, ct);
+        logger.LogInformation("Demo data: {Customers} customers and {Licenses} licenses in {Elapsed}.", customers, o.Licenses, stopwatch.Elapsed);
+        return true;
+    }
+
+    private async Task SeedUsersAsync(string password)
+    {
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        foreach (var demo in Users)
+        {
+            if (await users.FindByEmailAsync(demo.Email) is not null) continue;
+            var user = new ApplicationUser
+            {
+                UserName = demo.Email, Email = demo.Email, EmailConfirmed = true,
+                DisplayName = demo.DisplayName, Title = demo.Title,
+            };
+            var result = await users.CreateAsync(user, password);
+            if (result.Succeeded) result = await users.AddToRoleAsync(user, demo.Role);
+            if (!result.Succeeded)
+                throw new InvalidOperationException($"Demo user {demo.Email}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
+        }
+    }
+
+    private sealed record SeededProduct(int Id, (int Major, DateOnly On)[] Majors, int[] EditionIds, int[] LevelIds, decimal[][][] Prices);
+
+    private async Task<List<SeededProduct>> SeedCatalogAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var seeded = new List<SeededProduct>();
+        foreach (var spec in DemoCatalog.Products)
+        {
+            var product = new Product { Name = spec.Name, LevelUnit = spec.Unit };
+            foreach (var (major, on) in spec.Majors)
+            {
+                product.Releases.Add(new ProductRelease { Major = major, Minor = 0, ReleasedOn = on });
+                // Minor releases every few months until the next major.
+                var next = spec.Majors.Where(m => m.Major > major).Select(m => m.On).DefaultIfEmpty(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)).First();
+                var minor = 1;
+                for (var d = on.AddMonths(4); d < next && minor <= 6; d = d.AddMonths(4))
+                    product.Releases.Add(new ProductRelease { Major = major, Minor = minor++, ReleasedOn = d });
+            }
+            for (var i = 0; i < DemoCatalog.Editions.Length; i++)
+                product.Editions.Add(new Edition { Name = DemoCatalog.Editions[i].Name, Description = DemoCatalog.Editions[i].Description, Rank = i });
+            for (var i = 0; i < spec.Levels.Length; i++)
+                product.Levels.Add(new Level { Name = spec.Levels[i].Name, Capacity = spec.Levels[i].Capacity, Rank = i });
+            db.Products.Add(product);
+            await db.SaveChangesAsync(ct);
+
+            // prices[majorIndex][editionRank][levelRank] = license price; -1 where not sold.
+            var prices = new decimal[spec.Majors.Length][][];
+            for (var m = 0; m < spec.Majors.Length; m++)
+            {
+                var list = new PriceList { ProductId = product.Id, Major = spec.Majors[m].Major };
+                prices[m] = new decimal[product.Editions.Count][];
+                foreach (var edition in product.Editions)
+                {
+                    prices[m][edition.Rank] = new decimal[product.Levels.Count];
+                    foreach (var level in product.Levels)
+                    {
+                        // The free edition exists only at the smallest level; paid editions above it.
+                        var sold = edition.Rank == 0 ? level.Rank == 0 : level.Rank > 0;
+                        prices[m][edition.Rank][level.Rank] = -1;
+                        if (!sold) continue;
+                        var price = DemoCatalog.LicensePrice(spec.Levels[level.Rank].ProPrice, edition.Rank, m);
+                        prices[m][edition.Rank][level.Rank] = price;
+                        list.Entries.Add(new PriceListEntry
+                        {
+                            EditionId = edition.Id, LevelId = level.Id, LicensePrice = price,
+                            FailoverPrice = decimal.Round(price * 0.5m, 0),
+                            ProtectionPrice = decimal.Round(price * 0.25m, 0),
+                        });
+                    }
+                }
+                db.PriceLists.Add(list);
+            }
+            await db.SaveChangesAsync(ct);
+            seeded.Add(new SeededProduct(product.Id, spec.Majors,
+                [.. product.Editions.OrderBy(e => e.Rank).Select(e => e.Id)],
+                [.. product.Levels.OrderBy(l => l.Rank).Select(l => l.Id)], prices));
+        }
+        return seeded;
+    }
+
+    private async Task BulkInsertAsync(List<SeededProduct> catalog, int customerCount, int licenseCount, Random rng, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var today = DateOnly.FromDateTime(now);
+
+        var customer = Insert(connection, "Customers", "Name", "Email", "Phone", "AddressLine1", "AddressLine2", "City", "Region", "PostalCode", "Country", "CreatedAt", "Version");
+        var contact = Insert(connection, "CustomerContacts", "CustomerId", "Name", "JobTitle", "Email", "Phone", "IsPrimary");
+        var license = Insert(connection, "Licenses", "Key", "CustomerId", "ProductId", "Major", "EditionId", "LevelId", "HasFailover", "PurchasedOn", "PricePaid", "ProtectionEndsOn", "Status", "CreatedAt", "Version");
+        var installation = Insert(connection, "Installations", "LicenseId", "MachineId", "Hostname", "ProductVersion", "FirstSeenAt", "LastSeenAt", "ReleasedAt", "DecommissionedAt");
+
+        DbTransaction? tx = null;
+        var pending = 0;
+        async Task Step()
+        {
+            if (tx is not null && ++pending < BatchSize) return;
+            if (tx is not null) await tx.CommitAsync(ct);
+            tx = await connection.BeginTransactionAsync(ct);
+            foreach (var command in new[] { customer, contact, license, installation }) command.Transaction = tx;
+            pending = 0;
+        }
+
+        await Step();
+        var domains = new string[customerCount];
+        for (var c = 1; c <= customerCount; c++)
+        {
+            var place = DemoNames.Places[rng.Next(DemoNames.Places.Length)];
+            var first = DemoNames.CompanyFirst[rng.Next(DemoNames.CompanyFirst.Length)];
+            var second = DemoNames.CompanySecond[rng.Next(DemoNames.CompanySecond.Length)];
+            var suffix = DemoNames.CompanySuffix[rng.Next(DemoNames.CompanySuffix.Length)];
+            // The number keeps names and domains unique among a million customers.
+            var name = $"{first} {second} {suffix}".Trim() + (c > 400 ? $" #{c}" : "");
+            var domain = $"{first}{second}".Replace(" ", "").ToLowerInvariant() + (c > 400 ? c.ToString() : "") + TopLevel(place.Country);
+            domains[c - 1] = domain;
+            await Run(customer, name, $"licensing@{domain}", Phone(place.PhonePrefix, rng),
+                $"{rng.Next(1, 9999)} {DemoNames.Streets[rng.Next(DemoNames.Streets.Length)]}",
+                rng.Next(4) == 0 ? $"Suite {rng.Next(100, 999)}" : null, place.City, place.Region, Postal(place.Postal, rng), place.Country,
+                now.AddDays(-rng.Next(30, 2500)), NewVersion());
+            await Step();
+            for (var k = 0; k < 1 + rng.Next(2); k++)
+            {
+                var person = $"{DemoNames.FirstNames[rng.Next(DemoNames.FirstNames.Length)]} {DemoNames.LastNames[rng.Next(DemoNames.LastNames.Length)]}";
+                await Run(contact, c, person, DemoNames.JobTitles[rng.Next(DemoNames.JobTitles.Length)],
+                    $"{person.Replace(' ', '.').ToLowerInvariant()}@{domain}", Phone(place.PhonePrefix, rng), k == 0);
+                await Step();
+            }
+        }
+
+        long installationCount = 0;
+        for (var l = 1; l <= licenseCount; l++)
+        {
+            var product = catalog[rng.Next(catalog.Count)];
+            // Newer majors sell more.
+            var m = Math.Min(product.Majors.Length - 1, (int)Math.Floor(Math.Sqrt(rng.NextDouble()) * product.Majors.Length));
+            var (major, releasedOn) = product.Majors[m];
+            var until = m + 1 < product.Majors.Length ? product.Majors[m + 1].On : today;
+            var purchasedOn = releasedOn.AddDays(rng.Next(Math.Max(1, until.DayNumber - releasedOn.DayNumber)));
+            var editionRank = rng.NextDouble() switch { < 0.10 => 0, < 0.65 => 1, _ => 2 };
+            var levelRank = editionRank == 0 ? 0 : 1 + rng.Next(product.LevelIds.Length - 1);
+            var failover = editionRank > 0 && rng.NextDouble() < 0.15;
+            var listPrice = product.Prices[m][editionRank][levelRank];
+            var paid = decimal.Round(listPrice * (1m - rng.Next(0, 4) * 0.05m), 2);
+            DateOnly? protection = null;
+            if (editionRank > 0)
+            {
+                protection = purchasedOn.AddYears(1);
+                // About half the customers keep renewing upgrade protection.
+                if (rng.NextDouble() < 0.5)
+                    while (protection < today) protection = protection.Value.AddYears(1);
+            }
+            var disabled = rng.NextDouble() < 0.01;
+            await Run(license, LicenseKey.New(), 1 + rng.Next(customerCount), product.Id, major, product.EditionIds[editionRank],
+                product.LevelIds[levelRank], failover, purchasedOn, paid, protection, disabled ? (int)LicenseStatus.Disabled : (int)LicenseStatus.Active,
+                purchasedOn.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), NewVersion());
+            await Step();
+
+            var version = $"{major}.{rng.Next(0, 3)}";
+            var purchased = purchasedOn.ToDateTime(new TimeOnly(rng.Next(8, 18), rng.Next(60)), DateTimeKind.Utc);
+            foreach (var (firstSeen, lastSeen, released) in Scenario(failover, purchased, now, rng))
+            {
+                var machine = Convert.ToHexString(BitConverter.GetBytes(rng.NextInt64())).ToLowerInvariant() + Convert.ToHexString(BitConverter.GetBytes(rng.NextInt64())).ToLowerInvariant();
+                await Run(installation, l, machine, $"mail{rng.Next(1, 40):00}.{domains[rng.Next(customerCount)]}", version, firstSeen, lastSeen, released, null);
+                installationCount++;
+                await Step();
+            }
+        }
+        if (tx is not null) await tx.CommitAsync(ct);
+        logger.LogInformation("Demo data: {Installations} installations.", installationCount);
+    }
+
+    /// <summary>Installations of one license, covering every state of DOMAIN.md's installation rules.</summary>
+    private static IEnumerable<(DateTime FirstSeen, DateTime LastSeen, DateTime? Released)> Scenario(bool failover, DateTime purchased, DateTime now, Random rng)
+    {
+        DateTime Recent() => now.AddMinutes(-rng.Next(5, 60 * 48));
+        var r = rng.NextDouble();
+        if (failover && r < 0.8)
+        {
+            yield return (purchased, Recent(), null);                       // failover pair
+            yield return (purchased.AddHours(2), Recent(), null);
+            yield break;
+        }
+        switch (r)
+        {
+            case < 0.60:
+                yield return (purchased, Recent(), null);                   // within allowance
+                break;
+            case < 0.70:
+                var moved = now.AddDays(-rng.Next(60, 300));
+                if (moved < purchased) moved = purchased.AddDays(1);
+                yield return (purchased, moved, moved);                     // released after a finished migration
+                yield return (moved.AddDays(-rng.Next(1, 10)), Recent(), null);
+                break;
+            case < 0.76:
+                yield return (purchased, Recent(), null);                   // migration in progress
+                yield return (now.AddDays(-rng.Next(2, 26)), Recent(), null);
+                break;
+            case < 0.79:
+                yield return (purchased, Recent(), null);                   // migration days used up
+                yield return (now.AddDays(-rng.Next(31, 60)), Recent(), null);
+                break;
+            case < 0.86:
+                yield return (purchased, now.AddDays(-rng.Next(15, 200)), null); // stale
+                break;
+            // else: never installed
+        }
+    }
+
+    private static string NewVersion() => Guid.NewGuid().ToString().ToUpperInvariant();
+
+    private static string TopLevel(string country) => country switch
+    {
+        "United Kingdom" => ".co.uk", "Germany" => ".de", "Netherlands" => ".nl", "Sweden" => ".se",
+        "Australia" => ".com.au", "Canada" => ".ca", _ => ".com",
+    };
+
+    private static string Phone(string prefix, Random rng) => $"{prefix} {rng.Next(200, 999)} {rng.Next(1000, 9999)}";
+
+    private static string Postal(string pattern, Random rng) =>
+        string.Concat(pattern.Select(ch => ch == '#' ? (char)('0' + rng.Next(10)) : ch));
+
+    private static DbCommand Insert(DbConnection connection, string table, params string[] columns)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = $"INSERT INTO \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES ({string.Join(", ", columns.Select((_, i) => $"$p{i}"))})";
+        for (var i = 0; i < columns.Length; i++)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = $"$p{i}";
+            command.Parameters.Add(parameter);
+        }
+        command.Prepare();
+        return command;
+    }
+
+    private static async Task Run(DbCommand command, params object?[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+            command.Parameters[i].Value = values[i] ?? DBNull.Value;
+        await command.ExecuteNonQueryAsync();
+    }
+}
+
+public static class DemoDataSetup
+{
+    public static WebApplicationBuilder AddDemoData(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection(DemoOptions.Section));
+        builder.Services.AddSingleton<DemoSeeder>();
+        return builder;
+    }
+
+    public static async Task SeedDemoDataIfEnabledAsync(this WebApplication app)
+    {
+        if (!app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Seed) return;
+        if (app.Environment.IsProduction())
+        {
+            // Demo logins with a published password must never reach a live portal.
+            app.Logger.LogError("Demo data is never created in Production; ignoring Demo:Seed / --seed-demo.");
+            return;
+        }
+        await app.Services.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync();
+    }
+}

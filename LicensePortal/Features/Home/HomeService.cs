@@ -1,0 +1,63 @@
+using System.Security.Claims;
+using LicensePortal.Data;
+using LicensePortal.Features.Installations;
+using LicensePortal.Features.Licenses;
+using LicensePortal.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace LicensePortal.Features.Home;
+
+public sealed record HomeCard(string Area, string Title, int Count, string Caption, string Href);
+
+/// <summary>The work waiting for the signed-in user, counted from live data for each of their areas.</summary>
+public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<InstallationOptions> installationOptions)
+{
+    public const int ProtectionWarningDays = 30;
+
+    public async Task<IReadOnlyList<HomeCard>> CardsForAsync(ClaimsPrincipal user, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var today = DateOnly.FromDateTime(now);
+        var activeSince = now.AddDays(-installationOptions.Value.ActiveWithinDays);
+        bool In(string policy) => Policies.RolesFor[policy].Any(user.IsInRole);
+        var cards = new List<HomeCard>();
+
+        if (In(Policies.Sales))
+        {
+            var soon = today.AddDays(ProtectionWarningDays);
+            cards.Add(new("Sales", "Upgrade protection ending", await db.Licenses.CountAsync(l => l.Status == LicenseStatus.Active && l.ProtectionEndsOn >= today && l.ProtectionEndsOn <= soon, ct),
+                $"Active licenses whose protection ends in the next {ProtectionWarningDays} days: a renewal call.", "/licenses?protection=ending"));
+            cards.Add(new("Sales", "New customers this month", await db.Customers.CountAsync(c => c.CreatedAt >= new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc), ct),
+                "Customers added since the first of the month.", "/customers"));
+        }
+        if (In(Policies.Fraud))
+        {
+            cards.Add(new("Fraud", "Licenses over allowance", await db.OverAllowanceLicenseIds(activeSince).CountAsync(ct),
+                "More active installations than the license allows: migrations in progress or used up.", "/licenses?overAllowance=true"));
+            cards.Add(new("Fraud", "Stale installations", await db.Installations.InState(InstallationState.Stale, activeSince).CountAsync(ct),
+                $"Not seen for {installationOptions.Value.ActiveWithinDays} days and not released: no longer counted as active.", "/installations?state=Stale"));
+            cards.Add(new("Fraud", "Disabled keys", await db.Licenses.CountAsync(l => l.Status == LicenseStatus.Disabled, ct),
+                "Keys whose check-ins answer 'disabled'.", "/licenses?status=Disabled"));
+        }
+        if (In(Policies.Manager))
+        {
+            cards.Add(new("Management", "Active licenses", await db.Licenses.CountAsync(l => l.Status == LicenseStatus.Active, ct),
+                "Across all products and majors.", "/management"));
+        }
+        if (In(Policies.Admin))
+        {
+            var nowOffset = clock.GetUtcNow();
+            cards.Add(new("Admin", "Staff accounts", await db.Users.CountAsync(ct), "People who can sign in to the portal.", "/admin/users"));
+            cards.Add(new("Admin", "Locked accounts", await db.Users.CountAsync(u => u.LockoutEnd > nowOffset, ct),
+                "Locked by an admin or after 5 failed sign-ins.", "/admin/users"));
+        }
+        return cards;
+    }
+}
+
+public static class HomeFeature
+{
+    public static IServiceCollection AddHomeFeature(this IServiceCollection services) => services.AddScoped<HomeService>();
+}

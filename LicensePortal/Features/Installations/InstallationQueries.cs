@@ -1,0 +1,29 @@
+using LicensePortal.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace LicensePortal.Features.Installations;
+
+public enum InstallationState { Active, Stale, Released, Decommissioned }
+
+/// <summary>The SQL shapes of "active installation" and "over allowance", shared by every list that filters on them.</summary>
+public static class InstallationQueries
+{
+    public static IQueryable<Installation> Active(this IQueryable<Installation> installations, DateTime activeSince) =>
+        installations.Where(i => i.ReleasedAt == null && i.DecommissionedAt == null && i.LastSeenAt >= activeSince);
+
+    public static IQueryable<Installation> InState(this IQueryable<Installation> installations, InstallationState state, DateTime activeSince) => state switch
+    {
+        InstallationState.Active => installations.Active(activeSince),
+        InstallationState.Stale => installations.Where(i => i.ReleasedAt == null && i.DecommissionedAt == null && i.LastSeenAt < activeSince),
+        InstallationState.Released => installations.Where(i => i.ReleasedAt != null),
+        _ => installations.Where(i => i.DecommissionedAt != null && i.ReleasedAt == null),
+    };
+
+    /// <summary>Ids of licenses with more active installations than they allow (1, or 2 with failover).</summary>
+    public static IQueryable<int> OverAllowanceLicenseIds(this AppDbContext db, DateTime activeSince) =>
+        from i in db.Installations.Active(activeSince)
+        group i by i.LicenseId into g
+        join l in db.Licenses on g.Key equals l.Id
+        where g.Count() > (l.HasFailover ? 2 : 1)
+        select l.Id;
+}

@@ -1,0 +1,207 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using LicensePortal.Data;
+using LicensePortal.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace LicensePortal.Features.Users;
+
+public sealed record UserRow(string Id, string Email, string DisplayName, string? Title, IReadOnlyList<string> Roles, DateTime? LockedUntilUtc, int FailedSignIns);
+
+public sealed record UserQuery(string? Search, string? Role, string SortBy, bool Descending, int Page, int PageSize);
+
+public sealed class NewUserForm
+{
+    [Required(ErrorMessage = "Enter the user's email address.")]
+    [EmailAddress(ErrorMessage = "This is not a valid email address.")]
+    [StringLength(256)]
+    public string Email { get; set; } = "";
+
+    [Required(ErrorMessage = "Enter the user's full name.")]
+    [StringLength(100)]
+    public string DisplayName { get; set; } = "";
+
+    [StringLength(100)]
+    public string? Title { get; set; }
+
+    [Required(ErrorMessage = "Enter a first password for the user.")]
+    public string Password { get; set; } = "";
+
+    public HashSet<string> Roles { get; set; } = [];
+}
+
+/// <summary>What went wrong, by form field ("" for the whole form).</summary>
+public sealed record UserAdminResult(IReadOnlyDictionary<string, string> Errors)
+{
+    public static readonly UserAdminResult Ok = new(new Dictionary<string, string>());
+    public bool Succeeded => Errors.Count == 0;
+    public static UserAdminResult Fail(string field, string message) => new(new Dictionary<string, string> { [field] = message });
+
+    /// <summary>Puts each Identity error on the field it is about.</summary>
+    public static UserAdminResult From(IdentityResult result, string passwordField = nameof(NewUserForm.Password))
+    {
+        var errors = new Dictionary<string, string>();
+        foreach (var error in result.Errors)
+        {
+            var field = error.Code switch
+            {
+                var c when c.StartsWith("Password", StringComparison.Ordinal) => passwordField,
+                "DuplicateUserName" or "DuplicateEmail" or "InvalidEmail" or "InvalidUserName" => nameof(NewUserForm.Email),
+                _ => "",
+            };
+            errors[field] = errors.TryGetValue(field, out var before) ? $"{before} {error.Description}" : error.Description;
+        }
+        return new UserAdminResult(errors);
+    }
+}
+
+/// <summary>
+/// User and role administration. Every method re-checks that the actor is an admin, and none
+/// may leave the portal without an admin who can sign in.
+/// </summary>
+public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+{
+    public async Task<(IReadOnlyList<UserRow> Rows, int Total)> ListAsync(ClaimsPrincipal actor, UserQuery query, CancellationToken ct = default)
+    {
+        EnsureAdmin(actor);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var users = db.Users.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            var term = $"%{query.Search.Trim()}%";
+            users = users.Where(u => EF.Functions.Like(u.Email!, term) || EF.Functions.Like(u.DisplayName, term));
+        }
+        if (!string.IsNullOrWhiteSpace(query.Role))
+        {
+            users = users.Where(u => db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == query.Role)));
+        }
+        var total = await users.CountAsync(ct);
+        users = (query.SortBy, query.Descending) switch
+        {
+            ("Email", false) => users.OrderBy(u => u.Email),
+            ("Email", true) => users.OrderByDescending(u => u.Email),
+            (_, true) => users.OrderByDescending(u => u.DisplayName),
+            _ => users.OrderBy(u => u.DisplayName),
+        };
+        var page = await users.Skip(query.Page * query.PageSize).Take(query.PageSize)
+            .Select(u => new { u.Id, u.Email, u.DisplayName, u.Title, u.LockoutEnd, u.AccessFailedCount })
+            .ToListAsync(ct);
+        var ids = page.Select(u => u.Id).ToList();
+        var roles = await (from ur in db.UserRoles
+                           join r in db.Roles on ur.RoleId equals r.Id
+                           where ids.Contains(ur.UserId)
+                           select new { ur.UserId, r.Name }).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        return ([.. page.Select(u => new UserRow(u.Id, u.Email ?? "", u.DisplayName, u.Title,
+            [.. roles.Where(r => r.UserId == u.Id).Select(r => r.Name!).OrderBy(n => n)],
+            u.LockoutEnd > now ? u.LockoutEnd.Value.UtcDateTime : null, u.AccessFailedCount))], total);
+    }
+
+    public async Task<UserAdminResult> CreateAsync(ClaimsPrincipal actor, NewUserForm form)
+    {
+        EnsureAdmin(actor);
+        if (form.Roles.Count == 0) return UserAdminResult.Fail(nameof(NewUserForm.Roles), "Choose at least one role.");
+        return await InTransactionAsync(async users =>
+        {
+            var user = new ApplicationUser
+            {
+                UserName = form.Email.Trim(), Email = form.Email.Trim(), EmailConfirmed = true,
+                DisplayName = form.DisplayName.Trim(), Title = string.IsNullOrWhiteSpace(form.Title) ? null : form.Title.Trim(),
+            };
+            var result = await users.CreateAsync(user, form.Password);
+            if (result.Succeeded) result = await users.AddToRolesAsync(user, form.Roles.Where(Roles.All.Contains));
+            return UserAdminResult.From(result);
+        });
+    }
+
+    public async Task<UserAdminResult> SetRolesAsync(ClaimsPrincipal actor, string userId, IReadOnlyCollection<string> roles)
+    {
+        EnsureAdmin(actor);
+        if (roles.Count == 0) return UserAdminResult.Fail("", "A user needs at least one role; lock the account instead to stop them signing in.");
+        return await InTransactionAsync(async users =>
+        {
+            var user = await FindAsync(users, userId);
+            var current = await users.GetRolesAsync(user);
+            if (current.Contains(Roles.Admin) && !roles.Contains(Roles.Admin) && await IsLastActiveAdminAsync(users, user))
+                return UserAdminResult.Fail("", "This is the last admin who can sign in: make someone else an admin first.");
+            var result = await users.RemoveFromRolesAsync(user, current.Except(roles));
+            if (result.Succeeded) result = await users.AddToRolesAsync(user, roles.Except(current).Where(Roles.All.Contains));
+            // Signs the user's other sessions out, so they pick up the new roles.
+            if (result.Succeeded) result = await users.UpdateSecurityStampAsync(user);
+            return UserAdminResult.From(result);
+        });
+    }
+
+    public async Task<UserAdminResult> LockAsync(ClaimsPrincipal actor, string userId)
+    {
+        EnsureAdmin(actor);
+        return await InTransactionAsync(async users =>
+        {
+            var user = await FindAsync(users, userId);
+            if (await users.IsInRoleAsync(user, Roles.Admin) && await IsLastActiveAdminAsync(users, user))
+                return UserAdminResult.Fail("", "This is the last admin who can sign in: it cannot be locked.");
+            var result = await users.SetLockoutEnabledAsync(user, true);
+            if (result.Succeeded) result = await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
+            if (result.Succeeded) result = await users.UpdateSecurityStampAsync(user);
+            return UserAdminResult.From(result);
+        });
+    }
+
+    public async Task<UserAdminResult> UnlockAsync(ClaimsPrincipal actor, string userId)
+    {
+        EnsureAdmin(actor);
+        return await InTransactionAsync(async users =>
+        {
+            var user = await FindAsync(users, userId);
+            var result = await users.SetLockoutEndDateAsync(user, null);
+            if (result.Succeeded) result = await users.ResetAccessFailedCountAsync(user);
+            return UserAdminResult.From(result);
+        });
+    }
+
+    public async Task<UserAdminResult> ResetPasswordAsync(ClaimsPrincipal actor, string userId, string newPassword)
+    {
+        EnsureAdmin(actor);
+        if (string.IsNullOrEmpty(newPassword)) return UserAdminResult.Fail("Password", "Enter the new password.");
+        return await InTransactionAsync(async users =>
+        {
+            var user = await FindAsync(users, userId);
+            var token = await users.GeneratePasswordResetTokenAsync(user);
+            return UserAdminResult.From(await users.ResetPasswordAsync(user, token, newPassword), "Password");
+        });
+    }
+
+    private static void EnsureAdmin(ClaimsPrincipal actor)
+    {
+        if (!actor.IsInRole(Roles.Admin)) throw new DomainException("Only administrators can manage users.");
+    }
+
+    private static async Task<ApplicationUser> FindAsync(UserManager<ApplicationUser> users, string userId) =>
+        await users.FindByIdAsync(userId) ?? throw new DomainException("That user no longer exists.");
+
+    private async Task<bool> IsLastActiveAdminAsync(UserManager<ApplicationUser> users, ApplicationUser user)
+    {
+        var now = clock.GetUtcNow();
+        var admins = await users.GetUsersInRoleAsync(Roles.Admin);
+        return !admins.Any(a => a.Id != user.Id && !(a.LockoutEnd > now));
+    }
+
+    /// <summary>One scope and one transaction per change, so a failed step leaves nothing half written.</summary>
+    private async Task<UserAdminResult> InTransactionAsync(Func<UserManager<ApplicationUser>, Task<UserAdminResult>> work)
+    {
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        await using var tx = await db.Database.BeginTransactionAsync();
+        var result = await work(users);
+        if (result.Succeeded) await tx.CommitAsync();
+        return result;
+    }
+}
+
+public static class UsersFeature
+{
+    public static IServiceCollection AddUsersFeature(this IServiceCollection services) =>
+        services.AddScoped<UserAdminService>().AddScoped<UserPreferences>();
+}

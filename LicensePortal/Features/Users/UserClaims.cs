@@ -1,0 +1,24 @@
+using System.Security.Claims;
+using LicensePortal.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace LicensePortal.Infrastructure;
+
+public static class UserClaims
+{
+    public const string DisplayName = "portal:display_name";
+}
+
+/// <summary>Puts the display name in the sign-in cookie so the app bar needs no query.</summary>
+internal sealed class PortalClaimsFactory(
+    UserManager<ApplicationUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options)
+    : UserClaimsPrincipalFactory<ApplicationUser, IdentityRole>(users, roles, options)
+{
+    protected override async Task<ClaimsIdentity> GenerateClaimsAsync(ApplicationUser user)
+    {
+        var identity = await base.GenerateClaimsAsync(user);
+        identity.AddClaim(new Claim(UserClaims.DisplayName, string.IsNullOrWhiteSpace(user.DisplayName) ? user.Email ?? "" : user.DisplayName));
+        return identity;
+    }
+}

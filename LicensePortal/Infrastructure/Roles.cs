@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Authorization;
+
+namespace LicensePortal.Infrastructure;
+
+public static class Roles
+{
+    public const string Sales = "Sales";
+    public const string Fraud = "Fraud";
+    public const string Manager = "Manager";
+    public const string Admin = "Admin";
+
+    public static readonly IReadOnlyList<string> All = [Sales, Fraud, Manager, Admin];
+}
+
+/// <summary>
+/// One policy per work area. Managers hold everything Sales and Fraud may do (DOMAIN.md, People).
+/// </summary>
+public static class Policies
+{
+    public const string Sales = "SalesArea";
+    public const string Fraud = "FraudArea";
+    public const string Manager = "ManagerArea";
+    public const string Admin = "AdminArea";
+
+    /// <summary>Reading the catalog: every staff role.</summary>
+    public const string Staff = "Staff";
+
+    public static readonly IReadOnlyDictionary<string, string[]> RolesFor = new Dictionary<string, string[]>
+    {
+        [Sales] = [Roles.Sales, Roles.Manager],
+        [Fraud] = [Roles.Fraud, Roles.Manager],
+        [Manager] = [Roles.Manager],
+        [Admin] = [Roles.Admin],
+        [Staff] = [Roles.Sales, Roles.Fraud, Roles.Manager, Roles.Admin],
+    };
+
+    public static AuthorizationBuilder AddPortalPolicies(this AuthorizationBuilder builder)
+    {
+        foreach (var (policy, roles) in RolesFor)
+            builder.AddPolicy(policy, p => p.RequireRole(roles));
+        return builder;
+    }
+}

@@ -1,0 +1,43 @@
+using LicensePortal.Components;
+using LicensePortal.Components.Account;
+using LicensePortal.Data;
+using LicensePortal.Data.Demo;
+using LicensePortal.Features.Home;
+using LicensePortal.Features.Installations;
+using LicensePortal.Features.Users;
+using LicensePortal.Infrastructure;
+
+var builder = WebApplication.CreateBuilder(CommandLine.Normalize(args));
+
+builder.AddDatabase();
+builder.AddPortalIdentity();
+builder.AddPortalUi();
+builder.AddDemoData();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.AddInstallationsFeature();
+builder.Services.AddHomeFeature();
+builder.Services.AddUsersFeature();
+builder.Services.AddPortalHealthChecks();
+
+var app = builder.Build();
+
+await app.Services.MigrateDatabaseAsync();
+if (await app.RunCommandAsync(args)) return;
+await app.SeedDemoDataIfEnabledAsync();
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/Error", createScopeForErrors: true);
+    app.UseHsts();
+}
+app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseAntiforgery();
+
+app.MapStaticAssets();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapAccountEndpoints();
+app.MapPortalHealthChecks();
+
+app.Run();
+
+public partial class Program;
