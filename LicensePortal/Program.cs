@@ -2,7 +2,9 @@ using LicensePortal.Components;
 using LicensePortal.Components.Account;
 using LicensePortal.Data;
 using LicensePortal.Data.Demo;
+using LicensePortal.Features.Customers;
 using LicensePortal.Features.Home;
+using LicensePortal.Features.Licenses;
 using LicensePortal.Features.Installations;
 using LicensePortal.Features.Users;
 using LicensePortal.Infrastructure;
@@ -16,6 +18,8 @@ builder.AddDemoData();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.AddInstallationsFeature();
 builder.Services.AddHomeFeature();
+builder.Services.AddCustomersFeature();
+builder.Services.AddLicensesFeature();
 builder.Services.AddUsersFeature();
 builder.Services.AddPortalHealthChecks();
 

@@ -1,0 +1,83 @@
+using LicensePortal.Data;
+using LicensePortal.Features.Installations;
+using LicensePortal.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace LicensePortal.Features.Licenses;
+
+public enum ProtectionFilter { Current, Lapsed, Ending }
+
+public sealed record LicenseFilter(
+    string? Search = null, int? ProductId = null, LicenseStatus? Status = null,
+    ProtectionFilter? Protection = null, bool OverAllowance = false, int? CustomerId = null);
+
+public sealed record LicenseRow(int Id, string Key, int CustomerId, string Customer, string Product, int Major, string Edition, string Level,
+    bool HasFailover, DateOnly PurchasedOn, DateOnly? ProtectionEndsOn, LicenseStatus Status);
+
+public sealed record ProductOption(int Id, string Name);
+
+public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<InstallationOptions> installationOptions)
+{
+    public async Task<IReadOnlyList<ProductOption>> ProductsAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Products.OrderBy(p => p.Name).Select(p => new ProductOption(p.Id, p.Name)).ToListAsync(ct);
+    }
+
+    public async Task<PageResult<LicenseRow>> ListAsync(LicenseFilter filter, PageRequest page, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var today = DateOnly.FromDateTime(now);
+        var licenses = db.Licenses.AsNoTracking();
+
+        if (!string.IsNullOrWhiteSpace(filter.Search))
+        {
+            var term = filter.Search.Trim().ToUpperInvariant();
+            // A key prefix uses the unique index on Key; a customer name search does not need to.
+            licenses = licenses.Where(l => l.Key.StartsWith(term) || EF.Functions.Like(l.Customer!.Name, $"%{filter.Search.Trim()}%"));
+        }
+        if (filter.ProductId is { } productId) licenses = licenses.Where(l => l.ProductId == productId);
+        if (filter.CustomerId is { } customerId) licenses = licenses.Where(l => l.CustomerId == customerId);
+        if (filter.Status is { } status) licenses = licenses.Where(l => l.Status == status);
+        licenses = filter.Protection switch
+        {
+            ProtectionFilter.Current => licenses.Where(l => l.ProtectionEndsOn >= today),
+            ProtectionFilter.Lapsed => licenses.Where(l => l.ProtectionEndsOn == null || l.ProtectionEndsOn < today),
+            ProtectionFilter.Ending => licenses.Where(l => l.ProtectionEndsOn >= today && l.ProtectionEndsOn <= today.AddDays(HomeServiceWindow)),
+            _ => licenses,
+        };
+        if (filter.OverAllowance)
+        {
+            var over = db.OverAllowanceLicenseIds(now.AddDays(-installationOptions.Value.ActiveWithinDays));
+            licenses = licenses.Where(l => over.Contains(l.Id));
+        }
+
+        var total = await licenses.CountAsync(ct);
+        licenses = (page.SortBy, page.Descending) switch
+        {
+            (nameof(LicenseRow.Key), false) => licenses.OrderBy(l => l.Key),
+            (nameof(LicenseRow.Key), true) => licenses.OrderByDescending(l => l.Key),
+            (nameof(LicenseRow.PurchasedOn), false) => licenses.OrderBy(l => l.PurchasedOn).ThenBy(l => l.Id),
+            (nameof(LicenseRow.PurchasedOn), true) => licenses.OrderByDescending(l => l.PurchasedOn).ThenByDescending(l => l.Id),
+            (nameof(LicenseRow.ProtectionEndsOn), false) => licenses.OrderBy(l => l.ProtectionEndsOn).ThenBy(l => l.Id),
+            (nameof(LicenseRow.ProtectionEndsOn), true) => licenses.OrderByDescending(l => l.ProtectionEndsOn).ThenByDescending(l => l.Id),
+            (_, true) => licenses.OrderByDescending(l => l.Id),
+            _ => licenses.OrderBy(l => l.Id),
+        };
+        var rows = await licenses.Page(page)
+            .Select(l => new LicenseRow(l.Id, l.Key, l.CustomerId, l.Customer!.Name, l.Product!.Name, l.Major, l.Edition!.Name, l.Level!.Name,
+                l.HasFailover, l.PurchasedOn, l.ProtectionEndsOn, l.Status))
+            .ToListAsync(ct);
+        return new(rows, total);
+    }
+
+    /// <summary>Days ahead that "protection ending" looks, the same window as the home page's card.</summary>
+    private const int HomeServiceWindow = Home.HomeService.ProtectionWarningDays;
+}
+
+public static class LicensesFeature
+{
+    public static IServiceCollection AddLicensesFeature(this IServiceCollection services) => services.AddScoped<LicenseService>();
+}
