@@ -48,7 +48,7 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, TimeP
         }
         if (In(Policies.Admin))
         {
-            var nowOffset = clock.GetUtcNow();
+            var nowOffset = IdentityClock.Now;
             cards.Add(new("Admin", "Staff accounts", await db.Users.CountAsync(ct), "People who can sign in to the portal.", "/admin/users"));
             cards.Add(new("Admin", "Locked accounts", await db.Users.CountAsync(u => u.LockoutEnd > nowOffset, ct),
                 "Locked by an admin or after 5 failed sign-ins.", "/admin/users"));

@@ -60,7 +60,7 @@ public sealed record UserAdminResult(IReadOnlyDictionary<string, string> Errors)
 /// User and role administration. Every method re-checks that the actor is an admin, and none
 /// may leave the portal without an admin who can sign in.
 /// </summary>
-public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbContextFactory<AppDbContext> dbFactory)
 {
     public async Task<(IReadOnlyList<UserRow> Rows, int Total)> ListAsync(ClaimsPrincipal actor, UserQuery query, CancellationToken ct = default)
     {
@@ -92,7 +92,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
                            join r in db.Roles on ur.RoleId equals r.Id
                            where ids.Contains(ur.UserId)
                            select new { ur.UserId, r.Name }).ToListAsync(ct);
-        var now = clock.GetUtcNow();
+        var now = IdentityClock.Now;
         return ([.. page.Select(u => new UserRow(u.Id, u.Email ?? "", u.DisplayName, u.Title,
             [.. roles.Where(r => r.UserId == u.Id).Select(r => r.Name!).OrderBy(n => n)],
             u.LockoutEnd > now ? u.LockoutEnd.Value.UtcDateTime : null, u.AccessFailedCount))], total);
@@ -182,7 +182,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
 
     private async Task<bool> IsLastActiveAdminAsync(UserManager<ApplicationUser> users, ApplicationUser user)
     {
-        var now = clock.GetUtcNow();
+        var now = IdentityClock.Now;
         var admins = await users.GetUsersInRoleAsync(Roles.Admin);
         return !admins.Any(a => a.Id != user.Id && !(a.LockoutEnd > now));
     }

@@ -1,0 +1,125 @@
+using System.Security.Claims;
+using LicensePortal.Data;
+using LicensePortal.Data.Demo;
+using LicensePortal.Features.Users;
+using LicensePortal.Infrastructure;
+using LicensePortal.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LicensePortal.Tests.Features.Users;
+
+public class UserAdminServiceTests : IAsyncLifetime
+{
+    private readonly PortalFactory portal = new() { Licenses = 10 };
+    private UserAdminService Service => portal.Service<UserAdminService>();
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync() => portal.DisposeAsync();
+
+    private static ClaimsPrincipal Actor(string role) =>
+        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "tester"), new Claim(ClaimTypes.Role, role)], "test"));
+
+    private static readonly ClaimsPrincipal Admin = Actor(Roles.Admin);
+
+    private async Task<string> IdOfAsync(string email)
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(email))!.Id;
+    }
+
+    private static NewUserForm Form(string email = "new.agent@example.com", string password = "Good-Password-1") =>
+        new() { Email = email, DisplayName = "New Agent", Password = password, Roles = [Roles.Fraud] };
+
+    [Theory]
+    [InlineData(Roles.Sales)]
+    [InlineData(Roles.Fraud)]
+    [InlineData(Roles.Manager)]
+    public async Task Only_admins_may_manage_users(string role)
+    {
+        var actor = Actor(role);
+        var admin = await IdOfAsync(DemoSeeder.Users[3].Email);
+
+        await Assert.ThrowsAsync<DomainException>(() => Service.ListAsync(actor, new UserQuery(null, null, "Name", false, 0, 10)));
+        await Assert.ThrowsAsync<DomainException>(() => Service.CreateAsync(actor, Form()));
+        await Assert.ThrowsAsync<DomainException>(() => Service.SetRolesAsync(actor, admin, [Roles.Sales]));
+        await Assert.ThrowsAsync<DomainException>(() => Service.LockAsync(actor, admin));
+        await Assert.ThrowsAsync<DomainException>(() => Service.ResetPasswordAsync(actor, admin, "Another-Password-2"));
+    }
+
+    [Fact]
+    public async Task An_admin_creates_a_user_who_then_appears_with_their_roles()
+    {
+        var result = await Service.CreateAsync(Admin, Form());
+
+        Assert.True(result.Succeeded);
+        var (rows, total) = await Service.ListAsync(Admin, new UserQuery("new.agent", null, "Name", false, 0, 10));
+        Assert.Equal(1, total);
+        Assert.Equal([Roles.Fraud], rows[0].Roles);
+    }
+
+    [Theory]
+    [InlineData("sales@demo.licenseportal.test", "Good-Password-1", nameof(NewUserForm.Email), "is already taken")]
+    [InlineData("weak@example.com", "short", nameof(NewUserForm.Password), "at least 10 characters")]
+    [InlineData("weak@example.com", "alllowercaseletters", nameof(NewUserForm.Password), "uppercase")]
+    public async Task Bad_user_details_are_reported_on_their_field_and_save_nothing(string email, string password, string field, string message)
+    {
+        var before = (await Service.ListAsync(Admin, new UserQuery(null, null, "Name", false, 0, 50))).Total;
+
+        var result = await Service.CreateAsync(Admin, Form(email, password));
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(message, result.Errors[field]);
+        Assert.Equal(before, (await Service.ListAsync(Admin, new UserQuery(null, null, "Name", false, 0, 50))).Total);
+    }
+
+    [Fact]
+    public async Task The_last_admin_cannot_lose_the_admin_role_or_be_locked()
+    {
+        var admin = await IdOfAsync(DemoSeeder.Users[3].Email);
+
+        var demote = await Service.SetRolesAsync(Admin, admin, [Roles.Sales]);
+        var locked = await Service.LockAsync(Admin, admin);
+
+        Assert.Contains("last admin", demote.Errors[""]);
+        Assert.Contains("last admin", locked.Errors[""]);
+        var (rows, _) = await Service.ListAsync(Admin, new UserQuery(DemoSeeder.Users[3].Email, null, "Name", false, 0, 10));
+        Assert.Equal([Roles.Admin], rows[0].Roles);
+        Assert.Null(rows[0].LockedUntilUtc);
+    }
+
+    [Fact]
+    public async Task With_a_second_admin_the_first_may_step_down()
+    {
+        await Service.CreateAsync(Admin, new NewUserForm { Email = "second.admin@example.com", DisplayName = "Second", Password = "Good-Password-1", Roles = [Roles.Admin] });
+        var first = await IdOfAsync(DemoSeeder.Users[3].Email);
+
+        Assert.True((await Service.SetRolesAsync(Admin, first, [Roles.Manager])).Succeeded);
+        Assert.Contains("last admin", (await Service.LockAsync(Admin, await IdOfAsync("second.admin@example.com"))).Errors[""]);
+    }
+
+    [Fact]
+    public async Task Locking_stops_sign_in_and_unlocking_restores_it()
+    {
+        var sales = DemoSeeder.Users[0].Email;
+        var id = await IdOfAsync(sales);
+
+        Assert.True((await Service.LockAsync(Admin, id)).Succeeded);
+        Assert.Contains("This account is locked. Ask an administrator to unlock it.", await (await SignIn.PostLoginAsync(portal.Client(), sales, PortalFactory.Password)).Content.ReadAsStringAsync());
+
+        Assert.True((await Service.UnlockAsync(Admin, id)).Succeeded);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await SignIn.PostLoginAsync(portal.Client(), sales, PortalFactory.Password)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_reset_password_replaces_the_old_one_and_a_weak_one_is_refused()
+    {
+        var sales = DemoSeeder.Users[0].Email;
+        var id = await IdOfAsync(sales);
+
+        Assert.Contains("at least 10", (await Service.ResetPasswordAsync(Admin, id, "weak")).Errors["Password"]);
+        Assert.True((await Service.ResetPasswordAsync(Admin, id, "Reset-Password-9")).Succeeded);
+
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await SignIn.PostLoginAsync(portal.Client(), sales, "Reset-Password-9")).StatusCode);
+    }
+}

@@ -1,0 +1,51 @@
+using LicensePortal.Data.Demo;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LicensePortal.Tests.Infrastructure;
+
+/// <summary>
+/// The real app over a fresh SQLite file with demo data, on a fake clock. Each factory has its
+/// own file, so tests that change data don't see each other.
+/// </summary>
+public class PortalFactory : WebApplicationFactory<Program>
+{
+    public static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly string directory = Path.Combine(Path.GetTempPath(), "licenseportal-tests", Guid.NewGuid().ToString("N"));
+
+    public FakeTimeProvider Clock { get; } = new(Now);
+
+    public int Licenses { get; init; } = 300;
+
+    public string DatabasePath => Path.Combine(directory, "portal.db");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        Directory.CreateDirectory(directory);
+        builder.UseEnvironment("Development");
+        builder.UseSetting("ConnectionStrings:DefaultConnection", $"Data Source={DatabasePath}");
+        builder.UseSetting("Demo:Seed", "true");
+        builder.UseSetting("Demo:Licenses", Licenses.ToString());
+        builder.ConfigureServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Clock);
+        });
+    }
+
+    /// <summary>A service as a page would get it, from its own scope.</summary>
+    public T Service<T>() where T : notnull => Services.CreateScope().ServiceProvider.GetRequiredService<T>();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
+    }
+
+    public static string Password => new DemoOptions().Password;
+}
