@@ -50,7 +50,9 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, TimeP
         {
             var nowOffset = IdentityClock.Now;
             cards.Add(new("Admin", "Staff accounts", await db.Users.CountAsync(ct), "People who can sign in to the portal.", "/admin/users"));
-            cards.Add(new("Admin", "Locked accounts", await db.Users.CountAsync(u => u.LockoutEnd > nowOffset, ct),
+            // SQLite cannot compare DateTimeOffset; staff accounts are few, so count them here.
+            var lockoutEnds = await db.Users.Select(u => u.LockoutEnd).ToListAsync(ct);
+            cards.Add(new("Admin", "Locked accounts", lockoutEnds.Count(end => end > nowOffset),
                 "Locked by an admin or after 5 failed sign-ins.", "/admin/users"));
         }
         return cards;

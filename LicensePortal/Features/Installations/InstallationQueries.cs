@@ -21,9 +21,11 @@ public static class InstallationQueries
 
     /// <summary>Ids of licenses with more active installations than they allow (1, or 2 with failover).</summary>
     public static IQueryable<int> OverAllowanceLicenseIds(this AppDbContext db, DateTime activeSince) =>
-        from i in db.Installations.Active(activeSince)
-        group i by i.LicenseId into g
-        join l in db.Licenses on g.Key equals l.Id
-        where g.Count() > (l.HasFailover ? 2 : 1)
+        from m in db.Installations.Active(activeSince)
+            .GroupBy(i => i.LicenseId)
+            .Where(g => g.Count() > 1)
+            .Select(g => new { LicenseId = g.Key, Count = g.Count() })
+        join l in db.Licenses on m.LicenseId equals l.Id
+        where m.Count > (l.HasFailover ? 2 : 1)
         select l.Id;
 }

@@ -1,0 +1,49 @@
+using Bunit;
+using LicensePortal.Components.Layout;
+using LicensePortal.Infrastructure;
+using MudBlazor.Services;
+
+namespace LicensePortal.Tests.Components;
+
+public class NavMenuTests : BunitContext
+{
+    public NavMenuTests()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+    }
+
+    public static TheoryData<string, string[], string[]> Cases => new()
+    {
+        { Roles.Sales, ["Sales"], ["Customers", "Licenses"] },
+        { Roles.Fraud, ["Fraud"], ["Installations"] },
+        { Roles.Manager, ["Sales", "Fraud", "Management"], ["Customers", "Licenses", "Installations", "Business overview"] },
+        { Roles.Admin, ["Admin"], ["Users"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void The_drawer_shows_only_the_work_areas_of_the_role(string role, string[] sections, string[] links)
+    {
+        var auth = AddAuthorization();
+        auth.SetAuthorized("someone@example.com");
+        auth.SetRoles(role);
+
+        var menu = Render<NavMenu>();
+
+        Assert.Equal(sections, menu.FindAll("[data-testid=nav-section]").Select(e => e.TextContent.Trim()));
+        Assert.Equal(["Home", .. links], menu.FindAll("a").Select(a => a.TextContent.Trim()));
+    }
+
+    [Fact]
+    public void Someone_with_no_role_sees_only_home()
+    {
+        var auth = AddAuthorization();
+        auth.SetAuthorized("someone@example.com");
+
+        var menu = Render<NavMenu>();
+
+        Assert.Empty(menu.FindAll("[data-testid=nav-section]"));
+        Assert.Equal(["Home"], menu.FindAll("a").Select(a => a.TextContent.Trim()));
+    }
+}

@@ -1,0 +1,63 @@
+using LicensePortal.Data.Demo;
+using LicensePortal.Infrastructure;
+using LicensePortal.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace LicensePortal.Tests.Journeys;
+
+[Collection(BrowserCollection.Name)]
+public class SignInJourneyTests(BrowserPortal browser)
+{
+    public static TheoryData<string, string[], string, string> Roles_ => new()
+    {
+        // role, home cards it must see, a page of its area, a page it must not see
+        { Roles.Sales, ["Upgrade protection ending", "New customers this month"], "/licenses", "/admin/users" },
+        { Roles.Fraud, ["Licenses over allowance", "Stale installations", "Disabled keys"], "/installations", "/licenses" },
+        { Roles.Manager, ["Upgrade protection ending", "New customers this month", "Licenses over allowance", "Stale installations", "Disabled keys", "Active licenses"], "/customers", "/admin/users" },
+        { Roles.Admin, ["Staff accounts", "Locked accounts"], "/admin/users", "/installations" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Roles_))]
+    public async Task Each_demo_user_signs_in_sees_their_work_and_nothing_else(string role, string[] cards, string allowedPage, string refusedPage)
+    {
+        BrowserPortal.RequireChromium();
+        var user = DemoSeeder.Users.Single(u => u.Role == role);
+        var page = await browser.SignedInPageAsync(user.Email, PortalFactory.Password);
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Welcome, {user.DisplayName.Split(' ')[0]}" })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("user-name")).ToHaveTextAsync(user.DisplayName);
+        await Expect(page.GetByTestId("user-roles")).ToHaveTextAsync(role);
+        await Expect(page.GetByTestId("home-card-title")).ToHaveTextAsync(cards);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserPortal.ScreenshotDirectory, $"home-{role}.png"), FullPage = true });
+
+        // Its own area opens from the drawer, with live rows from the server.
+        await page.Locator($"nav a[href='{allowedPage}']").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"{allowedPage}$"));
+        await Expect(page.Locator(".mud-table-body tr").First).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserPortal.ScreenshotDirectory, $"list-{role}.png") });
+
+        // Another area is not in the drawer, and typing its address is refused.
+        await Expect(page.Locator($"nav a[href='{refusedPage}']")).ToHaveCountAsync(0);
+        await page.GotoAsync(refusedPage);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "You don't have access to that page" })).ToBeVisibleAsync();
+
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Signing_out_returns_to_the_sign_in_page()
+    {
+        BrowserPortal.RequireChromium();
+        var page = await browser.SignedInPageAsync(DemoSeeder.Users[0].Email, PortalFactory.Password);
+        await Expect(page.GetByTestId("home-card").First).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await page.GotoAsync("/licenses");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/Account/Login"));
+        await page.Context.CloseAsync();
+    }
+}
