@@ -16,7 +16,7 @@ public class NavMenuTests : BunitContext
     public static TheoryData<string, string[], string[]> Cases => new()
     {
         { Roles.Sales, ["Sales"], ["Customers", "Licenses"] },
-        { Roles.Fraud, ["Fraud"], ["Installations"] },
+        { Roles.Fraud, ["Fraud"], ["Installations", "Licenses"] },
         { Roles.Manager, ["Sales", "Fraud", "Management"], ["Customers", "Licenses", "Installations", "Business overview"] },
         { Roles.Admin, ["Admin"], ["Users"] },
     };

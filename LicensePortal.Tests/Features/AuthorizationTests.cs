@@ -13,7 +13,7 @@ public class AuthorizationTests(PortalFactory portal)
     [
         ("/", [.. Roles.All]),
         ("/customers", [Roles.Sales, Roles.Manager]),
-        ("/licenses", [Roles.Sales, Roles.Manager]),
+        ("/licenses", [Roles.Sales, Roles.Fraud, Roles.Manager]),
         ("/installations", [Roles.Fraud, Roles.Manager]),
         ("/management", [Roles.Manager]),
         ("/admin/users", [Roles.Admin]),

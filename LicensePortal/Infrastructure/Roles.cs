@@ -22,6 +22,9 @@ public static class Policies
     public const string Manager = "ManagerArea";
     public const string Admin = "AdminArea";
 
+    /// <summary>Finding a license: sales quote it, the fraud team checks and disables its key.</summary>
+    public const string Licenses = "LicenseReaders";
+
     /// <summary>Reading the catalog: every staff role.</summary>
     public const string Staff = "Staff";
 
@@ -31,6 +34,7 @@ public static class Policies
         [Fraud] = [Roles.Fraud, Roles.Manager],
         [Manager] = [Roles.Manager],
         [Admin] = [Roles.Admin],
+        [Licenses] = [Roles.Sales, Roles.Fraud, Roles.Manager],
         [Staff] = [Roles.Sales, Roles.Fraud, Roles.Manager, Roles.Admin],
     };
 

@@ -21,6 +21,7 @@ public static class NavSections
         new("Fraud", Policies.Fraud,
         [
             new("Installations", "/installations", Icons.Material.Outlined.Dns),
+            new("Licenses", "/licenses", Icons.Material.Outlined.VpnKey),
         ]),
         new("Management", Policies.Manager,
         [
@@ -32,6 +33,14 @@ public static class NavSections
         ]),
     ];
 
-    public static IEnumerable<NavSection> For(ClaimsPrincipal user) =>
-        All.Where(section => Policies.RolesFor[section.Policy].Any(user.IsInRole));
+    /// <summary>The sections the user may see; a link already shown in an earlier section is not repeated.</summary>
+    public static IEnumerable<NavSection> For(ClaimsPrincipal user)
+    {
+        var shown = new HashSet<string>();
+        foreach (var section in All.Where(s => Policies.RolesFor[s.Policy].Any(user.IsInRole)))
+        {
+            var links = section.Links.Where(l => shown.Add(l.Href)).ToList();
+            if (links.Count > 0) yield return section with { Links = links };
+        }
+    }
 }
