@@ -35,7 +35,8 @@ public class SignInJourneyTests(BrowserPortal browser)
         // Its own area opens from the drawer, with live rows from the server.
         await page.Locator($"nav a[href='{allowedPage}']").ClickAsync();
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"{allowedPage}$"));
-        await Expect(page.Locator(".mud-table-body tr").First).ToBeVisibleAsync();
+        // Wait for real rows from the server, not the loading row.
+        await Expect(page.Locator(".mud-table-body td[data-label]").First).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserPortal.ScreenshotDirectory, $"list-{role}.png") });
 
         // Another area is not in the drawer, and typing its address is refused.
