@@ -5,6 +5,7 @@ using LicensePortal.Data.Demo;
 using LicensePortal.Features.Customers;
 using LicensePortal.Features.Home;
 using LicensePortal.Features.Licenses;
+using LicensePortal.Features.Licensing;
 using LicensePortal.Features.Installations;
 using LicensePortal.Features.Users;
 using LicensePortal.Infrastructure;
@@ -20,6 +21,7 @@ builder.AddInstallationsFeature();
 builder.Services.AddHomeFeature();
 builder.Services.AddCustomersFeature();
 builder.Services.AddLicensesFeature();
+builder.Services.AddLicensingFeature();
 builder.Services.AddUsersFeature();
 builder.Services.AddPortalHealthChecks();
 

@@ -1,3 +1,4 @@
+using LicensePortal.Features.Audit;
 using LicensePortal.Features.Catalog;
 using LicensePortal.Features.Customers;
 using LicensePortal.Features.Installations;
@@ -20,6 +21,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<CustomerContact> CustomerContacts => Set<CustomerContact>();
     public DbSet<License> Licenses => Set<License>();
     public DbSet<Installation> Installations => Set<Installation>();
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,10 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace LicensePortal.Features.Installations;
 
-/// <summary>Periods of DOMAIN.md's installation rules; a business may change them, so they live in configuration.</summary>
+/// <summary>
+/// Periods and limits of DOMAIN.md's installation rules. A business may change them, so they
+/// live in configuration; the defaults are DOMAIN.md's.
+/// </summary>
 public sealed class InstallationOptions
 {
     public const string Section = "Installations";
 
+    /// <summary>The FAQ's maximum migration window: a longer one is refused at start-up.</summary>
+    public const int MaxMigrationWindowDays = 30;
+
     /// <summary>An installation not seen for this many days no longer counts as active.</summary>
+    [Range(1, 365, ErrorMessage = "Installations:ActiveWithinDays must be between 1 and 365 days.")]
     public int ActiveWithinDays { get; set; } = 14;
+
+    /// <summary>How long a license may run over its allowance while a server is migrated.</summary>
+    [Range(1, MaxMigrationWindowDays, ErrorMessage = "Installations:MigrationWindowDays must be between 1 and 30 days: the licensing FAQ allows a migration for at most 30 days.")]
+    public int MigrationWindowDays { get; set; } = MaxMigrationWindowDays;
+
+    /// <summary>The period over which days over allowance add up, so a new migration does not restart the clock.</summary>
+    [Range(30, 3650, ErrorMessage = "Installations:LookbackDays must be between 30 and 3650 days.")]
+    public int LookbackDays { get; set; } = 365;
+
+    /// <summary>Days a fraud case has to be resolved before the key is disabled.</summary>
+    [Range(1, 365, ErrorMessage = "Installations:CaseDeadlineDays must be between 1 and 365 days.")]
+    public int CaseDeadlineDays { get; set; } = 14;
+
+    public TimeSpan ActiveWithin => TimeSpan.FromDays(ActiveWithinDays);
+    public TimeSpan MigrationWindow => TimeSpan.FromDays(MigrationWindowDays);
+    public TimeSpan Lookback => TimeSpan.FromDays(LookbackDays);
+    public TimeSpan CaseDeadline => TimeSpan.FromDays(CaseDeadlineDays);
 }

@@ -1,0 +1,56 @@
+using System.Security.Claims;
+using System.Text.Json;
+using LicensePortal.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace LicensePortal.Features.Audit;
+
+/// <summary>One change of state: who, when, what, before and after. Rows are only ever added.</summary>
+public class AuditEntry
+{
+    public long Id { get; set; }
+    public DateTime At { get; set; }
+    public string UserName { get; set; } = "";
+    public string Action { get; set; } = "";
+    public string EntityType { get; set; } = "";
+    public string EntityId { get; set; } = "";
+    public string? Before { get; set; }
+    public string? After { get; set; }
+}
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> b)
+    {
+        b.ToTable("AuditLog");
+        b.Property(a => a.UserName).HasMaxLength(256);
+        b.Property(a => a.Action).HasMaxLength(100);
+        b.Property(a => a.EntityType).HasMaxLength(100);
+        b.Property(a => a.EntityId).HasMaxLength(100);
+        b.HasIndex(a => a.At);
+        b.HasIndex(a => new { a.EntityType, a.EntityId, a.At });
+        b.HasIndex(a => new { a.UserName, a.At });
+    }
+}
+
+public static class AuditExtensions
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    /// <summary>
+    /// Adds an audit row to the context, so it is saved by the same SaveChanges (and
+    /// transaction) as the change it describes.
+    /// </summary>
+    public static void Audit(this AppDbContext db, ClaimsPrincipal actor, DateTime at, string action, string entityType, object entityId, object? before, object? after) =>
+        db.AuditLog.Add(new AuditEntry
+        {
+            At = at,
+            UserName = actor.Identity?.Name ?? "system",
+            Action = action,
+            EntityType = entityType,
+            EntityId = entityId.ToString() ?? "",
+            Before = before is null ? null : JsonSerializer.Serialize(before, Json),
+            After = after is null ? null : JsonSerializer.Serialize(after, Json),
+        });
+}

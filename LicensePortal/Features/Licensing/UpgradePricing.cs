@@ -1,0 +1,123 @@
+using LicensePortal.Infrastructure;
+
+namespace LicensePortal.Features.Licensing;
+
+public sealed record EditionRef(int Id, string Name, int Rank);
+
+public sealed record LevelRef(int Id, string Name, int Rank);
+
+public sealed record PriceEntry(EditionRef Edition, LevelRef Level, decimal LicensePrice, decimal FailoverPrice, decimal ProtectionPrice)
+{
+    /// <summary>What this configuration costs: the license, plus the failover add-on when included.</summary>
+    public decimal Price(bool failover) => LicensePrice + (failover ? FailoverPrice : 0m);
+}
+
+/// <summary>One product major's price list as it stands on the quote date.</summary>
+public sealed record PriceListSnapshot(int Major, IReadOnlyList<PriceEntry> Entries)
+{
+    public PriceEntry? Find(EditionRef edition, LevelRef level) =>
+        Entries.FirstOrDefault(e => e.Edition.Id == edition.Id && e.Level.Id == level.Id);
+}
+
+public sealed record LicenseConfiguration(EditionRef Edition, LevelRef Level, bool HasFailover);
+
+public sealed record UpgradeRequest(
+    int ProductId,
+    string ProductName,
+    int LicenseMajor,
+    LicenseConfiguration Current,
+    DateOnly? ProtectionEndsOn,
+    int TargetProductId,
+    LicenseConfiguration Target,
+    DateOnly QuoteDate,
+    IReadOnlyCollection<MajorRelease> Majors,
+    IReadOnlyDictionary<int, PriceListSnapshot> PriceLists);
+
+public enum QuoteLineKind { MajorUpgrade, Change }
+
+public sealed record QuoteLine(QuoteLineKind Kind, string Title, string Reason, decimal? FromPrice, decimal? ToPrice, decimal Amount);
+
+public sealed record UpgradePrice(int FromMajor, int ToMajor, IReadOnlyList<QuoteLine> Lines, decimal Total, DateOnly? ProtectionEndsOnAfter);
+
+/// <summary>DOMAIN.md, Upgrades: what an edition, level or failover upgrade costs on a date.</summary>
+public static class UpgradePricing
+{
+    /// <summary>
+    /// Prices an upgrade. Within the license's major the amount is the difference of the two
+    /// configurations on that major's list. A license on an older major is first brought to the
+    /// current major: free with protection current on the quote date, otherwise at the current
+    /// major's 12-month protection price for its present configuration; the change is then priced
+    /// on the current major's list. Refusals throw <see cref="DomainException"/> with a message a
+    /// sales rep can read to the customer.
+    /// </summary>
+    public static UpgradePrice Price(UpgradeRequest r)
+    {
+        if (r.TargetProductId != r.ProductId)
+            throw new DomainException($"A {r.ProductName} license can only be upgraded within {r.ProductName}; another product needs a new license.");
+        CheckDirection(r.Current, r.Target);
+
+        var currentMajor = ReleaseCalendar.CurrentMajor(r.Majors, r.QuoteDate)
+            ?? throw new DomainException($"{r.ProductName} has no major release on or before {r.QuoteDate:yyyy-MM-dd}.");
+        var toMajor = Math.Max(currentMajor, r.LicenseMajor);
+        var list = PriceList(r, toMajor);
+        var lines = new List<QuoteLine>();
+        var protectionAfter = r.ProtectionEndsOn;
+
+        if (r.LicenseMajor < toMajor)
+        {
+            var present = Entry(list, r.Current, r.ProductName);
+            if (Entitlements.ProtectionCurrent(r.ProtectionEndsOn, r.QuoteDate))
+            {
+                lines.Add(new(QuoteLineKind.MajorUpgrade, $"Major upgrade {r.LicenseMajor}.x → {toMajor}.x",
+                    $"Covered by upgrade protection, current until {r.ProtectionEndsOn:yyyy-MM-dd}.", null, null, 0m));
+            }
+            else
+            {
+                var why = r.ProtectionEndsOn is { } ended ? $"Upgrade protection lapsed on {ended:yyyy-MM-dd}" : "The license has no upgrade protection";
+                lines.Add(new(QuoteLineKind.MajorUpgrade, $"Major upgrade {r.LicenseMajor}.x → {toMajor}.x",
+                    $"{why}: reinstating 12 months of protection at the {toMajor}.x price for {present.Edition.Name} {present.Level.Name}.",
+                    null, null, Money(present.ProtectionPrice)));
+                protectionAfter = r.QuoteDate.AddYears(1);
+            }
+        }
+
+        var from = Entry(list, r.Current, r.ProductName);
+        var to = Entry(list, r.Target, r.ProductName);
+        var fromPrice = from.Price(r.Current.HasFailover);
+        var toPrice = to.Price(r.Target.HasFailover);
+        var amount = Money(toPrice - fromPrice);
+        if (amount <= 0)
+            throw new DomainException(
+                $"The {toMajor}.x price list makes this upgrade cost nothing: {Describe(r.Target)} ({toPrice.Usd()}) is not dearer than {Describe(r.Current)} ({fromPrice.Usd()}). Ask an admin to check the price list.");
+        lines.Add(new(QuoteLineKind.Change, $"{Describe(r.Current)} → {Describe(r.Target)}",
+            $"Difference on the {toMajor}.x price list: {toPrice.Usd()} − {fromPrice.Usd()}{(r.Target.HasFailover ? " (failover add-on included)" : "")}.",
+            fromPrice, toPrice, amount));
+
+        return new(r.LicenseMajor, toMajor, lines, lines.Sum(l => l.Amount), protectionAfter);
+    }
+
+    private static void CheckDirection(LicenseConfiguration current, LicenseConfiguration target)
+    {
+        if (target.Edition.Rank < current.Edition.Rank)
+            throw new DomainException($"The edition can't go down from {current.Edition.Name} to {target.Edition.Name}: an upgrade only moves up.");
+        if (target.Level.Rank < current.Level.Rank)
+            throw new DomainException($"The level can't go down from {current.Level.Name} to {target.Level.Name}: an upgrade only moves up.");
+        if (current.HasFailover && !target.HasFailover)
+            throw new DomainException("Failover can't be removed by an upgrade.");
+        if (target.Edition.Rank == current.Edition.Rank && target.Level.Rank == current.Level.Rank && target.HasFailover == current.HasFailover)
+            throw new DomainException("Nothing changes: choose a higher edition or level, or add failover.");
+    }
+
+    private static PriceListSnapshot PriceList(UpgradeRequest r, int major) =>
+        r.PriceLists.TryGetValue(major, out var list) ? list
+            : throw new DomainException($"There is no {r.ProductName} {major}.x price list. Ask an admin to add it.");
+
+    private static PriceEntry Entry(PriceListSnapshot list, LicenseConfiguration c, string product) =>
+        list.Find(c.Edition, c.Level)
+            ?? throw new DomainException($"The {product} {list.Major}.x price list has no price for {c.Edition.Name} {c.Level.Name}. Ask an admin to add it.");
+
+    private static string Describe(LicenseConfiguration c) => $"{c.Edition.Name} {c.Level.Name}{(c.HasFailover ? " with failover" : "")}";
+
+    /// <summary>Money is rounded to cents, half away from zero.</summary>
+    public static decimal Money(decimal amount) => decimal.Round(amount, 2, MidpointRounding.AwayFromZero);
+}

@@ -1,0 +1,14 @@
+using LicensePortal.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace LicensePortal.Features.Licensing;
+
+/// <summary>Dates as the vendor reads them: protection ends and quote dates are days in the vendor's time zone.</summary>
+public sealed class VendorCalendar(TimeProvider clock, IOptions<VendorOptions> vendor)
+{
+    private readonly TimeZoneInfo zone = TimeZoneInfo.FindSystemTimeZoneById(vendor.Value.TimeZone);
+
+    public DateTime UtcNow => clock.GetUtcNow().UtcDateTime;
+
+    public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(UtcNow, zone));
+}
