@@ -2,6 +2,7 @@ using LicensePortal.Components;
 using LicensePortal.Components.Account;
 using LicensePortal.Data;
 using LicensePortal.Data.Demo;
+using LicensePortal.Features.Catalog;
 using LicensePortal.Features.Customers;
 using LicensePortal.Features.Home;
 using LicensePortal.Features.Licenses;
@@ -22,6 +23,7 @@ builder.Services.AddHomeFeature();
 builder.Services.AddCustomersFeature();
 builder.Services.AddLicensesFeature();
 builder.Services.AddLicensingFeature();
+builder.Services.AddCatalogFeature();
 builder.Services.AddUsersFeature();
 builder.Services.AddPortalHealthChecks();
 
@@ -42,6 +44,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAccountEndpoints();
+app.MapCatalogEndpoints();
 app.MapPortalHealthChecks();
 
 app.Run();
