@@ -15,10 +15,10 @@ public class NavMenuTests : BunitContext
 
     public static TheoryData<string, string[], string[]> Cases => new()
     {
-        { Roles.Sales, ["Sales"], ["Customers", "Licenses"] },
-        { Roles.Fraud, ["Fraud"], ["Installations", "Licenses"] },
-        { Roles.Manager, ["Sales", "Fraud", "Management"], ["Customers", "Licenses", "Installations", "Business overview"] },
-        { Roles.Admin, ["Admin"], ["Users"] },
+        { Roles.Sales, ["Sales", "Catalog"], ["Customers", "Licenses", "Products & prices"] },
+        { Roles.Fraud, ["Fraud", "Catalog"], ["Installations", "Licenses", "Products & prices"] },
+        { Roles.Manager, ["Sales", "Fraud", "Management", "Catalog"], ["Customers", "Licenses", "Installations", "Business overview", "Products & prices"] },
+        { Roles.Admin, ["Admin", "Catalog"], ["Users", "Products & prices"] },
     };
 
     [Theory]
@@ -32,6 +32,7 @@ public class NavMenuTests : BunitContext
         var menu = Render<NavMenu>();
 
         Assert.Equal(sections, menu.FindAll("[data-testid=nav-section]").Select(e => e.TextContent.Trim()));
+        Assert.Equal(links.Distinct(), links);
         Assert.Equal(["Home", .. links], menu.FindAll("a").Select(a => a.TextContent.Trim()));
     }
 

@@ -18,6 +18,9 @@ public class AuthorizationTests(PortalFactory portal)
         ("/management", [Roles.Manager]),
         ("/admin/users", [Roles.Admin]),
         ("/Account/Manage/ChangePassword", [.. Roles.All]),
+        ("/catalog", [.. Roles.All]),
+        ("/catalog/1", [.. Roles.All]),
+        ("/catalog/1/price-lists/12.csv", [.. Roles.All]),
     ];
 
     public static TheoryData<string, string, bool> Matrix()
@@ -53,6 +56,8 @@ public class AuthorizationTests(PortalFactory portal)
     [InlineData("/licenses")]
     [InlineData("/admin/users")]
     [InlineData("/Account/Manage/ChangePassword")]
+    [InlineData("/catalog")]
+    [InlineData("/catalog/1/price-lists/12.csv")]
     public async Task Anonymous_users_are_sent_to_sign_in(string path)
     {
         var response = await portal.Client().GetAsync(path);

@@ -31,6 +31,10 @@ public static class NavSections
         [
             new("Users", "/admin/users", Icons.Material.Outlined.ManageAccounts),
         ]),
+        new("Catalog", Policies.Staff,
+        [
+            new("Products & prices", "/catalog", Icons.Material.Outlined.Inventory2),
+        ]),
     ];
 
     /// <summary>The sections the user may see; a link already shown in an earlier section is not repeated.</summary>

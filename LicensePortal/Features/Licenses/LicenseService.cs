@@ -1,5 +1,7 @@
+using System.Linq.Expressions;
 using LicensePortal.Data;
 using LicensePortal.Features.Installations;
+using LicensePortal.Features.Licensing;
 using LicensePortal.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -10,14 +12,14 @@ public enum ProtectionFilter { Current, Lapsed, Ending }
 
 public sealed record LicenseFilter(
     string? Search = null, int? ProductId = null, LicenseStatus? Status = null,
-    ProtectionFilter? Protection = null, bool OverAllowance = false, int? CustomerId = null);
+    ProtectionFilter? Protection = null, bool OverAllowance = false, int? CustomerId = null, bool? Legacy = null);
 
-public sealed record LicenseRow(int Id, string Key, int CustomerId, string Customer, string Product, int Major, string Edition, string Level,
-    bool HasFailover, DateOnly PurchasedOn, DateOnly? ProtectionEndsOn, LicenseStatus Status);
+public sealed record LicenseRow(int Id, string Key, int CustomerId, string Customer, int ProductId, string Product, int Major, string Edition, string Level,
+    bool HasFailover, DateOnly PurchasedOn, DateOnly? ProtectionEndsOn, LicenseStatus Status, bool IsLegacy = false);
 
 public sealed record ProductOption(int Id, string Name);
 
-public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<InstallationOptions> installationOptions)
+public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<InstallationOptions> installationOptions, EntitlementService entitlements)
 {
     public async Task<IReadOnlyList<ProductOption>> ProductsAsync(CancellationToken ct = default)
     {
@@ -54,6 +56,14 @@ public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, Ti
             licenses = licenses.Where(l => over.Contains(l.Id));
         }
 
+        // Legacy status comes from the release calendar as it stands now, so a new release shows at once.
+        var cutoffs = await entitlements.LegacyCutoffsAsync(ct);
+        if (filter.Legacy is { } legacy)
+        {
+            var isLegacy = LegacyPredicate(cutoffs);
+            licenses = licenses.Where(legacy ? isLegacy : Not(isLegacy));
+        }
+
         var total = await licenses.CountAsync(ct);
         licenses = (page.SortBy, page.Descending) switch
         {
@@ -67,11 +77,29 @@ public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, Ti
             _ => licenses.OrderBy(l => l.Id),
         };
         var rows = await licenses.Page(page)
-            .Select(l => new LicenseRow(l.Id, l.Key, l.CustomerId, l.Customer!.Name, l.Product!.Name, l.Major, l.Edition!.Name, l.Level!.Name,
-                l.HasFailover, l.PurchasedOn, l.ProtectionEndsOn, l.Status))
+            .Select(l => new LicenseRow(l.Id, l.Key, l.CustomerId, l.Customer!.Name, l.ProductId, l.Product!.Name, l.Major, l.Edition!.Name, l.Level!.Name,
+                l.HasFailover, l.PurchasedOn, l.ProtectionEndsOn, l.Status, false))
             .ToListAsync(ct);
-        return new(rows, total);
+        return new([.. rows.Select(r => r with { IsLegacy = cutoffs.GetValueOrDefault(r.ProductId) is { } c && r.Major <= c })], total);
     }
+
+    /// <summary>(ProductId = p1 AND Major &lt;= c1) OR … for each product with legacy majors.</summary>
+    private static Expression<Func<License, bool>> LegacyPredicate(IReadOnlyDictionary<int, int?> cutoffs)
+    {
+        var l = Expression.Parameter(typeof(License), "l");
+        Expression body = Expression.Constant(false);
+        foreach (var (productId, cutoff) in cutoffs)
+        {
+            if (cutoff is not { } c) continue;
+            body = Expression.OrElse(body, Expression.AndAlso(
+                Expression.Equal(Expression.Property(l, nameof(License.ProductId)), Expression.Constant(productId)),
+                Expression.LessThanOrEqual(Expression.Property(l, nameof(License.Major)), Expression.Constant(c))));
+        }
+        return Expression.Lambda<Func<License, bool>>(body, l);
+    }
+
+    private static Expression<Func<License, bool>> Not(Expression<Func<License, bool>> predicate) =>
+        Expression.Lambda<Func<License, bool>>(Expression.Not(predicate.Body), predicate.Parameters);
 
     /// <summary>Days ahead that "protection ending" looks, the same window as the home page's card.</summary>
     private const int HomeServiceWindow = Home.HomeService.ProtectionWarningDays;
