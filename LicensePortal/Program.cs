@@ -7,6 +7,8 @@ using LicensePortal.Features.Customers;
 using LicensePortal.Features.Home;
 using LicensePortal.Features.Licenses;
 using LicensePortal.Features.Licensing;
+using LicensePortal.Features.Outbox;
+using LicensePortal.Features.Quotes;
 using LicensePortal.Features.Installations;
 using LicensePortal.Features.Users;
 using LicensePortal.Infrastructure;
@@ -24,6 +26,8 @@ builder.Services.AddCustomersFeature();
 builder.Services.AddLicensesFeature();
 builder.Services.AddLicensingFeature();
 builder.Services.AddCatalogFeature();
+builder.AddOutboxFeature();
+builder.AddQuotesFeature();
 builder.Services.AddUsersFeature();
 builder.Services.AddPortalHealthChecks();
 
@@ -45,6 +49,8 @@ app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAccountEndpoints();
 app.MapCatalogEndpoints();
+app.MapOutboxEndpoints();
+app.MapQuoteEndpoints();
 app.MapPortalHealthChecks();
 
 app.Run();

@@ -3,6 +3,8 @@ using LicensePortal.Features.Catalog;
 using LicensePortal.Features.Customers;
 using LicensePortal.Features.Installations;
 using LicensePortal.Features.Licenses;
+using LicensePortal.Features.Outbox;
+using LicensePortal.Features.Quotes;
 using LicensePortal.Infrastructure;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -22,6 +24,11 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<License> Licenses => Set<License>();
     public DbSet<Installation> Installations => Set<Installation>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+    public DbSet<LicenseEvent> LicenseEvents => Set<LicenseEvent>();
+    public DbSet<Quote> Quotes => Set<Quote>();
+    public DbSet<QuoteItem> QuoteItems => Set<QuoteItem>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<Counter> Counters => Set<Counter>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,0 +1,33 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace LicensePortal.Features.Licenses;
+
+/// <summary>One entry of a license's history, shown on its timeline.</summary>
+public class LicenseEvent
+{
+    public long Id { get; set; }
+    public int LicenseId { get; set; }
+    public DateTime At { get; set; }
+    public string Kind { get; set; } = "";
+    public string Description { get; set; } = "";
+    public string UserName { get; set; } = "";
+}
+
+public static class LicenseEventKinds
+{
+    public const string Issued = "Issued";
+    public const string Upgraded = "Upgraded";
+}
+
+internal sealed class LicenseEventConfiguration : IEntityTypeConfiguration<LicenseEvent>
+{
+    public void Configure(EntityTypeBuilder<LicenseEvent> b)
+    {
+        b.Property(e => e.Kind).HasMaxLength(50);
+        b.Property(e => e.Description).HasMaxLength(1000);
+        b.Property(e => e.UserName).HasMaxLength(256);
+        b.HasOne<License>().WithMany().HasForeignKey(e => e.LicenseId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(e => new { e.LicenseId, e.At });
+    }
+}

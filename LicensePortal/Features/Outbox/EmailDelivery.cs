@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Mail;
+using Microsoft.Extensions.Options;
+
+namespace LicensePortal.Features.Outbox;
+
+public sealed class EmailOptions
+{
+    public const string Section = "Email";
+
+    public string From { get; set; } = "licensing@localhost";
+    public string FromName { get; set; } = "Licensing";
+
+    /// <summary>Where fraud-team notifications go.</summary>
+    public string FraudTeamAddress { get; set; } = "fraud-team@localhost";
+
+    /// <summary>SMTP server; when empty, messages are written as .eml files to <see cref="PickupFolder"/>.</summary>
+    public string? SmtpHost { get; set; }
+    public int SmtpPort { get; set; } = 587;
+    public bool SmtpSsl { get; set; } = true;
+    public string? SmtpUser { get; set; }
+    public string? SmtpPassword { get; set; }
+    public string PickupFolder { get; set; } = "Data/mail-pickup";
+
+    public int MaxAttempts { get; set; } = 6;
+    public int RetryAfterMinutes { get; set; } = 2;
+    public int PollSeconds { get; set; } = 30;
+}
+
+/// <summary>The seam between the outbox and the mail system.</summary>
+public interface IEmailDelivery
+{
+    string Describe { get; }
+    Task DeliverAsync(OutboxMessage message, CancellationToken ct);
+}
+
+/// <summary>SMTP when a host is configured, otherwise .eml files in a pickup folder that any mail tool can open.</summary>
+public sealed class SmtpEmailDelivery(IOptions<EmailOptions> options, IWebHostEnvironment environment) : IEmailDelivery
+{
+    private readonly EmailOptions o = options.Value;
+
+    public string PickupFolder => Path.GetFullPath(Path.Combine(environment.ContentRootPath, o.PickupFolder));
+
+    public string Describe => string.IsNullOrWhiteSpace(o.SmtpHost) ? $".eml files in {PickupFolder}" : $"SMTP via {o.SmtpHost}:{o.SmtpPort}";
+
+    public async Task DeliverAsync(OutboxMessage message, CancellationToken ct)
+    {
+        using var mail = new MailMessage(new MailAddress(o.From, o.FromName), new MailAddress(message.To))
+        {
+            Subject = message.Subject,
+            Body = message.Body,
+        };
+        if (message.Attachment is { } bytes)
+            mail.Attachments.Add(new Attachment(new MemoryStream(bytes), message.AttachmentName ?? "attachment", message.AttachmentContentType ?? "application/octet-stream"));
+
+        using var client = new SmtpClient();
+        if (string.IsNullOrWhiteSpace(o.SmtpHost))
+        {
+            Directory.CreateDirectory(PickupFolder);
+            client.DeliveryMethod = SmtpDeliveryMethod.SpecifiedPickupDirectory;
+            client.PickupDirectoryLocation = PickupFolder;
+        }
+        else
+        {
+            client.Host = o.SmtpHost;
+            client.Port = o.SmtpPort;
+            client.EnableSsl = o.SmtpSsl;
+            if (!string.IsNullOrEmpty(o.SmtpUser)) client.Credentials = new NetworkCredential(o.SmtpUser, o.SmtpPassword);
+        }
+        await client.SendMailAsync(mail, ct);
+    }
+}

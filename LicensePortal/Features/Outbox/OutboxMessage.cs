@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace LicensePortal.Features.Outbox;
+
+public enum OutboxStatus { Pending, Sent, Failed }
+
+/// <summary>An email stored with the change that caused it, so none is lost when delivery fails.</summary>
+public class OutboxMessage
+{
+    public long Id { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public string To { get; set; } = "";
+    public string Subject { get; set; } = "";
+    public string Body { get; set; } = "";
+    public string? AttachmentName { get; set; }
+    public string? AttachmentContentType { get; set; }
+    public byte[]? Attachment { get; set; }
+
+    /// <summary>What the message is about, e.g. "Quote Q-2026-000001", for staff reading the outbox.</summary>
+    public string About { get; set; } = "";
+
+    public OutboxStatus Status { get; set; }
+    public int Attempts { get; set; }
+    public DateTime NextAttemptAt { get; set; }
+    public DateTime? SentAt { get; set; }
+    public string? LastError { get; set; }
+}
+
+internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> b)
+    {
+        b.ToTable("Outbox");
+        b.Property(m => m.To).HasMaxLength(256);
+        b.Property(m => m.Subject).HasMaxLength(300);
+        b.Property(m => m.AttachmentName).HasMaxLength(200);
+        b.Property(m => m.AttachmentContentType).HasMaxLength(100);
+        b.Property(m => m.About).HasMaxLength(200);
+        b.Property(m => m.LastError).HasMaxLength(2000);
+        b.HasIndex(m => new { m.Status, m.NextAttemptAt });
+        b.HasIndex(m => m.CreatedAt);
+    }
+}

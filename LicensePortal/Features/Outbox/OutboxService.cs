@@ -1,0 +1,143 @@
+using LicensePortal.Data;
+using LicensePortal.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace LicensePortal.Features.Outbox;
+
+public sealed record OutboxRow(long Id, DateTime CreatedAt, string To, string Subject, string About, OutboxStatus Status, int Attempts,
+    DateTime? SentAt, DateTime NextAttemptAt, string? LastError, string? AttachmentName);
+
+/// <summary>
+/// Emails go into the outbox in the same transaction as the change that causes them; a
+/// dispatcher delivers them, retrying with a growing delay, and staff can see each one's state.
+/// </summary>
+public sealed class OutboxService(IDbContextFactory<AppDbContext> dbFactory, IEmailDelivery delivery, IOptions<EmailOptions> options, TimeProvider clock, ILogger<OutboxService> logger)
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+
+    public string DeliveryDescription => delivery.Describe;
+
+    /// <summary>Adds a message to the context; it is stored by the caller's SaveChanges.</summary>
+    public static OutboxMessage Enqueue(AppDbContext db, DateTime now, string to, string subject, string body, string about,
+        (string Name, string ContentType, byte[] Content)? attachment = null)
+    {
+        var message = new OutboxMessage
+        {
+            CreatedAt = now, NextAttemptAt = now, To = to, Subject = subject, Body = body, About = about,
+            AttachmentName = attachment?.Name, AttachmentContentType = attachment?.ContentType, Attachment = attachment?.Content,
+        };
+        db.Outbox.Add(message);
+        return message;
+    }
+
+    /// <summary>
+    /// Delivers the messages that are due. Each is claimed first, so two dispatchers running at
+    /// once never send the same message twice; a crash leaves it to be retried when its claim lapses.
+    /// </summary>
+    public async Task<int> DispatchDueAsync(CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var due = await db.Outbox.Where(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now)
+            .OrderBy(m => m.NextAttemptAt).Select(m => new { m.Id, m.NextAttemptAt }).Take(50).ToListAsync(ct);
+        var sent = 0;
+        foreach (var candidate in due)
+        {
+            var claimed = await db.Outbox.Where(m => m.Id == candidate.Id && m.Status == OutboxStatus.Pending && m.NextAttemptAt == candidate.NextAttemptAt)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.NextAttemptAt, now + Lease), ct);
+            if (claimed == 0) continue;
+            var message = await db.Outbox.SingleAsync(m => m.Id == candidate.Id, ct);
+            message.Attempts++;
+            try
+            {
+                await delivery.DeliverAsync(message, ct);
+                message.Status = OutboxStatus.Sent;
+                message.SentAt = clock.GetUtcNow().UtcDateTime;
+                message.LastError = null;
+                sent++;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Delivering outbox message {Id} to {To} failed (attempt {Attempt}).", message.Id, message.To, message.Attempts);
+                message.LastError = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
+                if (message.Attempts >= options.Value.MaxAttempts) message.Status = OutboxStatus.Failed;
+                else message.NextAttemptAt = now + TimeSpan.FromMinutes(options.Value.RetryAfterMinutes * Math.Pow(2, message.Attempts - 1));
+            }
+            await db.SaveChangesAsync(ct);
+        }
+        return sent;
+    }
+
+    public async Task<PageResult<OutboxRow>> ListAsync(OutboxStatus? status, string? search, PageRequest page, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var messages = db.Outbox.AsNoTracking();
+        if (status is { } s) messages = messages.Where(m => m.Status == s);
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var term = $"%{search.Trim()}%";
+            messages = messages.Where(m => EF.Functions.Like(m.To, term) || EF.Functions.Like(m.Subject, term) || EF.Functions.Like(m.About, term));
+        }
+        var total = await messages.CountAsync(ct);
+        messages = page.Descending || page.SortBy is null ? messages.OrderByDescending(m => m.Id) : messages.OrderBy(m => m.Id);
+        var rows = await messages.Page(page).Select(m => new OutboxRow(m.Id, m.CreatedAt, m.To, m.Subject, m.About, m.Status, m.Attempts, m.SentAt,
+            m.NextAttemptAt, m.LastError, m.AttachmentName)).ToListAsync(ct);
+        return new(rows, total);
+    }
+
+    public async Task<OutboxMessage?> GetAsync(long id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Outbox.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, ct);
+    }
+
+    /// <summary>Puts a failed message back in the queue for another round of attempts.</summary>
+    public async Task RetryAsync(long id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await db.Outbox.Where(m => m.Id == id && m.Status == OutboxStatus.Failed)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, OutboxStatus.Pending).SetProperty(m => m.Attempts, 0).SetProperty(m => m.NextAttemptAt, now), ct);
+    }
+}
+
+/// <summary>Delivers due outbox messages on an interval.</summary>
+public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IOptions<EmailOptions> options, TimeProvider clock, ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.Value.PollSeconds)), clock);
+        do
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<OutboxService>().DispatchDueAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "The outbox dispatcher failed; it tries again on its next round.");
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}
+
+public static class OutboxFeature
+{
+    public static WebApplicationBuilder AddOutboxFeature(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<EmailOptions>(builder.Configuration.GetSection(EmailOptions.Section));
+        builder.Services.AddSingleton<IEmailDelivery, SmtpEmailDelivery>();
+        builder.Services.AddScoped<OutboxService>();
+        builder.Services.AddHostedService<OutboxDispatcher>();
+        return builder;
+    }
+
+    public static IEndpointConventionBuilder MapOutboxEndpoints(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet("/outbox/{id:long}/attachment", async (long id, OutboxService outbox, CancellationToken ct) =>
+            await outbox.GetAsync(id, ct) is { Attachment: { } bytes } m
+                ? Results.File(bytes, m.AttachmentContentType ?? "application/octet-stream", m.AttachmentName)
+                : Results.NotFound())
+        .RequireAuthorization(Policies.Staff);
+}

@@ -1,0 +1,304 @@
+using System.Security.Claims;
+using LicensePortal.Data;
+using LicensePortal.Features.Audit;
+using LicensePortal.Features.Licenses;
+using LicensePortal.Features.Licensing;
+using LicensePortal.Features.Outbox;
+using LicensePortal.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace LicensePortal.Features.Quotes;
+
+public sealed class QuoteOptions
+{
+    public const string Section = "Quotes";
+    public int ValidityDays { get; set; } = 30;
+    public int ExpiringSoonDays { get; set; } = 7;
+    public string Terms { get; set; } = "Upgrades apply to the licenses listed and take effect when the quote is accepted and paid. Taxes are not included.";
+}
+
+/// <summary>What a sales rep asks for one license: its target edition, level and failover.</summary>
+public sealed record QuoteRequestLine(int LicenseId, int EditionId, int LevelId, bool HasFailover);
+
+/// <summary>The live breakdown of one license: its price, or why it can't be quoted.</summary>
+public sealed record QuotePreviewItem(int LicenseId, string LicenseKey, UpgradePrice? Price, string? Problem);
+
+public sealed record QuoteFilter(QuoteStatus? Status = null, string? SalesRepEmail = null, int? CustomerId = null, bool ExpiringSoon = false, string? Search = null);
+
+public sealed record QuoteRow(int Id, string Number, int CustomerId, string Customer, string SalesRep, DateOnly QuoteDate, DateOnly ValidUntil, QuoteStatus State, decimal Total, int Licenses);
+
+/// <summary>Upgrade quotes: build, save, send, accept, cancel (DOMAIN.md, Upgrades).</summary>
+public sealed class QuoteService(
+    IDbContextFactory<AppDbContext> dbFactory, VendorCalendar calendar, IOptions<QuoteOptions> options,
+    IOptions<VendorOptions> vendor, OutboxService outbox)
+{
+    public QuoteOptions Options => options.Value;
+
+    public async Task<IReadOnlyList<QuotePreviewItem>> PreviewAsync(ClaimsPrincipal actor, int customerId, IReadOnlyList<QuoteRequestLine> lines, CancellationToken ct = default)
+    {
+        EnsureSales(actor);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await PriceAllAsync(db, customerId, lines, ct);
+    }
+
+    private async Task<List<QuotePreviewItem>> PriceAllAsync(AppDbContext db, int customerId, IReadOnlyList<QuoteRequestLine> lines, CancellationToken ct)
+    {
+        var ids = lines.Select(l => l.LicenseId).ToList();
+        var licenses = await db.Licenses.AsNoTracking().Include(l => l.Product).Include(l => l.Edition).Include(l => l.Level)
+            .Where(l => ids.Contains(l.Id)).ToDictionaryAsync(l => l.Id, ct);
+        var result = new List<QuotePreviewItem>();
+        foreach (var line in lines)
+        {
+            if (!licenses.TryGetValue(line.LicenseId, out var license))
+            {
+                result.Add(new(line.LicenseId, "", null, "That license no longer exists."));
+                continue;
+            }
+            try
+            {
+                if (license.CustomerId != customerId) throw new DomainException($"{license.Key} belongs to another customer: a quote covers one customer's licenses.");
+                if (license.Status == LicenseStatus.Disabled) throw new DomainException($"{license.Key} is disabled: it can't be upgraded until it is re-enabled.");
+                result.Add(new(license.Id, license.Key, await PricingService.PriceAsync(db, license, new(line.EditionId, line.LevelId, line.HasFailover), calendar.Today, ct), null));
+            }
+            catch (DomainException ex)
+            {
+                result.Add(new(license.Id, license.Key, null, ex.Message));
+            }
+        }
+        return result;
+    }
+
+    public async Task<int> CreateDraftAsync(ClaimsPrincipal actor, int customerId, IReadOnlyList<QuoteRequestLine> lines, int validityDays, string? notes)
+    {
+        EnsureSales(actor);
+        if (lines.Count == 0) throw new DomainException("Add at least one license to the quote.");
+        if (lines.Select(l => l.LicenseId).Distinct().Count() != lines.Count) throw new DomainException("Each license can appear only once in a quote.");
+        if (validityDays is < 1 or > 365) throw new DomainException("A quote is valid for 1 to 365 days.");
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var priced = await PriceAllAsync(db, customerId, lines, default);
+        if (priced.FirstOrDefault(p => p.Problem is not null) is { } bad) throw new DomainException(bad.Problem!);
+
+        var now = calendar.UtcNow;
+        var today = calendar.Today;
+        await using var tx = await db.Database.BeginTransactionAsync();
+        var licenses = await db.Licenses.AsNoTracking().Include(l => l.Product).Include(l => l.Edition).Include(l => l.Level)
+            .Where(l => lines.Select(x => x.LicenseId).Contains(l.Id)).ToDictionaryAsync(l => l.Id);
+        var quote = new Quote
+        {
+            Number = $"Q-{today.Year}-{await db.NextAsync($"quote-{today.Year}"):000000}",
+            CustomerId = customerId, QuoteDate = today, ValidUntil = today.AddDays(validityDays - 1), Status = QuoteStatus.Draft,
+            SalesRepName = actor.FindFirst(UserClaims.DisplayName)?.Value ?? actor.Identity?.Name ?? "", SalesRepEmail = actor.Identity?.Name ?? "",
+            Notes = string.IsNullOrWhiteSpace(notes) ? null : notes.Trim(), CreatedAt = now,
+        };
+        foreach (var (line, p) in lines.Zip(priced))
+        {
+            var license = licenses[line.LicenseId];
+            var price = p.Price!;
+            var target = price.Lines.Last(l => l.Kind == QuoteLineKind.Change).Title.Split(" → ")[1];
+            var item = new QuoteItem
+            {
+                LicenseId = license.Id, LicenseKey = license.Key, ProductName = license.Product!.Name, LicenseVersion = license.Version,
+                FromMajor = license.Major, FromDescription = $"{license.Edition!.Name} {license.Level!.Name}{(license.HasFailover ? " with failover" : "")}",
+                ToMajor = price.ToMajor, ToEditionId = line.EditionId, ToLevelId = line.LevelId, ToFailover = line.HasFailover, ToDescription = target,
+                ProtectionEndsOnAfter = price.ProtectionEndsOnAfter, Subtotal = price.Total,
+            };
+            item.Lines.AddRange(price.Lines.Select((l, i) => new QuoteLineItem
+            {
+                Position = i, Kind = l.Kind, Title = l.Title, Reason = l.Reason, FromPrice = l.FromPrice, ToPrice = l.ToPrice, Amount = l.Amount,
+            }));
+            quote.Items.Add(item);
+        }
+        quote.Total = quote.Items.Sum(i => i.Subtotal);
+        db.Quotes.Add(quote);
+        await db.SaveChangesAsync();
+        db.Audit(actor, now, "Quote created", "Quote", quote.Number, null, new { quote.Number, quote.CustomerId, quote.Total, quote.ValidUntil, Licenses = quote.Items.Select(i => i.LicenseKey) });
+        await db.SaveChangesAsync();
+        await tx.CommitAsync();
+        return quote.Id;
+    }
+
+    public async Task<PageResult<QuoteRow>> ListAsync(QuoteFilter filter, PageRequest page, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var today = calendar.Today;
+        var quotes = db.Quotes.AsNoTracking();
+        var open = new[] { QuoteStatus.Draft, QuoteStatus.Sent };
+        quotes = filter.Status switch
+        {
+            QuoteStatus.Expired => quotes.Where(q => open.Contains(q.Status) && q.ValidUntil < today),
+            QuoteStatus.Draft or QuoteStatus.Sent => quotes.Where(q => q.Status == filter.Status && q.ValidUntil >= today),
+            { } s => quotes.Where(q => q.Status == s),
+            null => quotes,
+        };
+        if (filter.ExpiringSoon)
+        {
+            var soon = today.AddDays(options.Value.ExpiringSoonDays);
+            quotes = quotes.Where(q => open.Contains(q.Status) && q.ValidUntil >= today && q.ValidUntil <= soon);
+        }
+        if (!string.IsNullOrWhiteSpace(filter.SalesRepEmail)) quotes = quotes.Where(q => q.SalesRepEmail == filter.SalesRepEmail);
+        if (filter.CustomerId is { } c) quotes = quotes.Where(q => q.CustomerId == c);
+        if (!string.IsNullOrWhiteSpace(filter.Search))
+        {
+            var term = filter.Search.Trim();
+            quotes = quotes.Where(q => q.Number.StartsWith(term.ToUpper()) || EF.Functions.Like(q.Customer!.Name, $"%{term}%"));
+        }
+        var total = await quotes.CountAsync(ct);
+        quotes = (page.SortBy, page.Descending) switch
+        {
+            (nameof(QuoteRow.ValidUntil), false) => quotes.OrderBy(q => q.ValidUntil).ThenBy(q => q.Id),
+            (nameof(QuoteRow.ValidUntil), true) => quotes.OrderByDescending(q => q.ValidUntil).ThenByDescending(q => q.Id),
+            (nameof(QuoteRow.Number), false) => quotes.OrderBy(q => q.Id),
+            _ => quotes.OrderByDescending(q => q.Id),
+        };
+        var rows = await quotes.Page(page).Select(q => new QuoteRow(q.Id, q.Number, q.CustomerId, q.Customer!.Name, q.SalesRepName, q.QuoteDate, q.ValidUntil,
+            q.Status, q.Total, q.Items.Count)).ToListAsync(ct);
+        return new([.. rows.Select(r => r with { State = Quote.StateOn(r.State, r.ValidUntil, today) })], total);
+    }
+
+    public async Task<Quote> GetAsync(int id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Quotes.AsNoTracking().Include(q => q.Customer).ThenInclude(c => c!.Contacts)
+            .Include(q => q.Items).ThenInclude(i => i.Lines).AsSplitQuery()
+            .FirstOrDefaultAsync(q => q.Id == id, ct) ?? throw new DomainException("That quote no longer exists.");
+    }
+
+    public DateOnly Today => calendar.Today;
+
+    public async Task<byte[]> PdfAsync(ClaimsPrincipal actor, int id, CancellationToken ct = default)
+    {
+        EnsureSales(actor);
+        var quote = await GetAsync(id, ct);
+        return QuotePdf.Render(quote, quote.Customer!, vendor.Value, options.Value.Terms);
+    }
+
+    /// <summary>Marks the quote sent and queues the email with its PDF in the same transaction, then tries to deliver it.</summary>
+    public async Task SendAsync(ClaimsPrincipal actor, int id, string to)
+    {
+        EnsureSales(actor);
+        if (!System.Net.Mail.MailAddress.TryCreate(to?.Trim(), out var address)) throw new DomainException("Enter a valid email address to send the quote to.");
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var quote = await db.Quotes.Include(q => q.Customer).Include(q => q.Items).ThenInclude(i => i.Lines).AsSplitQuery().FirstOrDefaultAsync(q => q.Id == id)
+            ?? throw new DomainException("That quote no longer exists.");
+        Check(quote.CannotMoveTo(QuoteStatus.Sent, calendar.Today));
+        var now = calendar.UtcNow;
+        var before = quote.Status;
+        quote.Status = QuoteStatus.Sent;
+        quote.SentAt = now;
+        quote.SentTo = address.Address;
+        var pdf = QuotePdf.Render(quote, quote.Customer!, vendor.Value, options.Value.Terms);
+        OutboxService.Enqueue(db, now, address.Address, $"Your upgrade quote {quote.Number} from {vendor.Value.Name}",
+            $"""
+            Hello {quote.Customer!.Name},
+
+            Please find attached quote {quote.Number} for upgrading {quote.Items.Count} license{(quote.Items.Count == 1 ? "" : "s")}, total {quote.Total.Usd()}.
+            It is valid until {quote.ValidUntil:d MMMM yyyy}. Reply to this email or call us to accept it.
+
+            {quote.SalesRepName}
+            {vendor.Value.Name} · {vendor.Value.Phone}
+            """,
+            $"Quote {quote.Number}", ($"{quote.Number}.pdf", "application/pdf", pdf));
+        db.Audit(actor, now, "Quote sent", "Quote", quote.Number, new { Status = before }, new { quote.Status, quote.SentTo });
+        await SaveAsync(db);
+        await outbox.DispatchDueAsync();
+    }
+
+    /// <summary>
+    /// Applies every upgrade of the quote to its license, with history and audit rows, in one
+    /// transaction. Refused when the quote expired or a license changed since it was quoted.
+    /// </summary>
+    public async Task AcceptAsync(ClaimsPrincipal actor, int id)
+    {
+        EnsureSales(actor);
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var quote = await db.Quotes.Include(q => q.Items).FirstOrDefaultAsync(q => q.Id == id) ?? throw new DomainException("That quote no longer exists.");
+        Check(quote.CannotMoveTo(QuoteStatus.Accepted, calendar.Today));
+        var ids = quote.Items.Select(i => i.LicenseId).ToList();
+        var licenses = await db.Licenses.Include(l => l.Edition).Include(l => l.Level).Where(l => ids.Contains(l.Id)).ToDictionaryAsync(l => l.Id);
+        foreach (var item in quote.Items)
+        {
+            var license = licenses[item.LicenseId];
+            if (license.Version != item.LicenseVersion)
+                throw new DomainException($"License {item.LicenseKey} has changed since quote {quote.Number} was made: make a new quote with its current configuration.");
+            if (license.Status == LicenseStatus.Disabled)
+                throw new DomainException($"License {item.LicenseKey} is disabled: it can't be upgraded until it is re-enabled.");
+        }
+
+        var now = calendar.UtcNow;
+        await using var tx = await db.Database.BeginTransactionAsync();
+        foreach (var item in quote.Items)
+        {
+            var license = licenses[item.LicenseId];
+            var before = new { license.Major, Edition = license.Edition!.Name, Level = license.Level!.Name, license.HasFailover, license.ProtectionEndsOn };
+            license.Major = item.ToMajor;
+            license.EditionId = item.ToEditionId;
+            license.LevelId = item.ToLevelId;
+            license.HasFailover = item.ToFailover;
+            license.ProtectionEndsOn = item.ProtectionEndsOnAfter;
+            db.LicenseEvents.Add(new LicenseEvent
+            {
+                LicenseId = license.Id, At = now, Kind = LicenseEventKinds.Upgraded, UserName = actor.Identity?.Name ?? "",
+                Description = $"Upgraded from {item.FromMajor}.x {item.FromDescription} to {item.ToMajor}.x {item.ToDescription} by quote {quote.Number} ({item.Subtotal.Usd()}).",
+            });
+            db.Audit(actor, now, "License upgraded", "License", license.Key, before,
+                new { license.Major, Edition = item.ToDescription, license.HasFailover, license.ProtectionEndsOn, Quote = quote.Number });
+        }
+        quote.Status = QuoteStatus.Accepted;
+        quote.AcceptedAt = now;
+        db.Audit(actor, now, "Quote accepted", "Quote", quote.Number, null, new { quote.Total });
+        await SaveAsync(db);
+        await tx.CommitAsync();
+    }
+
+    public async Task CancelAsync(ClaimsPrincipal actor, int id)
+    {
+        EnsureSales(actor);
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var quote = await db.Quotes.FirstOrDefaultAsync(q => q.Id == id) ?? throw new DomainException("That quote no longer exists.");
+        Check(quote.CannotMoveTo(QuoteStatus.Cancelled, calendar.Today));
+        var now = calendar.UtcNow;
+        var before = quote.Status;
+        quote.Status = QuoteStatus.Cancelled;
+        quote.CancelledAt = now;
+        db.Audit(actor, now, "Quote cancelled", "Quote", quote.Number, new { Status = before }, new { quote.Status });
+        await SaveAsync(db);
+    }
+
+    private static async Task SaveAsync(AppDbContext db)
+    {
+        try { await db.SaveChangesAsync(); }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new DomainException("Someone else changed this quote or its licenses at the same time. Reload the page and try again.");
+        }
+    }
+
+    private static void EnsureSales(ClaimsPrincipal actor)
+    {
+        if (!Policies.RolesFor[Policies.Sales].Any(actor.IsInRole)) throw new DomainException("Only sales staff and managers work with quotes.");
+    }
+
+    private static void Check(string? problem)
+    {
+        if (problem is not null) throw new DomainException(problem);
+    }
+}
+
+public static class QuotesFeature
+{
+    public static WebApplicationBuilder AddQuotesFeature(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<QuoteOptions>(builder.Configuration.GetSection(QuoteOptions.Section));
+        builder.Services.AddScoped<QuoteService>();
+        return builder;
+    }
+
+    public static IEndpointConventionBuilder MapQuoteEndpoints(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet("/quotes/{id:int}.pdf", async (int id, ClaimsPrincipal user, QuoteService quotes, CancellationToken ct) =>
+        {
+            var quote = await quotes.GetAsync(id, ct);
+            return Results.File(await quotes.PdfAsync(user, id, ct), "application/pdf", $"{quote.Number}.pdf");
+        })
+        .RequireAuthorization(Policies.Sales);
+}

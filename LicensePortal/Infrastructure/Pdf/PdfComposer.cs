@@ -1,0 +1,245 @@
+using PdfSharp.Drawing;
+using PdfSharp.Pdf;
+
+namespace LicensePortal.Infrastructure.Pdf;
+
+public enum Align { Left, Right }
+
+public sealed record PdfColumn(string Header, double Width, Align Align = Align.Left);
+
+/// <summary>
+/// The small layout layer every document is built from: PDFsharp draws, this lays out.
+/// Letterhead on the first page and a running header on the others, wrapped paragraphs,
+/// key–value blocks, tables whose rows grow with wrapped cells and repeat their header on a
+/// new page, a signature block, and "Page X of N" added in a second pass.
+/// </summary>
+public sealed class PdfComposer
+{
+    private const double Margin = 50, HeaderHeight = 28, FooterHeight = 30, CellPadding = 4;
+    private static readonly XColor Brand = XColor.FromArgb(0x1f, 0x5f, 0xa8);
+    private static readonly XColor Rule = XColor.FromArgb(0xc8, 0xd0, 0xda);
+    private static readonly XColor Muted = XColor.FromArgb(0x5b, 0x6b, 0x7f);
+
+    private readonly PdfDocument document = new();
+    private readonly VendorOptions vendor;
+    private readonly string runningTitle;
+    private XGraphics? gfx;
+    private PdfPage? page;
+    private double y;
+
+    public PdfComposer(VendorOptions vendor, string title, string runningTitle, DateTime createdUtc)
+    {
+        PortalFontResolver.EnsureInstalled();
+        this.vendor = vendor;
+        this.runningTitle = runningTitle;
+        document.Info.Title = title;
+        document.Info.Author = vendor.Name;
+        document.Info.Creator = "LicensePortal";
+        // A fixed creation date keeps the bytes of a document the same each time it is built.
+        document.Info.CreationDate = DateTime.SpecifyKind(createdUtc, DateTimeKind.Utc);
+        document.Info.ModificationDate = document.Info.CreationDate;
+        NewPage(first: true);
+    }
+
+    private double Width => page!.Width.Point - 2 * Margin;
+    private double Bottom => page!.Height.Point - Margin - FooterHeight;
+
+    public static XFont Font(double size, bool bold = false) => new(PortalFontResolver.Family, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular);
+
+    private void NewPage(bool first = false)
+    {
+        gfx?.Dispose();
+        page = document.AddPage();
+        page.Size = PdfSharp.PageSize.A4;
+        gfx = XGraphics.FromPdfPage(page);
+        y = Margin;
+        if (first)
+        {
+            // Letterhead: the vendor's name and contact details.
+            gfx.DrawString(vendor.Name, Font(18, bold: true), new XSolidBrush(Brand), new XRect(Margin, y, Width, 22), XStringFormats.TopLeft);
+            var contact = string.Join("  ·  ", new[] { vendor.Phone, vendor.Email, vendor.Website }.Where(s => !string.IsNullOrWhiteSpace(s)));
+            gfx.DrawString(vendor.Address, Font(8.5), new XSolidBrush(Muted), new XRect(Margin, y + 24, Width, 12), XStringFormats.TopLeft);
+            gfx.DrawString(contact, Font(8.5), new XSolidBrush(Muted), new XRect(Margin, y + 36, Width, 12), XStringFormats.TopLeft);
+            y += 54;
+        }
+        else
+        {
+            gfx.DrawString(vendor.Name, Font(9, bold: true), new XSolidBrush(Brand), new XRect(Margin, y, Width, 12), XStringFormats.TopLeft);
+            gfx.DrawString(runningTitle, Font(9), new XSolidBrush(Muted), new XRect(Margin, y, Width, 12), XStringFormats.TopRight);
+            y += HeaderHeight - 12;
+        }
+        gfx.DrawLine(new XPen(Rule, 0.8), Margin, y, Margin + Width, y);
+        y += 12;
+    }
+
+    private void EnsureSpace(double height)
+    {
+        if (y + height > Bottom) NewPage();
+    }
+
+    public PdfComposer Spacer(double height = 8)
+    {
+        y += height;
+        return this;
+    }
+
+    public PdfComposer Heading(string text, double size = 15)
+    {
+        EnsureSpace(size + 8);
+        gfx!.DrawString(text, Font(size, bold: true), XBrushes.Black, new XRect(Margin, y, Width, size + 4), XStringFormats.TopLeft);
+        y += size + 8;
+        return this;
+    }
+
+    /// <summary>Wrapped text; a long paragraph continues on the next page line by line.</summary>
+    public PdfComposer Paragraph(string text, double size = 9.5, bool bold = false, bool muted = false)
+    {
+        var font = Font(size, bold);
+        var lineHeight = size * 1.35;
+        foreach (var line in Wrap(text, font, Width))
+        {
+            EnsureSpace(lineHeight);
+            gfx!.DrawString(line, font, muted ? new XSolidBrush(Muted) : XBrushes.Black, new XRect(Margin, y, Width, lineHeight), XStringFormats.TopLeft);
+            y += lineHeight;
+        }
+        y += 4;
+        return this;
+    }
+
+    /// <summary>Labels and values in two columns, each value wrapped beside its label.</summary>
+    public PdfComposer KeyValues(IEnumerable<(string Key, string Value)> pairs, double keyWidth = 120, double size = 9.5)
+    {
+        var key = Font(size, bold: true);
+        var value = Font(size);
+        var lineHeight = size * 1.35;
+        foreach (var (k, v) in pairs)
+        {
+            var lines = Wrap(v, value, Width - keyWidth);
+            EnsureSpace(lineHeight * lines.Count);
+            gfx!.DrawString(k, key, new XSolidBrush(Muted), new XRect(Margin, y, keyWidth, lineHeight), XStringFormats.TopLeft);
+            foreach (var line in lines)
+            {
+                gfx.DrawString(line, value, XBrushes.Black, new XRect(Margin + keyWidth, y, Width - keyWidth, lineHeight), XStringFormats.TopLeft);
+                y += lineHeight;
+            }
+        }
+        y += 6;
+        return this;
+    }
+
+    /// <summary>
+    /// A table; each row is as tall as its most wrapped cell, rows never split across pages,
+    /// and the header repeats at the top of every page the table reaches.
+    /// Column widths are fractions of the page width.
+    /// </summary>
+    public PdfComposer Table(IReadOnlyList<PdfColumn> columns, IEnumerable<IReadOnlyList<string>> rows, double size = 9, bool lastRowBold = false)
+    {
+        var regular = Font(size);
+        var bold = Font(size, bold: true);
+        var lineHeight = size * 1.3;
+        var widths = columns.Select(c => c.Width * Width).ToArray();
+        var list = rows.ToList();
+
+        void Header()
+        {
+            var cells = columns.Select((c, i) => Wrap(c.Header, bold, widths[i] - 2 * CellPadding)).ToList();
+            var height = cells.Max(c => c.Count) * lineHeight + 2 * CellPadding;
+            EnsureSpace(height + lineHeight + 2 * CellPadding);
+            gfx!.DrawRectangle(new XSolidBrush(XColor.FromArgb(0xee, 0xf2, 0xf7)), Margin, y, Width, height);
+            DrawCells(cells, columns, widths, bold, lineHeight);
+            y += height;
+        }
+
+        Header();
+        for (var r = 0; r < list.Count; r++)
+        {
+            var font = lastRowBold && r == list.Count - 1 ? bold : regular;
+            var cells = list[r].Select((text, i) => Wrap(text, font, widths[i] - 2 * CellPadding)).ToList();
+            var height = cells.Max(c => c.Count) * lineHeight + 2 * CellPadding;
+            if (y + height > Bottom)
+            {
+                NewPage();
+                Header();
+            }
+            DrawCells(cells, columns, widths, font, lineHeight);
+            y += height;
+            gfx!.DrawLine(new XPen(Rule, 0.5), Margin, y, Margin + Width, y);
+        }
+        y += 10;
+        return this;
+    }
+
+    private void DrawCells(List<List<string>> cells, IReadOnlyList<PdfColumn> columns, double[] widths, XFont font, double lineHeight)
+    {
+        var x = Margin;
+        for (var i = 0; i < cells.Count; i++)
+        {
+            var lineY = y + CellPadding;
+            foreach (var line in cells[i])
+            {
+                var rect = new XRect(x + CellPadding, lineY, widths[i] - 2 * CellPadding, lineHeight);
+                gfx!.DrawString(line, font, XBrushes.Black, rect, columns[i].Align == Align.Right ? XStringFormats.TopRight : XStringFormats.TopLeft);
+                lineY += lineHeight;
+            }
+            x += widths[i];
+        }
+    }
+
+    public PdfComposer SignatureBlock(string name, string? title, string date)
+    {
+        EnsureSpace(80);
+        y += 30;
+        gfx!.DrawLine(new XPen(XColors.Black, 0.6), Margin, y, Margin + 220, y);
+        y += 4;
+        KeyValues([("Name", name), ("Title", title ?? ""), ("Date", date)], keyWidth: 50);
+        return this;
+    }
+
+    /// <summary>Numbers the pages in a second pass and returns the document's bytes.</summary>
+    public byte[] Finish()
+    {
+        gfx?.Dispose();
+        gfx = null;
+        var count = document.PageCount;
+        for (var i = 0; i < count; i++)
+        {
+            var p = document.Pages[i];
+            using var g = XGraphics.FromPdfPage(p, XGraphicsPdfPageOptions.Append);
+            g.DrawString($"Page {i + 1} of {count}", Font(8.5), new XSolidBrush(Muted),
+                new XRect(Margin, p.Height.Point - Margin - 12, p.Width.Point - 2 * Margin, 12), XStringFormats.TopRight);
+        }
+        using var stream = new MemoryStream();
+        document.Save(stream, closeStream: false);
+        return stream.ToArray();
+    }
+
+    /// <summary>Breaks text into lines that fit the width, at spaces where it can and inside a word where it must.</summary>
+    internal List<string> Wrap(string text, XFont font, double width)
+    {
+        var lines = new List<string>();
+        foreach (var paragraph in (text ?? "").Replace("\r", "").Split('\n'))
+        {
+            var line = "";
+            foreach (var word in paragraph.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var candidate = line.Length == 0 ? word : $"{line} {word}";
+                if (gfx!.MeasureString(candidate, font).Width <= width)
+                {
+                    line = candidate;
+                    continue;
+                }
+                if (line.Length > 0) lines.Add(line);
+                line = word;
+                while (gfx.MeasureString(line, font).Width > width && line.Length > 1)
+                {
+                    var fit = line.Length - 1;
+                    while (fit > 1 && gfx.MeasureString(line[..fit], font).Width > width) fit--;
+                    lines.Add(line[..fit]);
+                    line = line[fit..];
+                }
+            }
+            lines.Add(line);
+        }
+        return lines;
+    }
+}
