@@ -49,6 +49,7 @@ app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAccountEndpoints();
 app.MapCatalogEndpoints();
+app.MapLicenseEndpoints();
 app.MapOutboxEndpoints();
 app.MapQuoteEndpoints();
 app.MapPortalHealthChecks();

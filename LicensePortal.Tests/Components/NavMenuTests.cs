@@ -15,10 +15,10 @@ public class NavMenuTests : BunitContext
 
     public static TheoryData<string, string[], string[]> Cases => new()
     {
-        { Roles.Sales, ["Sales", "Catalog"], ["Customers", "Licenses", "Products & prices"] },
-        { Roles.Fraud, ["Fraud", "Catalog"], ["Installations", "Licenses", "Products & prices"] },
-        { Roles.Manager, ["Sales", "Fraud", "Management", "Catalog"], ["Customers", "Licenses", "Installations", "Business overview", "Products & prices"] },
-        { Roles.Admin, ["Admin", "Catalog"], ["Users", "Products & prices"] },
+        { Roles.Sales, ["Sales", "Catalog"], ["Customers", "Licenses", "Quotes", "Outbox", "Products & prices"] },
+        { Roles.Fraud, ["Fraud", "Catalog"], ["Installations", "Licenses", "Outbox", "Products & prices"] },
+        { Roles.Manager, ["Sales", "Fraud", "Management", "Catalog"], ["Customers", "Licenses", "Quotes", "Outbox", "Installations", "Business overview", "Products & prices"] },
+        { Roles.Admin, ["Admin", "Catalog"], ["Users", "Outbox", "Products & prices"] },
     };
 
     [Theory]

@@ -21,6 +21,12 @@ public class AuthorizationTests(PortalFactory portal)
         ("/catalog", [.. Roles.All]),
         ("/catalog/1", [.. Roles.All]),
         ("/catalog/1/price-lists/12.csv", [.. Roles.All]),
+        ("/customers/1", [Roles.Sales, Roles.Manager]),
+        ("/licenses/1", [Roles.Sales, Roles.Fraud, Roles.Manager]),
+        ("/licenses/export.csv", [Roles.Sales, Roles.Fraud, Roles.Manager]),
+        ("/quotes", [Roles.Sales, Roles.Manager]),
+        ("/quotes/new?customer=1", [Roles.Sales, Roles.Manager]),
+        ("/outbox", [.. Roles.All]),
     ];
 
     public static TheoryData<string, string, bool> Matrix()

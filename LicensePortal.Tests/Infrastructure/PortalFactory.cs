@@ -23,6 +23,9 @@ public class PortalFactory : WebApplicationFactory<Program>
 
     public string DatabasePath => Path.Combine(directory, "portal.db");
 
+    /// <summary>Where delivered emails land as .eml files.</summary>
+    public string MailFolder => Path.Combine(directory, "mail");
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         Directory.CreateDirectory(directory);
@@ -30,6 +33,7 @@ public class PortalFactory : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:DefaultConnection", $"Data Source={DatabasePath}");
         builder.UseSetting("Demo:Seed", "true");
         builder.UseSetting("Demo:Licenses", Licenses.ToString());
+        builder.UseSetting("Email:PickupFolder", MailFolder);
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();

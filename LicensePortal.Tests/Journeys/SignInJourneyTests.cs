@@ -12,9 +12,9 @@ public class SignInJourneyTests(BrowserPortal browser)
     public static TheoryData<string, string[], string, string> Roles_ => new()
     {
         // role, home cards it must see, a page of its area, a page it must not see
-        { Roles.Sales, ["Upgrade protection ending", "New customers this month"], "/licenses", "/admin/users" },
+        { Roles.Sales, ["Upgrade protection ending", "Quotes expiring soon", "New customers this month"], "/licenses", "/admin/users" },
         { Roles.Fraud, ["Licenses over allowance", "Stale installations", "Disabled keys"], "/installations", "/customers" },
-        { Roles.Manager, ["Upgrade protection ending", "New customers this month", "Licenses over allowance", "Stale installations", "Disabled keys", "Active licenses"], "/customers", "/admin/users" },
+        { Roles.Manager, ["Upgrade protection ending", "Quotes expiring soon", "New customers this month", "Licenses over allowance", "Stale installations", "Disabled keys", "Active licenses"], "/customers", "/admin/users" },
         { Roles.Admin, ["Staff accounts", "Locked accounts"], "/admin/users", "/installations" },
     };
 

@@ -17,11 +17,14 @@ public static class NavSections
         [
             new("Customers", "/customers", Icons.Material.Outlined.Business),
             new("Licenses", "/licenses", Icons.Material.Outlined.VpnKey),
+            new("Quotes", "/quotes", Icons.Material.Outlined.RequestQuote),
+            new("Outbox", "/outbox", Icons.Material.Outlined.Outbox),
         ]),
         new("Fraud", Policies.Fraud,
         [
             new("Installations", "/installations", Icons.Material.Outlined.Dns),
             new("Licenses", "/licenses", Icons.Material.Outlined.VpnKey),
+            new("Outbox", "/outbox", Icons.Material.Outlined.Outbox),
         ]),
         new("Management", Policies.Manager,
         [
@@ -30,6 +33,7 @@ public static class NavSections
         new("Admin", Policies.Admin,
         [
             new("Users", "/admin/users", Icons.Material.Outlined.ManageAccounts),
+            new("Outbox", "/outbox", Icons.Material.Outlined.Outbox),
         ]),
         new("Catalog", Policies.Staff,
         [

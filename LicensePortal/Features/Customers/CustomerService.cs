@@ -1,4 +1,7 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
 using LicensePortal.Data;
+using LicensePortal.Features.Audit;
 using LicensePortal.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -6,8 +9,57 @@ namespace LicensePortal.Features.Customers;
 
 public sealed record CustomerRow(int Id, string Name, string Email, string Phone, string City, string Country, int Licenses);
 
-public sealed class CustomerService(IDbContextFactory<AppDbContext> dbFactory)
+public sealed record CustomerLicense(int Id, string Key, string Product, int Major, string Edition, string Level, bool HasFailover, DateOnly? ProtectionEndsOn, Licenses.LicenseStatus Status);
+
+public sealed record CustomerQuote(int Id, string Number, DateOnly QuoteDate, DateOnly ValidUntil, Quotes.QuoteStatus State, decimal Total);
+
+public sealed record CustomerDetail(Customer Customer, IReadOnlyList<CustomerLicense> Licenses, IReadOnlyList<CustomerQuote> Quotes);
+
+public sealed class CustomerService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, Licensing.VendorCalendar calendar)
 {
+    public async Task<CustomerDetail> DetailAsync(int id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var customer = await db.Customers.AsNoTracking().Include(c => c.Contacts).FirstOrDefaultAsync(c => c.Id == id, ct)
+            ?? throw new DomainException("That customer no longer exists.");
+        var licenses = await db.Licenses.Where(l => l.CustomerId == id).OrderBy(l => l.Product!.Name).ThenByDescending(l => l.Major)
+            .Select(l => new CustomerLicense(l.Id, l.Key, l.Product!.Name, l.Major, l.Edition!.Name, l.Level!.Name, l.HasFailover, l.ProtectionEndsOn, l.Status))
+            .ToListAsync(ct);
+        var today = calendar.Today;
+        var quotes = await db.Quotes.Where(q => q.CustomerId == id).OrderByDescending(q => q.Id)
+            .Select(q => new { q.Id, q.Number, q.QuoteDate, q.ValidUntil, q.Status, q.Total }).ToListAsync(ct);
+        return new(customer, licenses, [.. quotes.Select(q => new CustomerQuote(q.Id, q.Number, q.QuoteDate, q.ValidUntil, Quotes.Quote.StateOn(q.Status, q.ValidUntil, today), q.Total))]);
+    }
+
+    /// <summary>Creates (id null) or edits a customer, audited in the same transaction.</summary>
+    public async Task<int> SaveAsync(ClaimsPrincipal actor, int? id, CustomerForm form)
+    {
+        if (!Policies.RolesFor[Policies.Sales].Any(actor.IsInRole)) throw new DomainException("Only sales staff and managers edit customers.");
+        var problems = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(form, new ValidationContext(form), problems, validateAllProperties: true))
+            throw new DomainException(string.Join(" ", problems.Select(p => p.ErrorMessage)));
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var customer = id is { } existing ? await db.Customers.FindAsync(existing) ?? throw new DomainException("That customer no longer exists.")
+            : new Customer { CreatedAt = clock.GetUtcNow().UtcDateTime };
+        if (id is not null && form.Version is { } version) db.Entry(customer).Property(c => c.Version).OriginalValue = version;
+        var before = id is null ? null : CustomerForm.From(customer);
+        form.ApplyTo(customer);
+        if (id is null) db.Customers.Add(customer);
+        await using var tx = await db.Database.BeginTransactionAsync();
+        try
+        {
+            await db.SaveChangesAsync();
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new DomainException("Someone else changed this customer while you were editing. Reload the page to see their change.");
+        }
+        db.Audit(actor, clock.GetUtcNow().UtcDateTime, id is null ? "Customer created" : "Customer changed", "Customer", customer.Id, before, CustomerForm.From(customer));
+        await db.SaveChangesAsync();
+        await tx.CommitAsync();
+        return customer.Id;
+    }
+
     public async Task<PageResult<CustomerRow>> ListAsync(string? search, PageRequest page, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

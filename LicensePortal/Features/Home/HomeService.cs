@@ -29,6 +29,10 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, TimeP
             var soon = today.AddDays(ProtectionWarningDays);
             cards.Add(new("Sales", "Upgrade protection ending", await db.Licenses.CountAsync(l => l.Status == LicenseStatus.Active && l.ProtectionEndsOn >= today && l.ProtectionEndsOn <= soon, ct),
                 $"Active licenses whose protection ends in the next {ProtectionWarningDays} days: a renewal call.", "/licenses?protection=ending"));
+            var expiring = today.AddDays(7);
+            cards.Add(new("Sales", "Quotes expiring soon", await db.Quotes.CountAsync(q => (q.Status == Quotes.QuoteStatus.Draft || q.Status == Quotes.QuoteStatus.Sent)
+                    && q.ValidUntil >= today && q.ValidUntil <= expiring, ct),
+                "Draft or sent quotes whose validity ends within 7 days: a follow-up call.", "/quotes?expiring=true"));
             cards.Add(new("Sales", "New customers this month", await db.Customers.CountAsync(c => c.CreatedAt >= new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc), ct),
                 "Customers added since the first of the month.", "/customers"));
         }

@@ -12,7 +12,8 @@ public enum ProtectionFilter { Current, Lapsed, Ending }
 
 public sealed record LicenseFilter(
     string? Search = null, int? ProductId = null, LicenseStatus? Status = null,
-    ProtectionFilter? Protection = null, bool OverAllowance = false, int? CustomerId = null, bool? Legacy = null);
+    ProtectionFilter? Protection = null, bool OverAllowance = false, int? CustomerId = null, bool? Legacy = null,
+    int? Major = null, bool? HasFailover = null);
 
 public sealed record LicenseRow(int Id, string Key, int CustomerId, string Customer, int ProductId, string Product, int Major, string Edition, string Level,
     bool HasFailover, DateOnly PurchasedOn, DateOnly? ProtectionEndsOn, LicenseStatus Status, bool IsLegacy = false);
@@ -27,7 +28,7 @@ public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, Ti
         return await db.Products.OrderBy(p => p.Name).Select(p => new ProductOption(p.Id, p.Name)).ToListAsync(ct);
     }
 
-    public async Task<PageResult<LicenseRow>> ListAsync(LicenseFilter filter, PageRequest page, CancellationToken ct = default)
+    public async Task<PageResult<LicenseRow>> ListAsync(LicenseFilter filter, PageRequest page, CancellationToken ct = default, bool countTotal = true)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -42,6 +43,8 @@ public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, Ti
         }
         if (filter.ProductId is { } productId) licenses = licenses.Where(l => l.ProductId == productId);
         if (filter.CustomerId is { } customerId) licenses = licenses.Where(l => l.CustomerId == customerId);
+        if (filter.Major is { } major) licenses = licenses.Where(l => l.Major == major);
+        if (filter.HasFailover is { } failover) licenses = licenses.Where(l => l.HasFailover == failover);
         if (filter.Status is { } status) licenses = licenses.Where(l => l.Status == status);
         licenses = filter.Protection switch
         {
@@ -64,7 +67,7 @@ public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, Ti
             licenses = licenses.Where(legacy ? isLegacy : Not(isLegacy));
         }
 
-        var total = await licenses.CountAsync(ct);
+        var total = countTotal ? await licenses.CountAsync(ct) : -1;
         licenses = (page.SortBy, page.Descending) switch
         {
             (nameof(LicenseRow.Key), false) => licenses.OrderBy(l => l.Key),
@@ -107,5 +110,18 @@ public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, Ti
 
 public static class LicensesFeature
 {
-    public static IServiceCollection AddLicensesFeature(this IServiceCollection services) => services.AddScoped<LicenseService>();
+    public static IServiceCollection AddLicensesFeature(this IServiceCollection services) =>
+        services.AddScoped<LicenseService>().AddScoped<LicenseDetailService>();
+
+    public static IEndpointConventionBuilder MapLicenseEndpoints(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet("/licenses/export.csv", async (HttpContext http, LicenseDetailService details,
+            string? q, int? product, string? status, string? protection, bool? overAllowance, int? customer, bool? legacy, int? major, bool? failover) =>
+        {
+            var filter = new LicenseFilter(q, product, Enum.TryParse<LicenseStatus>(status, true, out var s) ? s : null,
+                Enum.TryParse<ProtectionFilter>(protection, true, out var p) ? p : null, overAllowance ?? false, customer, legacy, major, failover);
+            http.Response.ContentType = "text/csv; charset=utf-8";
+            http.Response.Headers.ContentDisposition = "attachment; filename=licenses.csv";
+            await details.ExportCsvAsync(filter, http.Response.Body, http.RequestAborted);
+        })
+        .RequireAuthorization(Policies.Licenses);
 }

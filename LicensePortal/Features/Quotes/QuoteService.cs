@@ -24,6 +24,8 @@ public sealed record QuoteRequestLine(int LicenseId, int EditionId, int LevelId,
 /// <summary>The live breakdown of one license: its price, or why it can't be quoted.</summary>
 public sealed record QuotePreviewItem(int LicenseId, string LicenseKey, UpgradePrice? Price, string? Problem);
 
+public sealed record QuoteCandidate(int LicenseId, string Key, int ProductId, string Product, int Major, int EditionId, string Edition, int LevelId, string Level, bool HasFailover);
+
 public sealed record QuoteFilter(QuoteStatus? Status = null, string? SalesRepEmail = null, int? CustomerId = null, bool ExpiringSoon = false, string? Search = null);
 
 public sealed record QuoteRow(int Id, string Number, int CustomerId, string Customer, string SalesRep, DateOnly QuoteDate, DateOnly ValidUntil, QuoteStatus State, decimal Total, int Licenses);
@@ -34,6 +36,20 @@ public sealed class QuoteService(
     IOptions<VendorOptions> vendor, OutboxService outbox)
 {
     public QuoteOptions Options => options.Value;
+
+    /// <summary>The customer's active licenses a quote can cover.</summary>
+    public async Task<(string Customer, IReadOnlyList<QuoteCandidate> Licenses)> CandidatesAsync(ClaimsPrincipal actor, int customerId, CancellationToken ct = default)
+    {
+        EnsureSales(actor);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var customer = await db.Customers.Where(c => c.Id == customerId).Select(c => c.Name).FirstOrDefaultAsync(ct)
+            ?? throw new DomainException("That customer no longer exists.");
+        var licenses = await db.Licenses.Where(l => l.CustomerId == customerId && l.Status == LicenseStatus.Active)
+            .OrderBy(l => l.Product!.Name).ThenBy(l => l.Id)
+            .Select(l => new QuoteCandidate(l.Id, l.Key, l.ProductId, l.Product!.Name, l.Major, l.EditionId, l.Edition!.Name, l.LevelId, l.Level!.Name, l.HasFailover))
+            .ToListAsync(ct);
+        return (customer, licenses);
+    }
 
     public async Task<IReadOnlyList<QuotePreviewItem>> PreviewAsync(ClaimsPrincipal actor, int customerId, IReadOnlyList<QuoteRequestLine> lines, CancellationToken ct = default)
     {

@@ -1,0 +1,141 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Security.Claims;
+using System.Text;
+using LicensePortal.Data;
+using LicensePortal.Features.Audit;
+using LicensePortal.Features.Installations;
+using LicensePortal.Features.Licensing;
+using LicensePortal.Features.Quotes;
+using LicensePortal.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace LicensePortal.Features.Licenses;
+
+public sealed record InstallationView(long Id, string Hostname, string MachineId, string ProductVersion, DateTime FirstSeenAt, DateTime LastSeenAt, InstallationState State);
+
+public sealed record TimelineEntry(DateTime At, string Kind, string Description, string? UserName);
+
+public sealed record LicenseQuote(int Id, string Number, DateOnly ValidUntil, QuoteStatus State, decimal Subtotal);
+
+public sealed record LicenseDetail(
+    License License, Entitlement Entitlement, Standing Standing, IReadOnlyList<InstallationView> Installations,
+    IReadOnlyList<LicenseQuote> Quotes, IReadOnlyList<TimelineEntry> Timeline);
+
+public sealed class IssueLicenseForm
+{
+    [Range(1, int.MaxValue, ErrorMessage = "Choose the product.")] public int ProductId { get; set; }
+    [Range(1, int.MaxValue, ErrorMessage = "Choose the major version.")] public int Major { get; set; }
+    [Range(1, int.MaxValue, ErrorMessage = "Choose the edition.")] public int EditionId { get; set; }
+    [Range(1, int.MaxValue, ErrorMessage = "Choose the level.")] public int LevelId { get; set; }
+    public bool HasFailover { get; set; }
+    [Range(0, 10_000_000, ErrorMessage = "The price paid can't be negative.")] public decimal PricePaid { get; set; }
+    [Range(0, 60, ErrorMessage = "Upgrade protection is 0 to 60 months.")] public int ProtectionMonths { get; set; } = 12;
+}
+
+/// <summary>One license in full, issuing new licenses, and the CSV export of the license list.</summary>
+public sealed class LicenseDetailService(
+    IDbContextFactory<AppDbContext> dbFactory, VendorCalendar calendar, IOptions<InstallationOptions> installationOptions, LicenseService licenses)
+{
+    public async Task<LicenseDetail> DetailAsync(int id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var license = await db.Licenses.AsNoTracking().Include(l => l.Customer).Include(l => l.Product).Include(l => l.Edition).Include(l => l.Level)
+            .FirstOrDefaultAsync(l => l.Id == id, ct) ?? throw new DomainException("That license no longer exists.");
+        var now = calendar.UtcNow;
+        var today = calendar.Today;
+        var options = installationOptions.Value;
+        var majors = await db.MajorsAsync(license.ProductId, ct);
+        var installations = await db.Installations.AsNoTracking().Where(i => i.LicenseId == id).OrderByDescending(i => i.LastSeenAt).ToListAsync(ct);
+        var facts = installations.Select(i => new InstallationFacts(i.FirstSeenAt, i.LastSeenAt, i.ReleasedAt, i.DecommissionedAt)).ToList();
+        var standing = InstallationStanding.Evaluate(license.HasFailover, license.Status == LicenseStatus.Disabled, facts, null, now, options);
+        var quotes = await db.QuoteItems.Where(i => i.LicenseId == id).OrderByDescending(i => i.QuoteId)
+            .Select(i => new { i.QuoteId, Number = db.Quotes.Where(q => q.Id == i.QuoteId).Select(q => q.Number).First(),
+                Quote = db.Quotes.Where(q => q.Id == i.QuoteId).Select(q => new { q.Status, q.ValidUntil }).First(), i.Subtotal })
+            .ToListAsync(ct);
+        var events = await db.LicenseEvents.Where(e => e.LicenseId == id).ToListAsync(ct);
+        var timeline = events.Select(e => new TimelineEntry(e.At, e.Kind, e.Description, e.UserName))
+            .Append(new TimelineEntry(license.PurchasedOn.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), "Purchased",
+                $"Bought as {license.Product!.Name} {license.Major}.x for {license.PricePaid.Usd()}.", null))
+            .Concat(installations.Select(i => new TimelineEntry(i.FirstSeenAt, "Installed", $"First check-in from {i.Hostname} ({i.ProductVersion}).", null)))
+            .Concat(installations.Where(i => i.ReleasedAt is not null).Select(i => new TimelineEntry(i.ReleasedAt!.Value, "Released", $"{i.Hostname} released the key.", null)))
+            .OrderByDescending(t => t.At).ToList();
+        return new(license,
+            Entitlements.For(license.Major, license.ProtectionEndsOn, majors, today),
+            standing,
+            [.. installations.Select(i => new InstallationView(i.Id, i.Hostname, i.MachineId, i.ProductVersion, i.FirstSeenAt, i.LastSeenAt,
+                i.ReleasedAt is not null ? InstallationState.Released
+                : i.DecommissionedAt is not null ? InstallationState.Decommissioned
+                : InstallationStanding.IsActive(new(i.FirstSeenAt, i.LastSeenAt), now, options) ? InstallationState.Active : InstallationState.Stale))],
+            [.. quotes.Select(q => new LicenseQuote(q.QuoteId, q.Number, q.Quote.ValidUntil, Quote.StateOn(q.Quote.Status, q.Quote.ValidUntil, today), q.Subtotal))],
+            timeline);
+    }
+
+    /// <summary>Issues a new license with a random key, its history entry and audit row in one transaction.</summary>
+    public async Task<int> IssueAsync(ClaimsPrincipal actor, int customerId, IssueLicenseForm form)
+    {
+        if (!Policies.RolesFor[Policies.Sales].Any(actor.IsInRole)) throw new DomainException("Only sales staff and managers issue licenses.");
+        var problems = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(form, new ValidationContext(form), problems, true))
+            throw new DomainException(string.Join(" ", problems.Select(p => p.ErrorMessage)));
+
+        await using var db = await dbFactory.CreateDbContextAsync();
+        if (!await db.Customers.AnyAsync(c => c.Id == customerId)) throw new DomainException("That customer no longer exists.");
+        var product = await db.Products.FindAsync(form.ProductId) ?? throw new DomainException("That product no longer exists.");
+        var majors = await db.MajorsAsync(product.Id, default);
+        var today = calendar.Today;
+        if (!majors.Any(m => m.Major == form.Major && m.ReleasedOn <= today)) throw new DomainException($"{product.Name} {form.Major}.x has not been released.");
+        if (ReleaseCalendar.IsLegacy(form.Major, majors, today)) throw new DomainException($"{product.Name} {form.Major}.x is legacy and no longer sold.");
+        var entry = await db.PriceListEntries.FirstOrDefaultAsync(e => e.EditionId == form.EditionId && e.LevelId == form.LevelId
+            && db.PriceLists.Any(p => p.Id == e.PriceListId && p.ProductId == product.Id && p.Major == form.Major));
+        if (entry is null) throw new DomainException($"The {product.Name} {form.Major}.x price list does not sell that edition at that level.");
+
+        var key = LicenseKey.New();
+        while (await db.Licenses.AnyAsync(l => l.Key == key)) key = LicenseKey.New();
+        var now = calendar.UtcNow;
+        var license = new License
+        {
+            Key = key, CustomerId = customerId, ProductId = product.Id, Major = form.Major, EditionId = form.EditionId, LevelId = form.LevelId,
+            HasFailover = form.HasFailover, PurchasedOn = today, PricePaid = decimal.Round(form.PricePaid, 2),
+            ProtectionEndsOn = form.ProtectionMonths > 0 ? today.AddMonths(form.ProtectionMonths) : null, Status = LicenseStatus.Active, CreatedAt = now,
+        };
+        await using var tx = await db.Database.BeginTransactionAsync();
+        db.Licenses.Add(license);
+        await db.SaveChangesAsync();
+        db.LicenseEvents.Add(new LicenseEvent { LicenseId = license.Id, At = now, Kind = LicenseEventKinds.Issued, UserName = actor.Identity?.Name ?? "",
+            Description = $"Issued as {product.Name} {form.Major}.x for {license.PricePaid.Usd()}." });
+        db.Audit(actor, now, "License issued", "License", license.Key, null, new { license.Key, license.CustomerId, product.Name, license.Major, license.EditionId, license.LevelId, license.HasFailover, license.PricePaid, license.ProtectionEndsOn });
+        await db.SaveChangesAsync();
+        await tx.CommitAsync();
+        return license.Id;
+    }
+
+    /// <summary>The list price of a configuration, to suggest as the price paid.</summary>
+    public async Task<decimal?> ListPriceAsync(int productId, int major, int editionId, int levelId, bool failover)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var entry = await db.PriceListEntries.FirstOrDefaultAsync(e => e.EditionId == editionId && e.LevelId == levelId
+            && db.PriceLists.Any(p => p.Id == e.PriceListId && p.ProductId == productId && p.Major == major));
+        return entry is null ? null : entry.LicensePrice + (failover ? entry.FailoverPrice : 0);
+    }
+
+    /// <summary>Writes the filtered license list as CSV, a page at a time, so a million rows never sit in memory.</summary>
+    public async Task ExportCsvAsync(LicenseFilter filter, Stream output, CancellationToken ct)
+    {
+        await using var writer = new StreamWriter(output, new UTF8Encoding(false), bufferSize: 1 << 16);
+        await writer.WriteLineAsync("key,customer,product,major,edition,level,failover,purchased_on,protection_ends_on,status,legacy");
+        const int pageSize = 1000;
+        for (var page = 0; ; page++)
+        {
+            var rows = (await licenses.ListAsync(filter, new PageRequest(page, pageSize, null, false), ct, countTotal: false)).Rows;
+            foreach (var r in rows)
+                await writer.WriteLineAsync(string.Join(',', r.Key, Csv(r.Customer), Csv(r.Product), r.Major.ToString(CultureInfo.InvariantCulture), Csv(r.Edition), Csv(r.Level),
+                    r.HasFailover ? "yes" : "no", r.PurchasedOn.ToString("yyyy-MM-dd"), r.ProtectionEndsOn?.ToString("yyyy-MM-dd") ?? "", r.Status, r.IsLegacy ? "yes" : "no"));
+            await writer.FlushAsync(ct);
+            if (rows.Count < pageSize) break;
+        }
+    }
+
+    private static string Csv(string field) => field.IndexOfAny([',', '"', '\n']) >= 0 ? $"\"{field.Replace("\"", "\"\"")}\"" : field;
+}
