@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace LicensePortal.Tests.Infrastructure;
 
@@ -17,7 +16,7 @@ public class PortalFactory : WebApplicationFactory<Program>
 
     private readonly string directory = Path.Combine(Path.GetTempPath(), "licenseportal-tests", Guid.NewGuid().ToString("N"));
 
-    public FakeTimeProvider Clock { get; } = new(Now);
+    public TestClock Clock { get; } = new(Now);
 
     public int Licenses { get; init; } = 300;
 

@@ -28,7 +28,7 @@ public static class QuotePdf
 
         PdfColumn[] columns =
         [
-            new("License", 0.22), new("Change", 0.40), new("List prices", 0.22), new("Amount", 0.16, Align.Right),
+            new("License and change", 0.60), new("List prices", 0.24), new("Amount", 0.16, Align.Right),
         ];
         var rows = new List<IReadOnlyList<string>>();
         foreach (var item in quote.Items)
@@ -36,10 +36,10 @@ public static class QuotePdf
             foreach (var line in item.Lines.OrderBy(l => l.Position))
             {
                 var prices = line.FromPrice is { } from && line.ToPrice is { } to ? $"{from.Usd()} → {to.Usd()}" : "";
-                rows.Add([$"{item.LicenseKey}\n{item.ProductName} {item.FromMajor}.x", $"{line.Title}\n{line.Reason}", prices, line.Amount.Usd()]);
+                rows.Add([$"{item.LicenseKey} · {item.ProductName} {item.FromMajor}.x\n{line.Title}\n{line.Reason}", prices, line.Amount.Usd()]);
             }
         }
-        rows.Add(["", "Total", "", quote.Total.Usd()]);
+        rows.Add(["Total", "", quote.Total.Usd()]);
         pdf.Heading("Upgrades", 11).Table(columns, rows, lastRowBold: true);
 
         if (!string.IsNullOrWhiteSpace(quote.Notes)) pdf.Heading("Notes", 11).Paragraph(quote.Notes);

@@ -35,7 +35,7 @@ public sealed class PdfComposer
         document.Info.Title = title;
         document.Info.Author = vendor.Name;
         document.Info.Creator = "LicensePortal";
-        // A fixed creation date keeps the bytes of a document the same each time it is built.
+        // The document's own date, not the time it happened to be drawn.
         document.Info.CreationDate = DateTime.SpecifyKind(createdUtc, DateTimeKind.Utc);
         document.Info.ModificationDate = document.Info.CreationDate;
         NewPage(first: true);

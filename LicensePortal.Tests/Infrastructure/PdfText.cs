@@ -1,0 +1,17 @@
+using System.Text.RegularExpressions;
+using UglyToad.PdfPig;
+using UglyToad.PdfPig.DocumentLayoutAnalysis.TextExtractor;
+
+namespace LicensePortal.Tests.Infrastructure;
+
+/// <summary>Reads a PDF's text back, page by page, with whitespace collapsed so assertions can search it.</summary>
+public static class PdfText
+{
+    public static IReadOnlyList<string> Pages(byte[] pdf)
+    {
+        using var document = PdfDocument.Open(pdf);
+        return [.. document.GetPages().Select(p => Regex.Replace(ContentOrderTextExtractor.GetText(p), @"\s+", " ").Trim())];
+    }
+
+    public static string All(byte[] pdf) => string.Join(" ", Pages(pdf));
+}

@@ -1,0 +1,66 @@
+using System.Security.Claims;
+using LicensePortal.Data;
+using LicensePortal.Features.Catalog;
+using LicensePortal.Features.Customers;
+using LicensePortal.Features.Licenses;
+using LicensePortal.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace LicensePortal.Tests.Infrastructure;
+
+/// <summary>Rows with exactly the configuration a test needs, written through EF like the app writes them.</summary>
+public static class TestData
+{
+    public static ClaimsPrincipal As(string role, string? name = null) =>
+        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, name ?? $"{role.ToLowerInvariant()}@example.com"), new Claim(ClaimTypes.Role, role),
+            new Claim(UserClaims.DisplayName, $"Test {role}")], "test"));
+
+    /// <summary>A context on the portal's database; asking for a service starts the portal (and seeds it) first.</summary>
+    public static async Task<AppDbContext> DbAsync(this PortalFactory portal) =>
+        await portal.Service<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+
+    public static async Task<Customer> NewCustomerAsync(this PortalFactory portal, string name = "Acme Hosting Ltd")
+    {
+        await using var db = await portal.DbAsync();
+        var customer = new Customer
+        {
+            Name = name, Email = "it@acme.example", Phone = "+1 503 555 0100", AddressLine1 = "1 Main St", City = "Portland", Region = "OR",
+            PostalCode = "97201", Country = "United States", CreatedAt = PortalFactory.Now.UtcDateTime,
+        };
+        db.Customers.Add(customer);
+        await db.SaveChangesAsync();
+        return customer;
+    }
+
+    public static async Task<License> NewLicenseAsync(this PortalFactory portal, int customerId, string product = "SmarterMail", int major = 12,
+        string edition = "Professional", string level = "250 mailboxes", bool failover = false, DateOnly? protection = null)
+    {
+        await using var db = await portal.DbAsync();
+        var p = await db.Products.Include(x => x.Editions).Include(x => x.Levels).SingleAsync(x => x.Name == product);
+        var license = new License
+        {
+            Key = LicenseKey.New(), CustomerId = customerId, ProductId = p.Id, Major = major,
+            EditionId = p.Editions.Single(e => e.Name == edition).Id, LevelId = p.Levels.Single(l => l.Name == level).Id,
+            HasFailover = failover, PurchasedOn = new DateOnly(2025, 1, 10), PricePaid = 100m, ProtectionEndsOn = protection,
+            Status = LicenseStatus.Active, CreatedAt = PortalFactory.Now.UtcDateTime,
+        };
+        db.Licenses.Add(license);
+        await db.SaveChangesAsync();
+        return license;
+    }
+
+    public static async Task<(Edition Edition, Level Level)> ConfigAsync(this PortalFactory portal, string product, string edition, string level)
+    {
+        await using var db = await portal.DbAsync();
+        var p = await db.Products.Include(x => x.Editions).Include(x => x.Levels).SingleAsync(x => x.Name == product);
+        return (p.Editions.Single(e => e.Name == edition), p.Levels.Single(l => l.Name == level));
+    }
+
+    public static async Task<PriceListEntry> PriceAsync(this PortalFactory portal, string product, int major, string edition, string level)
+    {
+        var (e, l) = await portal.ConfigAsync(product, edition, level);
+        await using var db = await portal.DbAsync();
+        return await db.PriceListEntries.SingleAsync(x => x.EditionId == e.Id && x.LevelId == l.Id
+            && db.PriceLists.Any(pl => pl.Id == x.PriceListId && pl.Major == major && pl.ProductId == e.ProductId));
+    }
+}

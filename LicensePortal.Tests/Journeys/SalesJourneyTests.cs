@@ -1,0 +1,86 @@
+using LicensePortal.Data.Demo;
+using LicensePortal.Infrastructure;
+using LicensePortal.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace LicensePortal.Tests.Journeys;
+
+[Collection(BrowserCollection.Name)]
+public class SalesJourneyTests(BrowserPortal browser)
+{
+    private static string Email(string role) => DemoSeeder.Users.Single(u => u.Role == role).Email;
+    private static string Shot(string name) => Path.Combine(BrowserPortal.ScreenshotDirectory, name);
+
+    [Fact]
+    public async Task A_sales_rep_quotes_an_upgrade_sends_it_and_the_accepted_quote_upgrades_the_license()
+    {
+        BrowserPortal.RequireChromium();
+        var customer = await browser.Portal.NewCustomerAsync("Journey Hosting GmbH");
+        var license = await browser.Portal.NewLicenseAsync(customer.Id);
+        var page = await browser.SignedInPageAsync(Email(Roles.Sales), PortalFactory.Password);
+
+        // Find the customer during the call.
+        await page.Locator("nav a[href='/customers']").ClickAsync();
+        await page.GetByLabel("Search name, email or phone").FillAsync("Journey Hosting");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Journey Hosting GmbH" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = license.Key }).ClickAsync();
+        await Expect(page.GetByTestId("license-edition")).ToHaveTextAsync("Professional");
+        await page.ScreenshotAsync(new() { Path = Shot("sales-license.png"), FullPage = true });
+
+        // Build the quote: one step up is priced at once.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Quote upgrade" }).ClickAsync();
+        await Expect(page.GetByTestId("breakdown-line")).ToContainTextAsync("Professional 250 mailboxes → Enterprise 250 mailboxes");
+        await page.ScreenshotAsync(new() { Path = Shot("sales-quote-builder.png"), FullPage = true });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new("^Quote Q-2026-\\d{6}$") })).ToBeVisibleAsync();
+        var number = (await page.GetByRole(AriaRole.Heading, new() { NameRegex = new("^Quote Q-") }).TextContentAsync())!.Replace("Quote ", "").Trim();
+
+        // Download the PDF and read it back.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download PDF" }).ClickAsync());
+        var pdfPath = Shot($"{number}.pdf");
+        await download.SaveAsAsync(pdfPath);
+        var text = PdfText.All(await File.ReadAllBytesAsync(pdfPath));
+        Assert.Contains($"Quote {number}", text);
+        Assert.Contains("Journey Hosting GmbH", text);
+
+        // Send it: the email with the PDF shows in the outbox.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send to customer" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
+        await Expect(page.GetByText("Quote sent to it@acme.example")).ToBeVisibleAsync();
+        await page.Locator("nav a[href='/outbox']").ClickAsync();
+        await page.GetByLabel("Recipient, subject or quote").FillAsync(number);
+        var row = page.Locator(".mud-table-body tr").Filter(new() { HasText = number });
+        await Expect(row.GetByTestId("outbox-state")).ToHaveTextAsync("Sent");
+        await Expect(row.GetByTestId("outbox-attachment")).ToHaveTextAsync($"{number}.pdf");
+        await page.ScreenshotAsync(new() { Path = Shot("sales-outbox.png") });
+
+        // The customer agrees: accept, and the license is upgraded with the change in its timeline.
+        await page.GoBackAsync();
+        await page.GoBackAsync();
+        await page.GotoAsync("/quotes?q=" + number);
+        await page.GetByRole(AriaRole.Link, new() { Name = number }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Accept…" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Accept and upgrade" }).ClickAsync();
+        await Expect(page.GetByText("Quote accepted: the licenses are upgraded.")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = license.Key }).ClickAsync();
+        await Expect(page.GetByTestId("license-edition")).ToHaveTextAsync("Enterprise");
+        await Expect(page.GetByTestId("timeline-entry").First).ToContainTextAsync("Upgraded");
+        await Expect(page.GetByText($"by quote {number}")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Shot("sales-license-upgraded.png"), FullPage = true });
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_fraud_agent_cannot_build_quotes()
+    {
+        BrowserPortal.RequireChromium();
+        var page = await browser.SignedInPageAsync(Email(Roles.Fraud), PortalFactory.Password);
+        await Expect(page.GetByTestId("home-card").First).ToBeVisibleAsync();
+
+        await page.GotoAsync("/quotes/new?customer=1");
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "You don't have access to that page" })).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+}
