@@ -13,7 +13,7 @@ public enum ProtectionFilter { Current, Lapsed, Ending }
 public sealed record LicenseFilter(
     string? Search = null, int? ProductId = null, LicenseStatus? Status = null,
     ProtectionFilter? Protection = null, bool OverAllowance = false, int? CustomerId = null, bool? Legacy = null,
-    int? Major = null, bool? HasFailover = null);
+    int? Major = null, bool? HasFailover = null, string? Edition = null, int? LevelId = null);
 
 public sealed record LicenseRow(int Id, string Key, int CustomerId, string Customer, int ProductId, string Product, int Major, string Edition, string Level,
     bool HasFailover, DateOnly PurchasedOn, DateOnly? ProtectionEndsOn, LicenseStatus Status, bool IsLegacy = false);
@@ -22,6 +22,19 @@ public sealed record ProductOption(int Id, string Name);
 
 public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<InstallationOptions> installationOptions, EntitlementService entitlements)
 {
+    /// <summary>Edition names across products (Free, Professional, Enterprise), lowest first.</summary>
+    public async Task<IReadOnlyList<string>> EditionNamesAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return [.. (await db.Editions.Select(e => new { e.Name, e.Rank }).ToListAsync(ct)).GroupBy(e => e.Name).OrderBy(g => g.Min(e => e.Rank)).Select(g => g.Key)];
+    }
+
+    public async Task<IReadOnlyList<ProductOption>> LevelsAsync(int productId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Levels.Where(l => l.ProductId == productId).OrderBy(l => l.Rank).Select(l => new ProductOption(l.Id, l.Name)).ToListAsync(ct);
+    }
+
     public async Task<IReadOnlyList<ProductOption>> ProductsAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -45,6 +58,8 @@ public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, Ti
         if (filter.CustomerId is { } customerId) licenses = licenses.Where(l => l.CustomerId == customerId);
         if (filter.Major is { } major) licenses = licenses.Where(l => l.Major == major);
         if (filter.HasFailover is { } failover) licenses = licenses.Where(l => l.HasFailover == failover);
+        if (!string.IsNullOrWhiteSpace(filter.Edition)) licenses = licenses.Where(l => l.Edition!.Name == filter.Edition);
+        if (filter.LevelId is { } level) licenses = licenses.Where(l => l.LevelId == level);
         if (filter.Status is { } status) licenses = licenses.Where(l => l.Status == status);
         licenses = filter.Protection switch
         {
@@ -115,10 +130,11 @@ public static class LicensesFeature
 
     public static IEndpointConventionBuilder MapLicenseEndpoints(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/licenses/export.csv", async (HttpContext http, LicenseDetailService details,
-            string? q, int? product, string? status, string? protection, bool? overAllowance, int? customer, bool? legacy, int? major, bool? failover) =>
+            string? q, int? product, string? status, string? protection, bool? overAllowance, int? customer, bool? legacy, int? major, bool? failover,
+            string? edition, int? level) =>
         {
             var filter = new LicenseFilter(q, product, Enum.TryParse<LicenseStatus>(status, true, out var s) ? s : null,
-                Enum.TryParse<ProtectionFilter>(protection, true, out var p) ? p : null, overAllowance ?? false, customer, legacy, major, failover);
+                Enum.TryParse<ProtectionFilter>(protection, true, out var p) ? p : null, overAllowance ?? false, customer, legacy, major, failover, edition, level);
             http.Response.ContentType = "text/csv; charset=utf-8";
             http.Response.Headers.ContentDisposition = "attachment; filename=licenses.csv";
             await details.ExportCsvAsync(filter, http.Response.Body, http.RequestAborted);

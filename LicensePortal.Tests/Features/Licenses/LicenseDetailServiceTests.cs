@@ -1,0 +1,85 @@
+using LicensePortal.Data.Demo;
+using LicensePortal.Features.Licenses;
+using LicensePortal.Infrastructure;
+using LicensePortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace LicensePortal.Tests.Features.Licenses;
+
+public class LicenseDetailServiceTests : IAsyncLifetime
+{
+    private readonly PortalFactory portal = new() { Licenses = 200 };
+    private LicenseDetailService Details => portal.Service<LicenseDetailService>();
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync() => portal.DisposeAsync();
+
+    private async Task<IssueLicenseForm> FormAsync(int major = 12, string edition = "Professional", string level = "250 mailboxes")
+    {
+        var (e, l) = await portal.ConfigAsync("SmarterMail", edition, level);
+        return new IssueLicenseForm { ProductId = e.ProductId, Major = major, EditionId = e.Id, LevelId = l.Id, PricePaid = 499m, ProtectionMonths = 12 };
+    }
+
+    [Fact]
+    public async Task Issuing_a_license_gives_it_a_random_readable_key_a_history_entry_and_an_audit_row()
+    {
+        var customer = await portal.NewCustomerAsync();
+
+        var id = await Details.IssueAsync(TestData.As(Roles.Sales), customer.Id, await FormAsync());
+
+        var detail = await Details.DetailAsync(id);
+        Assert.Equal(detail.License.Key, LicenseKey.Normalize(detail.License.Key));
+        Assert.Equal((new DateOnly(2026, 11, 26), new DateOnly(2027, 11, 26), 499m), (detail.License.PurchasedOn, detail.License.ProtectionEndsOn, detail.License.PricePaid));
+        Assert.Contains(detail.Timeline, t => t.Kind == LicenseEventKinds.Issued && t.UserName == "sales@example.com");
+        Assert.Equal("Next major free until 2027-11-26 with upgrade protection.", detail.Entitlement.Lines[1]);
+        await using var db = await portal.DbAsync();
+        Assert.True(await db.AuditLog.AnyAsync(a => a.Action == "License issued" && a.EntityId == detail.License.Key));
+    }
+
+    [Theory]
+    [InlineData(10, "Professional", "250 mailboxes", "legacy and no longer sold")]
+    [InlineData(13, "Professional", "250 mailboxes", "has not been released")]
+    [InlineData(12, "Free", "250 mailboxes", "does not sell that edition at that level")]
+    public async Task Licenses_that_cannot_be_sold_are_refused(int major, string edition, string level, string message)
+    {
+        var customer = await portal.NewCustomerAsync();
+        var error = await Assert.ThrowsAsync<DomainException>(async () => await Details.IssueAsync(TestData.As(Roles.Sales), customer.Id, await FormAsync(major, edition, level)));
+        Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public async Task The_fraud_team_cannot_issue_licenses()
+    {
+        var customer = await portal.NewCustomerAsync();
+        await Assert.ThrowsAsync<DomainException>(async () => await Details.IssueAsync(TestData.As(Roles.Fraud), customer.Id, await FormAsync()));
+    }
+
+    [Fact]
+    public async Task The_csv_export_streams_exactly_the_filtered_rows()
+    {
+        var list = await portal.Service<LicenseService>().ListAsync(new LicenseFilter(Edition: "Enterprise", HasFailover: true), new PageRequest(0, 200, null, false));
+        var client = await portal.SignedInAsync(DemoSeeder.Users[0].Email);
+
+        var response = await client.GetAsync("/licenses/export.csv?edition=Enterprise&failover=true");
+
+        Assert.Equal("text/csv; charset=utf-8", response.Content.Headers.ContentType!.ToString());
+        var lines = (await response.Content.ReadAsStringAsync()).TrimEnd().Split('\n');
+        Assert.StartsWith("key,customer,product,major,edition,level,failover", lines[0]);
+        Assert.Equal(list.Total, lines.Length - 1);
+        Assert.All(lines.Skip(1), l => Assert.Contains(",Enterprise,", l));
+        Assert.Equal(list.Rows.Select(r => r.Key), lines.Skip(1).Select(l => l.Split(',')[0]));
+    }
+
+    [Fact]
+    public async Task The_license_page_shows_its_installations_and_standing()
+    {
+        await using var db = await portal.DbAsync();
+        var withTwo = await db.Installations.GroupBy(i => i.LicenseId).Where(g => g.Count() == 2).Select(g => g.Key).FirstAsync();
+
+        var detail = await Details.DetailAsync(withTwo);
+
+        Assert.Equal(2, detail.Installations.Count);
+        Assert.Equal(detail.Installations.Count(i => i.State == LicensePortal.Features.Installations.InstallationState.Active), detail.Standing.ActiveInstallations);
+        Assert.Contains(detail.Timeline, t => t.Kind == "Installed");
+    }
+}
