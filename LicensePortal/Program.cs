@@ -1,9 +1,11 @@
 using LicensePortal.Components;
 using LicensePortal.Components.Account;
 using LicensePortal.Data;
+using LicensePortal.Features.Activation;
 using LicensePortal.Data.Demo;
 using LicensePortal.Features.Catalog;
 using LicensePortal.Features.Customers;
+using LicensePortal.Features.Fraud;
 using LicensePortal.Features.Home;
 using LicensePortal.Features.Licenses;
 using LicensePortal.Features.Licensing;
@@ -28,6 +30,8 @@ builder.Services.AddLicensingFeature();
 builder.Services.AddCatalogFeature();
 builder.AddOutboxFeature();
 builder.AddQuotesFeature();
+builder.AddFraudFeature();
+builder.AddActivationApi();
 builder.Services.AddUsersFeature();
 builder.Services.AddPortalHealthChecks();
 
@@ -52,6 +56,7 @@ app.MapCatalogEndpoints();
 app.MapLicenseEndpoints();
 app.MapOutboxEndpoints();
 app.MapQuoteEndpoints();
+app.MapActivationApi();
 app.MapPortalHealthChecks();
 
 app.Run();

@@ -1,6 +1,7 @@
 using LicensePortal.Features.Audit;
 using LicensePortal.Features.Catalog;
 using LicensePortal.Features.Customers;
+using LicensePortal.Features.Fraud;
 using LicensePortal.Features.Installations;
 using LicensePortal.Features.Licenses;
 using LicensePortal.Features.Outbox;
@@ -29,6 +30,9 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<QuoteItem> QuoteItems => Set<QuoteItem>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<Counter> Counters => Set<Counter>();
+    public DbSet<FraudCase> FraudCases => Set<FraudCase>();
+    public DbSet<CallAttempt> CallAttempts => Set<CallAttempt>();
+    public DbSet<OverAllowancePeriod> OverAllowancePeriods => Set<OverAllowancePeriod>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -40,6 +44,16 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         });
         builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
     }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every time is stored in UTC; read it back marked as UTC, so APIs print it with its Z.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcConverter>();
+    }
+
+    private sealed class UtcConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(), v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

@@ -49,7 +49,7 @@ public sealed class LicenseDetailService(
         var majors = await db.MajorsAsync(license.ProductId, ct);
         var installations = await db.Installations.AsNoTracking().Where(i => i.LicenseId == id).OrderByDescending(i => i.LastSeenAt).ToListAsync(ct);
         var facts = installations.Select(i => new InstallationFacts(i.FirstSeenAt, i.LastSeenAt, i.ReleasedAt, i.DecommissionedAt)).ToList();
-        var standing = InstallationStanding.Evaluate(license.HasFailover, license.Status == LicenseStatus.Disabled, facts, null, now, options);
+        var standing = InstallationStanding.Evaluate(license.HasFailover, license.Status == LicenseStatus.Disabled, facts, await db.OpenCaseFactsAsync(id, ct), now, options);
         var quotes = await db.QuoteItems.Where(i => i.LicenseId == id).OrderByDescending(i => i.QuoteId)
             .Select(i => new { i.QuoteId, Number = db.Quotes.Where(q => q.Id == i.QuoteId).Select(q => q.Number).First(),
                 Quote = db.Quotes.Where(q => q.Id == i.QuoteId).Select(q => new { q.Status, q.ValidUntil }).First(), i.Subtotal })

@@ -18,6 +18,10 @@ public static class LicenseEventKinds
 {
     public const string Issued = "Issued";
     public const string Upgraded = "Upgraded";
+    public const string CaseOpened = "Fraud case opened";
+    public const string CaseClosed = "Fraud case closed";
+    public const string Disabled = "Disabled";
+    public const string Enabled = "Re-enabled";
 }
 
 internal sealed class LicenseEventConfiguration : IEntityTypeConfiguration<LicenseEvent>

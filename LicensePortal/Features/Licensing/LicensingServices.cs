@@ -9,8 +9,13 @@ using Microsoft.Extensions.Options;
 namespace LicensePortal.Features.Licensing;
 
 /// <summary>Loads a product's release history; no caching, so a new release counts at once.</summary>
-internal static class ReleaseQueries
+internal static class LicensingQueries
 {
+    /// <summary>The license's open fraud case as the standing rule needs it, with the deadline it was given.</summary>
+    public static async Task<CaseFacts?> OpenCaseFactsAsync(this AppDbContext db, int licenseId, CancellationToken ct) =>
+        await db.FraudCases.Where(c => c.LicenseId == licenseId && Fraud.FraudCase.OpenStates.Contains(c.State))
+            .Select(c => new CaseFacts(c.OpenedAt, c.ExtendedTo ?? c.DeadlineAt)).FirstOrDefaultAsync(ct);
+
     public static Task<List<MajorRelease>> MajorsAsync(this AppDbContext db, int productId, CancellationToken ct) =>
         db.Releases.Where(r => r.ProductId == productId && r.Minor == 0)
             .Select(r => new MajorRelease(r.Major, r.ReleasedOn)).ToListAsync(ct);
@@ -86,8 +91,8 @@ public sealed class StandingService(IDbContextFactory<AppDbContext> dbFactory, T
             ?? throw new DomainException("That license no longer exists.");
         var installations = await db.Installations.Where(i => i.LicenseId == licenseId)
             .Select(i => new InstallationFacts(i.FirstSeenAt, i.LastSeenAt, i.ReleasedAt, i.DecommissionedAt)).ToListAsync(ct);
-        // Fraud cases arrive with the fraud feature; until then no license has an open case.
-        return InstallationStanding.Evaluate(license.HasFailover, license.Status == LicenseStatus.Disabled, installations, null,
+        var openCase = await db.OpenCaseFactsAsync(licenseId, ct);
+        return InstallationStanding.Evaluate(license.HasFailover, license.Status == LicenseStatus.Disabled, installations, openCase,
             clock.GetUtcNow().UtcDateTime, options.Value);
     }
 }

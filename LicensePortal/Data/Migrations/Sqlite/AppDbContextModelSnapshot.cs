@@ -458,6 +458,140 @@ namespace LicensePortal.Data.Migrations.Sqlite
                     b.ToTable("CustomerContacts");
                 });
 
+            modelBuilder.Entity("LicensePortal.Features.Fraud.CallAttempt", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Agent")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NumberDialled")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId", "At");
+
+                    b.ToTable("CallAttempts");
+                });
+
+            modelBuilder.Entity("LicensePortal.Features.Fraud.FraudCase", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("AdditionalLicenseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Assignee")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClosedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("DeadlineAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExtendedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ExtendedTo")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExtensionReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LicenseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("OpenedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OpenedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Outcome")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OutcomeNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LicenseId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_FraudCases_OneOpenPerLicense")
+                        .HasFilter("\"State\" IN (0, 1, 2)");
+
+                    b.HasIndex("State", "DeadlineAt");
+
+                    b.ToTable("FraudCases");
+                });
+
+            modelBuilder.Entity("LicensePortal.Features.Fraud.OverAllowancePeriod", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("EndedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LicenseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LicenseId", "EndedAt");
+
+                    b.ToTable("OverAllowancePeriods");
+                });
+
             modelBuilder.Entity("LicensePortal.Features.Installations.Installation", b =>
                 {
                     b.Property<long>("Id")
@@ -1075,6 +1209,26 @@ namespace LicensePortal.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("LicensePortal.Features.Fraud.CallAttempt", b =>
+                {
+                    b.HasOne("LicensePortal.Features.Fraud.FraudCase", null)
+                        .WithMany("Calls")
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LicensePortal.Features.Fraud.FraudCase", b =>
+                {
+                    b.HasOne("LicensePortal.Features.Licenses.License", "License")
+                        .WithMany()
+                        .HasForeignKey("LicenseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("License");
+                });
+
             modelBuilder.Entity("LicensePortal.Features.Installations.Installation", b =>
                 {
                     b.HasOne("LicensePortal.Features.Licenses.License", "License")
@@ -1286,6 +1440,11 @@ namespace LicensePortal.Data.Migrations.Sqlite
             modelBuilder.Entity("LicensePortal.Features.Customers.Customer", b =>
                 {
                     b.Navigation("Contacts");
+                });
+
+            modelBuilder.Entity("LicensePortal.Features.Fraud.FraudCase", b =>
+                {
+                    b.Navigation("Calls");
                 });
 
             modelBuilder.Entity("LicensePortal.Features.Quotes.Quote", b =>

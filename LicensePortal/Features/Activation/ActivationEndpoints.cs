@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace LicensePortal.Features.Activation;
+
+public sealed class ActivationOptions
+{
+    public const string Section = "Activation";
+
+    /// <summary>Check-ins and releases one license key may make per minute.</summary>
+    public int PerKeyPerMinute { get; set; } = 30;
+
+    /// <summary>Requests one client address may make per minute.</summary>
+    public int PerClientPerMinute { get; set; } = 1200;
+}
+
+/// <summary>Limits each license key; keys are read from the body, so this runs inside the endpoint.</summary>
+public sealed class KeyRateLimiter(IOptions<ActivationOptions> options) : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> limiter = PartitionedRateLimiter.Create<string, string>(key =>
+        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = options.Value.PerKeyPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
+        }));
+
+    public bool TryAcquire(string key) => limiter.AttemptAcquire(key).IsAcquired;
+
+    public void Dispose() => limiter.Dispose();
+}
+
+/// <summary>The API deployed products call: JSON over HTTP, errors as RFC 7807 problem details.</summary>
+public static class ActivationEndpoints
+{
+    private const string ClientPolicy = "activation-client";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static WebApplicationBuilder AddActivationApi(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<ActivationOptions>(builder.Configuration.GetSection(ActivationOptions.Section));
+        builder.Services.AddSingleton<KeyRateLimiter>();
+        builder.Services.AddScoped<CheckInService>();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(ClientPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = http.RequestServices.GetRequiredService<IOptions<ActivationOptions>>().Value.PerClientPerMinute,
+                    Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
+                }));
+            limiter.OnRejected = async (context, ct) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                await TooManyRequests("Too many requests from this address: try again in a minute.").ExecuteAsync(context.HttpContext);
+            };
+        });
+        return builder;
+    }
+
+    public static WebApplication MapActivationApi(this WebApplication app)
+    {
+        app.UseRateLimiter();
+        app.MapOpenApi().AllowAnonymous();
+        var api = app.MapGroup("/api/v1/installations").AllowAnonymous().RequireRateLimiting(ClientPolicy).WithTags("Activation").DisableAntiforgery();
+
+        api.MapPost("/check-in", CheckInAsync)
+            .WithName("CheckIn")
+            .WithSummary("Records that a product runs on a machine and answers where the license stands.")
+            .WithDescription("Idempotent per (licenseKey, machineId). status is active, grace (with graceEndsAt), flagged (with disableAt) or disabled. Dates are ISO 8601 UTC.")
+            .Accepts<CheckInRequest>("application/json")
+            .Produces<CheckInResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        api.MapPost("/release", ReleaseAsync)
+            .WithName("Release")
+            .WithSummary("Tells the portal the product was uninstalled or moved away from the machine.")
+            .Accepts<ReleaseRequest>("application/json")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        return app;
+    }
+
+    private static async Task<IResult> CheckInAsync(HttpContext http, CheckInService service, KeyRateLimiter keys, CancellationToken ct)
+    {
+        var (request, problem) = await ReadAsync<CheckInRequest>(http, ct);
+        if (problem is not null) return problem;
+        var errors = ActivationValidation.Check(request!);
+        if (errors.Count > 0) return Invalid(errors);
+        if (!keys.TryAcquire(Licenses.LicenseKey.Normalize(request!.LicenseKey)!)) return Limited(http);
+        var answer = await service.CheckInAsync(request, ct);
+        return answer is null ? UnknownKey() : TypedResults.Ok(answer);
+    }
+
+    private static async Task<IResult> ReleaseAsync(HttpContext http, CheckInService service, KeyRateLimiter keys, CancellationToken ct)
+    {
+        var (request, problem) = await ReadAsync<ReleaseRequest>(http, ct);
+        if (problem is not null) return problem;
+        var errors = ActivationValidation.CheckKeyAndMachine(request!.LicenseKey, request.MachineId);
+        if (errors.Count > 0) return Invalid(errors);
+        if (!keys.TryAcquire(Licenses.LicenseKey.Normalize(request.LicenseKey)!)) return Limited(http);
+        return await service.ReleaseAsync(request, ct) ? TypedResults.NoContent() : UnknownKey();
+    }
+
+    /// <summary>Reads the JSON body by hand, so a body that is not JSON gets a problem that says so, never a 500.</summary>
+    private static async Task<(T? Request, IResult? Problem)> ReadAsync<T>(HttpContext http, CancellationToken ct) where T : class
+    {
+        if (http.Request.ContentLength is > 16_384) return (null, Problem(400, "Request too large", "The body must be at most 16 KB of JSON."));
+        try
+        {
+            var request = await JsonSerializer.DeserializeAsync<T>(http.Request.Body, Json, ct);
+            return request is null ? (null, Problem(400, "Missing body", "Send a JSON object in the request body.")) : (request, null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, Problem(400, "Body is not valid JSON", $"The request body must be a JSON object: {ex.Message}"));
+        }
+    }
+
+    private static IResult Invalid(Dictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, detail: "Some fields are missing or malformed.", title: "Invalid request");
+
+    private static IResult UnknownKey() => Problem(404, "Unknown license key", "No license has this key. Check it for typos.");
+
+    private static IResult Limited(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "60";
+        return TooManyRequests("Too many requests for this license key: try again in a minute.");
+    }
+
+    private static ProblemHttpResult TooManyRequests(string detail) => TypedResults.Problem(detail, statusCode: 429, title: "Too many requests");
+
+    private static IResult Problem(int status, string title, string detail) => TypedResults.Problem(detail, statusCode: status, title: title);
+}

@@ -1,0 +1,104 @@
+using System.Text.RegularExpressions;
+using LicensePortal.Data;
+using LicensePortal.Features.Installations;
+using LicensePortal.Features.Licenses;
+using LicensePortal.Features.Licensing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace LicensePortal.Features.Activation;
+
+public sealed record CheckInRequest(string? LicenseKey, string? MachineId, string? Hostname, string? ProductVersion);
+
+public sealed record ReleaseRequest(string? LicenseKey, string? MachineId);
+
+public sealed record CheckInResponse(string Status, int Allowance, int ActiveInstallations, DateTime? GraceEndsAt, DateTime? DisableAt, string Message);
+
+/// <summary>What the activation API checks about its input, field by field.</summary>
+public static partial class ActivationValidation
+{
+    public const int MaxMachineId = 128, MaxHostname = 255, MaxVersion = 32;
+
+    public static Dictionary<string, string[]> Check(CheckInRequest r)
+    {
+        var errors = CheckKeyAndMachine(r.LicenseKey, r.MachineId);
+        if (string.IsNullOrWhiteSpace(r.Hostname)) errors["hostname"] = ["hostname is required."];
+        else if (r.Hostname.Length > MaxHostname || !Hostname().IsMatch(r.Hostname)) errors["hostname"] = [$"hostname must be a host name of at most {MaxHostname} characters (letters, digits, '-', '.', '_')."];
+        if (string.IsNullOrWhiteSpace(r.ProductVersion)) errors["productVersion"] = ["productVersion is required."];
+        else if (r.ProductVersion.Length > MaxVersion || !Version().IsMatch(r.ProductVersion)) errors["productVersion"] = ["productVersion must look like 12.3 or 12.3.9142."];
+        return errors;
+    }
+
+    public static Dictionary<string, string[]> CheckKeyAndMachine(string? key, string? machineId)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(key)) errors["licenseKey"] = ["licenseKey is required."];
+        else if (Licenses.LicenseKey.Normalize(key) is null) errors["licenseKey"] = ["licenseKey must be 25 characters in five groups of five, like 7KQ2M-ZP4XD-HT9WC-3NRYF-M8VBE."];
+        if (string.IsNullOrWhiteSpace(machineId)) errors["machineId"] = ["machineId is required."];
+        else if (machineId.Length > MaxMachineId || !MachineId().IsMatch(machineId)) errors["machineId"] = [$"machineId must be at most {MaxMachineId} letters, digits, '-', '_', ':' or '.'."];
+        return errors;
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9._-]+$")] private static partial Regex Hostname();
+    [GeneratedRegex(@"^[0-9]+(\.[0-9]+){0,3}$")] private static partial Regex Version();
+    [GeneratedRegex(@"^[A-Za-z0-9._:-]+$")] private static partial Regex MachineId();
+}
+
+/// <summary>
+/// Check-ins and releases from deployed products. A check-in is one upsert per (license,
+/// machine): concurrent check-ins from one machine meet in the database's unique index, never
+/// in two rows; the answer is computed after the row is stored.
+/// </summary>
+public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<InstallationOptions> options)
+{
+    /// <summary>Null when the key is unknown.</summary>
+    public async Task<CheckInResponse?> CheckInAsync(CheckInRequest request, CancellationToken ct)
+    {
+        var key = LicenseKey.Normalize(request.LicenseKey)!;
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var license = await db.Licenses.AsNoTracking().Where(l => l.Key == key).Select(l => new { l.Id, l.HasFailover, l.Status }).FirstOrDefaultAsync(ct);
+        if (license is null) return null;
+
+        // A machine that checks in again is running: a release or decommission before it no longer holds.
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO "Installations" ("LicenseId", "MachineId", "Hostname", "ProductVersion", "FirstSeenAt", "LastSeenAt")
+            VALUES ({license.Id}, {request.MachineId}, {request.Hostname}, {request.ProductVersion}, {now}, {now})
+            ON CONFLICT ("LicenseId", "MachineId") DO UPDATE SET
+                "Hostname" = excluded."Hostname", "ProductVersion" = excluded."ProductVersion", "LastSeenAt" = excluded."LastSeenAt",
+                "ReleasedAt" = NULL, "DecommissionedAt" = NULL
+            """, ct);
+
+        return await AnswerAsync(db, license.Id, license.HasFailover, license.Status == LicenseStatus.Disabled, now, ct);
+    }
+
+    /// <summary>False when the key is unknown; releasing a machine that never checked in is not an error.</summary>
+    public async Task<bool> ReleaseAsync(ReleaseRequest request, CancellationToken ct)
+    {
+        var key = LicenseKey.Normalize(request.LicenseKey)!;
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var licenseId = await db.Licenses.Where(l => l.Key == key).Select(l => (int?)l.Id).FirstOrDefaultAsync(ct);
+        if (licenseId is null) return false;
+        await db.Installations.Where(i => i.LicenseId == licenseId && i.MachineId == request.MachineId && i.ReleasedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.ReleasedAt, now), ct);
+        return true;
+    }
+
+    private async Task<CheckInResponse> AnswerAsync(AppDbContext db, int licenseId, bool failover, bool disabled, DateTime now, CancellationToken ct)
+    {
+        var installations = await db.Installations.Where(i => i.LicenseId == licenseId)
+            .Select(i => new InstallationFacts(i.FirstSeenAt, i.LastSeenAt, i.ReleasedAt, i.DecommissionedAt)).ToListAsync(ct);
+        var standing = InstallationStanding.Evaluate(failover, disabled, installations, await db.OpenCaseFactsAsync(licenseId, ct), now, options.Value);
+        var (status, message) = standing.Status switch
+        {
+            StandingStatus.Active => ("active", "The license is active."),
+            StandingStatus.Grace => ("grace", $"The key is on {standing.ActiveInstallations} servers but allows {standing.Allowance}: this is tolerated as a server migration until {standing.GraceEndsAt:yyyy-MM-dd HH:mm} UTC. Uninstall the old server before then."),
+            StandingStatus.Flagged => ("flagged", $"The key is on more servers than it allows beyond the {options.Value.MigrationWindowDays}-day migration window. It will be disabled on {standing.DisableAt:yyyy-MM-dd HH:mm} UTC unless this is resolved: contact licensing."),
+            _ => ("disabled", "This license key has been disabled. Contact licensing to have it re-enabled."),
+        };
+        return new(status, standing.Allowance, standing.ActiveInstallations,
+            standing.Status == StandingStatus.Grace ? standing.GraceEndsAt : null,
+            standing.Status == StandingStatus.Flagged ? standing.DisableAt : null, message);
+    }
+}
