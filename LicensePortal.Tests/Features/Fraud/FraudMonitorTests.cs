@@ -1,0 +1,196 @@
+using LicensePortal.Features.Fraud;
+using LicensePortal.Features.Licenses;
+using LicensePortal.Features.Outbox;
+using LicensePortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace LicensePortal.Tests.Features.Fraud;
+
+/// <summary>DOMAIN.md's installation and fraud rules, driven through the real API and monitor on a test clock.</summary>
+public class FraudMonitorTests : IAsyncLifetime
+{
+    private readonly PortalFactory portal = new() { Licenses = 10 };
+    private HttpClient api = null!;
+    private License license = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        api = portal.Client();
+        license = await portal.NewLicenseAsync((await portal.NewCustomerAsync()).Id);
+    }
+
+    public ValueTask DisposeAsync() => portal.DisposeAsync();
+
+    private Task<MonitorResult> MonitorAsync() => portal.Service<FraudMonitor>().RunAsync();
+
+    /// <summary>Moves the clock a day at a time with both servers checking in daily, as running servers do.</summary>
+    private async Task<ActivationClient.Answer> RunDaysAsync(int days, params string[] machines)
+    {
+        ActivationClient.Answer? last = null;
+        for (var d = 0; d < days; d++)
+        {
+            portal.Clock.Advance(TimeSpan.FromDays(1));
+            foreach (var m in machines) last = await api.CheckInAsync(license.Key, m);
+        }
+        return last!;
+    }
+
+    private async Task<List<FraudCase>> CasesAsync()
+    {
+        await using var db = await portal.DbAsync();
+        return await db.FraudCases.Where(c => c.LicenseId == license.Id).ToListAsync();
+    }
+
+    private async Task<List<OutboxMessage>> MailAsync()
+    {
+        await using var db = await portal.DbAsync();
+        return await db.Outbox.Where(m => m.About == $"License {license.Key}").OrderBy(m => m.Id).ToListAsync();
+    }
+
+    [Theory]
+    [InlineData(29, false)]
+    [InlineData(30, true)]
+    [InlineData(31, true)]
+    public async Task A_case_opens_when_the_30_day_migration_window_is_used_up(int day, bool caseOpened)
+    {
+        Assert.Equal("active", (await api.CheckInAsync(license.Key, "old-server")).Status);
+        var grace = await api.CheckInAsync(license.Key, "new-server");
+        Assert.Equal("grace", grace.Status);
+        Assert.Equal(PortalFactory.Now.UtcDateTime.AddDays(30), grace.GraceEndsAt);
+
+        var answer = await RunDaysAsync(day, "old-server", "new-server");
+        var result = await MonitorAsync();
+
+        Assert.Equal(caseOpened ? 1 : 0, result.CasesOpened);
+        Assert.Equal(caseOpened ? 1 : 0, (await CasesAsync()).Count);
+        if (!caseOpened)
+        {
+            Assert.Equal("grace", answer.Status);
+            return;
+        }
+        var opened = (await CasesAsync()).Single();
+        Assert.Equal(CaseState.CustomerNotified, opened.State);
+        Assert.Equal(portal.Clock.GetUtcNow().UtcDateTime.AddDays(14), opened.DeadlineAt);
+        var mail = await MailAsync();
+        Assert.Equal(["it@acme.example", "fraud-team@smartertools.example"], mail.Select(m => m.To));
+        Assert.Contains("will be disabled", mail[0].Body);
+        var flagged = await api.CheckInAsync(license.Key, "old-server");
+        Assert.Equal(("flagged", opened.DeadlineAt), (flagged.Status, flagged.DisableAt));
+    }
+
+    [Theory]
+    [InlineData(13, false)]
+    [InlineData(14, true)]
+    [InlineData(15, true)]
+    public async Task An_unresolved_case_disables_the_key_14_days_after_it_opened(int day, bool disabled)
+    {
+        await api.CheckInAsync(license.Key, "old-server");
+        await api.CheckInAsync(license.Key, "new-server");
+        await RunDaysAsync(30, "old-server", "new-server");
+        await MonitorAsync();
+
+        await RunDaysAsync(day, "old-server", "new-server");
+        var result = await MonitorAsync();
+
+        Assert.Equal(disabled ? 1 : 0, result.KeysDisabled);
+        var answer = await api.CheckInAsync(license.Key, "old-server");
+        Assert.Equal(disabled ? "disabled" : "flagged", answer.Status);
+        var mail = await MailAsync();
+        Assert.Equal(disabled ? 3 : 2, mail.Count);
+        if (disabled)
+        {
+            Assert.Contains("has been disabled", mail[2].Subject);
+            var closed = (await CasesAsync()).Single();
+            Assert.Equal((CaseState.KeyDisabled, CaseOutcome.KeyDisabled), (closed.State, closed.Outcome));
+        }
+    }
+
+    [Fact]
+    public async Task Releasing_the_old_server_ends_the_migration_and_nothing_else_happens()
+    {
+        await api.CheckInAsync(license.Key, "old-server");
+        await api.CheckInAsync(license.Key, "new-server");
+        await RunDaysAsync(10, "old-server", "new-server");
+        await MonitorAsync();
+
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, (await api.ReleaseAsync(license.Key, "old-server")).StatusCode);
+        var answer = await RunDaysAsync(40, "new-server");
+        await MonitorAsync();
+
+        Assert.Equal("active", answer.Status);
+        Assert.Empty(await CasesAsync());
+        await using var db = await portal.DbAsync();
+        var period = await db.OverAllowancePeriods.SingleAsync(p => p.LicenseId == license.Id);
+        Assert.NotNull(period.EndedAt);
+    }
+
+    [Fact]
+    public async Task A_second_migration_in_the_same_year_gets_only_what_is_left_of_the_window()
+    {
+        await api.CheckInAsync(license.Key, "old-server");
+        await api.CheckInAsync(license.Key, "second-server");
+        await RunDaysAsync(20, "old-server", "second-server");
+        await api.ReleaseAsync(license.Key, "second-server");
+        await RunDaysAsync(80, "old-server");
+        await MonitorAsync();
+
+        var grace = await api.CheckInAsync(license.Key, "third-server");
+        Assert.Equal("grace", grace.Status);
+        Assert.Equal(portal.Clock.GetUtcNow().UtcDateTime.AddDays(10), grace.GraceEndsAt);
+
+        await RunDaysAsync(9, "old-server", "third-server");
+        Assert.Equal(0, (await MonitorAsync()).CasesOpened);
+        await RunDaysAsync(1, "old-server", "third-server");
+        Assert.Equal(1, (await MonitorAsync()).CasesOpened);
+    }
+
+    [Fact]
+    public async Task A_server_that_goes_stale_stops_counting_and_no_case_opens()
+    {
+        await api.CheckInAsync(license.Key, "old-server");
+        await api.CheckInAsync(license.Key, "new-server");
+        // The old server stops checking in on day 5: it counts until day 19, then goes stale.
+        await RunDaysAsync(5, "old-server", "new-server");
+        var answer = await RunDaysAsync(35, "new-server");
+        await MonitorAsync();
+
+        Assert.Equal(("active", 1), (answer.Status, answer.ActiveInstallations));
+        Assert.Empty(await CasesAsync());
+    }
+
+    [Fact]
+    public async Task Running_the_monitor_twice_at_once_opens_one_case_and_sends_each_email_once()
+    {
+        await api.CheckInAsync(license.Key, "old-server");
+        await api.CheckInAsync(license.Key, "new-server");
+        await RunDaysAsync(31, "old-server", "new-server");
+
+        await Task.WhenAll(Task.Run(MonitorAsync), Task.Run(MonitorAsync));
+        await MonitorAsync();
+
+        Assert.Single(await CasesAsync());
+        Assert.Equal(2, (await MailAsync()).Count);
+    }
+
+    [Fact]
+    public async Task The_monitor_works_through_licenses_in_batches_and_reports_what_it_did()
+    {
+        await api.CheckInAsync(license.Key, "old-server");
+        await api.CheckInAsync(license.Key, "new-server");
+        var progress = new List<string>();
+
+        var result = await portal.Service<FraudMonitor>().RunAsync(new Progress(progress));
+
+        Assert.True(result.LicensesChecked >= 1);
+        Assert.True(result.PeriodsStarted >= 1);
+        await using var db = await portal.DbAsync();
+        Assert.True(await db.OverAllowancePeriods.AnyAsync(p => p.LicenseId == license.Id && p.EndedAt == null));
+        Assert.Contains(progress, p => p.StartsWith("Checked "));
+        Assert.Contains("case(s) opened", result.ToString());
+    }
+
+    private sealed class Progress(List<string> lines) : IProgress<string>
+    {
+        public void Report(string value) { lock (lines) lines.Add(value); }
+    }
+}
