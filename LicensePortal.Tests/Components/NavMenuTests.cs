@@ -16,8 +16,8 @@ public class NavMenuTests : BunitContext
     public static TheoryData<string, string[], string[]> Cases => new()
     {
         { Roles.Sales, ["Sales", "Catalog"], ["Customers", "Licenses", "Quotes", "Outbox", "Products & prices"] },
-        { Roles.Fraud, ["Fraud", "Catalog"], ["Installations", "Licenses", "Outbox", "Products & prices"] },
-        { Roles.Manager, ["Sales", "Fraud", "Management", "Catalog"], ["Customers", "Licenses", "Quotes", "Outbox", "Installations", "Business overview", "Products & prices"] },
+        { Roles.Fraud, ["Fraud", "Catalog"], ["Fraud cases", "Installations", "Licenses", "Outbox", "Products & prices"] },
+        { Roles.Manager, ["Sales", "Fraud", "Management", "Catalog"], ["Customers", "Licenses", "Quotes", "Outbox", "Fraud cases", "Installations", "Business overview", "Products & prices"] },
         { Roles.Admin, ["Admin", "Catalog"], ["Users", "Outbox", "Products & prices"] },
     };
 

@@ -27,6 +27,8 @@ public class AuthorizationTests(PortalFactory portal)
         ("/quotes", [Roles.Sales, Roles.Manager]),
         ("/quotes/new?customer=1", [Roles.Sales, Roles.Manager]),
         ("/outbox", [.. Roles.All]),
+        ("/fraud/cases", [Roles.Fraud, Roles.Manager]),
+        ("/fraud/cases/1", [Roles.Fraud, Roles.Manager]),
     ];
 
     public static TheoryData<string, string, bool> Matrix()

@@ -22,6 +22,7 @@ public static class NavSections
         ]),
         new("Fraud", Policies.Fraud,
         [
+            new("Fraud cases", "/fraud/cases", Icons.Material.Outlined.ReportProblem),
             new("Installations", "/installations", Icons.Material.Outlined.Dns),
             new("Licenses", "/licenses", Icons.Material.Outlined.VpnKey),
             new("Outbox", "/outbox", Icons.Material.Outlined.Outbox),

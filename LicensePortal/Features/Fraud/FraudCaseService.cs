@@ -71,10 +71,11 @@ public sealed class FraudCaseService(
             [.. installations.Select(i => new InstallationFacts(i.FirstSeenAt, i.LastSeenAt, i.ReleasedAt, i.DecommissionedAt))],
             fraudCase.IsOpen ? new CaseFacts(fraudCase.OpenedAt, fraudCase.DisableAt) : null, now, options);
         var audit = await db.AuditLog.AsNoTracking().Where(a => a.EntityType == "FraudCase" && a.EntityId == id.ToString()).ToListAsync(ct);
-        var timeline = audit.Select(a => new TimelineEntry(a.At, a.Action, a.After ?? "", a.UserName))
+        // Newest first; at the same moment, what happened later first. Calls come from their own rows, not their audit copies.
+        var timeline = audit.Where(a => a.Action != "Call logged").Select(a => new TimelineEntry(a.At, a.Action, a.After ?? "", a.UserName))
             .Prepend(new TimelineEntry(fraudCase.OpenedAt, "Opened", fraudCase.Reason, fraudCase.OpenedBy))
             .Concat(fraudCase.Calls.Select(c => new TimelineEntry(c.At, $"Call: {Describe(c.Outcome)}", $"{c.NumberDialled}. {c.Notes}", c.Agent)))
-            .OrderByDescending(t => t.At).ToList();
+            .Select((t, i) => (Entry: t, Order: i)).OrderByDescending(x => x.Entry.At).ThenByDescending(x => x.Order).Select(x => x.Entry).ToList();
         var others = await db.Licenses.Where(l => l.CustomerId == license.CustomerId && l.ProductId == license.ProductId && l.Id != license.Id && l.Status == LicenseStatus.Active)
             .Select(l => new { l.Id, l.Key }).ToListAsync(ct);
         return new(fraudCase, license, standing,

@@ -38,6 +38,12 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, TimeP
         }
         if (In(Policies.Fraud))
         {
+            var week = now.AddDays(7);
+            var open = Fraud.FraudCase.OpenStates;
+            cards.Add(new("Fraud", "Open fraud cases", await db.FraudCases.CountAsync(c => open.Contains(c.State), ct),
+                "Keys over their allowance past the migration window: the call queue.", "/fraud/cases"));
+            cards.Add(new("Fraud", "Keys to disable this week", await db.FraudCases.CountAsync(c => open.Contains(c.State) && (c.ExtendedTo ?? c.DeadlineAt) <= week, ct),
+                "Open cases whose deadline falls within 7 days.", "/fraud/cases"));
             cards.Add(new("Fraud", "Licenses over allowance", await db.OverAllowanceLicenseIds(activeSince).CountAsync(ct),
                 "More active installations than the license allows: migrations in progress or used up.", "/licenses?overAllowance=true"));
             cards.Add(new("Fraud", "Stale installations", await db.Installations.InState(InstallationState.Stale, activeSince).CountAsync(ct),

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace LicensePortal.Features.Installations;
 
 public sealed record InstallationRow(long Id, int LicenseId, string LicenseKey, string Customer, string Hostname, string ProductVersion,
-    DateTime FirstSeenAt, DateTime LastSeenAt, InstallationState State);
+    DateTime FirstSeenAt, DateTime LastSeenAt, InstallationState State, double MigrationDaysUsed = 0, double MigrationDaysLeft = 0);
 
 public sealed class InstallationService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<InstallationOptions> options)
 {
@@ -36,6 +36,16 @@ public sealed class InstallationService(IDbContextFactory<AppDbContext> dbFactor
                 : i.DecommissionedAt != null ? InstallationState.Decommissioned
                 : i.LastSeenAt >= activeSince ? InstallationState.Active : InstallationState.Stale))
             .ToListAsync(ct);
-        return new(rows, total);
+
+        // Migration days of the licenses on this page, from the same rule the API answers with.
+        var ids = rows.Select(r => r.LicenseId).Distinct().ToList();
+        var licenses = await db.Licenses.Where(l => ids.Contains(l.Id)).Select(l => new { l.Id, l.HasFailover }).ToDictionaryAsync(l => l.Id, ct);
+        var facts = (await db.Installations.Where(i => ids.Contains(i.LicenseId))
+            .Select(i => new { i.LicenseId, i.FirstSeenAt, i.LastSeenAt, i.ReleasedAt, i.DecommissionedAt }).ToListAsync(ct))
+            .ToLookup(i => i.LicenseId, i => new Licensing.InstallationFacts(i.FirstSeenAt, i.LastSeenAt, i.ReleasedAt, i.DecommissionedAt));
+        var now = clock.GetUtcNow().UtcDateTime;
+        var used = ids.ToDictionary(id => id, id => Licensing.InstallationStanding.OverAllowance([.. facts[id]],
+            Licensing.InstallationStanding.Allowance(licenses[id].HasFailover), now, options.Value).Used.TotalDays);
+        return new([.. rows.Select(r => r with { MigrationDaysUsed = used[r.LicenseId], MigrationDaysLeft = Math.Max(0, options.Value.MigrationWindowDays - used[r.LicenseId]) })], total);
     }
 }

@@ -19,9 +19,14 @@ public sealed record TimelineEntry(DateTime At, string Kind, string Description,
 
 public sealed record LicenseQuote(int Id, string Number, DateOnly ValidUntil, QuoteStatus State, decimal Subtotal);
 
+public sealed record LicenseCase(int Id, Fraud.CaseState State, DateTime OpenedAt, Fraud.CaseOutcome? Outcome);
+
 public sealed record LicenseDetail(
     License License, Entitlement Entitlement, Standing Standing, IReadOnlyList<InstallationView> Installations,
-    IReadOnlyList<LicenseQuote> Quotes, IReadOnlyList<TimelineEntry> Timeline);
+    IReadOnlyList<LicenseQuote> Quotes, IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<LicenseCase> Cases)
+{
+    public LicenseCase? OpenCase => Cases.FirstOrDefault(c => Fraud.FraudCase.OpenStates.Contains(c.State));
+}
 
 public sealed class IssueLicenseForm
 {
@@ -55,6 +60,8 @@ public sealed class LicenseDetailService(
                 Quote = db.Quotes.Where(q => q.Id == i.QuoteId).Select(q => new { q.Status, q.ValidUntil }).First(), i.Subtotal })
             .ToListAsync(ct);
         var events = await db.LicenseEvents.Where(e => e.LicenseId == id).ToListAsync(ct);
+        var cases = await db.FraudCases.Where(c => c.LicenseId == id).OrderByDescending(c => c.Id)
+            .Select(c => new LicenseCase(c.Id, c.State, c.OpenedAt, c.Outcome)).ToListAsync(ct);
         var timeline = events.Select(e => new TimelineEntry(e.At, e.Kind, e.Description, e.UserName))
             .Append(new TimelineEntry(license.PurchasedOn.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), "Purchased",
                 $"Bought as {license.Product!.Name} {license.Major}.x for {license.PricePaid.Usd()}.", null))
@@ -69,7 +76,7 @@ public sealed class LicenseDetailService(
                 : i.DecommissionedAt is not null ? InstallationState.Decommissioned
                 : InstallationStanding.IsActive(new(i.FirstSeenAt, i.LastSeenAt), now, options) ? InstallationState.Active : InstallationState.Stale))],
             [.. quotes.Select(q => new LicenseQuote(q.QuoteId, q.Number, q.Quote.ValidUntil, Quote.StateOn(q.Quote.Status, q.Quote.ValidUntil, today), q.Subtotal))],
-            timeline);
+            timeline, cases);
     }
 
     /// <summary>Issues a new license with a random key, its history entry and audit row in one transaction.</summary>

@@ -1,0 +1,119 @@
+using LicensePortal.Features.Fraud;
+using LicensePortal.Features.Licenses;
+using LicensePortal.Infrastructure;
+using LicensePortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace LicensePortal.Tests.Features.Fraud;
+
+public class FraudCaseServiceTests : IAsyncLifetime
+{
+    private readonly PortalFactory portal = new() { Licenses = 10 };
+    private static readonly System.Security.Claims.ClaimsPrincipal Agent = TestData.As(Roles.Fraud, "agent@example.com");
+    private static readonly System.Security.Claims.ClaimsPrincipal Manager = TestData.As(Roles.Manager, "boss@example.com");
+    private FraudCaseService Cases => portal.Service<FraudCaseService>();
+    private HttpClient api = null!;
+    private License license = null!;
+    private int caseId;
+
+    public async ValueTask InitializeAsync()
+    {
+        api = portal.Client();
+        license = await portal.NewLicenseAsync((await portal.NewCustomerAsync()).Id);
+        await api.CheckInAsync(license.Key, "old-server");
+        await api.CheckInAsync(license.Key, "new-server");
+        caseId = await Cases.OpenAsync(Agent, license.Id, "Reseller tip-off");
+    }
+
+    public ValueTask DisposeAsync() => portal.DisposeAsync();
+
+    [Fact]
+    public async Task A_sales_only_user_cannot_act_on_cases()
+    {
+        var sales = TestData.As(Roles.Sales);
+        await Assert.ThrowsAsync<DomainException>(() => Cases.QueueAsync(sales, new CaseFilter(), new PageRequest(0, 10, null, false)));
+        await Assert.ThrowsAsync<DomainException>(() => Cases.DetailAsync(sales, caseId));
+        await Assert.ThrowsAsync<DomainException>(() => Cases.OpenAsync(sales, license.Id, "x"));
+        await Assert.ThrowsAsync<DomainException>(() => Cases.TakeAsync(sales, caseId));
+        await Assert.ThrowsAsync<DomainException>(() => Cases.LogCallAsync(sales, caseId, "+1 503 555 0100", CallOutcome.NoAnswer, null));
+        await Assert.ThrowsAsync<DomainException>(() => Cases.ResolveAsync(sales, caseId, CaseOutcome.FalsePositive, "x", null));
+        await Assert.ThrowsAsync<DomainException>(() => Cases.DisableNowAsync(sales, caseId, "x"));
+        await Assert.ThrowsAsync<DomainException>(() => Cases.DecommissionAsync(sales, caseId, 1, "x"));
+    }
+
+    [Fact]
+    public async Task Only_one_case_may_be_open_per_license()
+    {
+        var error = await Assert.ThrowsAsync<DomainException>(() => Cases.OpenAsync(Agent, license.Id, "Again"));
+        Assert.Contains("already has an open case", error.Message);
+    }
+
+    [Fact]
+    public async Task The_queue_shows_phone_days_left_attempts_and_last_outcome()
+    {
+        await Cases.LogCallAsync(Agent, caseId, "+1 503 555 0100", CallOutcome.Voicemail, "Left a message");
+        portal.Clock.Advance(TimeSpan.FromDays(3));
+
+        var row = (await Cases.QueueAsync(Agent, new CaseFilter(), new PageRequest(0, 10, null, false))).Rows.Single(r => r.Id == caseId);
+
+        Assert.Equal(("+1 503 555 0100", 1, CallOutcome.Voicemail, "agent@example.com"), (row.Phone, row.Attempts, row.LastOutcome, row.Assignee));
+        Assert.Equal(11, row.DaysLeft(Cases.Now), 3);
+        Assert.Equal(CaseState.Contacting, (await Cases.DetailAsync(Agent, caseId)).Case.State);
+    }
+
+    [Fact]
+    public async Task Migration_completed_needs_the_old_server_gone_then_the_key_answers_active()
+    {
+        var error = await Assert.ThrowsAsync<DomainException>(() => Cases.ResolveAsync(Agent, caseId, CaseOutcome.MigrationCompleted, "Moved", null));
+        Assert.Contains("still has more active installations", error.Message);
+
+        var old = (await Cases.DetailAsync(Agent, caseId)).Installations.Single(i => i.MachineId == "old-server");
+        await Cases.DecommissionAsync(Agent, caseId, old.Id, "Customer shut it down on the phone");
+        await Cases.ResolveAsync(Agent, caseId, CaseOutcome.MigrationCompleted, "Old server decommissioned", null);
+
+        Assert.Equal(CaseState.Resolved, (await Cases.DetailAsync(Agent, caseId)).Case.State);
+        Assert.Equal("active", (await api.CheckInAsync(license.Key, "new-server")).Status);
+        await using var db = await portal.DbAsync();
+        Assert.Equal(["Fraud case opened", "Installation decommissioned", "Case resolved"],
+            await db.AuditLog.Where(a => a.EntityId == caseId.ToString() || a.EntityId == license.Key).OrderBy(a => a.Id).Select(a => a.Action).ToListAsync());
+    }
+
+    [Fact]
+    public async Task An_additional_license_must_be_the_same_customers_and_products()
+    {
+        var error = await Assert.ThrowsAsync<DomainException>(() => Cases.ResolveAsync(Agent, caseId, CaseOutcome.AdditionalLicensePurchased, "Bought one", license.Id));
+        Assert.Contains("Choose the additional license", error.Message);
+
+        var extra = await portal.NewLicenseAsync(license.CustomerId);
+        await Cases.ResolveAsync(Agent, caseId, CaseOutcome.AdditionalLicensePurchased, "Bought one", extra.Id);
+        Assert.Equal(extra.Id, (await Cases.DetailAsync(Agent, caseId)).Case.AdditionalLicenseId);
+    }
+
+    [Fact]
+    public async Task Only_a_manager_extends_the_deadline_and_only_once()
+    {
+        var deadline = (await Cases.DetailAsync(Agent, caseId)).Case.DeadlineAt;
+
+        await Assert.ThrowsAsync<DomainException>(() => Cases.ExtendDeadlineAsync(Agent, caseId, deadline.AddDays(7), "Customer on holiday"));
+        await Cases.ExtendDeadlineAsync(Manager, caseId, deadline.AddDays(7), "Customer on holiday");
+        var again = await Assert.ThrowsAsync<DomainException>(() => Cases.ExtendDeadlineAsync(Manager, caseId, deadline.AddDays(10), "More"));
+
+        Assert.Contains("already extended once", again.Message);
+        Assert.Equal(deadline.AddDays(7), (await api.CheckInAsync(license.Key, "new-server")).DisableAt);
+    }
+
+    [Fact]
+    public async Task Disabling_now_and_re_enabling_needs_a_reason_and_re_enabling_needs_a_manager()
+    {
+        await Assert.ThrowsAsync<DomainException>(() => Cases.DisableNowAsync(Agent, caseId, " "));
+        await Cases.DisableNowAsync(Agent, caseId, "Customer admitted reselling");
+        Assert.Equal("disabled", (await api.CheckInAsync(license.Key, "new-server")).Status);
+
+        await Assert.ThrowsAsync<DomainException>(() => Cases.ReenableAsync(Agent, license.Id, "Paid"));
+        await Cases.ReenableAsync(Manager, license.Id, "Bought a second license");
+
+        Assert.NotEqual("disabled", (await api.CheckInAsync(license.Key, "new-server")).Status);
+        await using var db = await portal.DbAsync();
+        Assert.True(await db.AuditLog.AnyAsync(a => a.Action == "Key re-enabled" && a.UserName == "boss@example.com" && a.After!.Contains("Bought a second license")));
+    }
+}
