@@ -29,6 +29,7 @@ public class FraudJourneyTests(BrowserPortal browser)
         await page.Locator("nav a[href='/fraud/cases']").ClickAsync();
         await page.GetByLabel("Key or customer").FillAsync("Fraud Journey");
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("q=Fraud"));
+        await Expect(page.GetByTestId("case-phone")).ToHaveCountAsync(1);
         await Expect(page.GetByTestId("case-phone")).ToHaveTextAsync("+1 503 555 0100");
         await page.ScreenshotAsync(new() { Path = Shot("fraud-queue.png") });
         await page.GetByRole(AriaRole.Link, new() { Name = $"#{caseId}" }).ClickAsync();

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
 using LicensePortal.Features.Catalog;
+using LicensePortal.Features.Installations;
 using LicensePortal.Features.Licenses;
 using LicensePortal.Infrastructure;
 using Microsoft.AspNetCore.Identity;
@@ -63,6 +64,7 @@ public sealed class DemoSeeder(
         var catalog = await SeedCatalogAsync(ct);
         var customers = Math.Max(300, o.Licenses / 5);
         await BulkInsertAsync(catalog, customers, o.Licenses, rng, ct);
+        await SeedFraudCasesAsync(rng, ct);
         logger.LogInformation("Demo data: {Customers} customers and {Licenses} licenses in {Elapsed}.", customers, o.Licenses, stopwatch.Elapsed);
         return true;
     }
@@ -236,6 +238,47 @@ public sealed class DemoSeeder(
         }
         if (tx is not null) await tx.CommitAsync(ct);
         logger.LogInformation("Demo data: {Installations} installations.", installationCount);
+    }
+
+    /// <summary>
+    /// Cases for licenses whose migration days ran out, opened when the window ended: some still
+    /// within their deadline (with calls logged), some past it, which the monitor disables on its
+    /// first run, so every stage of a case shows in the demo.
+    /// </summary>
+    private async Task SeedFraudCasesAsync(Random rng, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var activeSince = now.AddDays(-14);
+        var usedUp = await db.Installations.Active(activeSince)
+            .GroupBy(i => i.LicenseId)
+            .Where(g => g.Count() == 2)
+            .Select(g => new { LicenseId = g.Key, Newest = g.Max(i => i.FirstSeenAt) })
+            .Where(x => x.Newest < now.AddDays(-30))
+            .Join(db.Licenses.Where(l => !l.HasFailover && l.Status == LicenseStatus.Active), x => x.LicenseId, l => l.Id, (x, l) => new { x.LicenseId, x.Newest, l.Customer!.Phone })
+            .ToListAsync(ct);
+        foreach (var u in usedUp)
+        {
+            var opened = u.Newest.AddDays(30);
+            var fraudCase = new Features.Fraud.FraudCase
+            {
+                LicenseId = u.LicenseId, OpenedAt = opened, OpenedBy = "fraud monitor", DeadlineAt = opened.AddDays(14),
+                State = Features.Fraud.CaseState.CustomerNotified,
+                Reason = "The migration window ran out with the license still over its allowance. 2 active installations, 1 allowed.",
+            };
+            if (rng.Next(2) == 0)
+            {
+                fraudCase.State = Features.Fraud.CaseState.Contacting;
+                fraudCase.Assignee = Users[1].Email;
+                fraudCase.Calls.Add(new Features.Fraud.CallAttempt
+                {
+                    At = opened.AddDays(1).AddHours(3), Agent = Users[1].Email, NumberDialled = u.Phone,
+                    Outcome = (Features.Fraud.CallOutcome)rng.Next(5), Notes = "First call after the automatic email.",
+                });
+            }
+            db.FraudCases.Add(fraudCase);
+        }
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>Installations of one license, covering every state of DOMAIN.md's installation rules.</summary>

@@ -36,7 +36,22 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
 
 public static class AuditExtensions
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false, Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
+    /// <summary>An audit row's before or after as a person reads it: "Outcome: MigrationCompleted · Note: …".</summary>
+    public static string Describe(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json)) return "";
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) return json;
+            return string.Join(" · ", doc.RootElement.EnumerateObject()
+                .Where(p => p.Value.ValueKind != JsonValueKind.Null)
+                .Select(p => $"{p.Name}: {(p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.GetRawText())}"));
+        }
+        catch (JsonException) { return json; }
+    }
 
     /// <summary>
     /// Adds an audit row to the context, so it is saved by the same SaveChanges (and

@@ -16,6 +16,9 @@ public sealed class FraudOptions
 {
     public const string Section = "Fraud";
     public int MonitorIntervalMinutes { get; set; } = 60;
+
+    /// <summary>Run one pass as soon as the portal starts, instead of waiting an interval.</summary>
+    public bool RunAtStartup { get; set; }
     public int BatchSize { get; set; } = 500;
 }
 
@@ -199,8 +202,10 @@ public sealed class FraudMonitorService(IServiceScopeFactory scopes, IOptions<Fr
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(Math.Max(1, options.Value.MonitorIntervalMinutes)), clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        var first = options.Value.RunAtStartup;
+        while (first || await timer.WaitForNextTickAsync(stoppingToken))
         {
+            first = false;
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
