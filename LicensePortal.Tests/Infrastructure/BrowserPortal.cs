@@ -23,6 +23,11 @@ public sealed class BrowserPortal : IAsyncLifetime
 
     public static bool Available => File.Exists(ChromiumPath);
 
+    public static string Email(string role) => LicensePortal.Data.Demo.DemoSeeder.Users.Single(u => u.Role == role).Email;
+
+    /// <summary>Where a journey saves a screenshot or download for a person to look at.</summary>
+    public static string Shot(string name) => Path.Combine(ScreenshotDirectory, name);
+
     public static void RequireChromium()
     {
         if (Available) return;

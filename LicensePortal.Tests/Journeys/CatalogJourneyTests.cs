@@ -1,6 +1,7 @@
 using LicensePortal.Data.Demo;
 using LicensePortal.Infrastructure;
 using LicensePortal.Tests.Infrastructure;
+using static LicensePortal.Tests.Infrastructure.BrowserPortal;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -9,7 +10,6 @@ namespace LicensePortal.Tests.Journeys;
 [Collection(BrowserCollection.Name)]
 public class CatalogJourneyTests(BrowserPortal browser)
 {
-    private static string Email(string role) => DemoSeeder.Users.Single(u => u.Role == role).Email;
 
     [Fact]
     public async Task An_admin_adds_a_major_release_and_licenses_two_majors_behind_show_as_legacy_at_once()
@@ -20,7 +20,7 @@ public class CatalogJourneyTests(BrowserPortal browser)
         await admin.GetByRole(AriaRole.Link, new() { Name = "SmarterTrack" }).ClickAsync();
         var rows = admin.GetByTestId("major-row");
         await Expect(rows.Filter(new() { HasText = "16.x" })).ToContainTextAsync("Supported");
-        await admin.ScreenshotAsync(new() { Path = Path.Combine(BrowserPortal.ScreenshotDirectory, "catalog-releases.png"), FullPage = true });
+        await admin.ScreenshotAsync(new() { Path = Shot("catalog-releases.png"), FullPage = true });
 
         await admin.GetByRole(AriaRole.Button, new() { Name = "Add release" }).ClickAsync();
         var dialog = admin.GetByRole(AriaRole.Dialog);
@@ -38,7 +38,7 @@ public class CatalogJourneyTests(BrowserPortal browser)
         await sales.GotoAsync("/licenses?legacy=true");
         var cells = sales.Locator(".mud-table-body td[data-label='Product']");
         await Expect(cells.Filter(new() { HasText = "SmarterTrack 16.x" }).First).ToContainTextAsync("Legacy");
-        await sales.ScreenshotAsync(new() { Path = Path.Combine(BrowserPortal.ScreenshotDirectory, "licenses-legacy.png") });
+        await sales.ScreenshotAsync(new() { Path = Shot("licenses-legacy.png") });
         await sales.Context.CloseAsync();
     }
 
@@ -59,7 +59,7 @@ public class CatalogJourneyTests(BrowserPortal browser)
         });
 
         await Expect(admin.GetByTestId("import-problem")).ToContainTextAsync("The license price can't be negative.");
-        await admin.ScreenshotAsync(new() { Path = Path.Combine(BrowserPortal.ScreenshotDirectory, "catalog-import-problems.png"), FullPage = true });
+        await admin.ScreenshotAsync(new() { Path = Shot("catalog-import-problems.png"), FullPage = true });
         await admin.Context.CloseAsync();
     }
 }

@@ -2,6 +2,7 @@ using LicensePortal.Data.Demo;
 using LicensePortal.Features.Fraud;
 using LicensePortal.Infrastructure;
 using LicensePortal.Tests.Infrastructure;
+using static LicensePortal.Tests.Infrastructure.BrowserPortal;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -10,8 +11,6 @@ namespace LicensePortal.Tests.Journeys;
 [Collection(BrowserCollection.Name)]
 public class FraudJourneyTests(BrowserPortal browser)
 {
-    private static string Email(string role) => DemoSeeder.Users.Single(u => u.Role == role).Email;
-    private static string Shot(string name) => Path.Combine(BrowserPortal.ScreenshotDirectory, name);
 
     [Fact]
     public async Task A_fraud_agent_works_a_case_from_the_queue_to_an_active_key()

@@ -1,6 +1,7 @@
 using LicensePortal.Data.Demo;
 using LicensePortal.Infrastructure;
 using LicensePortal.Tests.Infrastructure;
+using static LicensePortal.Tests.Infrastructure.BrowserPortal;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -9,8 +10,6 @@ namespace LicensePortal.Tests.Journeys;
 [Collection(BrowserCollection.Name)]
 public class SalesJourneyTests(BrowserPortal browser)
 {
-    private static string Email(string role) => DemoSeeder.Users.Single(u => u.Role == role).Email;
-    private static string Shot(string name) => Path.Combine(BrowserPortal.ScreenshotDirectory, name);
 
     [Fact]
     public async Task A_sales_rep_quotes_an_upgrade_sends_it_and_the_accepted_quote_upgrades_the_license()

@@ -1,6 +1,7 @@
 using LicensePortal.Data.Demo;
 using LicensePortal.Infrastructure;
 using LicensePortal.Tests.Infrastructure;
+using static LicensePortal.Tests.Infrastructure.BrowserPortal;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -30,14 +31,14 @@ public class SignInJourneyTests(BrowserPortal browser)
         await Expect(page.GetByTestId("user-name")).ToHaveTextAsync(user.DisplayName);
         await Expect(page.GetByTestId("user-roles")).ToHaveTextAsync(role);
         await Expect(page.GetByTestId("home-card-title")).ToHaveTextAsync(cards);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserPortal.ScreenshotDirectory, $"home-{role}.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = Shot($"home-{role}.png"), FullPage = true });
 
         // Its own area opens from the drawer, with live rows from the server.
         await page.Locator($"nav a[href='{allowedPage}']").ClickAsync();
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"{allowedPage}$"));
         // Wait for real rows from the server, not the loading row.
         await Expect(page.Locator(".mud-table-body td[data-label]").First).ToBeVisibleAsync();
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserPortal.ScreenshotDirectory, $"list-{role}.png") });
+        await page.ScreenshotAsync(new() { Path = Shot($"list-{role}.png") });
 
         // Another area is not in the drawer, and typing its address is refused.
         await Expect(page.Locator($"nav a[href='{refusedPage}']")).ToHaveCountAsync(0);

@@ -38,6 +38,15 @@ public static class Policies
         [Staff] = [Roles.Sales, Roles.Fraud, Roles.Manager, Roles.Admin],
     };
 
+    /// <summary>True when the user holds one of the policy's roles.</summary>
+    public static bool Allows(this System.Security.Claims.ClaimsPrincipal user, string policy) => RolesFor[policy].Any(user.IsInRole);
+
+    /// <summary>Services re-check the role of sensitive actions; the message is shown to the user.</summary>
+    public static void Demand(this System.Security.Claims.ClaimsPrincipal user, string policy, string message)
+    {
+        if (!user.Allows(policy)) throw new DomainException(message);
+    }
+
     public static AuthorizationBuilder AddPortalPolicies(this AuthorizationBuilder builder)
     {
         foreach (var (policy, roles) in RolesFor)

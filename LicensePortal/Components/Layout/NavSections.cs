@@ -46,7 +46,7 @@ public static class NavSections
     public static IEnumerable<NavSection> For(ClaimsPrincipal user)
     {
         var shown = new HashSet<string>();
-        foreach (var section in All.Where(s => Policies.RolesFor[s.Policy].Any(user.IsInRole)))
+        foreach (var section in All.Where(s => user.Allows(s.Policy)))
         {
             var links = section.Links.Where(l => shown.Add(l.Href)).ToList();
             if (links.Count > 0) yield return section with { Links = links };

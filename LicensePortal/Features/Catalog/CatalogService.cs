@@ -236,10 +236,7 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ve
 
     private static List<MajorRelease> Majors(Product p) => [.. p.Releases.Where(r => r.Minor == 0).Select(r => new MajorRelease(r.Major, r.ReleasedOn))];
 
-    private static void EnsureAdmin(ClaimsPrincipal actor)
-    {
-        if (!actor.IsInRole(Roles.Admin)) throw new DomainException("Only administrators can change the catalog.");
-    }
+    private static void EnsureAdmin(ClaimsPrincipal actor) => actor.Demand(Policies.Admin, "Only administrators can change the catalog.");
 
     private static void Check(string? problem)
     {

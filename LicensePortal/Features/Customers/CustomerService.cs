@@ -34,7 +34,7 @@ public sealed class CustomerService(IDbContextFactory<AppDbContext> dbFactory, T
     /// <summary>Creates (id null) or edits a customer, audited in the same transaction.</summary>
     public async Task<int> SaveAsync(ClaimsPrincipal actor, int? id, CustomerForm form)
     {
-        if (!Policies.RolesFor[Policies.Sales].Any(actor.IsInRole)) throw new DomainException("Only sales staff and managers edit customers.");
+        actor.Demand(Policies.Sales, "Only sales staff and managers edit customers.");
         var problems = new List<ValidationResult>();
         if (!Validator.TryValidateObject(form, new ValidationContext(form), problems, validateAllProperties: true))
             throw new DomainException(string.Join(" ", problems.Select(p => p.ErrorMessage)));

@@ -242,15 +242,9 @@ public sealed class FraudCaseService(
         if (string.IsNullOrWhiteSpace(reason)) throw new DomainException("Give a reason: it is kept in the audit log.");
     }
 
-    private static void EnsureFraud(ClaimsPrincipal actor)
-    {
-        if (!Policies.RolesFor[Policies.Fraud].Any(actor.IsInRole)) throw new DomainException("Only the fraud team and managers work on fraud cases.");
-    }
+    private static void EnsureFraud(ClaimsPrincipal actor) => actor.Demand(Policies.Fraud, "Only the fraud team and managers work on fraud cases.");
 
-    private static void EnsureManager(ClaimsPrincipal actor)
-    {
-        if (!actor.IsInRole(Roles.Manager)) throw new DomainException("Only a manager can do this.");
-    }
+    private static void EnsureManager(ClaimsPrincipal actor) => actor.Demand(Policies.Manager, "Only a manager can do this.");
 }
 
 public static class FraudFeature

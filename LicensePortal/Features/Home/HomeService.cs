@@ -21,7 +21,7 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, TimeP
         var now = clock.GetUtcNow().UtcDateTime;
         var today = DateOnly.FromDateTime(now);
         var activeSince = now.AddDays(-installationOptions.Value.ActiveWithinDays);
-        bool In(string policy) => Policies.RolesFor[policy].Any(user.IsInRole);
+        bool In(string policy) => user.Allows(policy);
         var cards = new List<HomeCard>();
 
         if (In(Policies.Sales))

@@ -82,7 +82,7 @@ public sealed class LicenseDetailService(
     /// <summary>Issues a new license with a random key, its history entry and audit row in one transaction.</summary>
     public async Task<int> IssueAsync(ClaimsPrincipal actor, int customerId, IssueLicenseForm form)
     {
-        if (!Policies.RolesFor[Policies.Sales].Any(actor.IsInRole)) throw new DomainException("Only sales staff and managers issue licenses.");
+        actor.Demand(Policies.Sales, "Only sales staff and managers issue licenses.");
         var problems = new List<ValidationResult>();
         if (!Validator.TryValidateObject(form, new ValidationContext(form), problems, true))
             throw new DomainException(string.Join(" ", problems.Select(p => p.ErrorMessage)));

@@ -290,10 +290,7 @@ public sealed class QuoteService(
         }
     }
 
-    private static void EnsureSales(ClaimsPrincipal actor)
-    {
-        if (!Policies.RolesFor[Policies.Sales].Any(actor.IsInRole)) throw new DomainException("Only sales staff and managers work with quotes.");
-    }
+    private static void EnsureSales(ClaimsPrincipal actor) => actor.Demand(Policies.Sales, "Only sales staff and managers work with quotes.");
 
     private static void Check(string? problem)
     {

@@ -172,10 +172,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
         });
     }
 
-    private static void EnsureAdmin(ClaimsPrincipal actor)
-    {
-        if (!actor.IsInRole(Roles.Admin)) throw new DomainException("Only administrators can manage users.");
-    }
+    private static void EnsureAdmin(ClaimsPrincipal actor) => actor.Demand(Policies.Admin, "Only administrators can manage users.");
 
     private static async Task<ApplicationUser> FindAsync(UserManager<ApplicationUser> users, string userId) =>
         await users.FindByIdAsync(userId) ?? throw new DomainException("That user no longer exists.");
