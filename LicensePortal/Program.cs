@@ -11,6 +11,7 @@ using LicensePortal.Features.Licenses;
 using LicensePortal.Features.Licensing;
 using LicensePortal.Features.Outbox;
 using LicensePortal.Features.Quotes;
+using LicensePortal.Features.Transfers;
 using LicensePortal.Features.Installations;
 using LicensePortal.Features.Users;
 using LicensePortal.Infrastructure;
@@ -32,6 +33,7 @@ builder.AddOutboxFeature();
 builder.AddQuotesFeature();
 builder.AddFraudFeature();
 builder.AddActivationApi();
+builder.Services.AddTransfersFeature();
 builder.Services.AddUsersFeature();
 builder.Services.AddPortalHealthChecks();
 
@@ -57,6 +59,7 @@ app.MapLicenseEndpoints();
 app.MapOutboxEndpoints();
 app.MapQuoteEndpoints();
 app.MapActivationApi();
+app.MapTransferEndpoints();
 app.MapPortalHealthChecks();
 
 app.Run();

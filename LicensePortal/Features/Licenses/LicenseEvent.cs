@@ -22,6 +22,7 @@ public static class LicenseEventKinds
     public const string CaseClosed = "Fraud case closed";
     public const string Disabled = "Disabled";
     public const string Enabled = "Re-enabled";
+    public const string OwnerChanged = "Owner changed";
 }
 
 internal sealed class LicenseEventConfiguration : IEntityTypeConfiguration<LicenseEvent>

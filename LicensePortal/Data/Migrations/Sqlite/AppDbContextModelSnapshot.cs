@@ -994,6 +994,97 @@ namespace LicensePortal.Data.Migrations.Sqlite
                     b.ToTable("QuoteLineItem");
                 });
 
+            modelBuilder.Entity("LicensePortal.Features.Transfers.TransferRequest", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedByName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedByTitle")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecisionNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("EffectiveOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FromCustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Letter")
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("LicenseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reference")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedByName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ToCustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FromCustomerId");
+
+                    b.HasIndex("LicenseId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_TransferRequests_OnePendingPerLicense")
+                        .HasFilter("\"Status\" = 0");
+
+                    b.HasIndex("Reference")
+                        .IsUnique();
+
+                    b.HasIndex("ToCustomerId");
+
+                    b.HasIndex("Status", "RequestedAt");
+
+                    b.ToTable("TransferRequests");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")
@@ -1319,6 +1410,33 @@ namespace LicensePortal.Data.Migrations.Sqlite
                         .HasForeignKey("QuoteItemId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("LicensePortal.Features.Transfers.TransferRequest", b =>
+                {
+                    b.HasOne("LicensePortal.Features.Customers.Customer", "FromCustomer")
+                        .WithMany()
+                        .HasForeignKey("FromCustomerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("LicensePortal.Features.Licenses.License", "License")
+                        .WithMany()
+                        .HasForeignKey("LicenseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("LicensePortal.Features.Customers.Customer", "ToCustomer")
+                        .WithMany()
+                        .HasForeignKey("ToCustomerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("FromCustomer");
+
+                    b.Navigation("License");
+
+                    b.Navigation("ToCustomer");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

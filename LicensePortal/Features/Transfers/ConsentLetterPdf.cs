@@ -1,0 +1,46 @@
+using LicensePortal.Features.Customers;
+using LicensePortal.Features.Licenses;
+using LicensePortal.Infrastructure;
+using LicensePortal.Infrastructure.Pdf;
+
+namespace LicensePortal.Features.Transfers;
+
+/// <summary>The written consent to a transfer or lease, built from the same composition layer as quotes.</summary>
+public static class ConsentLetterPdf
+{
+    public static byte[] Render(TransferRequest t, License license, Customer from, Customer to, VendorOptions vendor)
+    {
+        var verb = t.Kind == TransferKind.Lease ? "lease" : "transfer";
+        var pdf = new PdfComposer(vendor, $"Consent {t.Reference}", $"Consent to {verb} {t.Reference}", t.DecidedAt!.Value);
+        pdf.KeyValues([("Date", t.DecidedAt.Value.ToString("d MMMM yyyy")), ("Reference", t.Reference!)])
+           .Heading($"Written consent to the {verb} of a license")
+           .Paragraph($"{vendor.Name} consents to the {verb} of the license described below from {from.Name} to {to.Name}, effective {t.EffectiveOn:d MMMM yyyy}, on the conditions set out in this letter.")
+           .Heading("Parties", 11)
+           .KeyValues(
+           [
+               ("From (current owner)", $"{from.Name}, {Address(from)}"),
+               (t.Kind == TransferKind.Lease ? "To (lessee)" : "To (new owner)", $"{to.Name}, {Address(to)}"),
+           ], keyWidth: 140)
+           .Heading("License", 11)
+           .KeyValues(
+           [
+               ("License key", license.Key),
+               ("Product", $"{license.Product!.Name} {license.Major}.x"),
+               ("Edition", license.Edition!.Name),
+               ("Level", license.Level!.Name + (license.HasFailover ? " with failover" : "")),
+               ("Effective date", t.EffectiveOn!.Value.ToString("d MMMM yyyy")),
+           ], keyWidth: 140)
+           .Heading("Conditions", 11)
+           .Paragraph($"1. The license may not be transferred or leased again without a new written consent from {vendor.Name}.")
+           .Paragraph($"2. {to.Name} accepts the {vendor.Name} End User License Agreement for this license from the effective date.")
+           .Paragraph($"3. All installations of the license by {from.Name} must be released (uninstalled) by the effective date; the license continues to allow only the installations its configuration permits.")
+           .Paragraph($"4. This consent covers only the license identified above and the reason given: {t.Reason}")
+           .Spacer(10)
+           .Paragraph($"For {vendor.Name}:")
+           .SignatureBlock(t.DecidedByName ?? "", t.DecidedByTitle ?? "Licensing Manager", t.DecidedAt.Value.ToString("d MMMM yyyy"));
+        return pdf.Finish();
+    }
+
+    private static string Address(Customer c) =>
+        string.Join(", ", new[] { c.AddressLine1, c.AddressLine2, c.City, c.Region, c.PostalCode, c.Country }.Where(s => !string.IsNullOrWhiteSpace(s)));
+}
