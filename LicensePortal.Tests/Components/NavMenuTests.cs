@@ -15,10 +15,10 @@ public class NavMenuTests : BunitContext
 
     public static TheoryData<string, string[], string[]> Cases => new()
     {
-        { Roles.Sales, ["Sales", "Catalog"], ["Customers", "Licenses", "Quotes", "Outbox", "Products & prices"] },
-        { Roles.Fraud, ["Fraud", "Catalog"], ["Fraud cases", "Installations", "Licenses", "Outbox", "Products & prices"] },
-        { Roles.Manager, ["Sales", "Fraud", "Management", "Catalog"], ["Customers", "Licenses", "Quotes", "Outbox", "Fraud cases", "Installations", "Business overview", "Products & prices"] },
-        { Roles.Admin, ["Admin", "Catalog"], ["Users", "Outbox", "Products & prices"] },
+        { Roles.Sales, ["Sales", "Catalog"], ["Customers", "Licenses", "Quotes", "Transfers", "Outbox", "Products & prices"] },
+        { Roles.Fraud, ["Fraud", "Catalog"], ["Fraud cases", "Installations", "Licenses", "Transfers", "Outbox", "Products & prices"] },
+        { Roles.Manager, ["Sales", "Fraud", "Management", "Catalog"], ["Customers", "Licenses", "Quotes", "Transfers", "Outbox", "Fraud cases", "Installations", "Dashboard", "Approvals", "Audit log", "Products & prices"] },
+        { Roles.Admin, ["Admin", "Catalog"], ["Users", "Audit log", "Outbox", "Products & prices"] },
     };
 
     [Theory]

@@ -28,6 +28,9 @@ public class AuthorizationTests(PortalFactory portal)
         ("/quotes/new?customer=1", [Roles.Sales, Roles.Manager]),
         ("/outbox", [.. Roles.All]),
         ("/fraud/cases", [Roles.Fraud, Roles.Manager]),
+        ("/transfers", [Roles.Sales, Roles.Fraud, Roles.Manager]),
+        ("/transfers/approvals", [Roles.Manager]),
+        ("/audit", [Roles.Manager, Roles.Admin]),
         ("/fraud/cases/1", [Roles.Fraud, Roles.Manager]),
     ];
 

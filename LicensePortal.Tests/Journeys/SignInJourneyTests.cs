@@ -15,7 +15,7 @@ public class SignInJourneyTests(BrowserPortal browser)
         // role, home cards it must see, a page of its area, a page it must not see
         { Roles.Sales, ["Upgrade protection ending", "Quotes expiring soon", "New customers this month"], "/licenses", "/admin/users" },
         { Roles.Fraud, ["Open fraud cases", "Keys to disable this week", "Licenses over allowance", "Stale installations", "Disabled keys"], "/installations", "/customers" },
-        { Roles.Manager, ["Upgrade protection ending", "Quotes expiring soon", "New customers this month", "Open fraud cases", "Keys to disable this week", "Licenses over allowance", "Stale installations", "Disabled keys", "Active licenses"], "/customers", "/admin/users" },
+        { Roles.Manager, ["Upgrade protection ending", "Quotes expiring soon", "New customers this month", "Open fraud cases", "Keys to disable this week", "Licenses over allowance", "Stale installations", "Disabled keys", "Transfers awaiting approval", "Active licenses"], "/customers", "/admin/users" },
         { Roles.Admin, ["Staff accounts", "Locked accounts"], "/admin/users", "/installations" },
     };
 

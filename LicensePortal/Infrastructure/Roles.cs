@@ -25,6 +25,9 @@ public static class Policies
     /// <summary>Finding a license: sales quote it, the fraud team checks and disables its key.</summary>
     public const string Licenses = "LicenseReaders";
 
+    /// <summary>Reading the audit log: managers and admins.</summary>
+    public const string Auditors = "Auditors";
+
     /// <summary>Reading the catalog: every staff role.</summary>
     public const string Staff = "Staff";
 
@@ -35,6 +38,7 @@ public static class Policies
         [Manager] = [Roles.Manager],
         [Admin] = [Roles.Admin],
         [Licenses] = [Roles.Sales, Roles.Fraud, Roles.Manager],
+        [Auditors] = [Roles.Manager, Roles.Admin],
         [Staff] = [Roles.Sales, Roles.Fraud, Roles.Manager, Roles.Admin],
     };
 

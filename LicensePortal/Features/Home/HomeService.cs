@@ -53,6 +53,8 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, TimeP
         }
         if (In(Policies.Manager))
         {
+            cards.Add(new("Management", "Transfers awaiting approval", await db.TransferRequests.CountAsync(t => t.Status == Transfers.TransferStatus.Pending, ct),
+                "Requests for written consent that a manager other than the requester must decide.", "/transfers/approvals"));
             cards.Add(new("Management", "Active licenses", await db.Licenses.CountAsync(l => l.Status == LicenseStatus.Active, ct),
                 "Across all products and majors.", "/management"));
         }
