@@ -173,6 +173,26 @@ public class FraudMonitorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_later_pass_opens_the_case_when_the_window_ends_between_check_ins()
+    {
+        await api.CheckInAsync(license.Key, "old-server");
+        await api.CheckInAsync(license.Key, "new-server");
+        await MonitorAsync(); // the first pass reads everything; later ones only what changed
+        await RunDaysAsync(29, "old-server", "new-server");
+        portal.Clock.Advance(TimeSpan.FromHours(20));
+        await api.CheckInAsync(license.Key, "old-server");
+        await api.CheckInAsync(license.Key, "new-server");
+        Assert.Equal(0, (await MonitorAsync()).CasesOpened);
+
+        // No check-in since that pass, but the window ends: the period's review time brings it back.
+        portal.Clock.Advance(TimeSpan.FromHours(5));
+        var result = await MonitorAsync();
+
+        Assert.Equal(1, result.CasesOpened);
+        Assert.True(result.LicensesChecked < 10, $"an incremental pass read {result.LicensesChecked} licenses");
+    }
+
+    [Fact]
     public async Task The_monitor_works_through_licenses_in_batches_and_reports_what_it_did()
     {
         await api.CheckInAsync(license.Key, "old-server");

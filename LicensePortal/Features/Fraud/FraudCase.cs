@@ -58,6 +58,9 @@ public class OverAllowancePeriod
     public int LicenseId { get; set; }
     public DateTime StartedAt { get; set; }
     public DateTime? EndedAt { get; set; }
+
+    /// <summary>When the standing changes with no new check-in (the migration window ends), so an incremental pass looks again.</summary>
+    public DateTime? ReviewAt { get; set; }
 }
 
 internal sealed class FraudConfiguration :
@@ -93,5 +96,6 @@ internal sealed class FraudConfiguration :
     public void Configure(EntityTypeBuilder<OverAllowancePeriod> b)
     {
         b.HasIndex(p => new { p.LicenseId, p.EndedAt });
+        b.HasIndex(p => p.ReviewAt);
     }
 }

@@ -42,7 +42,15 @@ public sealed class FraudMonitor(
 {
     public static readonly ClaimsPrincipal System = new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "fraud monitor")], "system"));
 
-    public async Task<MonitorResult> RunAsync(IProgress<string>? progress = null, CancellationToken ct = default)
+    private const string Watermark = "fraud-monitor-watermark";
+
+    /// <summary>
+    /// One pass. The first pass (or <paramref name="full"/>) reads every license over its
+    /// allowance; later passes read only what can have changed since the last one: licenses
+    /// whose installations checked in, were released or decommissioned, or went stale since
+    /// then, migrations whose window ends by now, and cases whose deadline passed.
+    /// </summary>
+    public async Task<MonitorResult> RunAsync(IProgress<string>? progress = null, CancellationToken ct = default, bool full = false)
     {
         var stopwatch = Stopwatch.StartNew();
         var now = clock.GetUtcNow().UtcDateTime;
@@ -50,11 +58,27 @@ public sealed class FraudMonitor(
         List<int> candidates;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            // Only licenses that can change state: over allowance now, in a recorded migration, or with an open case.
-            var over = await db.OverAllowanceLicenseIds(now - options.ActiveWithin).ToListAsync(ct);
-            var migrating = await db.OverAllowancePeriods.Where(p => p.EndedAt == null).Select(p => p.LicenseId).ToListAsync(ct);
-            var cases = await db.FraudCases.Where(c => FraudCase.OpenStates.Contains(c.State)).Select(c => c.LicenseId).ToListAsync(ct);
-            candidates = [.. over.Union(migrating).Union(cases).Order()];
+            var last = full ? null : await db.Counters.Where(c => c.Name == Watermark).Select(c => (long?)c.Value).FirstOrDefaultAsync(ct);
+            var cases = await db.FraudCases.Where(c => FraudCase.OpenStates.Contains(c.State) && (c.ExtendedTo ?? c.DeadlineAt) <= now).Select(c => c.LicenseId).ToListAsync(ct);
+            var due = await db.OverAllowancePeriods.Where(p => p.EndedAt == null && (p.ReviewAt == null || p.ReviewAt <= now)).Select(p => p.LicenseId).ToListAsync(ct);
+            List<int> changed;
+            if (last is { } ticks)
+            {
+                var since = new DateTime(ticks, DateTimeKind.Utc);
+                var staleFrom = since - options.ActiveWithin;
+                var staleTo = now - options.ActiveWithin;
+                changed = await db.Installations
+                    .Where(i => i.LastSeenAt >= since || i.ReleasedAt >= since || i.DecommissionedAt >= since
+                        || (i.LastSeenAt >= staleFrom && i.LastSeenAt < staleTo))
+                    .Select(i => i.LicenseId).Distinct().ToListAsync(ct);
+            }
+            else
+            {
+                changed = await db.OverAllowanceLicenseIds(now - options.ActiveWithin).ToListAsync(ct);
+                changed.AddRange(await db.OverAllowancePeriods.Where(p => p.EndedAt == null).Select(p => p.LicenseId).ToListAsync(ct));
+                changed.AddRange(await db.FraudCases.Where(c => FraudCase.OpenStates.Contains(c.State)).Select(c => c.LicenseId).ToListAsync(ct));
+            }
+            candidates = [.. changed.Union(due).Union(cases).Order()];
         }
         progress?.Report($"{candidates.Count:N0} licenses to check.");
 
@@ -77,6 +101,14 @@ public sealed class FraudMonitor(
             for (var i = 0; i < 4; i++) totals[i] += counts[i];
             done += batch.Length;
             progress?.Report($"Checked {done:N0} of {candidates.Count:N0} licenses.");
+        }
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            // The next pass starts from this one's clock reading: anything that changed during it is looked at again.
+            await db.Database.ExecuteSqlInterpolatedAsync($"""
+                INSERT INTO "Counters" ("Name", "Value") VALUES ({Watermark}, {now.Ticks})
+                ON CONFLICT ("Name") DO UPDATE SET "Value" = excluded."Value"
+                """, ct);
         }
         var result = new MonitorResult(candidates.Count, totals[0], totals[1], totals[2], totals[3], stopwatch.Elapsed);
         logger.LogInformation("Fraud monitor: {Result}", result);
@@ -104,9 +136,11 @@ public sealed class FraudMonitor(
             var period = periods.GetValueOrDefault(id);
             if (standing.OverAllowance && period is null)
             {
-                db.OverAllowancePeriods.Add(new OverAllowancePeriod { LicenseId = id, StartedAt = standing.OverAllowanceSince ?? now });
+                db.OverAllowancePeriods.Add(period = new OverAllowancePeriod { LicenseId = id, StartedAt = standing.OverAllowanceSince ?? now });
                 started++;
             }
+            if (standing.OverAllowance)
+                period!.ReviewAt = standing.Status == StandingStatus.Grace ? standing.GraceEndsAt : standing.DisableAt;
             else if (!standing.OverAllowance && period is not null)
             {
                 period.EndedAt = now;
@@ -201,7 +235,8 @@ public sealed class FraudMonitorService(IServiceScopeFactory scopes, IOptions<Fr
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(Math.Max(1, options.Value.MonitorIntervalMinutes)), clock);
+        // A timer period must stay under 49 days; a week is the longest interval that makes sense.
+        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(Math.Clamp(options.Value.MonitorIntervalMinutes, 1, 7 * 24 * 60)), clock);
         var first = options.Value.RunAtStartup;
         while (first || await timer.WaitForNextTickAsync(stoppingToken))
         {

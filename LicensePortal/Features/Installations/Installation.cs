@@ -34,5 +34,8 @@ internal sealed class InstallationConfiguration : IEntityTypeConfiguration<Insta
         // A check-in is idempotent per (license, machine).
         b.HasIndex(i => new { i.LicenseId, i.MachineId }).IsUnique();
         b.HasIndex(i => i.LastSeenAt);
+        // The fraud monitor's incremental pass looks up what changed since its last pass.
+        b.HasIndex(i => i.ReleasedAt);
+        b.HasIndex(i => i.DecommissionedAt);
     }
 }

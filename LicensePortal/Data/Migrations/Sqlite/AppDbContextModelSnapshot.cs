@@ -582,10 +582,15 @@ namespace LicensePortal.Data.Migrations.Sqlite
                     b.Property<int>("LicenseId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("ReviewAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("StartedAt")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ReviewAt");
 
                     b.HasIndex("LicenseId", "EndedAt");
 
@@ -630,7 +635,11 @@ namespace LicensePortal.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("DecommissionedAt");
+
                     b.HasIndex("LastSeenAt");
+
+                    b.HasIndex("ReleasedAt");
 
                     b.HasIndex("LicenseId", "MachineId")
                         .IsUnique();

@@ -1,0 +1,275 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using LicensePortal.Data;
+using LicensePortal.Features.Customers;
+using LicensePortal.Features.Fraud;
+using LicensePortal.Features.Licenses;
+using LicensePortal.Features.Quotes;
+using LicensePortal.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+// Measures each hot path beside its floor (the same work done the most direct way, same
+// process, same file, same run) and writes docs/BENCHMARKS.md. See README, "Benchmarks".
+internal static class Benchmarks
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var licenses = Arg("--licenses", 1_000_000);
+        var seconds = Arg("--seconds", 10);
+        var database = Path.GetFullPath(ArgText("--db", Path.Combine(Path.GetTempPath(), $"licenseportal-bench-{licenses}.db")));
+        var output = ArgText("--out", Path.Combine(FindRepoRoot(), "docs", "BENCHMARKS.md"));
+        var results = new List<string>();
+        Console.WriteLine($"Benchmarks on {licenses:N0} licenses, database {database}");
+
+        var fresh = !File.Exists(database);
+        var seedWatch = Stopwatch.StartNew();
+        await using var portal = new BenchPortal(database, licenses);
+        portal.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        portal.StartServer();
+        seedWatch.Stop();
+        var baseUrl = portal.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var dbFactory = portal.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        await using (var db = await dbFactory.CreateDbContextAsync())
+        {
+            var counted = await db.Licenses.CountAsync();
+            var installations = await db.Installations.CountAsync();
+            Console.WriteLine($"{counted:N0} licenses, {installations:N0} installations.");
+            results.Add($"| demo seeder | {counted:N0} licenses and {installations:N0} installations | " +
+                (fresh ? $"{seedWatch.Elapsed.TotalSeconds:0.0} s (start-up with migrations and seeding) | — | — | ≤ 5 min | {(seedWatch.Elapsed < TimeSpan.FromMinutes(5) ? "met" : "missed")} |"
+                       : "database already seeded: delete it to measure the seeder | — | — | ≤ 5 min | not measured |"));
+        }
+
+        // Quote PDF, warm.
+        {
+            var vendor = new VendorOptions { Name = "SmarterTools Inc.", Address = "1340 N. Kolb Rd., Tucson, AZ 85715", Phone = "1.877.357.6278", Email = "sales@example.com" };
+            var customer = new Customer { Name = "Northwind Hosting LLC", Email = "it@northwind.example", Phone = "+1 503 555 0100", AddressLine1 = "12 Main St", City = "Portland", PostalCode = "97201", Country = "United States" };
+            foreach (var count in new[] { 1, 25 })
+            {
+                var quote = BenchQuote(count);
+                for (var i = 0; i < 20; i++) QuotePdf.Render(quote, customer, vendor, "Terms.");
+                var times = Measure(50, () => QuotePdf.Render(quote, customer, vendor, "Terms."));
+                var target = count == 1 ? 10.0 : 40.0;
+                results.Add($"| quote PDF | {count} license{(count == 1 ? "" : "s")}, warm, median of 50 | {Median(times):0.0} ms | — | — | ≤ {target} ms | {(Median(times) <= target ? "met" : "missed")} |");
+            }
+        }
+
+        // License list page query against hand-written SQL for the same rows.
+        {
+            int productId;
+            await using (var db = await dbFactory.CreateDbContextAsync()) productId = await db.Products.OrderBy(p => p.Id).Select(p => p.Id).FirstAsync();
+            var filter = new LicenseFilter(ProductId: productId, Status: LicenseStatus.Active);
+            var page = new PageRequest(3, 50, nameof(LicenseRow.PurchasedOn), true);
+            await using var scope = portal.Services.CreateAsyncScope();
+            var service = scope.ServiceProvider.GetRequiredService<LicenseService>();
+            var connectionString = dbFactory.CreateDbContext().Database.GetConnectionString()!;
+            async Task<int> Floor()
+            {
+                await using var connection = new SqliteConnection(connectionString);
+                await connection.OpenAsync();
+                await using var count = connection.CreateCommand();
+                count.CommandText = "SELECT COUNT(*) FROM Licenses WHERE ProductId = $p AND Status = 0";
+                count.Parameters.AddWithValue("$p", productId);
+                var total = Convert.ToInt32(await count.ExecuteScalarAsync());
+                await using var rows = connection.CreateCommand();
+                rows.CommandText = """
+                    SELECT l.Id, l.Key, l.CustomerId, c.Name, l.ProductId, p.Name, l.Major, e.Name, v.Name, l.HasFailover, l.PurchasedOn, l.ProtectionEndsOn, l.Status
+                    FROM Licenses l JOIN Customers c ON c.Id = l.CustomerId JOIN Products p ON p.Id = l.ProductId
+                    JOIN Editions e ON e.Id = l.EditionId JOIN Levels v ON v.Id = l.LevelId
+                    WHERE l.ProductId = $p AND l.Status = 0 ORDER BY l.PurchasedOn DESC, l.Id DESC LIMIT 50 OFFSET 150
+                    """;
+                rows.Parameters.AddWithValue("$p", productId);
+                var n = 0;
+                await using var reader = await rows.ExecuteReaderAsync();
+                while (await reader.ReadAsync()) { _ = reader.GetString(1); n++; }
+                return total + n;
+            }
+            for (var i = 0; i < 3; i++) { await service.ListAsync(filter, page); await Floor(); }
+            var portalTimes = new List<double>();
+            var floorTimes = new List<double>();
+            for (var i = 0; i < 15; i++)
+            {
+                portalTimes.Add(await TimeAsync(() => service.ListAsync(filter, page)));
+                floorTimes.Add(await TimeAsync(Floor));
+            }
+            var ratio = Median(portalTimes) / Median(floorTimes);
+            results.Add($"| license list | page 4 of one product's active licenses, newest first, with its count; median of 15 | {Median(portalTimes):0.0} ms | {Median(floorTimes):0.0} ms | {ratio:0.00}× | ≤ 2× and ≤ 25 ms | {(ratio <= 2 && Median(portalTimes) <= 25 ? "met" : "missed")} |");
+        }
+
+        // Fraud monitor: a full pass, then a pass after 1% of the licenses' installations changed.
+        {
+            await using var scope = portal.Services.CreateAsyncScope();
+            var monitor = scope.ServiceProvider.GetRequiredService<FraudMonitor>();
+            var full = Stopwatch.StartNew();
+            var first = await monitor.RunAsync(full: true);
+            full.Stop();
+            await using (var db = await dbFactory.CreateDbContextAsync())
+            {
+                var now = DateTime.UtcNow;
+                await db.Installations.Where(i => i.LicenseId % 100 == 0).ExecuteUpdateAsync(s => s.SetProperty(i => i.LastSeenAt, now));
+            }
+            var again = Stopwatch.StartNew();
+            var second = await monitor.RunAsync();
+            again.Stop();
+            var share = again.Elapsed.TotalMilliseconds / full.Elapsed.TotalMilliseconds;
+            results.Add($"| fraud monitor | full pass ({first.LicensesChecked:N0} candidate licenses, {first.CasesOpened:N0} cases opened, {first.KeysDisabled:N0} keys disabled) | {full.Elapsed.TotalSeconds:0.00} s | — | — | ≤ 5 s | {(full.Elapsed.TotalSeconds <= 5 ? "met" : "missed")} |");
+            results.Add($"| fraud monitor | pass after 1% of licenses' installations changed ({second.LicensesChecked:N0} checked) | {again.Elapsed.TotalSeconds:0.00} s | — | {share:P0} of full | ≤ 10% of full | {(share <= 0.10 ? "met" : "missed")} |");
+        }
+
+        // Check-in API over HTTP, 32 clients, against a bare endpoint doing the same upsert with ADO.NET.
+        {
+            List<(string Key, string Machine)> known;
+            List<string> keys;
+            await using (var db = await dbFactory.CreateDbContextAsync())
+            {
+                known = (await db.Installations.OrderBy(i => i.Id).Where(i => i.Id % 97 == 0).Take(20_000)
+                    .Select(i => new { i.License!.Key, i.MachineId }).ToListAsync()).Select(x => (x.Key, x.MachineId)).ToList();
+                keys = known.Select(k => k.Key).Distinct().ToList();
+            }
+            async Task<double> RunAsync(string path)
+            {
+                using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(baseUrl) };
+                var stop = DateTime.UtcNow.AddSeconds(seconds);
+                var done = 0;
+                var failed = 0;
+                await Task.WhenAll(Enumerable.Range(0, 32).Select(async worker =>
+                {
+                    var rng = new Random(worker);
+                    while (DateTime.UtcNow < stop)
+                    {
+                        var (key, machine) = rng.Next(2) == 0 ? known[rng.Next(known.Count)] : (keys[rng.Next(keys.Count)], $"bench-{worker}-{Guid.NewGuid():N}");
+                        var response = await http.PostAsJsonAsync(path, new { licenseKey = key, machineId = machine, hostname = "bench.example.com", productVersion = "12.3.9142" });
+                        if (response.StatusCode == HttpStatusCode.OK) Interlocked.Increment(ref done); else Interlocked.Increment(ref failed);
+                    }
+                }));
+                if (failed > 0) Console.WriteLine($"{path}: {failed} requests did not answer 200.");
+                return done / (double)seconds;
+            }
+            await RunAsync("/bench/floor");
+            await RunAsync("/api/v1/installations/check-in");
+            var floor = await RunAsync("/bench/floor");
+            var api = await RunAsync("/api/v1/installations/check-in");
+            results.Add($"| check-in API | 32 concurrent clients for {seconds} s, half known machines, half new | {api:N0} req/s | {floor:N0} req/s | {api / floor:P0} of floor | ≥ 70% of floor | {(api / floor >= 0.7 ? "met" : "missed")} |");
+        }
+
+        var report = new StringBuilder();
+        report.AppendLine("| path | what | portal | floor | ratio | target | result |");
+        report.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var line in results) report.AppendLine(line);
+        var machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC";
+        Console.WriteLine(report);
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        var marker = "<!-- results -->";
+        var document = File.Exists(output) ? await File.ReadAllTextAsync(output) : $"# Benchmarks\n\n{marker}\n";
+        var measured = $"{marker}\n## Latest run\n\nMachine: {machine}. Data: {licenses:N0} licenses (`dotnet run -c Release --project LicensePortal.Benchmarks -- --licenses {licenses}`).\n\n{report}";
+        var at = document.IndexOf(marker, StringComparison.Ordinal);
+        document = at < 0 ? document + "\n" + measured : document[..at] + measured;
+        await File.WriteAllTextAsync(output, document);
+        Console.WriteLine($"Written to {output}");
+        return 0;
+
+        int Arg(string name, int fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+        string ArgText(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+
+        static List<double> Measure(int times, Action action)
+        {
+            var list = new List<double>();
+            for (var i = 0; i < times; i++) { var w = Stopwatch.StartNew(); action(); list.Add(w.Elapsed.TotalMilliseconds); }
+            return list;
+        }
+
+        static async Task<double> TimeAsync<T>(Func<Task<T>> action)
+        {
+            var w = Stopwatch.StartNew();
+            await action();
+            return w.Elapsed.TotalMilliseconds;
+        }
+
+        static double Median(List<double> values)
+        {
+            var sorted = values.Order().ToList();
+            return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+        }
+
+        static string FindRepoRoot()
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "LicensePortal.sln"))) dir = dir.Parent;
+            return dir?.FullName ?? Directory.GetCurrentDirectory();
+        }
+
+        static Quote BenchQuote(int licenses)
+        {
+            var quote = new Quote { Number = "Q-2026-000123", QuoteDate = new(2026, 11, 26), ValidUntil = new(2026, 12, 25), SalesRepName = "Sara Lindqvist", SalesRepEmail = "sales@example.com", CreatedAt = DateTime.UtcNow };
+            for (var i = 0; i < licenses; i++)
+            {
+                var item = new QuoteItem { LicenseKey = $"AAAAA-BBBBB-CCCCC-DDDDD-E{i:0000}", ProductName = "SmarterMail", FromMajor = 12 };
+                item.Lines.Add(new QuoteLineItem { Kind = LicensePortal.Features.Licensing.QuoteLineKind.Change, Title = "Professional 250 mailboxes → Enterprise 250 mailboxes",
+                    Reason = "Difference on the 12.x price list: $599.00 − $299.00.", FromPrice = 299m, ToPrice = 599m, Amount = 300m });
+                item.Subtotal = 300m;
+                quote.Items.Add(item);
+            }
+            quote.Total = quote.Items.Sum(i => i.Subtotal);
+            return quote;
+        }
+    }
+}
+
+/// <summary>The real portal on a real SQLite file, plus the floor endpoint for the check-in comparison.</summary>
+sealed class BenchPortal(string database, int licenses) : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("ConnectionStrings:DefaultConnection", $"Data Source={database}");
+        builder.UseSetting("Demo:Seed", "true");
+        builder.UseSetting("Demo:Licenses", licenses.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Fraud:RunAtStartup", "false");
+        builder.UseSetting("Fraud:MonitorIntervalMinutes", "10000");
+        builder.UseSetting("Activation:PerKeyPerMinute", "100000000");
+        builder.UseSetting("Activation:PerClientPerMinute", "100000000");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new FloorEndpoint($"Data Source={database};Default Timeout=30")));
+    }
+
+    /// <summary>The most direct check-in: parse the JSON, one upsert with ADO.NET, answer.</summary>
+    private sealed class FloorEndpoint(string connectionString) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Map("/bench/floor", floor => floor.Run(async http =>
+            {
+                var body = await JsonSerializer.DeserializeAsync<JsonElement>(http.Request.Body);
+                await using var connection = new SqliteConnection(connectionString);
+                await connection.OpenAsync();
+                await using var command = connection.CreateCommand();
+                command.CommandText = """
+                    INSERT INTO Installations (LicenseId, MachineId, Hostname, ProductVersion, FirstSeenAt, LastSeenAt)
+                    SELECT Id, $m, $h, $v, $now, $now FROM Licenses WHERE Key = $k
+                    ON CONFLICT (LicenseId, MachineId) DO UPDATE SET LastSeenAt = excluded.LastSeenAt, Hostname = excluded.Hostname, ProductVersion = excluded.ProductVersion
+                    """;
+                command.Parameters.AddWithValue("$k", body.GetProperty("licenseKey").GetString());
+                command.Parameters.AddWithValue("$m", body.GetProperty("machineId").GetString());
+                command.Parameters.AddWithValue("$h", body.GetProperty("hostname").GetString());
+                command.Parameters.AddWithValue("$v", body.GetProperty("productVersion").GetString());
+                command.Parameters.AddWithValue("$now", DateTime.UtcNow);
+                await command.ExecuteNonQueryAsync();
+                http.Response.ContentType = "application/json";
+                await http.Response.WriteAsync("""{"status":"active"}""");
+            }));
+            next(app);
+        };
+    }
+}
