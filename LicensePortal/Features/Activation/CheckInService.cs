@@ -51,13 +51,23 @@ public static partial class ActivationValidation
 /// </summary>
 public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<InstallationOptions> options)
 {
+    private sealed record LicenseFacts(int Id, bool HasFailover, LicenseStatus Status);
+
+    // Compiled once: the check-in is the hottest path of the portal.
+    private static readonly Func<AppDbContext, string, Task<LicenseFacts?>> FindLicense =
+        EF.CompileAsyncQuery((AppDbContext db, string key) => db.Licenses.Where(l => l.Key == key).Select(l => new LicenseFacts(l.Id, l.HasFailover, l.Status)).FirstOrDefault());
+
+    private static readonly Func<AppDbContext, int, IAsyncEnumerable<InstallationFacts>> InstallationsOf =
+        EF.CompileAsyncQuery((AppDbContext db, int licenseId) => db.Installations.Where(i => i.LicenseId == licenseId)
+            .Select(i => new InstallationFacts(i.FirstSeenAt, i.LastSeenAt, i.ReleasedAt, i.DecommissionedAt)));
+
     /// <summary>Null when the key is unknown.</summary>
     public async Task<CheckInResponse?> CheckInAsync(CheckInRequest request, CancellationToken ct)
     {
         var key = LicenseKey.Normalize(request.LicenseKey)!;
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var license = await db.Licenses.AsNoTracking().Where(l => l.Key == key).Select(l => new { l.Id, l.HasFailover, l.Status }).FirstOrDefaultAsync(ct);
+        var license = await FindLicense(db, key);
         if (license is null) return null;
 
         // A machine that checks in again is running: a release or decommission before it no longer holds.
@@ -87,8 +97,8 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ti
 
     private async Task<CheckInResponse> AnswerAsync(AppDbContext db, int licenseId, bool failover, bool disabled, DateTime now, CancellationToken ct)
     {
-        var installations = await db.Installations.Where(i => i.LicenseId == licenseId)
-            .Select(i => new InstallationFacts(i.FirstSeenAt, i.LastSeenAt, i.ReleasedAt, i.DecommissionedAt)).ToListAsync(ct);
+        var installations = new List<InstallationFacts>();
+        await foreach (var i in InstallationsOf(db, licenseId).WithCancellation(ct)) installations.Add(i);
         var standing = InstallationStanding.Evaluate(failover, disabled, installations, await db.OpenCaseFactsAsync(licenseId, ct), now, options.Value);
         var (status, message) = standing.Status switch
         {

@@ -19,7 +19,7 @@ public sealed class FraudOptions
 
     /// <summary>Run one pass as soon as the portal starts, instead of waiting an interval.</summary>
     public bool RunAtStartup { get; set; }
-    public int BatchSize { get; set; } = 500;
+    public int BatchSize { get; set; } = 2000;
 }
 
 public sealed record MonitorResult(int LicensesChecked, int PeriodsStarted, int PeriodsEnded, int CasesOpened, int KeysDisabled, TimeSpan Took)
@@ -119,11 +119,12 @@ public sealed class FraudMonitor(
     {
         var options = installationOptions.Value;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var licenses = await db.Licenses.Include(l => l.Customer).Include(l => l.Product).Where(l => ids.Contains(l.Id)).ToDictionaryAsync(l => l.Id, ct);
+        var licenses = await db.Licenses.Where(l => ids.Contains(l.Id)).ToDictionaryAsync(l => l.Id, ct);
         var installations = (await db.Installations.AsNoTracking().Where(i => ids.Contains(i.LicenseId)).ToListAsync(ct)).ToLookup(i => i.LicenseId);
         var cases = await db.FraudCases.Where(c => ids.Contains(c.LicenseId) && FraudCase.OpenStates.Contains(c.State)).ToDictionaryAsync(c => c.LicenseId, ct);
         var periods = await db.OverAllowancePeriods.Where(p => ids.Contains(p.LicenseId) && p.EndedAt == null).ToDictionaryAsync(p => p.LicenseId, ct);
         int started = 0, ended = 0, opened = 0, disabled = 0;
+        var emails = new List<Action>();
 
         foreach (var id in ids)
         {
@@ -149,14 +150,22 @@ public sealed class FraudMonitor(
 
             if (standing.CaseDue && openCase is null && license.Status == LicenseStatus.Active)
             {
-                OpenCase(db, license, standing, now, System, "The migration window ran out with the license still over its allowance.");
+                emails.Add(() => OpenCase(db, license, standing, now, System, "The migration window ran out with the license still over its allowance."));
                 opened++;
             }
             else if (openCase is not null && standing.DisableDue && license.Status == LicenseStatus.Active)
             {
-                DisableKey(db, license, openCase, now, System, $"The case was not resolved by {openCase.DisableAt:yyyy-MM-dd HH:mm} UTC.");
+                emails.Add(() => DisableKey(db, license, openCase, now, System, $"The case was not resolved by {openCase.DisableAt:yyyy-MM-dd HH:mm} UTC."));
                 disabled++;
             }
+        }
+        if (emails.Count > 0)
+        {
+            // Most licenses a pass reads need no email: load the customers and products of those that do, in one go.
+            var customerIds = licenses.Values.Select(l => l.CustomerId).Distinct().ToList();
+            await db.Customers.Where(c => customerIds.Contains(c.Id)).LoadAsync(ct);
+            await db.Products.LoadAsync(ct);
+            foreach (var act in emails) act();
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);

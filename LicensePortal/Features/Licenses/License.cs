@@ -58,5 +58,7 @@ internal sealed class LicenseConfiguration : IEntityTypeConfiguration<License>
         b.HasIndex(l => new { l.Status, l.Id });
         b.HasIndex(l => new { l.ProtectionEndsOn, l.Id });
         b.HasIndex(l => new { l.PurchasedOn, l.Id });
+        // The list's most common view: one product's active licenses, newest first, read in index order.
+        b.HasIndex(l => new { l.ProductId, l.Status, l.PurchasedOn, l.Id });
     }
 }

@@ -715,6 +715,8 @@ namespace LicensePortal.Data.Migrations.Sqlite
 
                     b.HasIndex("ProductId", "Major", "Id");
 
+                    b.HasIndex("ProductId", "Status", "PurchasedOn", "Id");
+
                     b.ToTable("Licenses");
                 });
 
