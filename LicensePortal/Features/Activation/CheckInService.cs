@@ -51,11 +51,15 @@ public static partial class ActivationValidation
 /// </summary>
 public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<InstallationOptions> options)
 {
-    private sealed record LicenseFacts(int Id, bool HasFailover, LicenseStatus Status);
+    private sealed record LicenseFacts(int Id, bool HasFailover, LicenseStatus Status, DateTime? CaseOpenedAt, DateTime? CaseDeadline);
 
     // Compiled once: the check-in is the hottest path of the portal.
-    private static readonly Func<AppDbContext, string, Task<LicenseFacts?>> FindLicense =
-        EF.CompileAsyncQuery((AppDbContext db, string key) => db.Licenses.Where(l => l.Key == key).Select(l => new LicenseFacts(l.Id, l.HasFailover, l.Status)).FirstOrDefault());
+    private static readonly Func<AppDbContext, int, Task<LicenseFacts?>> LicenseById =
+        EF.CompileAsyncQuery((AppDbContext db, int id) => db.Licenses.Where(l => l.Id == id).Select(l => new LicenseFacts(l.Id, l.HasFailover, l.Status,
+            db.FraudCases.Where(c => c.LicenseId == l.Id && (c.State == Fraud.CaseState.Open || c.State == Fraud.CaseState.CustomerNotified || c.State == Fraud.CaseState.Contacting))
+                .Select(c => (DateTime?)c.OpenedAt).FirstOrDefault(),
+            db.FraudCases.Where(c => c.LicenseId == l.Id && (c.State == Fraud.CaseState.Open || c.State == Fraud.CaseState.CustomerNotified || c.State == Fraud.CaseState.Contacting))
+                .Select(c => (DateTime?)(c.ExtendedTo ?? c.DeadlineAt)).FirstOrDefault())).FirstOrDefault());
 
     private static readonly Func<AppDbContext, int, IAsyncEnumerable<InstallationFacts>> InstallationsOf =
         EF.CompileAsyncQuery((AppDbContext db, int licenseId) => db.Installations.Where(i => i.LicenseId == licenseId)
@@ -67,19 +71,21 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ti
         var key = LicenseKey.Normalize(request.LicenseKey)!;
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var license = await FindLicense(db, key);
-        if (license is null) return null;
-
-        // A machine that checks in again is running: a release or decommission before it no longer holds.
-        await db.Database.ExecuteSqlInterpolatedAsync($"""
+        // One statement finds the license and stores the check-in; no row back means no such key.
+        var stored = await db.Database.SqlQuery<int>($"""
             INSERT INTO "Installations" ("LicenseId", "MachineId", "Hostname", "ProductVersion", "FirstSeenAt", "LastSeenAt")
-            VALUES ({license.Id}, {request.MachineId}, {request.Hostname}, {request.ProductVersion}, {now}, {now})
+            SELECT "Id", {request.MachineId}, {request.Hostname}, {request.ProductVersion}, {now}, {now} FROM "Licenses" WHERE "Key" = {key}
             ON CONFLICT ("LicenseId", "MachineId") DO UPDATE SET
                 "Hostname" = excluded."Hostname", "ProductVersion" = excluded."ProductVersion", "LastSeenAt" = excluded."LastSeenAt",
                 "ReleasedAt" = NULL, "DecommissionedAt" = NULL
-            """, ct);
+            RETURNING "LicenseId" AS "Value"
+            """).ToListAsync(ct);
+        if (stored.Count == 0) return null;
+        // A machine that checks in again is running: a release or decommission before it no longer holds (cleared above).
+        var license = (await LicenseById(db, stored[0]))!;
 
-        return await AnswerAsync(db, license.Id, license.HasFailover, license.Status == LicenseStatus.Disabled, now, ct);
+        var openCase = license.CaseOpenedAt is { } opened ? new CaseFacts(opened, license.CaseDeadline) : null;
+        return await AnswerAsync(db, license.Id, license.HasFailover, license.Status == LicenseStatus.Disabled, openCase, now, ct);
     }
 
     /// <summary>False when the key is unknown; releasing a machine that never checked in is not an error.</summary>
@@ -95,11 +101,11 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ti
         return true;
     }
 
-    private async Task<CheckInResponse> AnswerAsync(AppDbContext db, int licenseId, bool failover, bool disabled, DateTime now, CancellationToken ct)
+    private async Task<CheckInResponse> AnswerAsync(AppDbContext db, int licenseId, bool failover, bool disabled, CaseFacts? openCase, DateTime now, CancellationToken ct)
     {
         var installations = new List<InstallationFacts>();
         await foreach (var i in InstallationsOf(db, licenseId).WithCancellation(ct)) installations.Add(i);
-        var standing = InstallationStanding.Evaluate(failover, disabled, installations, await db.OpenCaseFactsAsync(licenseId, ct), now, options.Value);
+        var standing = InstallationStanding.Evaluate(failover, disabled, installations, openCase, now, options.Value);
         var (status, message) = standing.Status switch
         {
             StandingStatus.Active => ("active", "The license is active."),

@@ -60,7 +60,7 @@ public sealed class FraudMonitor(
         {
             var last = full ? null : await db.Counters.Where(c => c.Name == Watermark).Select(c => (long?)c.Value).FirstOrDefaultAsync(ct);
             var cases = await db.FraudCases.Where(c => FraudCase.OpenStates.Contains(c.State) && (c.ExtendedTo ?? c.DeadlineAt) <= now).Select(c => c.LicenseId).ToListAsync(ct);
-            var due = await db.OverAllowancePeriods.Where(p => p.EndedAt == null && (p.ReviewAt == null || p.ReviewAt <= now)).Select(p => p.LicenseId).ToListAsync(ct);
+            var due = await db.OverAllowancePeriods.Where(p => p.EndedAt == null && p.ReviewAt != null && p.ReviewAt <= now).Select(p => p.LicenseId).ToListAsync(ct);
             List<int> changed;
             if (last is { } ticks)
             {
@@ -140,8 +140,9 @@ public sealed class FraudMonitor(
                 db.OverAllowancePeriods.Add(period = new OverAllowancePeriod { LicenseId = id, StartedAt = standing.OverAllowanceSince ?? now });
                 started++;
             }
+            // Only a migration in grace changes with time alone; a flagged key's case carries its own deadline.
             if (standing.OverAllowance)
-                period!.ReviewAt = standing.Status == StandingStatus.Grace ? standing.GraceEndsAt : standing.DisableAt;
+                period!.ReviewAt = standing.Status == StandingStatus.Grace ? standing.GraceEndsAt : standing.CaseDue ? now : null;
             else if (!standing.OverAllowance && period is not null)
             {
                 period.EndedAt = now;
