@@ -8,7 +8,7 @@ namespace LicensePortal.Tests.Features.Licenses;
 
 public class LicenseDetailServiceTests : IAsyncLifetime
 {
-    private readonly PortalFactory portal = new() { Licenses = 200 };
+    private readonly PortalFactory portal = new() { Licenses = 450 };
     private LicenseDetailService Details => portal.Service<LicenseDetailService>();
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
@@ -68,6 +68,19 @@ public class LicenseDetailServiceTests : IAsyncLifetime
         Assert.Equal(list.Total, lines.Length - 1);
         Assert.All(lines.Skip(1), l => Assert.Contains(",Enterprise,", l));
         Assert.Equal(list.Rows.Select(r => r.Key), lines.Skip(1).Select(l => l.Split(',')[0]));
+    }
+
+    [Fact]
+    public async Task The_csv_export_of_every_license_runs_past_a_page_and_keeps_every_row_once()
+    {
+        var total = (await portal.Service<LicenseService>().ListAsync(new LicenseFilter(), new PageRequest(0, 1, null, false))).Total;
+        var client = await portal.SignedInAsync(DemoSeeder.Users[0].Email);
+
+        var lines = (await client.GetStringAsync("/licenses/export.csv")).TrimEnd().Split('\n').Skip(1).ToList();
+
+        Assert.True(total > PageRequest.MaxPageSize);
+        Assert.Equal(total, lines.Count);
+        Assert.Equal(total, lines.Select(l => l.Split(',')[0]).Distinct().Count());
     }
 
     [Fact]

@@ -132,15 +132,16 @@ public sealed class LicenseDetailService(
     {
         await using var writer = new StreamWriter(output, new UTF8Encoding(false), bufferSize: 1 << 16);
         await writer.WriteLineAsync("key,customer,product,major,edition,level,failover,purchased_on,protection_ends_on,status,legacy");
-        const int pageSize = 1000;
-        for (var page = 0; ; page++)
+        const int pageSize = PageRequest.MaxPageSize;
+        for (var after = 0; ;)
         {
-            var rows = (await licenses.ListAsync(filter, new PageRequest(page, pageSize, null, false), ct, countTotal: false)).Rows;
+            var rows = (await licenses.ListAsync(filter with { AfterId = after }, new PageRequest(0, pageSize, null, false), ct, countTotal: false)).Rows;
             foreach (var r in rows)
                 await writer.WriteLineAsync(string.Join(',', r.Key, Csv(r.Customer), Csv(r.Product), r.Major.ToString(CultureInfo.InvariantCulture), Csv(r.Edition), Csv(r.Level),
                     r.HasFailover ? "yes" : "no", r.PurchasedOn.ToString("yyyy-MM-dd"), r.ProtectionEndsOn?.ToString("yyyy-MM-dd") ?? "", r.Status, r.IsLegacy ? "yes" : "no"));
             await writer.FlushAsync(ct);
             if (rows.Count < pageSize) break;
+            after = rows[^1].Id;
         }
     }
 

@@ -13,7 +13,7 @@ public enum ProtectionFilter { Current, Lapsed, Ending }
 public sealed record LicenseFilter(
     string? Search = null, int? ProductId = null, LicenseStatus? Status = null,
     ProtectionFilter? Protection = null, bool OverAllowance = false, int? CustomerId = null, bool? Legacy = null,
-    int? Major = null, bool? HasFailover = null, string? Edition = null, int? LevelId = null);
+    int? Major = null, bool? HasFailover = null, string? Edition = null, int? LevelId = null, int? AfterId = null);
 
 public sealed record LicenseRow(int Id, string Key, int CustomerId, string Customer, int ProductId, string Product, int Major, string Edition, string Level,
     bool HasFailover, DateOnly PurchasedOn, DateOnly? ProtectionEndsOn, LicenseStatus Status, bool IsLegacy = false);
@@ -57,6 +57,8 @@ public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, Ti
         if (filter.ProductId is { } productId) licenses = licenses.Where(l => l.ProductId == productId);
         if (filter.CustomerId is { } customerId) licenses = licenses.Where(l => l.CustomerId == customerId);
         if (filter.Major is { } major) licenses = licenses.Where(l => l.Major == major);
+        // Keyset paging for exports: each page starts after the last id, so page 1,000 costs what page 1 costs.
+        if (filter.AfterId is { } after) licenses = licenses.Where(l => l.Id > after);
         if (filter.HasFailover is { } failover) licenses = licenses.Where(l => l.HasFailover == failover);
         if (!string.IsNullOrWhiteSpace(filter.Edition)) licenses = licenses.Where(l => l.Edition!.Name == filter.Edition);
         if (filter.LevelId is { } level) licenses = licenses.Where(l => l.LevelId == level);
