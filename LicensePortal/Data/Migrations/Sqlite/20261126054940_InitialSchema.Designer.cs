@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace LicensePortal.Data.Migrations.Sqlite
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261126052413_IncrementalFraudMonitor")]
-    partial class IncrementalFraudMonitor
+    [Migration("20261126054940_InitialSchema")]
+    partial class InitialSchema
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -717,6 +717,8 @@ namespace LicensePortal.Data.Migrations.Sqlite
                     b.HasIndex("Status", "Id");
 
                     b.HasIndex("ProductId", "Major", "Id");
+
+                    b.HasIndex("ProductId", "Status", "PurchasedOn", "Id");
 
                     b.ToTable("Licenses");
                 });

@@ -54,6 +54,37 @@ namespace LicensePortal.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "AuditLog",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    EntityType = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    EntityId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Before = table.Column<string>(type: "TEXT", nullable: true),
+                    After = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditLog", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Counters",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    Value = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Counters", x => x.Name);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Customers",
                 columns: table => new
                 {
@@ -74,6 +105,47 @@ namespace LicensePortal.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Customers", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Outbox",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    To = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Body = table.Column<string>(type: "TEXT", nullable: false),
+                    AttachmentName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    AttachmentContentType = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Attachment = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    About = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    SentAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Outbox", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "OverAllowancePeriods",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    LicenseId = table.Column<int>(type: "INTEGER", nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    EndedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ReviewAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OverAllowancePeriods", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -238,6 +310,39 @@ namespace LicensePortal.Data.Migrations.Sqlite
                         principalTable: "Customers",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Quotes",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Number = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    CustomerId = table.Column<int>(type: "INTEGER", nullable: false),
+                    QuoteDate = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    ValidUntil = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    Total = table.Column<decimal>(type: "TEXT", precision: 18, scale: 2, nullable: false),
+                    SalesRepName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    SalesRepEmail = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Notes = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    SentAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    SentTo = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    AcceptedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CancelledAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Version = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Quotes", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Quotes_Customers_CustomerId",
+                        column: x => x.CustomerId,
+                        principalTable: "Customers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -417,6 +522,40 @@ namespace LicensePortal.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "FraudCases",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    LicenseId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OpenedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    OpenedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    State = table.Column<int>(type: "INTEGER", nullable: false),
+                    DeadlineAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ExtendedTo = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ExtensionReason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    ExtendedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Assignee = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Outcome = table.Column<int>(type: "INTEGER", nullable: true),
+                    OutcomeNote = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    AdditionalLicenseId = table.Column<int>(type: "INTEGER", nullable: true),
+                    ClosedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ClosedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Version = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FraudCases", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_FraudCases_Licenses_LicenseId",
+                        column: x => x.LicenseId,
+                        principalTable: "Licenses",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Installations",
                 columns: table => new
                 {
@@ -438,6 +577,165 @@ namespace LicensePortal.Data.Migrations.Sqlite
                         name: "FK_Installations_Licenses_LicenseId",
                         column: x => x.LicenseId,
                         principalTable: "Licenses",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "LicenseEvents",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    LicenseId = table.Column<int>(type: "INTEGER", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    UserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_LicenseEvents", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_LicenseEvents_Licenses_LicenseId",
+                        column: x => x.LicenseId,
+                        principalTable: "Licenses",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "QuoteItems",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    QuoteId = table.Column<int>(type: "INTEGER", nullable: false),
+                    LicenseId = table.Column<int>(type: "INTEGER", nullable: false),
+                    LicenseKey = table.Column<string>(type: "TEXT", maxLength: 29, nullable: false),
+                    ProductName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    LicenseVersion = table.Column<Guid>(type: "TEXT", nullable: false),
+                    FromMajor = table.Column<int>(type: "INTEGER", nullable: false),
+                    FromDescription = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    ToMajor = table.Column<int>(type: "INTEGER", nullable: false),
+                    ToEditionId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ToLevelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ToFailover = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ToDescription = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    ProtectionEndsOnAfter = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    Subtotal = table.Column<decimal>(type: "TEXT", precision: 18, scale: 2, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QuoteItems", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_QuoteItems_Licenses_LicenseId",
+                        column: x => x.LicenseId,
+                        principalTable: "Licenses",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_QuoteItems_Quotes_QuoteId",
+                        column: x => x.QuoteId,
+                        principalTable: "Quotes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "TransferRequests",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    LicenseId = table.Column<int>(type: "INTEGER", nullable: false),
+                    FromCustomerId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ToCustomerId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    RequestedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    RequestedByName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    RequestedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    Reference = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    DecidedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    DecidedByName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    DecidedByTitle = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    DecidedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    DecisionNote = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    EffectiveOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    Letter = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    Version = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TransferRequests", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_TransferRequests_Customers_FromCustomerId",
+                        column: x => x.FromCustomerId,
+                        principalTable: "Customers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_TransferRequests_Customers_ToCustomerId",
+                        column: x => x.ToCustomerId,
+                        principalTable: "Customers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_TransferRequests_Licenses_LicenseId",
+                        column: x => x.LicenseId,
+                        principalTable: "Licenses",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CallAttempts",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CaseId = table.Column<int>(type: "INTEGER", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Agent = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    NumberDialled = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Outcome = table.Column<int>(type: "INTEGER", nullable: false),
+                    Notes = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CallAttempts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CallAttempts_FraudCases_CaseId",
+                        column: x => x.CaseId,
+                        principalTable: "FraudCases",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "QuoteLineItem",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    QuoteItemId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Position = table.Column<int>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    FromPrice = table.Column<decimal>(type: "TEXT", precision: 18, scale: 2, nullable: true),
+                    ToPrice = table.Column<decimal>(type: "TEXT", precision: 18, scale: 2, nullable: true),
+                    Amount = table.Column<decimal>(type: "TEXT", precision: 18, scale: 2, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QuoteLineItem", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_QuoteLineItem_QuoteItems_QuoteItemId",
+                        column: x => x.QuoteItemId,
+                        principalTable: "QuoteItems",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -485,6 +783,26 @@ namespace LicensePortal.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_AuditLog_At",
+                table: "AuditLog",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditLog_EntityType_EntityId_At",
+                table: "AuditLog",
+                columns: new[] { "EntityType", "EntityId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditLog_UserName_At",
+                table: "AuditLog",
+                columns: new[] { "UserName", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CallAttempts_CaseId_At",
+                table: "CallAttempts",
+                columns: new[] { "CaseId", "At" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_CustomerContacts_CustomerId",
                 table: "CustomerContacts",
                 column: "CustomerId");
@@ -522,6 +840,23 @@ namespace LicensePortal.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_FraudCases_OneOpenPerLicense",
+                table: "FraudCases",
+                column: "LicenseId",
+                unique: true,
+                filter: "\"State\" IN (0, 1, 2)");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FraudCases_State_DeadlineAt",
+                table: "FraudCases",
+                columns: new[] { "State", "DeadlineAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Installations_DecommissionedAt",
+                table: "Installations",
+                column: "DecommissionedAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Installations_LastSeenAt",
                 table: "Installations",
                 column: "LastSeenAt");
@@ -531,6 +866,11 @@ namespace LicensePortal.Data.Migrations.Sqlite
                 table: "Installations",
                 columns: new[] { "LicenseId", "MachineId" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Installations_ReleasedAt",
+                table: "Installations",
+                column: "ReleasedAt");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Levels_ProductId_Name",
@@ -543,6 +883,11 @@ namespace LicensePortal.Data.Migrations.Sqlite
                 table: "Levels",
                 columns: new[] { "ProductId", "Rank" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LicenseEvents_LicenseId_At",
+                table: "LicenseEvents",
+                columns: new[] { "LicenseId", "At" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Licenses_CustomerId_Id",
@@ -571,6 +916,11 @@ namespace LicensePortal.Data.Migrations.Sqlite
                 columns: new[] { "ProductId", "Major", "Id" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Licenses_ProductId_Status_PurchasedOn_Id",
+                table: "Licenses",
+                columns: new[] { "ProductId", "Status", "PurchasedOn", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Licenses_ProtectionEndsOn_Id",
                 table: "Licenses",
                 columns: new[] { "ProtectionEndsOn", "Id" });
@@ -584,6 +934,26 @@ namespace LicensePortal.Data.Migrations.Sqlite
                 name: "IX_Licenses_Status_Id",
                 table: "Licenses",
                 columns: new[] { "Status", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Outbox_CreatedAt",
+                table: "Outbox",
+                column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Outbox_Status_NextAttemptAt",
+                table: "Outbox",
+                columns: new[] { "Status", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OverAllowancePeriods_LicenseId_EndedAt",
+                table: "OverAllowancePeriods",
+                columns: new[] { "LicenseId", "EndedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OverAllowancePeriods_ReviewAt",
+                table: "OverAllowancePeriods",
+                column: "ReviewAt");
 
             migrationBuilder.CreateIndex(
                 name: "IX_PriceListEntries_EditionId",
@@ -614,10 +984,79 @@ namespace LicensePortal.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_QuoteItems_LicenseId",
+                table: "QuoteItems",
+                column: "LicenseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QuoteItems_QuoteId",
+                table: "QuoteItems",
+                column: "QuoteId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QuoteLineItem_QuoteItemId",
+                table: "QuoteLineItem",
+                column: "QuoteItemId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Quotes_CustomerId_Id",
+                table: "Quotes",
+                columns: new[] { "CustomerId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Quotes_Number",
+                table: "Quotes",
+                column: "Number",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Quotes_SalesRepEmail_Id",
+                table: "Quotes",
+                columns: new[] { "SalesRepEmail", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Quotes_Status_ValidUntil",
+                table: "Quotes",
+                columns: new[] { "Status", "ValidUntil" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Quotes_ValidUntil",
+                table: "Quotes",
+                column: "ValidUntil");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Releases_ProductId_Major_Minor",
                 table: "Releases",
                 columns: new[] { "ProductId", "Major", "Minor" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TransferRequests_FromCustomerId",
+                table: "TransferRequests",
+                column: "FromCustomerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TransferRequests_OnePendingPerLicense",
+                table: "TransferRequests",
+                column: "LicenseId",
+                unique: true,
+                filter: "\"Status\" = 0");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TransferRequests_Reference",
+                table: "TransferRequests",
+                column: "Reference",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TransferRequests_Status_RequestedAt",
+                table: "TransferRequests",
+                columns: new[] { "Status", "RequestedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TransferRequests_ToCustomerId",
+                table: "TransferRequests",
+                column: "ToCustomerId");
         }
 
         /// <inheritdoc />
@@ -642,16 +1081,40 @@ namespace LicensePortal.Data.Migrations.Sqlite
                 name: "AspNetUserTokens");
 
             migrationBuilder.DropTable(
+                name: "AuditLog");
+
+            migrationBuilder.DropTable(
+                name: "CallAttempts");
+
+            migrationBuilder.DropTable(
+                name: "Counters");
+
+            migrationBuilder.DropTable(
                 name: "CustomerContacts");
 
             migrationBuilder.DropTable(
                 name: "Installations");
 
             migrationBuilder.DropTable(
+                name: "LicenseEvents");
+
+            migrationBuilder.DropTable(
+                name: "Outbox");
+
+            migrationBuilder.DropTable(
+                name: "OverAllowancePeriods");
+
+            migrationBuilder.DropTable(
                 name: "PriceListEntries");
 
             migrationBuilder.DropTable(
+                name: "QuoteLineItem");
+
+            migrationBuilder.DropTable(
                 name: "Releases");
+
+            migrationBuilder.DropTable(
+                name: "TransferRequests");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");
@@ -660,19 +1123,28 @@ namespace LicensePortal.Data.Migrations.Sqlite
                 name: "AspNetUsers");
 
             migrationBuilder.DropTable(
-                name: "Licenses");
+                name: "FraudCases");
 
             migrationBuilder.DropTable(
                 name: "PriceLists");
 
             migrationBuilder.DropTable(
-                name: "Customers");
+                name: "QuoteItems");
+
+            migrationBuilder.DropTable(
+                name: "Licenses");
+
+            migrationBuilder.DropTable(
+                name: "Quotes");
 
             migrationBuilder.DropTable(
                 name: "Editions");
 
             migrationBuilder.DropTable(
                 name: "Levels");
+
+            migrationBuilder.DropTable(
+                name: "Customers");
 
             migrationBuilder.DropTable(
                 name: "Products");
