@@ -247,17 +247,10 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ve
     private async Task SaveAsync(AppDbContext db, ClaimsPrincipal actor, string action, string type, Func<object> id, object? before, object? after)
     {
         await using var tx = await db.Database.BeginTransactionAsync();
-        try
-        {
-            await db.SaveChangesAsync();
-            db.Audit(actor, calendar.UtcNow, action, type, id(), before, after);
-            await db.SaveChangesAsync();
-            await tx.CommitAsync();
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            throw new DomainException("Someone else changed this at the same time. Reload the page and make your change again.");
-        }
+        await db.SaveOrRefuseAsync("Someone else changed this at the same time. Reload the page and make your change again.");
+        db.Audit(actor, calendar.UtcNow, action, type, id(), before, after);
+        await db.SaveChangesAsync();
+        await tx.CommitAsync();
     }
 }
 

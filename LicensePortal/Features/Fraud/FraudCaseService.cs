@@ -110,7 +110,7 @@ public sealed class FraudCaseService(
         var standing = InstallationStanding.Evaluate(license.HasFailover, false, installations, null, Now, installationOptions.Value);
         var fraudCase = monitor.OpenCase(db, license, standing, Now, actor, $"Opened by hand: {reason.Trim()}");
         fraudCase.Assignee = actor.Identity?.Name;
-        await SaveAsync(db, "A case for this license was opened at the same time.");
+        await db.SaveOrRefuseAsync("A case for this license was opened at the same time.");
         return fraudCase.Id;
     }
 
@@ -143,7 +143,7 @@ public sealed class FraudCaseService(
         if (installation.DecommissionedAt is not null || installation.ReleasedAt is not null) throw new DomainException($"{installation.Hostname} no longer counts already.");
         installation.DecommissionedAt = Now;
         db.Audit(actor, Now, "Installation decommissioned", "FraudCase", caseId, null, new { installation.Hostname, installation.MachineId, Reason = reason.Trim() });
-        await SaveAsync(db, "The case changed at the same time.");
+        await db.SaveOrRefuseAsync("The case changed at the same time.");
     }
 
     public Task ResolveAsync(ClaimsPrincipal actor, int id, CaseOutcome outcome, string note, int? additionalLicenseId) => ChangeAsync(actor, id, "Case resolved", (db, c, now) =>
@@ -185,7 +185,7 @@ public sealed class FraudCaseService(
         var license = await db.Licenses.Include(l => l.Customer).Include(l => l.Product).SingleAsync(l => l.Id == fraudCase.LicenseId);
         monitor.DisableKey(db, license, fraudCase, Now, actor, reason.Trim());
         db.Audit(actor, Now, "Key disabled", "FraudCase", id, null, new { Reason = reason.Trim() });
-        await SaveAsync(db, "The case changed at the same time.");
+        await db.SaveOrRefuseAsync("The case changed at the same time.");
     }
 
     /// <summary>A manager may move the deadline later once, with a reason.</summary>
@@ -213,7 +213,7 @@ public sealed class FraudCaseService(
         license.Status = LicenseStatus.Active;
         db.LicenseEvents.Add(new LicenseEvent { LicenseId = license.Id, At = Now, Kind = LicenseEventKinds.Enabled, UserName = actor.Identity?.Name ?? "", Description = reason.Trim() });
         db.Audit(actor, Now, "Key re-enabled", "License", license.Key, new { Status = LicenseStatus.Disabled }, new { Status = LicenseStatus.Active, Reason = reason.Trim() });
-        await SaveAsync(db, "The license changed at the same time.");
+        await db.SaveOrRefuseAsync("The license changed at the same time.");
     }
 
     private async Task ChangeAsync(ClaimsPrincipal actor, int id, string action, Func<AppDbContext, FraudCase, DateTime, (object Before, object After)> change, bool loadCalls = false)
@@ -227,15 +227,9 @@ public sealed class FraudCaseService(
         var now = Now;
         var (before, after) = change(db, fraudCase, now);
         db.Audit(actor, now, action, "FraudCase", id, before, after);
-        await SaveAsync(db, "Someone else changed this case at the same time. Reload and try again.");
+        await db.SaveOrRefuseAsync("Someone else changed this case at the same time. Reload and try again.");
     }
 
-    private static async Task SaveAsync(AppDbContext db, string conflict)
-    {
-        try { await db.SaveChangesAsync(); }
-        catch (DbUpdateConcurrencyException) { throw new DomainException(conflict); }
-        catch (DbUpdateException) { throw new DomainException(conflict); }
-    }
 
     private static void RequireReason(string? reason)
     {

@@ -35,6 +35,8 @@ public sealed class QuoteService(
     IDbContextFactory<AppDbContext> dbFactory, VendorCalendar calendar, IOptions<QuoteOptions> options,
     IOptions<VendorOptions> vendor, OutboxService outbox)
 {
+    private const string Conflict = "Someone else changed this quote or its licenses at the same time. Reload the page and try again.";
+
     public QuoteOptions Options => options.Value;
 
     /// <summary>The customer's active licenses a quote can cover.</summary>
@@ -216,7 +218,7 @@ public sealed class QuoteService(
             """,
             $"Quote {quote.Number}", ($"{quote.Number}.pdf", "application/pdf", pdf));
         db.Audit(actor, now, "Quote sent", "Quote", quote.Number, new { Status = before }, new { quote.Status, quote.SentTo });
-        await SaveAsync(db);
+        await db.SaveOrRefuseAsync(Conflict);
         await outbox.DispatchDueAsync();
     }
 
@@ -263,7 +265,7 @@ public sealed class QuoteService(
         quote.Status = QuoteStatus.Accepted;
         quote.AcceptedAt = now;
         db.Audit(actor, now, "Quote accepted", "Quote", quote.Number, null, new { quote.Total });
-        await SaveAsync(db);
+        await db.SaveOrRefuseAsync(Conflict);
         await tx.CommitAsync();
     }
 
@@ -278,17 +280,9 @@ public sealed class QuoteService(
         quote.Status = QuoteStatus.Cancelled;
         quote.CancelledAt = now;
         db.Audit(actor, now, "Quote cancelled", "Quote", quote.Number, new { Status = before }, new { quote.Status });
-        await SaveAsync(db);
+        await db.SaveOrRefuseAsync(Conflict);
     }
 
-    private static async Task SaveAsync(AppDbContext db)
-    {
-        try { await db.SaveChangesAsync(); }
-        catch (DbUpdateConcurrencyException)
-        {
-            throw new DomainException("Someone else changed this quote or its licenses at the same time. Reload the page and try again.");
-        }
-    }
 
     private static void EnsureSales(ClaimsPrincipal actor) => actor.Demand(Policies.Sales, "Only sales staff and managers work with quotes.");
 

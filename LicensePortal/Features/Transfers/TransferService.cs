@@ -66,7 +66,7 @@ public sealed class TransferService(
             RequestedAt = now, Status = TransferStatus.Pending,
         };
         db.TransferRequests.Add(request);
-        await SaveAsync(db, $"{license.Key} already has a transfer request waiting for approval.");
+        await db.SaveOrRefuseAsync($"{license.Key} already has a transfer request waiting for approval.");
         db.Audit(actor, now, "Transfer requested", "License", license.Key, null, new { request.Id, From = request.FromCustomerId, To = to, request.Kind, request.Reason });
         await db.SaveChangesAsync();
         await tx.CommitAsync();
@@ -119,7 +119,7 @@ public sealed class TransferService(
                 {name}, {title}
                 {vendor.Value.Name}
                 """, $"Transfer {request.Reference}", attachment);
-        await SaveAsync(db, "Someone else decided this request at the same time.");
+        await db.SaveOrRefuseAsync("Someone else decided this request at the same time.");
         await tx.CommitAsync();
         await outbox.DispatchDueAsync();
     }
@@ -138,7 +138,7 @@ public sealed class TransferService(
         request.DecidedAt = now;
         request.DecisionNote = note.Trim();
         db.Audit(actor, now, "Transfer rejected", "TransferRequest", request.Id, new { Status = TransferStatus.Pending }, new { request.Status, Note = request.DecisionNote });
-        await SaveAsync(db, "Someone else decided this request at the same time.");
+        await db.SaveOrRefuseAsync("Someone else decided this request at the same time.");
     }
 
     public async Task<PageResult<TransferRow>> ListAsync(ClaimsPrincipal actor, TransferStatus? status, int? customerId, PageRequest page, CancellationToken ct = default)
@@ -202,11 +202,6 @@ public sealed class TransferService(
         return (user?.DisplayName ?? actor.FindFirst(UserClaims.DisplayName)?.Value ?? actor.Identity?.Name ?? "", user?.Title ?? "Licensing Manager");
     }
 
-    private static async Task SaveAsync(AppDbContext db, string conflict)
-    {
-        try { await db.SaveChangesAsync(); }
-        catch (DbUpdateException) { throw new DomainException(conflict); }
-    }
 }
 
 public static class TransfersFeature
