@@ -37,7 +37,8 @@ public enum QuoteLineKind { MajorUpgrade, Change }
 
 public sealed record QuoteLine(QuoteLineKind Kind, string Title, string Reason, decimal? FromPrice, decimal? ToPrice, decimal Amount);
 
-public sealed record UpgradePrice(int FromMajor, int ToMajor, IReadOnlyList<QuoteLine> Lines, decimal Total, DateOnly? ProtectionEndsOnAfter);
+/// <summary>The price of an upgrade; <see cref="From"/> and <see cref="To"/> name the configurations as quotes print them.</summary>
+public sealed record UpgradePrice(int FromMajor, int ToMajor, string From, string To, IReadOnlyList<QuoteLine> Lines, decimal Total, DateOnly? ProtectionEndsOnAfter);
 
 /// <summary>DOMAIN.md, Upgrades: what an edition, level or failover upgrade costs on a date.</summary>
 public static class UpgradePricing
@@ -93,7 +94,7 @@ public static class UpgradePricing
             $"Difference on the {toMajor}.x price list: {toPrice.Usd()} − {fromPrice.Usd()}{(r.Target.HasFailover ? " (failover add-on included)" : "")}.",
             fromPrice, toPrice, amount));
 
-        return new(r.LicenseMajor, toMajor, lines, lines.Sum(l => l.Amount), protectionAfter);
+        return new(r.LicenseMajor, toMajor, Describe(r.Current), Describe(r.Target), lines, lines.Sum(l => l.Amount), protectionAfter);
     }
 
     private static void CheckDirection(LicenseConfiguration current, LicenseConfiguration target)

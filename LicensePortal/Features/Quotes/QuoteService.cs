@@ -22,7 +22,7 @@ public sealed class QuoteOptions
 public sealed record QuoteRequestLine(int LicenseId, int EditionId, int LevelId, bool HasFailover);
 
 /// <summary>The live breakdown of one license: its price, or why it can't be quoted.</summary>
-public sealed record QuotePreviewItem(int LicenseId, string LicenseKey, UpgradePrice? Price, string? Problem);
+public sealed record QuotePreviewItem(int LicenseId, string LicenseKey, UpgradePrice? Price, string? Problem, License? License = null);
 
 public sealed record QuoteCandidate(int LicenseId, string Key, int ProductId, string Product, int Major, int EditionId, string Edition, int LevelId, string Level, bool HasFailover);
 
@@ -77,7 +77,7 @@ public sealed class QuoteService(
             {
                 if (license.CustomerId != customerId) throw new DomainException($"{license.Key} belongs to another customer: a quote covers one customer's licenses.");
                 if (license.Status == LicenseStatus.Disabled) throw new DomainException($"{license.Key} is disabled: it can't be upgraded until it is re-enabled.");
-                result.Add(new(license.Id, license.Key, await PricingService.PriceAsync(db, license, new(line.EditionId, line.LevelId, line.HasFailover), calendar.Today, ct), null));
+                result.Add(new(license.Id, license.Key, await PricingService.PriceAsync(db, license, new(line.EditionId, line.LevelId, line.HasFailover), calendar.Today, ct), null, license));
             }
             catch (DomainException ex)
             {
@@ -100,8 +100,6 @@ public sealed class QuoteService(
         var now = calendar.UtcNow;
         var today = calendar.Today;
         await using var tx = await db.Database.BeginTransactionAsync();
-        var licenses = await db.Licenses.AsNoTracking().Include(l => l.Product).Include(l => l.Edition).Include(l => l.Level)
-            .Where(l => lines.Select(x => x.LicenseId).Contains(l.Id)).ToDictionaryAsync(l => l.Id);
         var quote = new Quote
         {
             Number = $"Q-{today.Year}-{await db.NextAsync($"quote-{today.Year}"):000000}",
@@ -111,14 +109,12 @@ public sealed class QuoteService(
         };
         foreach (var (line, p) in lines.Zip(priced))
         {
-            var license = licenses[line.LicenseId];
-            var price = p.Price!;
-            var target = price.Lines.Last(l => l.Kind == QuoteLineKind.Change).Title.Split(" → ")[1];
+            var (license, price) = (p.License!, p.Price!);
             var item = new QuoteItem
             {
                 LicenseId = license.Id, LicenseKey = license.Key, ProductName = license.Product!.Name, LicenseVersion = license.Version,
-                FromMajor = license.Major, FromDescription = $"{license.Edition!.Name} {license.Level!.Name}{(license.HasFailover ? " with failover" : "")}",
-                ToMajor = price.ToMajor, ToEditionId = line.EditionId, ToLevelId = line.LevelId, ToFailover = line.HasFailover, ToDescription = target,
+                FromMajor = license.Major, FromDescription = price.From,
+                ToMajor = price.ToMajor, ToEditionId = line.EditionId, ToLevelId = line.LevelId, ToFailover = line.HasFailover, ToDescription = price.To,
                 ProtectionEndsOnAfter = price.ProtectionEndsOnAfter, Subtotal = price.Total,
             };
             item.Lines.AddRange(price.Lines.Select((l, i) => new QuoteLineItem
