@@ -79,9 +79,7 @@ public sealed class FraudCaseService(
         var others = await db.Licenses.Where(l => l.CustomerId == license.CustomerId && l.ProductId == license.ProductId && l.Id != license.Id && l.Status == LicenseStatus.Active)
             .Select(l => new { l.Id, l.Key }).ToListAsync(ct);
         return new(fraudCase, license, standing,
-            [.. installations.Select(i => new InstallationView(i.Id, i.Hostname, i.MachineId, i.ProductVersion, i.FirstSeenAt, i.LastSeenAt,
-                i.ReleasedAt is not null ? InstallationState.Released : i.DecommissionedAt is not null ? InstallationState.Decommissioned
-                : InstallationStanding.IsActive(new(i.FirstSeenAt, i.LastSeenAt), now, options) ? InstallationState.Active : InstallationState.Stale))],
+            [.. installations.Select(i => InstallationView.Of(i, now, options))],
             timeline, [.. others.Select(o => (o.Id, o.Key))]);
     }
 

@@ -11,7 +11,7 @@ namespace LicensePortal.Features.Home;
 public sealed record HomeCard(string Area, string Title, int Count, string Caption, string Href);
 
 /// <summary>The work waiting for the signed-in user, counted from live data for each of their areas.</summary>
-public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<InstallationOptions> installationOptions)
+public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<InstallationOptions> installationOptions, IOptions<Quotes.QuoteOptions> quoteOptions)
 {
     public const int ProtectionWarningDays = 30;
 
@@ -29,10 +29,11 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, TimeP
             var soon = today.AddDays(ProtectionWarningDays);
             cards.Add(new("Sales", "Upgrade protection ending", await db.Licenses.CountAsync(l => l.Status == LicenseStatus.Active && l.ProtectionEndsOn >= today && l.ProtectionEndsOn <= soon, ct),
                 $"Active licenses whose protection ends in the next {ProtectionWarningDays} days: a renewal call.", "/licenses?protection=ending"));
-            var expiring = today.AddDays(7);
+            var soonDays = quoteOptions.Value.ExpiringSoonDays;
+            var expiring = today.AddDays(soonDays);
             cards.Add(new("Sales", "Quotes expiring soon", await db.Quotes.CountAsync(q => (q.Status == Quotes.QuoteStatus.Draft || q.Status == Quotes.QuoteStatus.Sent)
                     && q.ValidUntil >= today && q.ValidUntil <= expiring, ct),
-                "Draft or sent quotes whose validity ends within 7 days: a follow-up call.", "/quotes?expiring=true"));
+                $"Draft or sent quotes whose validity ends within {soonDays} days: a follow-up call.", "/quotes?expiring=true"));
             cards.Add(new("Sales", "New customers this month", await db.Customers.CountAsync(c => c.CreatedAt >= new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc), ct),
                 "Customers added since the first of the month.", "/customers"));
         }

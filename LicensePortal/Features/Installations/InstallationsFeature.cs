@@ -10,7 +10,6 @@ public static class InstallationsFeature
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddScoped<InstallationService>();
-        builder.Services.AddScoped<Licensing.StandingService>();
         return builder;
     }
 }

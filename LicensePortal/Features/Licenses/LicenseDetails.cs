@@ -13,7 +13,15 @@ using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Features.Licenses;
 
-public sealed record InstallationView(long Id, string Hostname, string MachineId, string ProductVersion, DateTime FirstSeenAt, DateTime LastSeenAt, InstallationState State);
+public sealed record InstallationView(long Id, string Hostname, string MachineId, string ProductVersion, DateTime FirstSeenAt, DateTime LastSeenAt, InstallationState State)
+{
+    /// <summary>An installation as the license and case pages show it, in the state the rules give it now.</summary>
+    public static InstallationView Of(Installation i, DateTime now, InstallationOptions options) =>
+        new(i.Id, i.Hostname, i.MachineId, i.ProductVersion, i.FirstSeenAt, i.LastSeenAt,
+            i.ReleasedAt is not null ? InstallationState.Released
+            : i.DecommissionedAt is not null ? InstallationState.Decommissioned
+            : InstallationStanding.IsActive(new(i.FirstSeenAt, i.LastSeenAt), now, options) ? InstallationState.Active : InstallationState.Stale);
+}
 
 public sealed record TimelineEntry(DateTime At, string Kind, string Description, string? UserName);
 
@@ -71,10 +79,7 @@ public sealed class LicenseDetailService(
         return new(license,
             Entitlements.For(license.Major, license.ProtectionEndsOn, majors, today),
             standing,
-            [.. installations.Select(i => new InstallationView(i.Id, i.Hostname, i.MachineId, i.ProductVersion, i.FirstSeenAt, i.LastSeenAt,
-                i.ReleasedAt is not null ? InstallationState.Released
-                : i.DecommissionedAt is not null ? InstallationState.Decommissioned
-                : InstallationStanding.IsActive(new(i.FirstSeenAt, i.LastSeenAt), now, options) ? InstallationState.Active : InstallationState.Stale))],
+            [.. installations.Select(i => InstallationView.Of(i, now, options))],
             [.. quotes.Select(q => new LicenseQuote(q.QuoteId, q.Number, q.Quote.ValidUntil, Quote.StateOn(q.Quote.Status, q.Quote.ValidUntil, today), q.Subtotal))],
             timeline, cases);
     }

@@ -100,5 +100,5 @@ public sealed class StandingService(IDbContextFactory<AppDbContext> dbFactory, T
 public static class LicensingFeature
 {
     public static IServiceCollection AddLicensingFeature(this IServiceCollection services) =>
-        services.AddSingleton<VendorCalendar>().AddScoped<EntitlementService>().AddScoped<PricingService>();
+        services.AddSingleton<VendorCalendar>().AddScoped<EntitlementService>().AddScoped<PricingService>().AddScoped<StandingService>();
 }
