@@ -26,6 +26,7 @@ public class AuthorizationTests(PortalFactory portal)
         ("/licenses/export.csv", [Roles.Sales, Roles.Fraud, Roles.Manager]),
         ("/quotes", [Roles.Sales, Roles.Manager]),
         ("/quotes/new?customer=1", [Roles.Sales, Roles.Manager]),
+        ("/quotes/1", [Roles.Sales, Roles.Manager]),
         ("/outbox", [.. Roles.All]),
         ("/fraud/cases", [Roles.Fraud, Roles.Manager]),
         ("/transfers", [Roles.Sales, Roles.Fraud, Roles.Manager]),

@@ -180,11 +180,14 @@ public sealed class QuoteService(
 
     public DateOnly Today => calendar.Today;
 
-    public async Task<byte[]> PdfAsync(ClaimsPrincipal actor, int id, CancellationToken ct = default)
+    /// <summary>The quote as the customer receives it; null when there is no such quote.</summary>
+    public async Task<(string Number, byte[] Bytes)?> PdfAsync(ClaimsPrincipal actor, int id, CancellationToken ct = default)
     {
         EnsureSales(actor);
-        var quote = await GetAsync(id, ct);
-        return QuotePdf.Render(quote, quote.Customer!, vendor.Value, options.Value.Terms);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var quote = await db.Quotes.AsNoTracking().Include(q => q.Customer).Include(q => q.Items).ThenInclude(i => i.Lines).AsSplitQuery()
+            .FirstOrDefaultAsync(q => q.Id == id, ct);
+        return quote is null ? null : (quote.Number, QuotePdf.Render(quote, quote.Customer!, vendor.Value, options.Value.Terms));
     }
 
     /// <summary>Marks the quote sent and queues the email with its PDF in the same transaction, then tries to deliver it.</summary>
@@ -299,9 +302,6 @@ public static class QuotesFeature
 
     public static IEndpointConventionBuilder MapQuoteEndpoints(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/quotes/{id:int}.pdf", async (int id, ClaimsPrincipal user, QuoteService quotes, CancellationToken ct) =>
-        {
-            var quote = await quotes.GetAsync(id, ct);
-            return Results.File(await quotes.PdfAsync(user, id, ct), "application/pdf", $"{quote.Number}.pdf");
-        })
+            await quotes.PdfAsync(user, id, ct) is { } pdf ? Results.File(pdf.Bytes, "application/pdf", $"{pdf.Number}.pdf") : Results.NotFound())
         .RequireAuthorization(Policies.Sales);
 }
