@@ -66,6 +66,28 @@ public sealed class BrowserPortal : IAsyncLifetime
         return page;
     }
 
+    /// <summary>
+    /// Types into a MudAutocomplete and clicks the option. The autocomplete searches after a debounce; on two busy
+    /// CI cores the first keystrokes can land while a dialog is still settling its focus, so a person would type
+    /// again when nothing is offered — and so does this, three times at most, before it fails.
+    /// </summary>
+    public static async Task ChooseAsync(IPage page, ILocator combobox, string typed, string option)
+    {
+        var choice = page.GetByText(option, new() { Exact = true });
+        for (var attempt = 1; ; attempt++)
+        {
+            await combobox.FillAsync("");
+            await combobox.PressSequentiallyAsync(typed, new() { Delay = 20 });
+            try
+            {
+                await choice.WaitForAsync(new() { Timeout = 10_000 });
+                break;
+            }
+            catch (TimeoutException) when (attempt < 3) { }
+        }
+        await choice.ClickAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Browser is not null) await Browser.DisposeAsync();

@@ -23,8 +23,7 @@ public class TransferJourneyTests(BrowserPortal browser)
         await sales.GotoAsync($"/licenses/{license.Id}");
         await sales.GetByRole(AriaRole.Button, new() { Name = "Request transfer…" }).ClickAsync();
         var dialog = sales.GetByRole(AriaRole.Dialog);
-        await dialog.GetByRole(AriaRole.Combobox, new() { Name = "New owner" }).FillAsync("Buying Hosting");
-        await sales.GetByText("Buying Hosting Pty Ltd (it@acme.example)").ClickAsync();
+        await ChooseAsync(sales, dialog.GetByRole(AriaRole.Combobox, new() { Name = "New owner" }), "Buying Hosting", "Buying Hosting Pty Ltd (it@acme.example)");
         await Expect(dialog.GetByRole(AriaRole.Combobox, new() { Name = "New owner" })).ToHaveValueAsync("Buying Hosting Pty Ltd (it@acme.example)");
         await dialog.GetByLabel("Reason (printed on the letter)").FillAsync("Seller sold its hosting business to the buyer");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Request consent" }).ClickAsync();
