@@ -65,6 +65,7 @@ public sealed class DemoSeeder(
         var customers = Math.Max(300, o.Licenses / 5);
         await BulkInsertAsync(catalog, customers, o.Licenses, rng, ct);
         await SeedFraudCasesAsync(rng, ct);
+        await using (var db = await dbFactory.CreateDbContextAsync(ct)) await db.RefreshPlannerStatisticsAsync(ct);
         logger.LogInformation("Demo data: {Customers} customers and {Licenses} licenses in {Elapsed}.", customers, o.Licenses, stopwatch.Elapsed);
         return true;
     }
@@ -156,10 +157,10 @@ public sealed class DemoSeeder(
         var now = clock.GetUtcNow().UtcDateTime;
         var today = DateOnly.FromDateTime(now);
 
-        var customer = Insert(connection, "Customers", "Name", "Email", "Phone", "AddressLine1", "AddressLine2", "City", "Region", "PostalCode", "Country", "CreatedAt", "Version");
-        var contact = Insert(connection, "CustomerContacts", "CustomerId", "Name", "JobTitle", "Email", "Phone", "IsPrimary");
-        var license = Insert(connection, "Licenses", "Key", "CustomerId", "ProductId", "Major", "EditionId", "LevelId", "HasFailover", "PurchasedOn", "PricePaid", "ProtectionEndsOn", "Status", "CreatedAt", "Version");
-        var installation = Insert(connection, "Installations", "LicenseId", "MachineId", "Hostname", "ProductVersion", "FirstSeenAt", "LastSeenAt", "ReleasedAt", "DecommissionedAt");
+        await using var customer = PreparedStatement.Insert(connection, "Customers", "Name", "Email", "Phone", "AddressLine1", "AddressLine2", "City", "Region", "PostalCode", "Country", "CreatedAt", "Version");
+        await using var contact = PreparedStatement.Insert(connection, "CustomerContacts", "CustomerId", "Name", "JobTitle", "Email", "Phone", "IsPrimary");
+        await using var license = PreparedStatement.Insert(connection, "Licenses", "Key", "CustomerId", "ProductId", "Major", "EditionId", "LevelId", "HasFailover", "PurchasedOn", "PricePaid", "ProtectionEndsOn", "Status", "CreatedAt", "Version");
+        await using var installation = PreparedStatement.Insert(connection, "Installations", "LicenseId", "MachineId", "Hostname", "ProductVersion", "FirstSeenAt", "LastSeenAt", "ReleasedAt", "DecommissionedAt");
 
         DbTransaction? tx = null;
         var pending = 0;
@@ -184,7 +185,7 @@ public sealed class DemoSeeder(
             var name = $"{first} {second} {suffix}".Trim() + (c > 400 ? $" #{c}" : "");
             var domain = $"{first}{second}".Replace(" ", "").ToLowerInvariant() + (c > 400 ? c.ToString() : "") + TopLevel(place.Country);
             domains[c - 1] = domain;
-            await Run(customer, name, $"licensing@{domain}", Phone(place.PhonePrefix, rng),
+            await customer.RunAsync(name, $"licensing@{domain}", Phone(place.PhonePrefix, rng),
                 $"{rng.Next(1, 9999)} {DemoNames.Streets[rng.Next(DemoNames.Streets.Length)]}",
                 rng.Next(4) == 0 ? $"Suite {rng.Next(100, 999)}" : null, place.City, place.Region, Postal(place.Postal, rng), place.Country,
                 now.AddDays(-rng.Next(30, 2500)), NewVersion());
@@ -192,7 +193,7 @@ public sealed class DemoSeeder(
             for (var k = 0; k < 1 + rng.Next(2); k++)
             {
                 var person = $"{DemoNames.FirstNames[rng.Next(DemoNames.FirstNames.Length)]} {DemoNames.LastNames[rng.Next(DemoNames.LastNames.Length)]}";
-                await Run(contact, c, person, DemoNames.JobTitles[rng.Next(DemoNames.JobTitles.Length)],
+                await contact.RunAsync(c, person, DemoNames.JobTitles[rng.Next(DemoNames.JobTitles.Length)],
                     $"{person.Replace(' ', '.').ToLowerInvariant()}@{domain}", Phone(place.PhonePrefix, rng), k == 0);
                 await Step();
             }
@@ -221,7 +222,7 @@ public sealed class DemoSeeder(
                     while (protection < today) protection = protection.Value.AddYears(1);
             }
             var disabled = rng.NextDouble() < 0.01;
-            await Run(license, LicenseKey.New(), 1 + rng.Next(customerCount), product.Id, major, product.EditionIds[editionRank],
+            await license.RunAsync(LicenseKey.New(), 1 + rng.Next(customerCount), product.Id, major, product.EditionIds[editionRank],
                 product.LevelIds[levelRank], failover, purchasedOn, paid, protection, disabled ? (int)LicenseStatus.Disabled : (int)LicenseStatus.Active,
                 purchasedOn.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), NewVersion());
             await Step();
@@ -231,7 +232,7 @@ public sealed class DemoSeeder(
             foreach (var (firstSeen, lastSeen, released) in Scenario(failover, purchased, now, rng))
             {
                 var machine = Convert.ToHexString(BitConverter.GetBytes(rng.NextInt64())).ToLowerInvariant() + Convert.ToHexString(BitConverter.GetBytes(rng.NextInt64())).ToLowerInvariant();
-                await Run(installation, l, machine, $"mail{rng.Next(1, 40):00}.{domains[rng.Next(customerCount)]}", version, firstSeen, lastSeen, released, null);
+                await installation.RunAsync(l, machine, $"mail{rng.Next(1, 40):00}.{domains[rng.Next(customerCount)]}", version, firstSeen, lastSeen, released, null);
                 installationCount++;
                 await Step();
             }
@@ -295,7 +296,18 @@ public sealed class DemoSeeder(
         switch (r)
         {
             case < 0.60:
-                yield return (purchased, Recent(), null);                   // within allowance
+                // Within allowance, often after moving servers once or twice: each earlier server was
+                // released more than a year ago, so it no longer weighs on the migration days.
+                var current = purchased;
+                var span = (now.AddDays(-400) - purchased).Days;
+                var moves = Math.Min(1 + rng.Next(4), Math.Max(0, span / 60));
+                for (var k = 1; k <= moves; k++)
+                {
+                    var movedOn = purchased.AddDays(span * k / (moves + 1) + rng.Next(-10, 10));
+                    yield return (current, movedOn, movedOn);               // an earlier server, released
+                    current = movedOn.AddDays(-rng.Next(1, 10));
+                }
+                yield return (current, Recent(), null);
                 break;
             case < 0.70:
                 var moved = now.AddDays(-rng.Next(60, 300));
@@ -330,27 +342,6 @@ public sealed class DemoSeeder(
 
     private static string Postal(string pattern, Random rng) =>
         string.Concat(pattern.Select(ch => ch == '#' ? (char)('0' + rng.Next(10)) : ch));
-
-    private static DbCommand Insert(DbConnection connection, string table, params string[] columns)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = $"INSERT INTO \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES ({string.Join(", ", columns.Select((_, i) => $"$p{i}"))})";
-        for (var i = 0; i < columns.Length; i++)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = $"$p{i}";
-            command.Parameters.Add(parameter);
-        }
-        command.Prepare();
-        return command;
-    }
-
-    private static async Task Run(DbCommand command, params object?[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-            command.Parameters[i].Value = values[i] ?? DBNull.Value;
-        await command.ExecuteNonQueryAsync();
-    }
 }
 
 public static class DemoDataSetup

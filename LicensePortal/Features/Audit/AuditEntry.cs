@@ -58,14 +58,17 @@ public static class AuditExtensions
     /// transaction) as the change it describes.
     /// </summary>
     public static void Audit(this AppDbContext db, ClaimsPrincipal actor, DateTime at, string action, string entityType, object entityId, object? before, object? after) =>
-        db.AuditLog.Add(new AuditEntry
-        {
-            At = at,
-            UserName = actor.Identity?.Name ?? "system",
-            Action = action,
-            EntityType = entityType,
-            EntityId = entityId.ToString() ?? "",
-            Before = before is null ? null : JsonSerializer.Serialize(before, Json),
-            After = after is null ? null : JsonSerializer.Serialize(after, Json),
-        });
+        db.AuditLog.Add(Entry(actor, at, action, entityType, entityId, before, after));
+
+    /// <summary>An audit row, for callers that write it themselves (bulk work).</summary>
+    public static AuditEntry Entry(ClaimsPrincipal actor, DateTime at, string action, string entityType, object entityId, object? before, object? after) => new()
+    {
+        At = at,
+        UserName = actor.Identity?.Name ?? "system",
+        Action = action,
+        EntityType = entityType,
+        EntityId = entityId.ToString() ?? "",
+        Before = before is null ? null : JsonSerializer.Serialize(before, Json),
+        After = after is null ? null : JsonSerializer.Serialize(after, Json),
+    };
 }

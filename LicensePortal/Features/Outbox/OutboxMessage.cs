@@ -25,6 +25,14 @@ public class OutboxMessage
     public DateTime NextAttemptAt { get; set; }
     public DateTime? SentAt { get; set; }
     public string? LastError { get; set; }
+
+    /// <summary>A message due for delivery now.</summary>
+    public static OutboxMessage Create(DateTime now, string to, string subject, string body, string about,
+        (string Name, string ContentType, byte[] Content)? attachment = null) => new()
+    {
+        CreatedAt = now, NextAttemptAt = now, To = to, Subject = subject, Body = body, About = about,
+        AttachmentName = attachment?.Name, AttachmentContentType = attachment?.ContentType, Attachment = attachment?.Content,
+    };
 }
 
 internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>

@@ -22,11 +22,7 @@ public sealed class OutboxService(IDbContextFactory<AppDbContext> dbFactory, IEm
     public static OutboxMessage Enqueue(AppDbContext db, DateTime now, string to, string subject, string body, string about,
         (string Name, string ContentType, byte[] Content)? attachment = null)
     {
-        var message = new OutboxMessage
-        {
-            CreatedAt = now, NextAttemptAt = now, To = to, Subject = subject, Body = body, About = about,
-            AttachmentName = attachment?.Name, AttachmentContentType = attachment?.ContentType, Attachment = attachment?.Content,
-        };
+        var message = OutboxMessage.Create(now, to, subject, body, about, attachment);
         db.Outbox.Add(message);
         return message;
     }

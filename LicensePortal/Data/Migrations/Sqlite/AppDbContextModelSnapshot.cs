@@ -590,9 +590,12 @@ namespace LicensePortal.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ReviewAt");
+                    b.HasIndex("LicenseId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_OverAllowancePeriods_OneOpenPerLicense")
+                        .HasFilter("\"EndedAt\" IS NULL");
 
-                    b.HasIndex("LicenseId", "EndedAt");
+                    b.HasIndex("ReviewAt");
 
                     b.ToTable("OverAllowancePeriods");
                 });

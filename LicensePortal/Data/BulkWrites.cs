@@ -1,0 +1,97 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace LicensePortal.Data;
+
+/// <summary>
+/// One SQL statement prepared once and run many times on one connection: how bulk work (the demo
+/// seeder, the fraud monitor's batches) writes thousands of rows without the change tracker.
+/// Parameters are <c>$p0</c>, <c>$p1</c>, … in order; values are bound as EF Core stores them
+/// (enums as numbers, Guids as upper-case text, DateTimes as ISO text).
+/// </summary>
+public sealed class PreparedStatement : IAsyncDisposable
+{
+    private readonly DbCommand command;
+
+    public PreparedStatement(DbConnection connection, string sql, int parameters, DbTransaction? transaction = null)
+    {
+        command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        for (var i = 0; i < parameters; i++)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = $"$p{i}";
+            command.Parameters.Add(parameter);
+        }
+        command.Prepare();
+    }
+
+    /// <summary>An INSERT of the given columns, in that order.</summary>
+    public static PreparedStatement Insert(DbConnection connection, string table, params string[] columns) =>
+        new(connection, $"INSERT INTO \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES ({string.Join(", ", columns.Select((_, i) => $"$p{i}"))})", columns.Length);
+
+    /// <summary>A statement on the context's connection, in its current transaction.</summary>
+    public static PreparedStatement For(AppDbContext db, string sql, int parameters) =>
+        new(db.Database.GetDbConnection(), sql, parameters, db.Database.CurrentTransaction?.GetDbTransaction());
+
+    public DbTransaction? Transaction { set => command.Transaction = value; }
+
+    /// <summary>Runs the statement; returns the number of rows it changed.</summary>
+    public Task<int> RunAsync(params object?[] values)
+    {
+        Bind(values);
+        return command.ExecuteNonQueryAsync();
+    }
+
+    private void Bind(object?[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+            command.Parameters[i].Value = values[i] switch
+            {
+                null => DBNull.Value,
+                Enum e => Convert.ToInt64(e, System.Globalization.CultureInfo.InvariantCulture),
+                Guid g => g.ToString().ToUpperInvariant(),
+                var v => v,
+            };
+    }
+
+    public ValueTask DisposeAsync() => command.DisposeAsync();
+}
+
+/// <summary>
+/// Inserts entities of one type with a prepared statement built from the EF model (table, columns
+/// and value conversions), in the caller's transaction. The database generates the keys; the
+/// entities are not tracked. <c>orIgnore</c> skips a row that would break a unique index, which
+/// is how two monitor passes at once never both open the same case.
+/// </summary>
+public sealed class BulkInsert<T> : IAsyncDisposable where T : class
+{
+    private readonly PreparedStatement statement;
+    private readonly (IProperty Property, Func<object?, object?> ToProvider)[] columns;
+
+    public BulkInsert(AppDbContext db, bool orIgnore = false)
+    {
+        var entityType = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
+        var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
+        columns = entityType.GetProperties()
+            .Where(p => !(p.IsPrimaryKey() && p.ValueGenerated != ValueGenerated.Never))
+            .Select(p => (p, ToProvider(p.GetRelationalTypeMapping())))
+            .ToArray();
+        var names = columns.Select(c => $"\"{c.Property.GetColumnName(table)}\"").ToArray();
+        statement = PreparedStatement.For(db,
+            $"INSERT {(orIgnore ? "OR IGNORE " : "")}INTO \"{table.Name}\" ({string.Join(", ", names)}) VALUES ({string.Join(", ", names.Select((_, i) => $"$p{i}"))})",
+            names.Length);
+    }
+
+    /// <summary>True when the row went in; false when <c>orIgnore</c> skipped it.</summary>
+    public async Task<bool> AddAsync(T entity) =>
+        await statement.RunAsync(columns.Select(c => c.ToProvider(c.Property.GetGetter().GetClrValueUsingContainingEntity(entity))).ToArray()) == 1;
+
+    private static Func<object?, object?> ToProvider(RelationalTypeMapping mapping) =>
+        mapping.Converter is { } converter ? v => v is null ? null : converter.ConvertToProvider(v) : v => v;
+
+    public ValueTask DisposeAsync() => statement.DisposeAsync();
+}
