@@ -95,7 +95,8 @@ internal sealed class FraudConfiguration :
 
     public void Configure(EntityTypeBuilder<OverAllowancePeriod> b)
     {
-        b.HasIndex(p => new { p.LicenseId, p.EndedAt });
+        // At most one open period per license, so two monitor passes at once record a migration once.
+        b.HasIndex(p => p.LicenseId).IsUnique().HasFilter("\"EndedAt\" IS NULL").HasDatabaseName("IX_OverAllowancePeriods_OneOpenPerLicense");
         b.HasIndex(p => p.ReviewAt);
     }
 }

@@ -64,13 +64,9 @@ public sealed class FraudMonitor(
             List<int> changed;
             if (last is { } ticks)
             {
-                var since = new DateTime(ticks, DateTimeKind.Utc);
-                var staleFrom = since - options.ActiveWithin;
-                var staleTo = now - options.ActiveWithin;
-                changed = await db.Installations
-                    .Where(i => i.LastSeenAt >= since || i.ReleasedAt >= since || i.DecommissionedAt >= since
-                        || (i.LastSeenAt >= staleFrom && i.LastSeenAt < staleTo))
-                    .Select(i => i.LicenseId).Distinct().ToListAsync(ct);
+                changed = [];
+                foreach (var query in ChangedSince(db, new DateTime(ticks, DateTimeKind.Utc), now))
+                    changed.AddRange(await query.ToListAsync(ct));
             }
             else
             {
@@ -82,24 +78,20 @@ public sealed class FraudMonitor(
         }
         progress?.Report($"{candidates.Count:N0} licenses to check.");
 
+        // Batches are pipelined: while one batch's changes are written, the next one is read and
+        // decided on the other core. Batches hold disjoint licenses, so neither sees the other's rows.
         var totals = new int[4];
         var done = 0;
-        foreach (var batch in candidates.Chunk(Math.Max(1, fraudOptions.Value.BatchSize)))
+        var batches = candidates.Chunk(Math.Max(1, fraudOptions.Value.BatchSize)).ToList();
+        var next = batches.Count > 0 ? PlanBatchAsync(batches[0], now, ct) : null;
+        for (var b = 0; b < batches.Count; b++)
         {
-            ct.ThrowIfCancellationRequested();
-            int[] counts;
-            try
-            {
-                counts = await ProcessBatchAsync(batch, now, ct);
-            }
-            catch (DbUpdateException ex)
-            {
-                // Another pass saved a case for one of these licenses first: read again and carry on.
-                logger.LogInformation(ex, "Fraud monitor batch conflicted with a concurrent pass; retrying it.");
-                counts = await ProcessBatchAsync(batch, now, ct);
-            }
+            var plan = await next!;
+            var following = b + 1 < batches.Count ? batches[b + 1] : null;
+            next = following is null ? null : Task.Run(() => PlanBatchAsync(following, now, ct), ct);
+            var counts = await WriteBatchAsync(plan, now, ct);
             for (var i = 0; i < 4; i++) totals[i] += counts[i];
-            done += batch.Length;
+            done += batches[b].Length;
             progress?.Report($"Checked {done:N0} of {candidates.Count:N0} licenses.");
         }
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
@@ -109,100 +101,183 @@ public sealed class FraudMonitor(
                 INSERT INTO "Counters" ("Name", "Value") VALUES ({Watermark}, {now.Ticks})
                 ON CONFLICT ("Name") DO UPDATE SET "Value" = excluded."Value"
                 """, ct);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(PASSIVE);", ct);
         }
         var result = new MonitorResult(candidates.Count, totals[0], totals[1], totals[2], totals[3], stopwatch.Elapsed);
         logger.LogInformation("Fraud monitor: {Result}", result);
         return result;
     }
 
-    private async Task<int[]> ProcessBatchAsync(int[] ids, DateTime now, CancellationToken ct)
+    /// <summary>
+    /// The licenses whose installations changed since a pass: checked in, released or
+    /// decommissioned since then, or gone stale in between. One indexed range read each: as one
+    /// query, with OR or UNION, SQLite walks every installation instead.
+    /// </summary>
+    internal IEnumerable<IQueryable<int>> ChangedSince(AppDbContext db, DateTime since, DateTime now)
+    {
+        var activeWithin = installationOptions.Value.ActiveWithin;
+        var (staleFrom, staleTo) = (since - activeWithin, now - activeWithin);
+        yield return db.Installations.Where(i => i.LastSeenAt >= since).Select(i => i.LicenseId);
+        yield return db.Installations.Where(i => i.ReleasedAt >= since).Select(i => i.LicenseId);
+        yield return db.Installations.Where(i => i.DecommissionedAt >= since).Select(i => i.LicenseId);
+        yield return db.Installations.Where(i => i.LastSeenAt >= staleFrom && i.LastSeenAt < staleTo).Select(i => i.LicenseId);
+    }
+
+    private sealed record LicenseRow(int Id, string Key, int CustomerId, int ProductId, bool HasFailover, LicenseStatus Status);
+
+    private sealed record CaseRow(int Id, int LicenseId, DateTime OpenedAt, DateTime DisableAt, Guid Version);
+
+    private sealed record PeriodRow(long Id, int LicenseId, DateTime? ReviewAt);
+
+    private sealed record Party(int Id, string Name, string Email, string Phone);
+
+    /// <summary>What one batch changes, decided from what it read.</summary>
+    private sealed record BatchPlan(
+        List<OverAllowancePeriod> NewPeriods, List<(long Id, DateTime? At)> Reviews, List<long> Ends,
+        List<(LicenseParty License, Standing Standing)> Opens, List<(LicenseParty License, CaseRow Case)> Disables);
+
+    /// <summary>Reads what the rules need for a batch of licenses as plain rows and decides every change.</summary>
+    private async Task<BatchPlan> PlanBatchAsync(int[] ids, DateTime now, CancellationToken ct)
     {
         var options = installationOptions.Value;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var licenses = await db.Licenses.Where(l => ids.Contains(l.Id)).ToDictionaryAsync(l => l.Id, ct);
-        var installations = (await db.Installations.AsNoTracking().Where(i => ids.Contains(i.LicenseId)).ToListAsync(ct)).ToLookup(i => i.LicenseId);
-        var cases = await db.FraudCases.Where(c => ids.Contains(c.LicenseId) && FraudCase.OpenStates.Contains(c.State)).ToDictionaryAsync(c => c.LicenseId, ct);
-        var periods = await db.OverAllowancePeriods.Where(p => ids.Contains(p.LicenseId) && p.EndedAt == null).ToDictionaryAsync(p => p.LicenseId, ct);
-        int started = 0, ended = 0, opened = 0, disabled = 0;
-        var emails = new List<Action>();
+        var licenses = await db.Licenses.Where(l => EF.Parameter(ids).Contains(l.Id))
+            .Select(l => new LicenseRow(l.Id, l.Key, l.CustomerId, l.ProductId, l.HasFailover, l.Status)).ToListAsync(ct);
+        var installations = (await db.Installations.Where(i => EF.Parameter(ids).Contains(i.LicenseId))
+            .Select(i => new { i.LicenseId, i.FirstSeenAt, i.LastSeenAt, i.ReleasedAt, i.DecommissionedAt }).ToListAsync(ct))
+            .ToLookup(i => i.LicenseId, i => new InstallationFacts(i.FirstSeenAt, i.LastSeenAt, i.ReleasedAt, i.DecommissionedAt));
+        var cases = await db.FraudCases.Where(c => EF.Parameter(ids).Contains(c.LicenseId) && FraudCase.OpenStates.Contains(c.State))
+            .Select(c => new CaseRow(c.Id, c.LicenseId, c.OpenedAt, c.ExtendedTo ?? c.DeadlineAt, c.Version)).ToDictionaryAsync(c => c.LicenseId, ct);
+        var periods = await db.OverAllowancePeriods.Where(p => EF.Parameter(ids).Contains(p.LicenseId) && p.EndedAt == null)
+            .Select(p => new PeriodRow(p.Id, p.LicenseId, p.ReviewAt)).ToDictionaryAsync(p => p.LicenseId, ct);
 
-        foreach (var id in ids)
+        var newPeriods = new List<OverAllowancePeriod>();
+        var reviews = new List<(long Id, DateTime? At)>();
+        var ends = new List<long>();
+        var opens = new List<(LicenseRow License, Standing Standing)>();
+        var disables = new List<(LicenseRow License, CaseRow Case)>();
+        foreach (var license in licenses)
         {
-            if (!licenses.TryGetValue(id, out var license)) continue;
-            var openCase = cases.GetValueOrDefault(id);
-            var facts = installations[id].Select(i => new InstallationFacts(i.FirstSeenAt, i.LastSeenAt, i.ReleasedAt, i.DecommissionedAt)).ToList();
-            var standing = InstallationStanding.Evaluate(license.HasFailover, license.Status == LicenseStatus.Disabled, facts,
+            var openCase = cases.GetValueOrDefault(license.Id);
+            var standing = InstallationStanding.Evaluate(license.HasFailover, license.Status == LicenseStatus.Disabled, installations[license.Id].ToList(),
                 openCase is null ? null : new CaseFacts(openCase.OpenedAt, openCase.DisableAt), now, options);
-
-            var period = periods.GetValueOrDefault(id);
-            if (standing.OverAllowance && period is null)
-            {
-                db.OverAllowancePeriods.Add(period = new OverAllowancePeriod { LicenseId = id, StartedAt = standing.OverAllowanceSince ?? now });
-                started++;
-            }
+            var period = periods.GetValueOrDefault(license.Id);
             // Only a migration in grace changes with time alone; a flagged key's case carries its own deadline.
-            if (standing.OverAllowance)
-                period!.ReviewAt = standing.Status == StandingStatus.Grace ? standing.GraceEndsAt : standing.CaseDue ? now : null;
+            var reviewAt = standing.Status == StandingStatus.Grace ? standing.GraceEndsAt : standing.CaseDue ? now : null;
+            if (standing.OverAllowance && period is null)
+                newPeriods.Add(new OverAllowancePeriod { LicenseId = license.Id, StartedAt = standing.OverAllowanceSince ?? now, ReviewAt = reviewAt });
+            else if (standing.OverAllowance && period!.ReviewAt != reviewAt)
+                reviews.Add((period.Id, reviewAt));
             else if (!standing.OverAllowance && period is not null)
-            {
-                period.EndedAt = now;
-                ended++;
-            }
+                ends.Add(period.Id);
 
             if (standing.CaseDue && openCase is null && license.Status == LicenseStatus.Active)
-            {
-                emails.Add(() => OpenCase(db, license, standing, now, System, "The migration window ran out with the license still over its allowance."));
-                opened++;
-            }
+                opens.Add((license, standing));
             else if (openCase is not null && standing.DisableDue && license.Status == LicenseStatus.Active)
+                disables.Add((license, openCase));
+        }
+        // Most licenses a pass reads need no email: read the owners of those that do, in one go.
+        var ownerIds = opens.Select(o => o.License.CustomerId).Concat(disables.Select(d => d.License.CustomerId)).Distinct().ToArray();
+        if (ownerIds.Length == 0) return new(newPeriods, reviews, ends, [], []);
+        var owners = await db.Customers.Where(c => EF.Parameter(ownerIds).Contains(c.Id))
+            .Select(c => new Party(c.Id, c.Name, c.Email, c.Phone)).ToDictionaryAsync(c => c.Id, ct);
+        var products = await db.Products.ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        LicenseParty PartyOf(LicenseRow l) => new(l.Id, l.Key, products[l.ProductId], owners[l.CustomerId].Name, owners[l.CustomerId].Email, owners[l.CustomerId].Phone);
+        return new(newPeriods, reviews, ends, [.. opens.Select(o => (PartyOf(o.License), o.Standing))], [.. disables.Select(d => (PartyOf(d.License), d.Case))]);
+    }
+
+    /// <summary>
+    /// Writes a batch's changes in one transaction with prepared statements. Each write is guarded
+    /// so that a concurrent pass or a staff action since the batch was read wins cleanly: a period
+    /// or case is inserted unless one is open (unique indexes), a key is disabled only while its
+    /// case is unchanged and the key still active, and emails are queued only for the changes this
+    /// batch actually made.
+    /// </summary>
+    private async Task<int[]> WriteBatchAsync(BatchPlan plan, DateTime now, CancellationToken ct)
+    {
+        var (newPeriods, reviews, ends, opens, disables) = plan;
+        if (newPeriods.Count + reviews.Count + ends.Count + opens.Count + disables.Count == 0) return [0, 0, 0, 0];
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Database.OpenConnectionAsync(ct);
+        // A batch writes thousands of pages; left to itself, SQLite would copy them back into the
+        // database file at every commit. The pass checkpoints once at its end instead.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA wal_autocheckpoint=0;", ct);
+        try
+        {
+            return await WriteBatchAsync(db, plan, now, ct);
+        }
+        finally
+        {
+            await db.Database.ExecuteSqlRawAsync($"PRAGMA wal_autocheckpoint={DatabaseSetup.WalAutoCheckpointPages};", CancellationToken.None);
+        }
+    }
+
+    private async Task<int[]> WriteBatchAsync(AppDbContext db, BatchPlan plan, DateTime now, CancellationToken ct)
+    {
+        var (newPeriods, reviews, ends, opens, disables) = plan;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        int started = 0, ended = 0, opened = 0, disabled = 0;
+        await using (var insertPeriod = new BulkInsert<OverAllowancePeriod>(db, orIgnore: true))
+            foreach (var period in newPeriods)
+                if (await insertPeriod.AddAsync(period)) started++;
+        await using (var review = PreparedStatement.For(db, """UPDATE "OverAllowancePeriods" SET "ReviewAt" = $p1 WHERE "Id" = $p0""", 2))
+            foreach (var (id, at) in reviews)
+                await review.RunAsync(id, at);
+        await using (var end = PreparedStatement.For(db, """UPDATE "OverAllowancePeriods" SET "EndedAt" = $p1 WHERE "Id" = $p0 AND "EndedAt" IS NULL""", 2))
+            foreach (var id in ends)
+                ended += await end.RunAsync(id, now);
+
+        if (opens.Count + disables.Count > 0)
+        {
+            await using var notices = new NoticeWriter(db);
+            await using (var insertCase = new BulkInsert<FraudCase>(db, orIgnore: true))
+                foreach (var (party, standing) in opens)
+                {
+                    var fraudCase = NewCase(party.Id, standing, now, System, "The migration window ran out with the license still over its allowance.");
+                    // Another pass opened a case for this license first: it sent the emails too.
+                    if (!await insertCase.AddAsync(fraudCase)) continue;
+                    await notices.AddAsync(CaseOpenedNotice(party, fraudCase, standing, now, System));
+                    opened++;
+                }
+            await using var closeCase = PreparedStatement.For(db, """
+                UPDATE "FraudCases" SET "State" = $p2, "Outcome" = $p3, "OutcomeNote" = $p4, "ClosedAt" = $p5, "ClosedBy" = $p6, "Version" = $p7
+                WHERE "Id" = $p0 AND "Version" = $p1
+                """, 8);
+            await using var disableLicense = PreparedStatement.For(db, """
+                UPDATE "Licenses" SET "Status" = $p1, "Version" = $p2 WHERE "Id" = $p0 AND "Status" = $p3
+                """, 4);
+            foreach (var (license, openCase) in disables)
             {
-                emails.Add(() => DisableKey(db, license, openCase, now, System, $"The case was not resolved by {openCase.DisableAt:yyyy-MM-dd HH:mm} UTC."));
+                var reason = $"The case was not resolved by {openCase.DisableAt:yyyy-MM-dd HH:mm} UTC.";
+                // The case changed since it was read (resolved, extended, disabled by hand): leave it to that change.
+                if (await closeCase.RunAsync(openCase.Id, openCase.Version, CaseState.KeyDisabled, CaseOutcome.KeyDisabled, reason, now, System.Identity!.Name, Guid.NewGuid()) == 0) continue;
+                if (await disableLicense.RunAsync(license.Id, LicenseStatus.Disabled, Guid.NewGuid(), LicenseStatus.Active) == 0) continue;
+                await notices.AddAsync(KeyDisabledNotice(license, now, System, reason));
                 disabled++;
             }
         }
-        if (emails.Count > 0)
-        {
-            // Most licenses a pass reads need no email: load the customers and products of those that do, in one go.
-            var customerIds = licenses.Values.Select(l => l.CustomerId).Distinct().ToList();
-            await db.Customers.Where(c => customerIds.Contains(c.Id)).LoadAsync(ct);
-            await db.Products.LoadAsync(ct);
-            foreach (var act in emails) act();
-        }
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return [started, ended, opened, disabled];
+    }
+
+    /// <summary>A new case, due for the customer's answer by the configured deadline.</summary>
+    private FraudCase NewCase(int licenseId, Standing standing, DateTime now, ClaimsPrincipal actor, string reason)
+    {
+        var options = installationOptions.Value;
+        return new FraudCase
+        {
+            LicenseId = licenseId, OpenedAt = now, OpenedBy = actor.Identity?.Name ?? "", State = CaseState.CustomerNotified,
+            DeadlineAt = now + options.CaseDeadline, Version = Guid.NewGuid(),
+            Reason = $"{reason} {standing.ActiveInstallations} active installations, {standing.Allowance} allowed; {standing.DaysUsed:0.#} days over allowance in the last {options.LookbackDays} days.",
+        };
     }
 
     /// <summary>Opens a case with its customer and team emails queued in the same save.</summary>
     internal FraudCase OpenCase(AppDbContext db, License license, Standing standing, DateTime now, ClaimsPrincipal actor, string reason)
     {
-        var options = installationOptions.Value;
-        var fraudCase = new FraudCase
-        {
-            LicenseId = license.Id, OpenedAt = now, OpenedBy = actor.Identity?.Name ?? "", State = CaseState.CustomerNotified,
-            DeadlineAt = now + options.CaseDeadline,
-            Reason = $"{reason} {standing.ActiveInstallations} active installations, {standing.Allowance} allowed; {standing.DaysUsed:0.#} days over allowance in the last {options.LookbackDays} days.",
-        };
+        var fraudCase = NewCase(license.Id, standing, now, actor, reason);
         db.FraudCases.Add(fraudCase);
-        var v = vendor.Value;
-        OutboxService.Enqueue(db, now, license.Customer!.Email, $"Action needed: license {license.Key} is running on too many servers",
-            $"""
-            Hello {license.Customer.Name},
-
-            Your {license.Product!.Name} license {license.Key} has been active on {standing.ActiveInstallations} servers, but it allows {standing.Allowance}.
-            Moving to a new server is fine for up to {options.MigrationWindowDays} days; that time has run out.
-
-            Please uninstall the product from the servers you no longer use, or buy an additional license, before {fraudCase.DeadlineAt:d MMMM yyyy}.
-            After that date the key will be disabled. Our team will also call you. Questions: {v.Phone} or {v.Email}.
-
-            {v.Name} licensing
-            """, $"License {license.Key}");
-        OutboxService.Enqueue(db, now, emailOptions.Value.FraudTeamAddress, $"Fraud case opened: {license.Key} ({license.Customer.Name})",
-            $"A fraud case was opened for {license.Product.Name} license {license.Key} of {license.Customer.Name} ({license.Customer.Phone}). {fraudCase.Reason} The key will be disabled on {fraudCase.DeadlineAt:yyyy-MM-dd} unless the case is resolved.",
-            $"License {license.Key}");
-        db.LicenseEvents.Add(new LicenseEvent { LicenseId = license.Id, At = now, Kind = LicenseEventKinds.CaseOpened, UserName = actor.Identity?.Name ?? "", Description = fraudCase.Reason });
-        db.Audit(actor, now, "Fraud case opened", "License", license.Key, null, new { fraudCase.Reason, fraudCase.DeadlineAt });
+        CaseOpenedNotice(LicenseParty.Of(license), fraudCase, standing, now, actor).AddTo(db);
         return fraudCase;
     }
 
@@ -215,18 +290,97 @@ public sealed class FraudMonitor(
         fraudCase.OutcomeNote = reason;
         fraudCase.ClosedAt = now;
         fraudCase.ClosedBy = actor.Identity?.Name;
+        KeyDisabledNotice(LicenseParty.Of(license), now, actor, reason).AddTo(db);
+    }
+
+    private FraudNotice CaseOpenedNotice(LicenseParty license, FraudCase fraudCase, Standing standing, DateTime now, ClaimsPrincipal actor)
+    {
+        var options = installationOptions.Value;
         var v = vendor.Value;
-        OutboxService.Enqueue(db, now, license.Customer!.Email, $"License {license.Key} has been disabled",
-            $"""
-            Hello {license.Customer.Name},
+        var about = $"License {license.Key}";
+        return new FraudNotice(
+        [
+            OutboxMessage.Create(now, license.Email, $"Action needed: license {license.Key} is running on too many servers",
+                $"""
+                Hello {license.Customer},
 
-            Your {license.Product!.Name} license {license.Key} has been disabled because it kept running on more servers than it allows. {reason}
-            To have it re-enabled, please call us on {v.Phone} or write to {v.Email}.
+                Your {license.Product} license {license.Key} has been active on {standing.ActiveInstallations} servers, but it allows {standing.Allowance}.
+                Moving to a new server is fine for up to {options.MigrationWindowDays} days; that time has run out.
 
-            {v.Name} licensing
-            """, $"License {license.Key}");
-        db.LicenseEvents.Add(new LicenseEvent { LicenseId = license.Id, At = now, Kind = LicenseEventKinds.Disabled, UserName = actor.Identity?.Name ?? "", Description = reason });
-        db.Audit(actor, now, "Key disabled", "License", license.Key, new { Status = LicenseStatus.Active }, new { Status = LicenseStatus.Disabled, Reason = reason });
+                Please uninstall the product from the servers you no longer use, or buy an additional license, before {fraudCase.DeadlineAt:d MMMM yyyy}.
+                After that date the key will be disabled. Our team will also call you. Questions: {v.Phone} or {v.Email}.
+
+                {v.Name} licensing
+                """, about),
+            OutboxMessage.Create(now, emailOptions.Value.FraudTeamAddress, $"Fraud case opened: {license.Key} ({license.Customer})",
+                $"A fraud case was opened for {license.Product} license {license.Key} of {license.Customer} ({license.Phone}). {fraudCase.Reason} The key will be disabled on {fraudCase.DeadlineAt:yyyy-MM-dd} unless the case is resolved.",
+                about),
+        ],
+            new LicenseEvent { LicenseId = license.Id, At = now, Kind = LicenseEventKinds.CaseOpened, UserName = actor.Identity?.Name ?? "", Description = fraudCase.Reason },
+            AuditExtensions.Entry(actor, now, "Fraud case opened", "License", license.Key, null, new { fraudCase.Reason, fraudCase.DeadlineAt }));
+    }
+
+    private FraudNotice KeyDisabledNotice(LicenseParty license, DateTime now, ClaimsPrincipal actor, string reason)
+    {
+        var v = vendor.Value;
+        return new FraudNotice(
+        [
+            OutboxMessage.Create(now, license.Email, $"License {license.Key} has been disabled",
+                $"""
+                Hello {license.Customer},
+
+                Your {license.Product} license {license.Key} has been disabled because it kept running on more servers than it allows. {reason}
+                To have it re-enabled, please call us on {v.Phone} or write to {v.Email}.
+
+                {v.Name} licensing
+                """, $"License {license.Key}"),
+        ],
+            new LicenseEvent { LicenseId = license.Id, At = now, Kind = LicenseEventKinds.Disabled, UserName = actor.Identity?.Name ?? "", Description = reason },
+            AuditExtensions.Entry(actor, now, "Key disabled", "License", license.Key, new { Status = LicenseStatus.Active }, new { Status = LicenseStatus.Disabled, Reason = reason }));
+    }
+}
+
+/// <summary>The license a fraud notice is about, with its product and owner.</summary>
+internal sealed record LicenseParty(int Id, string Key, string Product, string Customer, string Email, string Phone)
+{
+    public static LicenseParty Of(License license) =>
+        new(license.Id, license.Key, license.Product!.Name, license.Customer!.Name, license.Customer.Email, license.Customer.Phone);
+}
+
+/// <summary>
+/// What opening a case or disabling a key writes besides the case and the key: the emails, the
+/// license's history entry and the audit row. Built in one place, saved either through the change
+/// tracker (a staff member's action) or in bulk (the monitor's batches).
+/// </summary>
+internal sealed record FraudNotice(IReadOnlyList<OutboxMessage> Emails, LicenseEvent Event, AuditEntry Audit)
+{
+    public void AddTo(AppDbContext db)
+    {
+        db.Outbox.AddRange(Emails);
+        db.LicenseEvents.Add(Event);
+        db.AuditLog.Add(Audit);
+    }
+}
+
+/// <summary>Writes fraud notices in bulk, in the transaction of the context it is made from.</summary>
+internal sealed class NoticeWriter(AppDbContext db) : IAsyncDisposable
+{
+    private readonly BulkInsert<OutboxMessage> emails = new(db);
+    private readonly BulkInsert<LicenseEvent> events = new(db);
+    private readonly BulkInsert<AuditEntry> audit = new(db);
+
+    public async Task AddAsync(FraudNotice notice)
+    {
+        foreach (var email in notice.Emails) await emails.AddAsync(email);
+        await events.AddAsync(notice.Event);
+        await audit.AddAsync(notice.Audit);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await emails.DisposeAsync();
+        await events.DisposeAsync();
+        await audit.DisposeAsync();
     }
 }
 
