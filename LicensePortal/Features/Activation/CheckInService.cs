@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.RegularExpressions;
 using LicensePortal.Data;
 using LicensePortal.Features.Installations;
@@ -51,19 +52,26 @@ public static partial class ActivationValidation
 /// </summary>
 public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<InstallationOptions> options)
 {
-    private sealed record LicenseFacts(int Id, bool HasFailover, LicenseStatus Status, DateTime? CaseOpenedAt, DateTime? CaseDeadline);
+    private static readonly string OpenCaseStates = string.Join(", ", Fraud.FraudCase.OpenStates.Select(s => (int)s));
 
-    // Compiled once: the check-in is the hottest path of the portal.
-    private static readonly Func<AppDbContext, int, Task<LicenseFacts?>> LicenseById =
-        EF.CompileAsyncQuery((AppDbContext db, int id) => db.Licenses.Where(l => l.Id == id).Select(l => new LicenseFacts(l.Id, l.HasFailover, l.Status,
-            db.FraudCases.Where(c => c.LicenseId == l.Id && (c.State == Fraud.CaseState.Open || c.State == Fraud.CaseState.CustomerNotified || c.State == Fraud.CaseState.Contacting))
-                .Select(c => (DateTime?)c.OpenedAt).FirstOrDefault(),
-            db.FraudCases.Where(c => c.LicenseId == l.Id && (c.State == Fraud.CaseState.Open || c.State == Fraud.CaseState.CustomerNotified || c.State == Fraud.CaseState.Contacting))
-                .Select(c => (DateTime?)(c.ExtendedTo ?? c.DeadlineAt)).FirstOrDefault())).FirstOrDefault());
-
-    private static readonly Func<AppDbContext, int, IAsyncEnumerable<InstallationFacts>> InstallationsOf =
-        EF.CompileAsyncQuery((AppDbContext db, int licenseId) => db.Installations.Where(i => i.LicenseId == licenseId)
-            .Select(i => new InstallationFacts(i.FirstSeenAt, i.LastSeenAt, i.ReleasedAt, i.DecommissionedAt)));
+    /// <summary>
+    /// The check-in is the portal's hottest path, so it is one command of three statements: the
+    /// upsert (which also finds the key: no row back means no such key), the license with its open
+    /// case, and the license's installations — everything the answer needs, in one call into SQLite.
+    /// </summary>
+    private static readonly string CheckInSql = $"""
+        INSERT INTO "Installations" ("LicenseId", "MachineId", "Hostname", "ProductVersion", "FirstSeenAt", "LastSeenAt")
+        SELECT "Id", $machine, $host, $version, $now, $now FROM "Licenses" WHERE "Key" = $key
+        ON CONFLICT ("LicenseId", "MachineId") DO UPDATE SET
+            "Hostname" = excluded."Hostname", "ProductVersion" = excluded."ProductVersion", "LastSeenAt" = excluded."LastSeenAt",
+            "ReleasedAt" = NULL, "DecommissionedAt" = NULL
+        RETURNING "LicenseId";
+        SELECT l."HasFailover", l."Status", c."OpenedAt", COALESCE(c."ExtendedTo", c."DeadlineAt")
+        FROM "Licenses" l LEFT JOIN "FraudCases" c ON c."LicenseId" = l."Id" AND c."State" IN ({OpenCaseStates})
+        WHERE l."Key" = $key;
+        SELECT i."FirstSeenAt", i."LastSeenAt", i."ReleasedAt", i."DecommissionedAt"
+        FROM "Installations" i WHERE i."LicenseId" = (SELECT "Id" FROM "Licenses" WHERE "Key" = $key);
+        """;
 
     /// <summary>Null when the key is unknown.</summary>
     public async Task<CheckInResponse?> CheckInAsync(CheckInRequest request, CancellationToken ct)
@@ -71,22 +79,39 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ti
         var key = LicenseKey.Normalize(request.LicenseKey)!;
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        // One statement finds the license and stores the check-in; no row back means no such key.
-        var stored = await db.Database.SqlQuery<int>($"""
-            INSERT INTO "Installations" ("LicenseId", "MachineId", "Hostname", "ProductVersion", "FirstSeenAt", "LastSeenAt")
-            SELECT "Id", {request.MachineId}, {request.Hostname}, {request.ProductVersion}, {now}, {now} FROM "Licenses" WHERE "Key" = {key}
-            ON CONFLICT ("LicenseId", "MachineId") DO UPDATE SET
-                "Hostname" = excluded."Hostname", "ProductVersion" = excluded."ProductVersion", "LastSeenAt" = excluded."LastSeenAt",
-                "ReleasedAt" = NULL, "DecommissionedAt" = NULL
-            RETURNING "LicenseId" AS "Value"
-            """).ToListAsync(ct);
-        if (stored.Count == 0) return null;
+        await db.Database.OpenConnectionAsync(ct);
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = CheckInSql;
+        Add(command, "$key", key);
+        Add(command, "$machine", request.MachineId);
+        Add(command, "$host", request.Hostname);
+        Add(command, "$version", request.ProductVersion);
+        Add(command, "$now", now);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
         // A machine that checks in again is running: a release or decommission before it no longer holds (cleared above).
-        var license = (await LicenseById(db, stored[0]))!;
-
-        var openCase = license.CaseOpenedAt is { } opened ? new CaseFacts(opened, license.CaseDeadline) : null;
-        return await AnswerAsync(db, license.Id, license.HasFailover, license.Status == LicenseStatus.Disabled, openCase, now, ct);
+        await reader.NextResultAsync(ct);
+        await reader.ReadAsync(ct);
+        var failover = reader.GetBoolean(0);
+        var disabled = (LicenseStatus)reader.GetInt32(1) == LicenseStatus.Disabled;
+        var openCase = reader.IsDBNull(2) ? null : new CaseFacts(Utc(reader.GetDateTime(2)), reader.IsDBNull(3) ? null : Utc(reader.GetDateTime(3)));
+        await reader.NextResultAsync(ct);
+        var installations = new List<InstallationFacts>();
+        while (await reader.ReadAsync(ct))
+            installations.Add(new InstallationFacts(Utc(reader.GetDateTime(0)), Utc(reader.GetDateTime(1)),
+                reader.IsDBNull(2) ? null : Utc(reader.GetDateTime(2)), reader.IsDBNull(3) ? null : Utc(reader.GetDateTime(3))));
+        return Answer(failover, disabled, installations, openCase, now);
     }
+
+    private static void Add(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
+
+    private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
 
     /// <summary>False when the key is unknown; releasing a machine that never checked in is not an error.</summary>
     public async Task<bool> ReleaseAsync(ReleaseRequest request, CancellationToken ct)
@@ -101,10 +126,8 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ti
         return true;
     }
 
-    private async Task<CheckInResponse> AnswerAsync(AppDbContext db, int licenseId, bool failover, bool disabled, CaseFacts? openCase, DateTime now, CancellationToken ct)
+    private CheckInResponse Answer(bool failover, bool disabled, List<InstallationFacts> installations, CaseFacts? openCase, DateTime now)
     {
-        var installations = new List<InstallationFacts>();
-        await foreach (var i in InstallationsOf(db, licenseId).WithCancellation(ct)) installations.Add(i);
         var standing = InstallationStanding.Evaluate(failover, disabled, installations, openCase, now, options.Value);
         var (status, message) = standing.Status switch
         {
