@@ -6,12 +6,14 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using LicensePortal.Data;
+using LicensePortal.Data.Demo;
 using LicensePortal.Features.Customers;
 using LicensePortal.Features.Fraud;
 using LicensePortal.Features.Licenses;
 using LicensePortal.Features.Quotes;
 using LicensePortal.Infrastructure;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -20,6 +22,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
 
 // Measures each hot path beside its floor (the same work done the most direct way, same
 // process, same file, same run) and writes docs/BENCHMARKS.md. See README, "Benchmarks".
@@ -51,12 +54,41 @@ internal static class Benchmarks
             checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
             await checkpoint.ExecuteNonQueryAsync();
         }
-        foreach (var suffix in new[] { "-wal", "-shm" }) File.Delete(database + suffix);
-        File.Copy(seeded, database, overwrite: true);
-        Console.WriteLine($"Seeded data {(fresh ? $"made in {seedWatch.Elapsed.TotalSeconds:0} s" : "reused")}; this run works on a copy.");
-        await using var portal = new BenchPortal(database, licenses);
-        portal.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        portal.StartServer();
+        Console.WriteLine($"Seeded data {(fresh ? $"made in {seedWatch.Elapsed.TotalSeconds:0} s" : "reused")}; each measurement works on a copy.");
+
+        // Fraud monitor: a full pass (the first, with the seeded backlog), then a pass after 1% of
+        // the licenses' installations changed; three rounds, each on a fresh copy of the data.
+        if (only.Contains("monitor"))
+        {
+            var rounds = new List<(double Full, double Partial, MonitorResult First, MonitorResult Second)>();
+            for (var round = 0; round < 3; round++)
+            {
+                await using var fresh1 = StartOnCopy(seeded, database, licenses);
+                var factory = fresh1.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+                await using var scope = fresh1.Services.CreateAsyncScope();
+                var monitor = scope.ServiceProvider.GetRequiredService<FraudMonitor>();
+                var full = Stopwatch.StartNew();
+                var first = await monitor.RunAsync(full: true);
+                full.Stop();
+                await using (var db = await factory.CreateDbContextAsync())
+                {
+                    var now = DateTime.UtcNow;
+                    await db.Installations.Where(i => i.LicenseId % 100 == 0).ExecuteUpdateAsync(s => s.SetProperty(i => i.LastSeenAt, now));
+                }
+                var again = Stopwatch.StartNew();
+                var second = await monitor.RunAsync();
+                again.Stop();
+                rounds.Add((full.Elapsed.TotalSeconds, again.Elapsed.TotalSeconds, first, second));
+                Console.WriteLine($"monitor round {round + 1}: full {full.Elapsed.TotalSeconds:0.00} s, 1% {again.Elapsed.TotalSeconds:0.00} s");
+            }
+            var (f, p, r1, r2) = (Median(rounds.Select(r => r.Full).ToList()), Median(rounds.Select(r => r.Partial).ToList()), rounds[0].First, rounds[0].Second);
+            var share = Median(rounds.Select(r => r.Partial / r.Full).ToList());
+            var runs = string.Join(", ", rounds.Select(r => $"{r.Full:0.00}"));
+            results.Add($"| fraud monitor | full pass, median of 3 ({runs} s): {r1.LicensesChecked:N0} candidate licenses, {r1.PeriodsStarted:N0} migrations recorded, {r1.KeysDisabled:N0} keys disabled | {f:0.00} s | — | — | ≤ 5 s | {(f <= 5 ? "met" : "missed")} |");
+            results.Add($"| fraud monitor | pass after 1% of licenses' installations changed ({r2.LicensesChecked:N0} checked), median of 3 | {p:0.00} s | — | {share:P0} of full | ≤ 10% of full | {(share <= 0.10 ? "met" : "missed")} |");
+        }
+
+        await using var portal = StartOnCopy(seeded, database, licenses);
         var baseUrl = portal.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var dbFactory = portal.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
         await using (var db = await dbFactory.CreateDbContextAsync())
@@ -64,7 +96,7 @@ internal static class Benchmarks
             var counted = await db.Licenses.CountAsync();
             var installations = await db.Installations.CountAsync();
             Console.WriteLine($"{counted:N0} licenses, {installations:N0} installations.");
-            results.Add($"| demo seeder | {counted:N0} licenses and {installations:N0} installations | " +
+            results.Insert(0, $"| demo seeder | {counted:N0} licenses and {installations:N0} installations | " +
                 (fresh ? $"{seedWatch.Elapsed.TotalSeconds:0.0} s (start-up with migrations and seeding) | — | — | ≤ 5 min | {(seedWatch.Elapsed < TimeSpan.FromMinutes(5) ? "met" : "missed")} |"
                        : $"seeded data reused: delete {Path.GetFileName(seeded)} to measure the seeder | — | — | ≤ 5 min | not measured |"));
         }
@@ -127,27 +159,6 @@ internal static class Benchmarks
             results.Add($"| license list | page 4 of one product's active licenses, newest first, with its count; median of 15 | {Median(portalTimes):0.0} ms | {Median(floorTimes):0.0} ms | {ratio:0.00}× | ≤ 2× and ≤ 25 ms | {(ratio <= 2 && Median(portalTimes) <= 25 ? "met" : "missed")} |");
         }
 
-        // Fraud monitor: a full pass, then a pass after 1% of the licenses' installations changed.
-        if (only.Contains("monitor"))
-        {
-            await using var scope = portal.Services.CreateAsyncScope();
-            var monitor = scope.ServiceProvider.GetRequiredService<FraudMonitor>();
-            var full = Stopwatch.StartNew();
-            var first = await monitor.RunAsync(full: true);
-            full.Stop();
-            await using (var db = await dbFactory.CreateDbContextAsync())
-            {
-                var now = DateTime.UtcNow;
-                await db.Installations.Where(i => i.LicenseId % 100 == 0).ExecuteUpdateAsync(s => s.SetProperty(i => i.LastSeenAt, now));
-            }
-            var again = Stopwatch.StartNew();
-            var second = await monitor.RunAsync();
-            again.Stop();
-            var share = again.Elapsed.TotalMilliseconds / full.Elapsed.TotalMilliseconds;
-            results.Add($"| fraud monitor | full pass ({first.LicensesChecked:N0} candidate licenses, {first.CasesOpened:N0} cases opened, {first.KeysDisabled:N0} keys disabled) | {full.Elapsed.TotalSeconds:0.00} s | — | — | ≤ 5 s | {(full.Elapsed.TotalSeconds <= 5 ? "met" : "missed")} |");
-            results.Add($"| fraud monitor | pass after 1% of licenses' installations changed ({second.LicensesChecked:N0} checked) | {again.Elapsed.TotalSeconds:0.00} s | — | {share:P0} of full | ≤ 10% of full | {(share <= 0.10 ? "met" : "missed")} |");
-        }
-
         // Check-in API over HTTP, 32 clients, against a bare endpoint doing the same upsert with ADO.NET.
         if (only.Contains("checkin"))
         {
@@ -178,12 +189,33 @@ internal static class Benchmarks
                 if (failed > 0) Console.WriteLine($"{path}: {failed} requests did not answer 200.");
                 return done / (double)seconds;
             }
-            await RunAsync("/bench/floor");
-            await RunAsync("/api/v1/installations/check-in");
-            var floor = await RunAsync("/bench/floor");
-            var api = await RunAsync("/api/v1/installations/check-in");
-            results.Add($"| check-in API | 32 concurrent clients for {seconds} s, half known machines, half new | {api:N0} req/s | {floor:N0} req/s | {api / floor:P0} of floor | ≥ 70% of floor | {(api / floor >= 0.7 ? "met" : "missed")} |");
+            // Warm until steady: JIT tiers, connection pools and the page cache settle over the first half minute.
+            for (var warm = 0; warm < 2; warm++)
+            {
+                await RunAsync("/bench/floor");
+                await RunAsync("/api/v1/installations/check-in");
+            }
+            // Rounds alternate which goes first (floor, API; API, floor; …), so a drift of the machine
+            // during the run favours neither; each ratio is from one round.
+            var rounds = new List<(double Floor, double Api)>();
+            for (var round = 0; round < 4; round++)
+            {
+                double floorRate, apiRate;
+                if (round % 2 == 0) { floorRate = await RunAsync("/bench/floor"); apiRate = await RunAsync("/api/v1/installations/check-in"); }
+                else { apiRate = await RunAsync("/api/v1/installations/check-in"); floorRate = await RunAsync("/bench/floor"); }
+                rounds.Add((floorRate, apiRate));
+                Console.WriteLine($"check-in round {round + 1}: floor {floorRate:N0} req/s, API {apiRate:N0} req/s, {apiRate / floorRate:P0}");
+            }
+            var floor = Median(rounds.Select(r => r.Floor).ToList());
+            var api = Median(rounds.Select(r => r.Api).ToList());
+            var ratio = Median(rounds.Select(r => r.Api / r.Floor).ToList());
+            var ratios = string.Join(", ", rounds.Select(r => $"{r.Api / r.Floor:P0}"));
+            results.Add($"| check-in API | 32 concurrent clients, half known machines, half new; 4 rounds of {seconds} s each (ratios {ratios}), medians | {api:N0} req/s | {floor:N0} req/s | {ratio:P0} of floor | ≥ 70% of floor | {(ratio >= 0.7 ? "met" : "missed")} |");
         }
+
+        // Server memory per open circuit: 50 headless Chromium pages on the license list, against none.
+        if (only.Contains("memory"))
+            results.Add(await MeasureCircuitMemoryAsync(baseUrl, 50));
 
         var report = new StringBuilder();
         report.AppendLine("| path | what | portal | floor | ratio | target | result |");
@@ -203,6 +235,68 @@ internal static class Benchmarks
 
         int Arg(string name, int fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
         string ArgText(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+
+        static async Task<string> MeasureCircuitMemoryAsync(string baseUrl, int pages)
+        {
+            const string chromium = "/usr/bin/chromium";
+            const string what = "server memory per open circuit on the license list page: {0} headless Chromium pages against none";
+            if (!File.Exists(chromium))
+                return $"| memory | {string.Format(CultureInfo.InvariantCulture, what, pages)} | Chromium missing: apt-get install -y chromium | — | — | report it (Microsoft plans ~273 KB) | not measured |";
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ["--no-sandbox", "--disable-gpu"] });
+            var context = await browser.NewContextAsync(new() { BaseURL = baseUrl });
+            context.SetDefaultTimeout(60_000);
+            // Signing in opens one circuit (the home page) that stays open through the measurement.
+            var home = await context.NewPageAsync();
+            await home.GotoAsync("/");
+            await home.GetByLabel("Email").FillAsync(DemoSeeder.Users.Single(u => u.Role == Roles.Sales).Email);
+            await home.GetByLabel("Password").FillAsync(new DemoOptions().Password);
+            await home.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+            await home.GetByTestId("home-card").First.WaitForAsync();
+            // Warm: the list page's code and first query run once before the baseline.
+            await home.GotoAsync("/licenses");
+            await home.Locator(".mud-table-body tr").First.WaitForAsync();
+
+            var (heapBefore, setBefore, circuitsBefore) = Snapshot();
+            var opened = new List<IPage>();
+            for (var i = 0; i < pages; i++)
+            {
+                var page = await context.NewPageAsync();
+                await page.GotoAsync(Environment.GetEnvironmentVariable("MEMPATH") ?? "/licenses");
+                await page.Locator(Environment.GetEnvironmentVariable("MEMSEL") ?? ".mud-table-body tr").First.WaitForAsync();
+                opened.Add(page);
+            }
+            var (heapAfter, setAfter, circuitsAfter) = Snapshot();
+            var circuits = circuitsAfter - circuitsBefore;
+            var heap = (heapAfter - heapBefore) / (double)circuits / 1024;
+            var set = (setAfter - setBefore) / (double)circuits / 1024;
+            foreach (var page in opened) await page.CloseAsync();
+            return $"| memory | {string.Format(CultureInfo.InvariantCulture, what, pages)} ({circuits} circuits counted by the server) | {heap:N0} KB managed heap per circuit ({set:N0} KB working set) | — | — | report it (Microsoft plans ~273 KB) | reported |";
+
+            static (long Heap, long WorkingSet, int Circuits) Snapshot()
+            {
+                for (var i = 0; i < 3; i++) { GC.Collect(); GC.WaitForPendingFinalizers(); }
+                using var process = Process.GetCurrentProcess();
+                return (GC.GetTotalMemory(forceFullCollection: true), process.WorkingSet64, CircuitCounter.Open);
+            }
+        }
+
+        static BenchPortal StartOnCopy(string seeded, string database, int licenses)
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(database + suffix);
+            // Written through to the disk before measuring, so no write-back of the copy competes with a measurement.
+            using (var from = File.OpenRead(seeded))
+            using (var to = new FileStream(database, FileMode.CreateNew, FileAccess.Write))
+            {
+                from.CopyTo(to, 1 << 20);
+                to.Flush(flushToDisk: true);
+            }
+            var portal = new BenchPortal(database, licenses);
+            portal.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+            portal.StartServer();
+            return portal;
+        }
 
         static List<double> Measure(int times, Action action)
         {
@@ -262,7 +356,11 @@ sealed class BenchPortal(string database, int licenses) : WebApplicationFactory<
         builder.UseSetting("Activation:PerKeyPerMinute", "100000000");
         builder.UseSetting("Activation:PerClientPerMinute", "100000000");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new FloorEndpoint($"Data Source={database};Default Timeout=30")));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<IStartupFilter>(new FloorEndpoint($"Data Source={database};Default Timeout=30"));
+            services.AddScoped<CircuitHandler, CircuitCounter>();
+        });
     }
 
     /// <summary>The most direct check-in: parse the JSON, one upsert with ADO.NET, answer.</summary>
@@ -292,5 +390,24 @@ sealed class BenchPortal(string database, int licenses) : WebApplicationFactory<
             }));
             next(app);
         };
+    }
+}
+
+/// <summary>Counts the circuits the server holds open, so the memory measurement divides by what it measured.</summary>
+sealed class CircuitCounter : CircuitHandler
+{
+    private static int open;
+    public static int Open => Volatile.Read(ref open);
+
+    public override Task OnCircuitOpenedAsync(Circuit circuit, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref open);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnCircuitClosedAsync(Circuit circuit, CancellationToken cancellationToken)
+    {
+        Interlocked.Decrement(ref open);
+        return Task.CompletedTask;
     }
 }

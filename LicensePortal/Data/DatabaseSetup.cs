@@ -21,6 +21,7 @@ public static class DatabaseSetup
         // Pooled: the activation API creates a context per check-in, hundreds a second.
         builder.Services.AddPooledDbContextFactory<AppDbContext>(options => options.UseSqlite(connectionString));
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
+        builder.Services.AddSingleton(new RawConnections(connectionString));
         builder.Services.AddHostedService<DatabaseMaintenance>();
         return builder;
     }
@@ -95,5 +96,19 @@ public sealed class DatabaseMaintenance(IDbContextFactory<AppDbContext> dbFactor
                 logger.LogWarning(ex, "Refreshing the database statistics failed; it is tried again tomorrow.");
             }
         }
+    }
+}
+
+/// <summary>
+/// A plain ADO.NET connection to the portal's database, for the one path where even a pooled
+/// DbContext costs measurable throughput: the activation API's check-in (docs/BENCHMARKS.md).
+/// </summary>
+public sealed class RawConnections(string connectionString)
+{
+    public async Task<SqliteConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(ct);
+        return connection;
     }
 }

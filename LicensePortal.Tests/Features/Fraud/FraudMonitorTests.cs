@@ -170,6 +170,20 @@ public class FraudMonitorTests : IAsyncLifetime
 
         Assert.Single(await CasesAsync());
         Assert.Equal(2, (await MailAsync()).Count);
+        await using var db = await portal.DbAsync();
+        Assert.Equal(1, await db.OverAllowancePeriods.CountAsync(p => p.LicenseId == license.Id && p.EndedAt == null));
+    }
+
+    [Fact]
+    public async Task Two_passes_that_start_a_migration_at_once_record_it_once()
+    {
+        await api.CheckInAsync(license.Key, "old-server");
+        await api.CheckInAsync(license.Key, "new-server");
+
+        await Task.WhenAll(Task.Run(MonitorAsync), Task.Run(MonitorAsync), Task.Run(MonitorAsync));
+
+        await using var db = await portal.DbAsync();
+        Assert.Equal(1, await db.OverAllowancePeriods.CountAsync(p => p.LicenseId == license.Id));
     }
 
     [Fact]

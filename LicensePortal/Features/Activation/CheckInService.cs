@@ -50,14 +50,14 @@ public static partial class ActivationValidation
 /// machine): concurrent check-ins from one machine meet in the database's unique index, never
 /// in two rows; the answer is computed after the row is stored.
 /// </summary>
-public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<InstallationOptions> options)
+public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, RawConnections connections, TimeProvider clock, IOptions<InstallationOptions> options)
 {
     private static readonly string OpenCaseStates = string.Join(", ", Fraud.FraudCase.OpenStates.Select(s => (int)s));
 
     /// <summary>
-    /// The check-in is the portal's hottest path, so it is one command of three statements: the
-    /// upsert (which also finds the key: no row back means no such key), the license with its open
-    /// case, and the license's installations — everything the answer needs, in one call into SQLite.
+    /// The check-in is the portal's hottest path, so it is one command of two statements: the
+    /// upsert (which also finds the key: no row back means no such key), then the license with its
+    /// open case and its installations, one row per installation — everything the answer needs.
     /// </summary>
     private static readonly string CheckInSql = $"""
         INSERT INTO "Installations" ("LicenseId", "MachineId", "Hostname", "ProductVersion", "FirstSeenAt", "LastSeenAt")
@@ -66,11 +66,12 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ti
             "Hostname" = excluded."Hostname", "ProductVersion" = excluded."ProductVersion", "LastSeenAt" = excluded."LastSeenAt",
             "ReleasedAt" = NULL, "DecommissionedAt" = NULL
         RETURNING "LicenseId";
-        SELECT l."HasFailover", l."Status", c."OpenedAt", COALESCE(c."ExtendedTo", c."DeadlineAt")
-        FROM "Licenses" l LEFT JOIN "FraudCases" c ON c."LicenseId" = l."Id" AND c."State" IN ({OpenCaseStates})
+        SELECT l."HasFailover", l."Status", c."OpenedAt", COALESCE(c."ExtendedTo", c."DeadlineAt"),
+               i."FirstSeenAt", i."LastSeenAt", i."ReleasedAt", i."DecommissionedAt"
+        FROM "Licenses" l
+        LEFT JOIN "FraudCases" c ON c."LicenseId" = l."Id" AND c."State" IN ({OpenCaseStates})
+        JOIN "Installations" i ON i."LicenseId" = l."Id"
         WHERE l."Key" = $key;
-        SELECT i."FirstSeenAt", i."LastSeenAt", i."ReleasedAt", i."DecommissionedAt"
-        FROM "Installations" i WHERE i."LicenseId" = (SELECT "Id" FROM "Licenses" WHERE "Key" = $key);
         """;
 
     /// <summary>Null when the key is unknown.</summary>
@@ -78,9 +79,8 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ti
     {
         var key = LicenseKey.Normalize(request.LicenseKey)!;
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.Database.OpenConnectionAsync(ct);
-        await using var command = db.Database.GetDbConnection().CreateCommand();
+        await using var connection = await connections.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
         command.CommandText = CheckInSql;
         Add(command, "$key", key);
         Add(command, "$machine", request.MachineId);
@@ -91,15 +91,20 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ti
         if (!await reader.ReadAsync(ct)) return null;
         // A machine that checks in again is running: a release or decommission before it no longer holds (cleared above).
         await reader.NextResultAsync(ct);
-        await reader.ReadAsync(ct);
-        var failover = reader.GetBoolean(0);
-        var disabled = (LicenseStatus)reader.GetInt32(1) == LicenseStatus.Disabled;
-        var openCase = reader.IsDBNull(2) ? null : new CaseFacts(Utc(reader.GetDateTime(2)), reader.IsDBNull(3) ? null : Utc(reader.GetDateTime(3)));
-        await reader.NextResultAsync(ct);
+        bool failover = false, disabled = false;
+        CaseFacts? openCase = null;
         var installations = new List<InstallationFacts>();
         while (await reader.ReadAsync(ct))
-            installations.Add(new InstallationFacts(Utc(reader.GetDateTime(0)), Utc(reader.GetDateTime(1)),
-                reader.IsDBNull(2) ? null : Utc(reader.GetDateTime(2)), reader.IsDBNull(3) ? null : Utc(reader.GetDateTime(3))));
+        {
+            if (installations.Count == 0)
+            {
+                failover = reader.GetBoolean(0);
+                disabled = (LicenseStatus)reader.GetInt32(1) == LicenseStatus.Disabled;
+                openCase = reader.IsDBNull(2) ? null : new CaseFacts(Utc(reader.GetDateTime(2)), reader.IsDBNull(3) ? null : Utc(reader.GetDateTime(3)));
+            }
+            installations.Add(new InstallationFacts(Utc(reader.GetDateTime(4)), Utc(reader.GetDateTime(5)),
+                reader.IsDBNull(6) ? null : Utc(reader.GetDateTime(6)), reader.IsDBNull(7) ? null : Utc(reader.GetDateTime(7))));
+        }
         return Answer(failover, disabled, installations, openCase, now);
     }
 

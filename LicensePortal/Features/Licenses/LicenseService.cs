@@ -44,15 +44,29 @@ public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, Ti
     public async Task<PageResult<LicenseRow>> ListAsync(LicenseFilter filter, PageRequest page, CancellationToken ct = default, bool countTotal = true)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // Legacy status comes from the release calendar as it stands now, so a new release shows at once.
+        var cutoffs = await entitlements.LegacyCutoffsAsync(ct);
+        var licenses = Filtered(db, filter, cutoffs);
+        var total = countTotal ? await licenses.CountAsync(ct) : -1;
+        var rows = await PageOf(licenses, page).ToListAsync(ct);
+        return new([.. rows.Select(r => r with { IsLegacy = cutoffs.GetValueOrDefault(r.ProductId) is { } c && r.Major <= c })], total);
+    }
+
+    /// <summary>The licenses a filter selects, as SQL: the list, its count and the export all start here.</summary>
+    internal IQueryable<License> Filtered(AppDbContext db, LicenseFilter filter, IReadOnlyDictionary<int, int?> cutoffs)
+    {
         var now = clock.GetUtcNow().UtcDateTime;
         var today = DateOnly.FromDateTime(now);
         var licenses = db.Licenses.AsNoTracking();
-
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
+            // A key prefix is a range of the unique index on Key ('~' sorts after every key character);
+            // names are matched anywhere, in the customers table, whose few matches find their licenses by index.
             var term = filter.Search.Trim().ToUpperInvariant();
-            // A key prefix uses the unique index on Key; a customer name search does not need to.
-            licenses = licenses.Where(l => l.Key.StartsWith(term) || EF.Functions.Like(l.Customer!.Name, $"%{filter.Search.Trim()}%"));
+            var upper = term + "~";
+            var pattern = $"%{filter.Search.Trim()}%";
+            var customers = db.Customers.Where(c => EF.Functions.Like(c.Name, pattern)).Select(c => c.Id);
+            licenses = licenses.Where(l => (l.Key.CompareTo(term) >= 0 && l.Key.CompareTo(upper) < 0) || customers.Contains(l.CustomerId));
         }
         if (filter.ProductId is { } productId) licenses = licenses.Where(l => l.ProductId == productId);
         if (filter.CustomerId is { } customerId) licenses = licenses.Where(l => l.CustomerId == customerId);
@@ -76,15 +90,17 @@ public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, Ti
             licenses = licenses.Where(l => over.Contains(l.Id));
         }
 
-        // Legacy status comes from the release calendar as it stands now, so a new release shows at once.
-        var cutoffs = await entitlements.LegacyCutoffsAsync(ct);
         if (filter.Legacy is { } legacy)
         {
             var isLegacy = LegacyPredicate(cutoffs);
             licenses = licenses.Where(legacy ? isLegacy : Not(isLegacy));
         }
+        return licenses;
+    }
 
-        var total = countTotal ? await licenses.CountAsync(ct) : -1;
+    /// <summary>One sorted page of rows, as SQL.</summary>
+    internal static IQueryable<LicenseRow> PageOf(IQueryable<License> licenses, PageRequest page)
+    {
         licenses = (page.SortBy, page.Descending) switch
         {
             (nameof(LicenseRow.Key), false) => licenses.OrderBy(l => l.Key),
@@ -96,11 +112,9 @@ public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, Ti
             (_, true) => licenses.OrderByDescending(l => l.Id),
             _ => licenses.OrderBy(l => l.Id),
         };
-        var rows = await licenses.Page(page)
+        return licenses.Page(page)
             .Select(l => new LicenseRow(l.Id, l.Key, l.CustomerId, l.Customer!.Name, l.ProductId, l.Product!.Name, l.Major, l.Edition!.Name, l.Level!.Name,
-                l.HasFailover, l.PurchasedOn, l.ProtectionEndsOn, l.Status, false))
-            .ToListAsync(ct);
-        return new([.. rows.Select(r => r with { IsLegacy = cutoffs.GetValueOrDefault(r.ProductId) is { } c && r.Major <= c })], total);
+                l.HasFailover, l.PurchasedOn, l.ProtectionEndsOn, l.Status, false));
     }
 
     /// <summary>(ProductId = p1 AND Major &lt;= c1) OR … for each product with legacy majors.</summary>
