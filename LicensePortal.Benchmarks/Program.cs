@@ -190,27 +190,28 @@ internal static class Benchmarks
                 return done / (double)seconds;
             }
             // Warm until steady: JIT tiers, connection pools and the page cache settle over the first half minute.
-            for (var warm = 0; warm < 2; warm++)
+            foreach (var path in new[] { "/bench/floor", "/bench/floor-gated", "/api/v1/installations/check-in", "/bench/floor", "/api/v1/installations/check-in" })
+                await RunAsync(path);
+            // Each round measures all three, in an order that turns every round, so a drift of the
+            // machine during the run favours none; each ratio is from one round.
+            string[] paths = ["/bench/floor", "/bench/floor-gated", "/api/v1/installations/check-in"];
+            var rounds = new List<Dictionary<string, double>>();
+            for (var round = 0; round < 3; round++)
             {
-                await RunAsync("/bench/floor");
-                await RunAsync("/api/v1/installations/check-in");
+                var rates = new Dictionary<string, double>();
+                foreach (var path in paths.Skip(round).Concat(paths.Take(round))) rates[path] = await RunAsync(path);
+                rounds.Add(rates);
+                Console.WriteLine($"check-in round {round + 1}: floor {rates[paths[0]]:N0} req/s, gated floor {rates[paths[1]]:N0} req/s, API {rates[paths[2]]:N0} req/s");
             }
-            // Rounds alternate which goes first (floor, API; API, floor; …), so a drift of the machine
-            // during the run favours neither; each ratio is from one round.
-            var rounds = new List<(double Floor, double Api)>();
-            for (var round = 0; round < 4; round++)
-            {
-                double floorRate, apiRate;
-                if (round % 2 == 0) { floorRate = await RunAsync("/bench/floor"); apiRate = await RunAsync("/api/v1/installations/check-in"); }
-                else { apiRate = await RunAsync("/api/v1/installations/check-in"); floorRate = await RunAsync("/bench/floor"); }
-                rounds.Add((floorRate, apiRate));
-                Console.WriteLine($"check-in round {round + 1}: floor {floorRate:N0} req/s, API {apiRate:N0} req/s, {apiRate / floorRate:P0}");
-            }
-            var floor = Median(rounds.Select(r => r.Floor).ToList());
-            var api = Median(rounds.Select(r => r.Api).ToList());
-            var ratio = Median(rounds.Select(r => r.Api / r.Floor).ToList());
-            var ratios = string.Join(", ", rounds.Select(r => $"{r.Api / r.Floor:P0}"));
-            results.Add($"| check-in API | 32 concurrent clients, half known machines, half new; 4 rounds of {seconds} s each (ratios {ratios}), medians | {api:N0} req/s | {floor:N0} req/s | {ratio:P0} of floor | ≥ 70% of floor | {(ratio >= 0.7 ? "met" : "missed")} |");
+            double MedianOf(Func<Dictionary<string, double>, double> of) => Median(rounds.Select(of).ToList());
+            var floor = MedianOf(r => r[paths[0]]);
+            var gated = MedianOf(r => r[paths[1]]);
+            var api = MedianOf(r => r[paths[2]]);
+            var ratio = MedianOf(r => r[paths[2]] / r[paths[0]]);
+            var gatedRatio = MedianOf(r => r[paths[2]] / r[paths[1]]);
+            var ratios = string.Join(", ", rounds.Select(r => $"{r[paths[2]] / r[paths[0]]:P0}"));
+            results.Add($"| check-in API | 32 concurrent clients, half known machines, half new; 3 rounds of {seconds} s (ratios {ratios}), medians | {api:N0} req/s | {floor:N0} req/s | {ratio:P0} of floor | ≥ 70% of floor | {(ratio >= 0.7 ? "met" : "missed")} |");
+            results.Add($"| check-in API | the same, against a floor that also queues its writers in-process like the portal (not a target; shows what is left besides the queue) | {api:N0} req/s | {gated:N0} req/s | {gatedRatio:P0} of gated floor | — | reported |");
         }
 
         // Server memory per open circuit: 50 headless Chromium pages on the license list, against none.
@@ -368,7 +369,15 @@ sealed class BenchPortal(string database, int licenses) : WebApplicationFactory<
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
-            app.Map("/bench/floor", floor => floor.Run(async http =>
+            app.Map("/bench/floor", floor => floor.Run(http => UpsertAsync(http, connectionString, null)));
+            app.Map("/bench/floor-gated", floor => floor.Run(http => UpsertAsync(http, connectionString, Gate)));
+            next(app);
+        };
+
+        private static readonly SemaphoreSlim Gate = new(1, 1);
+
+        private static async Task UpsertAsync(HttpContext http, string connectionString, SemaphoreSlim? gate)
+        {
             {
                 var body = await JsonSerializer.DeserializeAsync<JsonElement>(http.Request.Body);
                 await using var connection = new SqliteConnection(connectionString);
@@ -384,12 +393,13 @@ sealed class BenchPortal(string database, int licenses) : WebApplicationFactory<
                 command.Parameters.AddWithValue("$h", body.GetProperty("hostname").GetString());
                 command.Parameters.AddWithValue("$v", body.GetProperty("productVersion").GetString());
                 command.Parameters.AddWithValue("$now", DateTime.UtcNow);
-                await command.ExecuteNonQueryAsync();
+                if (gate is not null) await gate.WaitAsync();
+                try { await command.ExecuteNonQueryAsync(); }
+                finally { gate?.Release(); }
                 http.Response.ContentType = "application/json";
                 await http.Response.WriteAsync("""{"status":"active"}""");
-            }));
-            next(app);
-        };
+            }
+        }
     }
 }
 

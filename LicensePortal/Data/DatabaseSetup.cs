@@ -22,6 +22,7 @@ public static class DatabaseSetup
         builder.Services.AddPooledDbContextFactory<AppDbContext>(options => options.UseSqlite(connectionString));
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
         builder.Services.AddSingleton(new RawConnections(connectionString));
+        builder.Services.AddSingleton<WriteGate>();
         builder.Services.AddHostedService<DatabaseMaintenance>();
         return builder;
     }
@@ -110,5 +111,29 @@ public sealed class RawConnections(string connectionString)
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(ct);
         return connection;
+    }
+}
+
+/// <summary>
+/// Lets one of this process's hot writers at a time into SQLite, which takes one writer at a time
+/// anyway. Without it, concurrent check-ins meet SQLITE_BUSY, and Microsoft.Data.Sqlite answers
+/// that by sleeping 150 ms before trying again (dotnet/efcore#36658): under load most threads
+/// sleep while the database idles. Waiting here instead is asynchronous and first come, first
+/// served. Used by the check-in, the release and the fraud monitor's batch writes; the database's
+/// own locking still guards everything else and other processes.
+/// </summary>
+public sealed class WriteGate
+{
+    private readonly SemaphoreSlim gate = new(1, 1);
+
+    public async Task<Entry> EnterAsync(CancellationToken ct)
+    {
+        await gate.WaitAsync(ct);
+        return new Entry(gate);
+    }
+
+    public readonly struct Entry(SemaphoreSlim gate) : IDisposable
+    {
+        public void Dispose() => gate.Release();
     }
 }

@@ -43,6 +43,7 @@ public static class ActivationEndpoints
         builder.Services.Configure<ActivationOptions>(builder.Configuration.GetSection(ActivationOptions.Section));
         builder.Services.AddSingleton<KeyRateLimiter>();
         builder.Services.AddScoped<CheckInService>();
+        builder.Services.AddSingleton<CheckInCommands>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddRateLimiter(limiter =>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Text.RegularExpressions;
 using LicensePortal.Data;
@@ -50,16 +51,16 @@ public static partial class ActivationValidation
 /// machine): concurrent check-ins from one machine meet in the database's unique index, never
 /// in two rows; the answer is computed after the row is stored.
 /// </summary>
-public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, RawConnections connections, TimeProvider clock, IOptions<InstallationOptions> options)
+public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, CheckInCommands commands, WriteGate writes, TimeProvider clock, IOptions<InstallationOptions> options)
 {
-    private static readonly string OpenCaseStates = string.Join(", ", Fraud.FraudCase.OpenStates.Select(s => (int)s));
+    internal static readonly string OpenCaseStates = string.Join(", ", Fraud.FraudCase.OpenStates.Select(s => (int)s));
 
     /// <summary>
     /// The check-in is the portal's hottest path, so it is one command of two statements: the
     /// upsert (which also finds the key: no row back means no such key), then the license with its
     /// open case and its installations, one row per installation — everything the answer needs.
     /// </summary>
-    private static readonly string CheckInSql = $"""
+    internal static readonly string CheckInSql = $"""
         INSERT INTO "Installations" ("LicenseId", "MachineId", "Hostname", "ProductVersion", "FirstSeenAt", "LastSeenAt")
         SELECT "Id", $machine, $host, $version, $now, $now FROM "Licenses" WHERE "Key" = $key
         ON CONFLICT ("LicenseId", "MachineId") DO UPDATE SET
@@ -79,41 +80,60 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ra
     {
         var key = LicenseKey.Normalize(request.LicenseKey)!;
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var connection = await connections.OpenAsync(ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = CheckInSql;
-        Add(command, "$key", key);
-        Add(command, "$machine", request.MachineId);
-        Add(command, "$host", request.Hostname);
-        Add(command, "$version", request.ProductVersion);
-        Add(command, "$now", now);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct)) return null;
-        // A machine that checks in again is running: a release or decommission before it no longer holds (cleared above).
-        await reader.NextResultAsync(ct);
-        bool failover = false, disabled = false;
-        CaseFacts? openCase = null;
-        var installations = new List<InstallationFacts>();
-        while (await reader.ReadAsync(ct))
+        var command = await commands.RentAsync(ct);
+        var reusable = false;
+        try
         {
-            if (installations.Count == 0)
+            command.Parameters["$key"].Value = key;
+            command.Parameters["$machine"].Value = request.MachineId;
+            command.Parameters["$host"].Value = request.Hostname;
+            command.Parameters["$version"].Value = request.ProductVersion;
+            command.Parameters["$now"].Value = now;
+            CheckInResponse? answer = null;
+            await using (var reader = await ExecuteUpsertAsync(command, ct))
             {
-                failover = reader.GetBoolean(0);
-                disabled = (LicenseStatus)reader.GetInt32(1) == LicenseStatus.Disabled;
-                openCase = reader.IsDBNull(2) ? null : new CaseFacts(Utc(reader.GetDateTime(2)), reader.IsDBNull(3) ? null : Utc(reader.GetDateTime(3)));
+                if (reader is not null)
+                {
+                    // A machine that checks in again is running: a release or decommission before it no longer holds (cleared above).
+                    bool failover = false, disabled = false;
+                    CaseFacts? openCase = null;
+                    var installations = new List<InstallationFacts>();
+                    while (await reader.ReadAsync(ct))
+                    {
+                        if (installations.Count == 0)
+                        {
+                            failover = reader.GetBoolean(0);
+                            disabled = (LicenseStatus)reader.GetInt32(1) == LicenseStatus.Disabled;
+                            openCase = reader.IsDBNull(2) ? null : new CaseFacts(Utc(reader.GetDateTime(2)), reader.IsDBNull(3) ? null : Utc(reader.GetDateTime(3)));
+                        }
+                        installations.Add(new InstallationFacts(Utc(reader.GetDateTime(4)), Utc(reader.GetDateTime(5)),
+                            reader.IsDBNull(6) ? null : Utc(reader.GetDateTime(6)), reader.IsDBNull(7) ? null : Utc(reader.GetDateTime(7))));
+                    }
+                    answer = Answer(failover, disabled, installations, openCase, now);
+                }
             }
-            installations.Add(new InstallationFacts(Utc(reader.GetDateTime(4)), Utc(reader.GetDateTime(5)),
-                reader.IsDBNull(6) ? null : Utc(reader.GetDateTime(6)), reader.IsDBNull(7) ? null : Utc(reader.GetDateTime(7))));
+            reusable = true;
+            return answer;
         }
-        return Answer(failover, disabled, installations, openCase, now);
+        finally
+        {
+            commands.Return(command, reusable);
+        }
     }
 
-    private static void Add(DbCommand command, string name, object? value)
+    /// <summary>
+    /// Runs the upsert through the write gate: the statement holds SQLite's write lock from its
+    /// first step until the reader moves on to the read. Null when the key is unknown.
+    /// </summary>
+    private async Task<DbDataReader?> ExecuteUpsertAsync(DbCommand command, CancellationToken ct)
     {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value ?? DBNull.Value;
-        command.Parameters.Add(parameter);
+        using var entry = await writes.EnterAsync(ct);
+        var reader = await command.ExecuteReaderAsync(ct);
+        var found = await reader.ReadAsync(ct);
+        await reader.NextResultAsync(ct);
+        if (found) return reader;
+        await reader.DisposeAsync();
+        return null;
     }
 
     private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
@@ -126,6 +146,7 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ra
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var licenseId = await db.Licenses.Where(l => l.Key == key).Select(l => (int?)l.Id).FirstOrDefaultAsync(ct);
         if (licenseId is null) return false;
+        using var entry = await writes.EnterAsync(ct);
         await db.Installations.Where(i => i.LicenseId == licenseId && i.MachineId == request.MachineId && i.ReleasedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.ReleasedAt, now), ct);
         return true;
@@ -144,5 +165,51 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ra
         return new(status, standing.Allowance, standing.ActiveInstallations,
             standing.Status == StandingStatus.Grace ? standing.GraceEndsAt : null,
             standing.Status == StandingStatus.Flagged ? standing.DisableAt : null, message);
+    }
+}
+
+/// <summary>
+/// Open connections, each with the check-in command prepared on it, reused from one check-in to
+/// the next: preparing the two statements cost more than running them. A command whose use
+/// failed half-way is closed, not reused.
+/// </summary>
+public sealed class CheckInCommands(RawConnections connections) : IDisposable
+{
+    private const int MaxIdle = 16;
+    private static readonly string[] Parameters = ["$key", "$machine", "$host", "$version", "$now"];
+    private readonly ConcurrentBag<DbCommand> idle = [];
+
+    public async Task<DbCommand> RentAsync(CancellationToken ct)
+    {
+        if (idle.TryTake(out var command)) return command;
+        var connection = await connections.OpenAsync(ct);
+        command = connection.CreateCommand();
+        command.CommandText = CheckInService.CheckInSql;
+        foreach (var name in Parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            command.Parameters.Add(parameter);
+        }
+        command.Prepare();
+        return command;
+    }
+
+    public void Return(DbCommand command, bool reusable)
+    {
+        if (reusable && idle.Count < MaxIdle) idle.Add(command);
+        else Close(command);
+    }
+
+    private static void Close(DbCommand command)
+    {
+        var connection = command.Connection;
+        command.Dispose();
+        connection?.Dispose();
+    }
+
+    public void Dispose()
+    {
+        while (idle.TryTake(out var command)) Close(command);
     }
 }

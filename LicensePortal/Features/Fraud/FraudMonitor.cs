@@ -38,7 +38,7 @@ public sealed record MonitorResult(int LicensesChecked, int PeriodsStarted, int 
 /// </summary>
 public sealed class FraudMonitor(
     IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<InstallationOptions> installationOptions,
-    IOptions<FraudOptions> fraudOptions, IOptions<EmailOptions> emailOptions, IOptions<VendorOptions> vendor, ILogger<FraudMonitor> logger)
+    IOptions<FraudOptions> fraudOptions, IOptions<EmailOptions> emailOptions, IOptions<VendorOptions> vendor, WriteGate writes, ILogger<FraudMonitor> logger)
 {
     public static readonly ClaimsPrincipal System = new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "fraud monitor")], "system"));
 
@@ -204,6 +204,8 @@ public sealed class FraudMonitor(
         await db.Database.ExecuteSqlRawAsync("PRAGMA wal_autocheckpoint=0;", ct);
         try
         {
+            // Check-ins wait for the batch in the write gate rather than in SQLite's busy retries.
+            using var entry = await writes.EnterAsync(ct);
             return await WriteBatchAsync(db, plan, now, ct);
         }
         finally
