@@ -22,6 +22,13 @@ public sealed class FraudOptions
     public int BatchSize { get; set; } = 2000;
 }
 
+/// <summary>What a batch, or a whole pass, changed.</summary>
+public readonly record struct MonitorCounts(int PeriodsStarted, int PeriodsEnded, int CasesOpened, int KeysDisabled)
+{
+    public static MonitorCounts operator +(MonitorCounts a, MonitorCounts b) =>
+        new(a.PeriodsStarted + b.PeriodsStarted, a.PeriodsEnded + b.PeriodsEnded, a.CasesOpened + b.CasesOpened, a.KeysDisabled + b.KeysDisabled);
+}
+
 public sealed record MonitorResult(int LicensesChecked, int PeriodsStarted, int PeriodsEnded, int CasesOpened, int KeysDisabled, TimeSpan Took)
 {
     public override string ToString() =>
@@ -56,8 +63,10 @@ public sealed class FraudMonitor(
         var now = clock.GetUtcNow().UtcDateTime;
         var options = installationOptions.Value;
         List<int> candidates;
+        Dictionary<int, string> products;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
+            products = await db.Products.ToDictionaryAsync(p => p.Id, p => p.Name, ct);
             var last = full ? null : await db.Counters.Where(c => c.Name == Watermark).Select(c => (long?)c.Value).FirstOrDefaultAsync(ct);
             var cases = await db.FraudCases.Where(c => FraudCase.OpenStates.Contains(c.State) && (c.ExtendedTo ?? c.DeadlineAt) <= now).Select(c => c.LicenseId).ToListAsync(ct);
             var due = await db.OverAllowancePeriods.Where(p => p.EndedAt == null && p.ReviewAt != null && p.ReviewAt <= now).Select(p => p.LicenseId).ToListAsync(ct);
@@ -80,17 +89,16 @@ public sealed class FraudMonitor(
 
         // Batches are pipelined: while one batch's changes are written, the next one is read and
         // decided on the other core. Batches hold disjoint licenses, so neither sees the other's rows.
-        var totals = new int[4];
+        var totals = new MonitorCounts();
         var done = 0;
         var batches = candidates.Chunk(Math.Max(1, fraudOptions.Value.BatchSize)).ToList();
-        var next = batches.Count > 0 ? PlanBatchAsync(batches[0], now, ct) : null;
+        var next = batches.Count > 0 ? PlanBatchAsync(batches[0], products, now, ct) : null;
         for (var b = 0; b < batches.Count; b++)
         {
             var plan = await next!;
             var following = b + 1 < batches.Count ? batches[b + 1] : null;
-            next = following is null ? null : Task.Run(() => PlanBatchAsync(following, now, ct), ct);
-            var counts = await WriteBatchAsync(plan, now, ct);
-            for (var i = 0; i < 4; i++) totals[i] += counts[i];
+            next = following is null ? null : Task.Run(() => PlanBatchAsync(following, products, now, ct), ct);
+            totals += await WriteBatchAsync(plan, now, ct);
             done += batches[b].Length;
             progress?.Report($"Checked {done:N0} of {candidates.Count:N0} licenses.");
         }
@@ -103,7 +111,7 @@ public sealed class FraudMonitor(
                 """, ct);
             await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(PASSIVE);", ct);
         }
-        var result = new MonitorResult(candidates.Count, totals[0], totals[1], totals[2], totals[3], stopwatch.Elapsed);
+        var result = new MonitorResult(candidates.Count, totals.PeriodsStarted, totals.PeriodsEnded, totals.CasesOpened, totals.KeysDisabled, stopwatch.Elapsed);
         logger.LogInformation("Fraud monitor: {Result}", result);
         return result;
     }
@@ -134,10 +142,13 @@ public sealed class FraudMonitor(
     /// <summary>What one batch changes, decided from what it read.</summary>
     private sealed record BatchPlan(
         List<OverAllowancePeriod> NewPeriods, List<(long Id, DateTime? At)> Reviews, List<long> Ends,
-        List<(LicenseParty License, Standing Standing)> Opens, List<(LicenseParty License, CaseRow Case)> Disables);
+        List<(LicenseParty License, Standing Standing)> Opens, List<(LicenseParty License, CaseRow Case)> Disables)
+    {
+        public bool IsEmpty => NewPeriods.Count + Reviews.Count + Ends.Count + Opens.Count + Disables.Count == 0;
+    }
 
     /// <summary>Reads what the rules need for a batch of licenses as plain rows and decides every change.</summary>
-    private async Task<BatchPlan> PlanBatchAsync(int[] ids, DateTime now, CancellationToken ct)
+    private async Task<BatchPlan> PlanBatchAsync(int[] ids, IReadOnlyDictionary<int, string> products, DateTime now, CancellationToken ct)
     {
         var options = installationOptions.Value;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -181,7 +192,6 @@ public sealed class FraudMonitor(
         if (ownerIds.Length == 0) return new(newPeriods, reviews, ends, [], []);
         var owners = await db.Customers.Where(c => EF.Parameter(ownerIds).Contains(c.Id))
             .Select(c => new Party(c.Id, c.Name, c.Email, c.Phone)).ToDictionaryAsync(c => c.Id, ct);
-        var products = await db.Products.ToDictionaryAsync(p => p.Id, p => p.Name, ct);
         LicenseParty PartyOf(LicenseRow l) => new(l.Id, l.Key, products[l.ProductId], owners[l.CustomerId].Name, owners[l.CustomerId].Email, owners[l.CustomerId].Phone);
         return new(newPeriods, reviews, ends, [.. opens.Select(o => (PartyOf(o.License), o.Standing))], [.. disables.Select(d => (PartyOf(d.License), d.Case))]);
     }
@@ -193,10 +203,9 @@ public sealed class FraudMonitor(
     /// case is unchanged and the key still active, and emails are queued only for the changes this
     /// batch actually made.
     /// </summary>
-    private async Task<int[]> WriteBatchAsync(BatchPlan plan, DateTime now, CancellationToken ct)
+    private async Task<MonitorCounts> WriteBatchAsync(BatchPlan plan, DateTime now, CancellationToken ct)
     {
-        var (newPeriods, reviews, ends, opens, disables) = plan;
-        if (newPeriods.Count + reviews.Count + ends.Count + opens.Count + disables.Count == 0) return [0, 0, 0, 0];
+        if (plan.IsEmpty) return new();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.Database.OpenConnectionAsync(ct);
         // A batch writes thousands of pages; left to itself, SQLite would copy them back into the
@@ -214,7 +223,7 @@ public sealed class FraudMonitor(
         }
     }
 
-    private async Task<int[]> WriteBatchAsync(AppDbContext db, BatchPlan plan, DateTime now, CancellationToken ct)
+    private async Task<MonitorCounts> WriteBatchAsync(AppDbContext db, BatchPlan plan, DateTime now, CancellationToken ct)
     {
         var (newPeriods, reviews, ends, opens, disables) = plan;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -259,7 +268,7 @@ public sealed class FraudMonitor(
             }
         }
         await tx.CommitAsync(ct);
-        return [started, ended, opened, disabled];
+        return new(started, ended, opened, disabled);
     }
 
     /// <summary>A new case, due for the customer's answer by the configured deadline.</summary>
