@@ -17,11 +17,10 @@ public static class DatabaseSetup
                 ?? throw new InvalidOperationException("Connection string 'DefaultConnection' is not configured."),
             builder.Environment.ContentRootPath);
 
-        // Also registers the scoped context that Identity's stores use.
-        // Pooled: the activation API creates a context per check-in, hundreds a second.
+        // Pooled: services make a short-lived context per call, from every page and the monitor.
         builder.Services.AddPooledDbContextFactory<AppDbContext>(options => options.UseSqlite(connectionString));
+        // The scoped context that Identity's stores use.
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
-        builder.Services.AddSingleton(new RawConnections(connectionString));
         builder.Services.AddSingleton<WriteGate>();
         builder.Services.AddHostedService<DatabaseMaintenance>();
         return builder;
@@ -51,7 +50,6 @@ public static class DatabaseSetup
         await using var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
         await db.Database.MigrateAsync();
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-        await db.RefreshPlannerStatisticsAsync();
         await EnsureRolesAsync(services);
     }
 
@@ -59,8 +57,9 @@ public static class DatabaseSetup
     /// Samples every index so SQLite's planner knows which one narrows a query most; without
     /// statistics it may, for example, read all open cases through the state index instead of
     /// looking up a batch's licenses in the one-open-case-per-license index. The sample is
-    /// bounded, so this takes a fraction of a second on a million licenses; it runs at start-up,
-    /// after seeding and once a day, so the statistics follow the data as it grows.
+    /// bounded, so this takes a fraction of a second on a million licenses; it runs after seeding,
+    /// and in the background ten minutes after start-up and then daily, so the statistics follow
+    /// the data as it grows without delaying start-up. SQLite keeps them in the file.
     /// </summary>
     public static Task RefreshPlannerStatisticsAsync(this AppDbContext db, CancellationToken ct = default) =>
         db.Database.ExecuteSqlRawAsync("PRAGMA analysis_limit=1000; ANALYZE;", ct);
@@ -77,15 +76,16 @@ public static class DatabaseSetup
     }
 }
 
-/// <summary>Keeps the planner's statistics current while the portal runs for weeks: once a day.</summary>
+/// <summary>Keeps the planner's statistics current: soon after start-up, then once a day.</summary>
 public sealed class DatabaseMaintenance(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, ILogger<DatabaseMaintenance> logger) : BackgroundService
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromDays(1);
+    public static readonly TimeSpan FirstRunAfter = TimeSpan.FromMinutes(10), Interval = TimeSpan.FromDays(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await Task.Delay(FirstRunAfter, clock, stoppingToken);
         using var timer = new PeriodicTimer(Interval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        do
         {
             try
             {
@@ -97,20 +97,7 @@ public sealed class DatabaseMaintenance(IDbContextFactory<AppDbContext> dbFactor
                 logger.LogWarning(ex, "Refreshing the database statistics failed; it is tried again tomorrow.");
             }
         }
-    }
-}
-
-/// <summary>
-/// A plain ADO.NET connection to the portal's database, for the one path where even a pooled
-/// DbContext costs measurable throughput: the activation API's check-in (docs/BENCHMARKS.md).
-/// </summary>
-public sealed class RawConnections(string connectionString)
-{
-    public async Task<SqliteConnection> OpenAsync(CancellationToken ct)
-    {
-        var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(ct);
-        return connection;
+        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }
 

@@ -98,8 +98,10 @@ public static class ActivationEndpoints
         if (problem is not null) return problem;
         var errors = ActivationValidation.Check(request!);
         if (errors.Count > 0) return Invalid(errors);
-        if (!keys.TryAcquire(Licenses.LicenseKey.Normalize(request!.LicenseKey)!)) return Limited(http);
-        var answer = await service.CheckInAsync(request, ct);
+        // Valid, so the key normalizes; the limiter and the service both take the normalized key.
+        var key = Licenses.LicenseKey.Normalize(request!.LicenseKey)!;
+        if (!keys.TryAcquire(key)) return Limited(http);
+        var answer = await service.CheckInAsync(key, request, ct);
         return answer is null ? UnknownKey() : TypedResults.Ok(answer);
     }
 
@@ -109,8 +111,9 @@ public static class ActivationEndpoints
         if (problem is not null) return problem;
         var errors = ActivationValidation.CheckKeyAndMachine(request!.LicenseKey, request.MachineId);
         if (errors.Count > 0) return Invalid(errors);
-        if (!keys.TryAcquire(Licenses.LicenseKey.Normalize(request.LicenseKey)!)) return Limited(http);
-        return await service.ReleaseAsync(request, ct) ? TypedResults.NoContent() : UnknownKey();
+        var key = Licenses.LicenseKey.Normalize(request.LicenseKey)!;
+        if (!keys.TryAcquire(key)) return Limited(http);
+        return await service.ReleaseAsync(key, request.MachineId!, ct) ? TypedResults.NoContent() : UnknownKey();
     }
 
     /// <summary>Reads the JSON body by hand, so a body that is not JSON gets a problem that says so, never a 500.</summary>

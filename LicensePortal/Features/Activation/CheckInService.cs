@@ -5,6 +5,7 @@ using LicensePortal.Data;
 using LicensePortal.Features.Installations;
 using LicensePortal.Features.Licenses;
 using LicensePortal.Features.Licensing;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -75,10 +76,9 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
         WHERE l."Key" = $key;
         """;
 
-    /// <summary>Null when the key is unknown.</summary>
-    public async Task<CheckInResponse?> CheckInAsync(CheckInRequest request, CancellationToken ct)
+    /// <summary>Null when the key is unknown. <paramref name="key"/> is the request's key, normalized.</summary>
+    public async Task<CheckInResponse?> CheckInAsync(string key, CheckInRequest request, CancellationToken ct)
     {
-        var key = LicenseKey.Normalize(request.LicenseKey)!;
         var now = clock.GetUtcNow().UtcDateTime;
         var command = await commands.RentAsync(ct);
         var reusable = false;
@@ -139,15 +139,14 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
     private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
 
     /// <summary>False when the key is unknown; releasing a machine that never checked in is not an error.</summary>
-    public async Task<bool> ReleaseAsync(ReleaseRequest request, CancellationToken ct)
+    public async Task<bool> ReleaseAsync(string key, string machineId, CancellationToken ct)
     {
-        var key = LicenseKey.Normalize(request.LicenseKey)!;
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var licenseId = await db.Licenses.Where(l => l.Key == key).Select(l => (int?)l.Id).FirstOrDefaultAsync(ct);
         if (licenseId is null) return false;
         using var entry = await writes.EnterAsync(ct);
-        await db.Installations.Where(i => i.LicenseId == licenseId && i.MachineId == request.MachineId && i.ReleasedAt == null)
+        await db.Installations.Where(i => i.LicenseId == licenseId && i.MachineId == machineId && i.ReleasedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.ReleasedAt, now), ct);
         return true;
     }
@@ -173,16 +172,23 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
 /// the next: preparing the two statements cost more than running them. A command whose use
 /// failed half-way is closed, not reused.
 /// </summary>
-public sealed class CheckInCommands(RawConnections connections) : IDisposable
+public sealed class CheckInCommands(IDbContextFactory<AppDbContext> dbFactory) : IDisposable
 {
     private const int MaxIdle = 16;
     private static readonly string[] Parameters = ["$key", "$machine", "$host", "$version", "$now"];
     private readonly ConcurrentBag<DbCommand> idle = [];
+    private string? connectionString;
 
     public async Task<DbCommand> RentAsync(CancellationToken ct)
     {
         if (idle.TryTake(out var command)) return command;
-        var connection = await connections.OpenAsync(ct);
+        if (connectionString is null)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            connectionString = db.Database.GetConnectionString();
+        }
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(ct);
         command = connection.CreateCommand();
         command.CommandText = CheckInService.CheckInSql;
         foreach (var name in Parameters)
