@@ -71,7 +71,7 @@ public class TransferJourneyTests(BrowserPortal browser)
         var buyer = await browser.Portal.NewCustomerAsync("Own Request Buyer Ltd");
         var license = await browser.Portal.NewLicenseAsync(seller.Id);
         await browser.Portal.Service<LicensePortal.Features.Transfers.TransferService>().RequestAsync(
-            TestData.As(Roles.Manager, Email(Roles.Manager)), license.Id, buyer.Id, null, LicensePortal.Features.Transfers.TransferKind.Lease, "Lease to a partner");
+            TestData.As(Roles.Manager, Email(Roles.Manager)), license.Id, buyer.Id, null, LicensePortal.Features.Transfers.TransferKind.Lease, "Lease to a partner", new DateOnly(2027, 6, 30));
 
         var manager = await browser.SignedInPageAsync(Email(Roles.Manager), PortalFactory.Password);
         await Expect(manager.GetByTestId("home-card").First).ToBeVisibleAsync();

@@ -25,6 +25,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<CustomerContact> CustomerContacts => Set<CustomerContact>();
     public DbSet<License> Licenses => Set<License>();
     public DbSet<Installation> Installations => Set<Installation>();
+    public DbSet<InstallationStint> InstallationStints => Set<InstallationStint>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<LicenseEvent> LicenseEvents => Set<LicenseEvent>();
     public DbSet<Quote> Quotes => Set<Quote>();

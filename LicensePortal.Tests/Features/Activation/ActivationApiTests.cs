@@ -67,7 +67,12 @@ public class ActivationApiTests : IAsyncLifetime
         await api.CheckInAsync(license.Key, "a");
         var caseId = await portal.Service<FraudCaseService>().OpenAsync(TestData.As(Roles.Fraud), license.Id, "Tip-off from a reseller");
 
-        var flagged = await api.CheckInAsync(license.Key, "a");
+        // Within its allowance the key will not be disabled at the deadline, so no date is promised.
+        var within = await api.CheckInAsync(license.Key, "a");
+        Assert.Equal(("flagged", null), (within.Status, within.DisableAt));
+        Assert.Contains("back within its allowance", within.Message);
+
+        var flagged = await api.CheckInAsync(license.Key, "b");
         Assert.Equal(("flagged", PortalFactory.Now.UtcDateTime.AddDays(14)), (flagged.Status, flagged.DisableAt));
 
         await portal.Service<FraudCaseService>().DisableNowAsync(TestData.As(Roles.Fraud), caseId, "Customer confirmed resale");

@@ -36,7 +36,7 @@ public class FraudCaseServiceTests : IAsyncLifetime
         await Assert.ThrowsAsync<DomainException>(() => Cases.OpenAsync(sales, license.Id, "x"));
         await Assert.ThrowsAsync<DomainException>(() => Cases.TakeAsync(sales, caseId));
         await Assert.ThrowsAsync<DomainException>(() => Cases.LogCallAsync(sales, caseId, "+1 503 555 0100", CallOutcome.NoAnswer, null));
-        await Assert.ThrowsAsync<DomainException>(() => Cases.ResolveAsync(sales, caseId, CaseOutcome.FalsePositive, "x", null));
+        await Assert.ThrowsAsync<DomainException>(() => Cases.ResolveAsync(sales, caseId, new Resolution(CaseOutcome.FalsePositive, "x")));
         await Assert.ThrowsAsync<DomainException>(() => Cases.DisableNowAsync(sales, caseId, "x"));
         await Assert.ThrowsAsync<DomainException>(() => Cases.DecommissionAsync(sales, caseId, 1, "x"));
     }
@@ -64,12 +64,12 @@ public class FraudCaseServiceTests : IAsyncLifetime
     [Fact]
     public async Task Migration_completed_needs_the_old_server_gone_then_the_key_answers_active()
     {
-        var error = await Assert.ThrowsAsync<DomainException>(() => Cases.ResolveAsync(Agent, caseId, CaseOutcome.MigrationCompleted, "Moved", null));
+        var error = await Assert.ThrowsAsync<DomainException>(() => Cases.ResolveAsync(Agent, caseId, new Resolution(CaseOutcome.MigrationCompleted, "Moved")));
         Assert.Contains("still has more active installations", error.Message);
 
         var old = (await Cases.DetailAsync(Agent, caseId)).Installations.Single(i => i.MachineId == "old-server");
         await Cases.DecommissionAsync(Agent, caseId, old.Id, "Customer shut it down on the phone");
-        await Cases.ResolveAsync(Agent, caseId, CaseOutcome.MigrationCompleted, "Old server decommissioned", null);
+        await Cases.ResolveAsync(Agent, caseId, new Resolution(CaseOutcome.MigrationCompleted, "Old server decommissioned"));
 
         Assert.Equal(CaseState.Resolved, (await Cases.DetailAsync(Agent, caseId)).Case.State);
         Assert.Equal("active", (await api.CheckInAsync(license.Key, "new-server")).Status);
@@ -79,14 +79,20 @@ public class FraudCaseServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_additional_license_must_be_the_same_customers_and_products()
+    public async Task An_additional_license_must_be_the_same_customers_and_products_and_the_extra_server_moves_to_it()
     {
-        var error = await Assert.ThrowsAsync<DomainException>(() => Cases.ResolveAsync(Agent, caseId, CaseOutcome.AdditionalLicensePurchased, "Bought one", license.Id));
+        var newServer = (await Cases.DetailAsync(Agent, caseId)).Installations.Single(i => i.MachineId == "new-server").Id;
+        var other = await portal.NewLicenseAsync((await portal.NewCustomerAsync("Someone Else Ltd")).Id);
+        var error = await Assert.ThrowsAsync<DomainException>(() => Cases.ResolveAsync(Agent, caseId,
+            new Resolution(CaseOutcome.AdditionalLicensePurchased, "Bought one", other.Id, newServer)));
         Assert.Contains("Choose the additional license", error.Message);
 
         var extra = await portal.NewLicenseAsync(license.CustomerId);
-        await Cases.ResolveAsync(Agent, caseId, CaseOutcome.AdditionalLicensePurchased, "Bought one", extra.Id);
+        await Cases.ResolveAsync(Agent, caseId, new Resolution(CaseOutcome.AdditionalLicensePurchased, "Bought one", extra.Id, newServer));
+
         Assert.Equal(extra.Id, (await Cases.DetailAsync(Agent, caseId)).Case.AdditionalLicenseId);
+        Assert.Equal(("active", 1), (await api.CheckInAsync(license.Key, "old-server")) is var a ? (a.Status, a.ActiveInstallations) : default);
+        Assert.Equal(("active", 1), (await api.CheckInAsync(extra.Key, "new-server")) is var b ? (b.Status, b.ActiveInstallations) : default);
     }
 
     [Fact]
@@ -110,9 +116,13 @@ public class FraudCaseServiceTests : IAsyncLifetime
         Assert.Equal("disabled", (await api.CheckInAsync(license.Key, "new-server")).Status);
 
         await Assert.ThrowsAsync<DomainException>(() => Cases.ReenableAsync(Agent, license.Id, "Paid"));
-        await Cases.ReenableAsync(Manager, license.Id, "Bought a second license");
+        // Still on two servers with one allowed: re-enabling needs the window restored, or it would be flagged again at once.
+        var refused = await Assert.ThrowsAsync<DomainException>(() => Cases.ReenableAsync(Manager, license.Id, "Bought a second license"));
+        Assert.Contains("restore its migration window", refused.Message);
+        await Cases.ReenableAsync(Manager, license.Id, "Bought a second license", restoreWindow: true);
 
-        Assert.NotEqual("disabled", (await api.CheckInAsync(license.Key, "new-server")).Status);
+        var answer = await api.CheckInAsync(license.Key, "new-server");
+        Assert.Equal(("grace", portal.Clock.GetUtcNow().UtcDateTime.AddDays(30)), (answer.Status, answer.GraceEndsAt));
         await using var db = await portal.DbAsync();
         Assert.True(await db.AuditLog.AnyAsync(a => a.Action == "Key re-enabled" && a.UserName == "boss@example.com" && a.After!.Contains("Bought a second license")));
     }

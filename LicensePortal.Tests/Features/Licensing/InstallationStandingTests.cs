@@ -13,7 +13,7 @@ public class InstallationStandingTests
         new(first, lastSeen, released, decommissioned);
 
     private static Standing At(DateTime now, bool failover = false, bool disabled = false, CaseFacts? openCase = null, params InstallationFacts[] installations) =>
-        InstallationStanding.Evaluate(failover, disabled, installations, openCase, now, Options);
+        InstallationStanding.Evaluate(new LicenseFacts(failover, disabled, null, installations, openCase), now, Options);
 
     /// <summary>An old server since long before, and a new one from T0, both still checking in at <paramref name="now"/>.</summary>
     private static InstallationFacts[] Migration(DateTime now) => [I(T0.AddDays(-400), now), I(T0, now)];
@@ -143,11 +143,12 @@ public class InstallationStandingTests
     {
         var opened = T0.AddDays(30);
         var now = opened.AddDays(day);
-        var standing = At(now, openCase: new CaseFacts(opened), installations: Migration(now));
+        var standing = At(now, openCase: new CaseFacts(opened, opened.AddDays(14)), installations: Migration(now));
 
         Assert.Equal(StandingStatus.Flagged, standing.Status);
         Assert.Equal(opened.AddDays(14), standing.DisableAt);
-        Assert.True(due == standing.DisableDue, because);
+        Assert.True(due == standing.DeadlinePassed(now), because);
+        Assert.True(standing.OverAllowance);
     }
 
     [Fact]
@@ -155,7 +156,7 @@ public class InstallationStandingTests
     {
         var opened = T0.AddDays(30);
         var standing = At(opened.AddDays(15), openCase: new CaseFacts(opened, opened.AddDays(21)), installations: Migration(opened.AddDays(15)));
-        Assert.Equal((opened.AddDays(21), false), (standing.DisableAt, standing.DisableDue));
+        Assert.Equal((opened.AddDays(21), false), (standing.DisableAt, standing.DeadlinePassed(opened.AddDays(15))));
     }
 
     [Fact]
@@ -178,7 +179,7 @@ public class InstallationStandingTests
     {
         var options = new InstallationOptions { MigrationWindowDays = 10 };
         var now = T0.AddDays(10);
-        Assert.Equal(StandingStatus.Flagged, InstallationStanding.Evaluate(false, false, Migration(now), null, now, options).Status);
-        Assert.Equal(StandingStatus.Grace, InstallationStanding.Evaluate(false, false, Migration(T0.AddDays(9)), null, T0.AddDays(9), options).Status);
+        Assert.Equal(StandingStatus.Flagged, InstallationStanding.Evaluate(new LicenseFacts(false, false, null, Migration(now)), now, options).Status);
+        Assert.Equal(StandingStatus.Grace, InstallationStanding.Evaluate(new LicenseFacts(false, false, null, Migration(T0.AddDays(9))), T0.AddDays(9), options).Status);
     }
 }

@@ -53,7 +53,7 @@ public class TransferServiceTests : IAsyncLifetime
     [Fact]
     public async Task The_requester_cannot_approve_their_own_request_even_as_a_manager()
     {
-        var id = await Transfers.RequestAsync(Manager, license.Id, buyer, null, TransferKind.Lease, "Leasing to a partner");
+        var id = await Transfers.RequestAsync(Manager, license.Id, buyer, null, TransferKind.Lease, "Leasing to a partner", new DateOnly(2027, 6, 30));
 
         var error = await Assert.ThrowsAsync<DomainException>(() => Transfers.ApproveAsync(Manager, id, null));
         Assert.Contains("four-eyes", error.Message);
@@ -80,7 +80,7 @@ public class TransferServiceTests : IAsyncLifetime
         Assert.Contains("already belongs to that customer", owner.Message);
 
         await Transfers.RequestAsync(Sales, license.Id, buyer, null, TransferKind.Transfer, "Sale");
-        var second = await Assert.ThrowsAsync<DomainException>(() => Transfers.RequestAsync(Sales, license.Id, buyer, null, TransferKind.Lease, "Again"));
+        var second = await Assert.ThrowsAsync<DomainException>(() => Transfers.RequestAsync(Sales, license.Id, buyer, null, TransferKind.Lease, "Again", new DateOnly(2027, 6, 30)));
         Assert.Contains("already has a transfer request waiting", second.Message);
     }
 
@@ -128,7 +128,8 @@ public class TransferServiceTests : IAsyncLifetime
         Assert.Contains("Effective date 26 November 2026", text);
         Assert.Contains("may not be transferred or leased again without a new written consent", text);
         Assert.Contains("accepts the SmarterTools Inc. End User License Agreement", text);
-        Assert.Contains("must be released", text);
+        Assert.Contains("every installation of the license by Seller Hosting Ltd is released", text);
+        Assert.Contains("full 30-day migration window", text);
         Assert.Contains("Maria Keller", text);
         Assert.Contains("Licensing Manager", text);
     }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using LicensePortal.Features.Catalog;
 using LicensePortal.Features.Installations;
+using LicensePortal.Features.Licensing;
 using LicensePortal.Features.Licenses;
 using LicensePortal.Infrastructure;
 using Microsoft.AspNetCore.Identity;
@@ -37,6 +38,7 @@ public sealed class DemoSeeder(
     IDbContextFactory<AppDbContext> dbFactory,
     IServiceScopeFactory scopeFactory,
     IOptions<DemoOptions> options,
+    IOptions<InstallationOptions> installationOptions,
     TimeProvider clock,
     ILogger<DemoSeeder> logger)
 {
@@ -160,7 +162,7 @@ public sealed class DemoSeeder(
         await using var customer = PreparedStatement.Insert(connection, "Customers", "Name", "Email", "Phone", "AddressLine1", "AddressLine2", "City", "Region", "PostalCode", "Country", "CreatedAt", "Version");
         await using var contact = PreparedStatement.Insert(connection, "CustomerContacts", "CustomerId", "Name", "JobTitle", "Email", "Phone", "IsPrimary");
         await using var license = PreparedStatement.Insert(connection, "Licenses", "Key", "CustomerId", "ProductId", "Major", "EditionId", "LevelId", "HasFailover", "PurchasedOn", "PricePaid", "ProtectionEndsOn", "Status", "CreatedAt", "Version");
-        await using var installation = PreparedStatement.Insert(connection, "Installations", "LicenseId", "MachineId", "Hostname", "ProductVersion", "FirstSeenAt", "LastSeenAt", "ReleasedAt", "DecommissionedAt");
+        await using var installation = PreparedStatement.Insert(connection, "Installations", "LicenseId", "MachineId", "Hostname", "ProductVersion", "FirstSeenAt", "StintStartedAt", "LastSeenAt", "ReleasedAt", "DecommissionedAt");
 
         DbTransaction? tx = null;
         var pending = 0;
@@ -232,7 +234,7 @@ public sealed class DemoSeeder(
             foreach (var (firstSeen, lastSeen, released) in Scenario(failover, purchased, now, rng))
             {
                 var machine = Convert.ToHexString(BitConverter.GetBytes(rng.NextInt64())).ToLowerInvariant() + Convert.ToHexString(BitConverter.GetBytes(rng.NextInt64())).ToLowerInvariant();
-                await installation.RunAsync(l, machine, $"mail{rng.Next(1, 40):00}.{domains[rng.Next(customerCount)]}", version, firstSeen, lastSeen, released, null);
+                await installation.RunAsync(l, machine, $"mail{rng.Next(1, 40):00}.{domains[rng.Next(customerCount)]}", version, firstSeen, firstSeen, lastSeen, released, null);
                 installationCount++;
                 await Step();
             }
@@ -250,34 +252,32 @@ public sealed class DemoSeeder(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        var activeSince = now.AddDays(-14);
-        var usedUp = await db.Installations.Active(activeSince)
+        var rules = installationOptions.Value;
+        var usedUp = await db.Installations.Active(now - rules.ActiveWithin)
             .GroupBy(i => i.LicenseId)
             .Where(g => g.Count() == 2)
             .Select(g => new { LicenseId = g.Key, Newest = g.Max(i => i.FirstSeenAt) })
-            .Where(x => x.Newest < now.AddDays(-30))
+            .Where(x => x.Newest < now - rules.MigrationWindow)
             .Join(db.Licenses.Where(l => !l.HasFailover && l.Status == LicenseStatus.Active), x => x.LicenseId, l => l.Id, (x, l) => new { x.LicenseId, x.Newest, l.Customer!.Phone })
             .ToListAsync(ct);
         foreach (var u in usedUp)
         {
-            var opened = u.Newest.AddDays(30);
-            var fraudCase = new Features.Fraud.FraudCase
-            {
-                LicenseId = u.LicenseId, OpenedAt = opened, OpenedBy = "fraud monitor", DeadlineAt = opened.AddDays(14),
-                State = Features.Fraud.CaseState.CustomerNotified,
-                Reason = "The migration window ran out with the license still over its allowance. 2 active installations, 1 allowed.",
-            };
+            // Opened by the monitor when the window ran out, with the deadline the rules give it.
+            var windowEnded = u.Newest + rules.MigrationWindow;
+            var fraudCase = Features.Fraud.FraudCase.Open(u.LicenseId, windowEnded, InstallationStanding.DeadlineFor(windowEnded, windowEnded, rules), "fraud monitor",
+                $"The {rules.MigrationWindowDays}-day migration window ran out on {windowEnded:yyyy-MM-dd HH:mm} UTC with 2 active installations and 1 allowed.");
             if (rng.Next(2) == 0)
             {
-                fraudCase.State = Features.Fraud.CaseState.Contacting;
                 fraudCase.Assignee = Users[1].Email;
-                fraudCase.Calls.Add(new Features.Fraud.CallAttempt
-                {
-                    At = opened.AddDays(1).AddHours(3), Agent = Users[1].Email, NumberDialled = u.Phone,
-                    Outcome = (Features.Fraud.CallOutcome)rng.Next(5), Notes = "First call after the automatic email.",
-                });
+                fraudCase.LogCall(windowEnded.AddDays(1).AddHours(3), Users[1].Email, u.Phone, (Features.Fraud.CallOutcome)rng.Next(5), "First call after the automatic email.");
             }
             db.FraudCases.Add(fraudCase);
+            if (rng.Next(4) == 0)
+            {
+                // The customer fixed it after the email: the old server was released, so the case closes as resolved by the customer at its deadline.
+                var old = await db.Installations.Where(i => i.LicenseId == u.LicenseId).OrderBy(i => i.FirstSeenAt).FirstAsync(ct);
+                old.ReleasedAt = now.AddHours(-rng.Next(2, 72));
+            }
         }
         await db.SaveChangesAsync(ct);
     }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Text.RegularExpressions;
 using LicensePortal.Data;
+using LicensePortal.Features.Fraud;
 using LicensePortal.Features.Installations;
 using LicensePortal.Features.Licenses;
 using LicensePortal.Features.Licensing;
@@ -52,34 +53,48 @@ public static partial class ActivationValidation
 /// machine): concurrent check-ins from one machine meet in the database's unique index, never
 /// in two rows; the answer is computed after the row is stored.
 /// </summary>
-public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, CheckInCommands commands, WriteGate writes, TimeProvider clock, IOptions<InstallationOptions> options)
+public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, CheckInCommands commands, WriteGate writes, VendorCalendar calendar, IOptions<InstallationOptions> options)
 {
-    internal static readonly string OpenCaseStates = string.Join(", ", Fraud.FraudCase.OpenStates.Select(s => (int)s));
+    /// <summary>
+    /// <see cref="InstallationStanding.StartsNewStint"/> in SQL: the present stint of the row
+    /// <paramref name="row"/> has ended (released, decommissioned, or unseen since $staleBefore).
+    /// </summary>
+    internal static string StintEnded(string row) =>
+        $"""({row}."ReleasedAt" IS NOT NULL OR {row}."DecommissionedAt" IS NOT NULL OR {row}."LastSeenAt" < $staleBefore)""";
 
     /// <summary>
-    /// The check-in is the portal's hottest path, so it is one command of two statements: the
-    /// upsert (which also finds the key: no row back means no such key), then the license with its
-    /// open case and its installations, one row per installation — everything the answer needs.
+    /// The check-in is the portal's hottest path, so it is one command: keep the machine's ended
+    /// stint (if this check-in starts a new one), the upsert (which also finds the key: no row back
+    /// means no such key), then the license with its open case and its installations' present
+    /// stints, and its earlier stints within the look-back — everything the answer needs.
     /// </summary>
     internal static readonly string CheckInSql = $"""
-        INSERT INTO "Installations" ("LicenseId", "MachineId", "Hostname", "ProductVersion", "FirstSeenAt", "LastSeenAt")
-        SELECT "Id", $machine, $host, $version, $now, $now FROM "Licenses" WHERE "Key" = $key
+        INSERT OR IGNORE INTO "InstallationStints" ("InstallationId", "LicenseId", "Hostname", "ProductVersion", "StartedAt", "LastSeenAt", "ReleasedAt", "DecommissionedAt")
+        SELECT i."Id", i."LicenseId", i."Hostname", i."ProductVersion", i."StintStartedAt", i."LastSeenAt", i."ReleasedAt", i."DecommissionedAt"
+        FROM "Installations" i JOIN "Licenses" l ON l."Id" = i."LicenseId"
+        WHERE l."Key" = $key AND i."MachineId" = $machine AND {StintEnded("i")};
+        INSERT INTO "Installations" ("LicenseId", "MachineId", "Hostname", "ProductVersion", "FirstSeenAt", "StintStartedAt", "LastSeenAt")
+        SELECT "Id", $machine, $host, $version, $now, $now, $now FROM "Licenses" WHERE "Key" = $key
         ON CONFLICT ("LicenseId", "MachineId") DO UPDATE SET
             "Hostname" = excluded."Hostname", "ProductVersion" = excluded."ProductVersion", "LastSeenAt" = excluded."LastSeenAt",
+            "StintStartedAt" = CASE WHEN {StintEnded("\"Installations\"")} THEN excluded."LastSeenAt" ELSE "StintStartedAt" END,
             "ReleasedAt" = NULL, "DecommissionedAt" = NULL
         RETURNING "LicenseId";
-        SELECT l."HasFailover", l."Status", c."OpenedAt", COALESCE(c."ExtendedTo", c."DeadlineAt"),
-               i."FirstSeenAt", i."LastSeenAt", i."ReleasedAt", i."DecommissionedAt"
+        SELECT l."HasFailover", l."Status", l."WindowRestoredAt", l."Major", l."ProtectionEndsOn", c."OpenedAt", COALESCE(c."ExtendedTo", c."DeadlineAt"),
+               i."StintStartedAt", i."LastSeenAt", i."ReleasedAt", i."DecommissionedAt"
         FROM "Licenses" l
-        LEFT JOIN "FraudCases" c ON c."LicenseId" = l."Id" AND c."State" IN ({OpenCaseStates})
+        LEFT JOIN "FraudCases" c ON c."LicenseId" = l."Id" AND c.{FraudCase.OpenStatesSql}
         JOIN "Installations" i ON i."LicenseId" = l."Id"
         WHERE l."Key" = $key;
+        SELECT s."StartedAt", s."LastSeenAt", s."ReleasedAt", s."DecommissionedAt"
+        FROM "InstallationStints" s JOIN "Licenses" l ON l."Id" = s."LicenseId"
+        WHERE l."Key" = $key AND s."LastSeenAt" >= $stintsSince;
         """;
 
     /// <summary>Null when the key is unknown. <paramref name="key"/> is the request's key, normalized.</summary>
     public async Task<CheckInResponse?> CheckInAsync(string key, CheckInRequest request, CancellationToken ct)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = calendar.UtcNow;
         var command = await commands.RentAsync(ct);
         var reusable = false;
         try
@@ -89,27 +104,35 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
             command.Parameters["$host"].Value = request.Hostname;
             command.Parameters["$version"].Value = request.ProductVersion;
             command.Parameters["$now"].Value = now;
+            command.Parameters["$staleBefore"].Value = now - options.Value.ActiveWithin;
+            command.Parameters["$stintsSince"].Value = StandingQueries.StintsSeenSince(now, options.Value);
             CheckInResponse? answer = null;
             await using (var reader = await ExecuteUpsertAsync(command, ct))
             {
                 if (reader is not null)
                 {
-                    // A machine that checks in again is running: a release or decommission before it no longer holds (cleared above).
                     bool failover = false, disabled = false;
+                    DateTime? restored = null;
+                    var (major, protection) = (0, (DateOnly?)null);
                     CaseFacts? openCase = null;
-                    var installations = new List<InstallationFacts>();
+                    var stints = new List<InstallationFacts>();
                     while (await reader.ReadAsync(ct))
                     {
-                        if (installations.Count == 0)
+                        if (stints.Count == 0)
                         {
                             failover = reader.GetBoolean(0);
                             disabled = (LicenseStatus)reader.GetInt32(1) == LicenseStatus.Disabled;
-                            openCase = reader.IsDBNull(2) ? null : new CaseFacts(Utc(reader.GetDateTime(2)), reader.IsDBNull(3) ? null : Utc(reader.GetDateTime(3)));
+                            restored = UtcOrNull(reader, 2);
+                            major = reader.GetInt32(3);
+                            protection = reader.IsDBNull(4) ? null : reader.GetFieldValue<DateOnly>(4);
+                            openCase = reader.IsDBNull(5) ? null : new CaseFacts(Utc(reader.GetDateTime(5)), Utc(reader.GetDateTime(6)));
                         }
-                        installations.Add(new InstallationFacts(Utc(reader.GetDateTime(4)), Utc(reader.GetDateTime(5)),
-                            reader.IsDBNull(6) ? null : Utc(reader.GetDateTime(6)), reader.IsDBNull(7) ? null : Utc(reader.GetDateTime(7))));
+                        stints.Add(Stint(reader, 7));
                     }
-                    answer = Answer(failover, disabled, installations, openCase, now);
+                    await reader.NextResultAsync(ct);
+                    while (await reader.ReadAsync(ct)) stints.Add(Stint(reader, 0));
+                    var standing = InstallationStanding.Evaluate(new LicenseFacts(failover, disabled, restored, stints, openCase), now, options.Value);
+                    answer = Answer(standing, VersionEntitlement.Covers(major, protection, request.ProductVersion, calendar.Today) ? null : major);
                 }
             }
             reusable = true;
@@ -121,9 +144,12 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
         }
     }
 
+    private static InstallationFacts Stint(DbDataReader reader, int first) =>
+        new(Utc(reader.GetDateTime(first)), Utc(reader.GetDateTime(first + 1)), UtcOrNull(reader, first + 2), UtcOrNull(reader, first + 3));
+
     /// <summary>
-    /// Runs the upsert through the write gate: the statement holds SQLite's write lock from its
-    /// first step until the reader moves on to the read. Null when the key is unknown.
+    /// Runs the upsert through the write gate: the statements hold SQLite's write lock from the
+    /// first step until the reader moves on to the reads. Null when the key is unknown.
     /// </summary>
     private async Task<DbDataReader?> ExecuteUpsertAsync(DbCommand command, CancellationToken ct)
     {
@@ -138,10 +164,12 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
 
     private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
 
-    /// <summary>False when the key is unknown; releasing a machine that never checked in is not an error.</summary>
+    private static DateTime? UtcOrNull(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : Utc(reader.GetDateTime(ordinal));
+
+/// <summary>False when the key is unknown; releasing a machine that never checked in is not an error.</summary>
     public async Task<bool> ReleaseAsync(string key, string machineId, CancellationToken ct)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = calendar.UtcNow;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var licenseId = await db.Licenses.Where(l => l.Key == key).Select(l => (int?)l.Id).FirstOrDefaultAsync(ct);
         if (licenseId is null) return false;
@@ -151,16 +179,19 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
         return true;
     }
 
-    private CheckInResponse Answer(bool failover, bool disabled, List<InstallationFacts> installations, CaseFacts? openCase, DateTime now)
+    /// <param name="licensedMajor">Set when the server runs a later major than the license covers.</param>
+    private CheckInResponse Answer(Standing standing, int? licensedMajor)
     {
-        var standing = InstallationStanding.Evaluate(failover, disabled, installations, openCase, now, options.Value);
         var (status, message) = standing.Status switch
         {
             StandingStatus.Active => ("active", "The license is active."),
             StandingStatus.Grace => ("grace", $"The key is on {standing.ActiveInstallations} servers but allows {standing.Allowance}: this is tolerated as a server migration until {standing.GraceEndsAt:yyyy-MM-dd HH:mm} UTC. Uninstall the old server before then."),
+            StandingStatus.Flagged when standing.DisableAt is null => ("flagged", $"The key has an open licensing case but is back within its allowance: if it stays so, the case closes on {standing.CaseDeadline:yyyy-MM-dd HH:mm} UTC and the key stays enabled."),
             StandingStatus.Flagged => ("flagged", $"The key is on more servers than it allows beyond the {options.Value.MigrationWindowDays}-day migration window. It will be disabled on {standing.DisableAt:yyyy-MM-dd HH:mm} UTC unless this is resolved: contact licensing."),
             _ => ("disabled", "This license key has been disabled. Contact licensing to have it re-enabled."),
         };
+        if (licensedMajor is { } major)
+            message += $" This server runs a later major version than the license covers ({major}.x) and upgrade protection is not current: an upgrade is needed.";
         return new(status, standing.Allowance, standing.ActiveInstallations,
             standing.Status == StandingStatus.Grace ? standing.GraceEndsAt : null,
             standing.Status == StandingStatus.Flagged ? standing.DisableAt : null, message);
@@ -175,7 +206,7 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
 public sealed class CheckInCommands(IDbContextFactory<AppDbContext> dbFactory) : IDisposable
 {
     private const int MaxIdle = 16;
-    private static readonly string[] Parameters = ["$key", "$machine", "$host", "$version", "$now"];
+    private static readonly string[] Parameters = ["$key", "$machine", "$host", "$version", "$now", "$staleBefore", "$stintsSince"];
     private readonly ConcurrentBag<DbCommand> idle = [];
     private string? connectionString;
 

@@ -8,13 +8,25 @@ namespace LicensePortal.Features.Fraud;
 /// <summary>Open → CustomerNotified (email queued) → Contacting (first call logged) → Resolved or KeyDisabled.</summary>
 public enum CaseState { Open, CustomerNotified, Contacting, Resolved, KeyDisabled }
 
-public enum CaseOutcome { MigrationCompleted, AdditionalLicensePurchased, FalsePositive, KeyDisabled }
+public enum CaseOutcome { MigrationCompleted, AdditionalLicensePurchased, FalsePositive, KeyDisabled, ResolvedByCustomer }
 
 public enum CallOutcome { NoAnswer, Voicemail, SpokeWillFix, SpokeDisputes, WrongNumber }
 
+/// <summary>
+/// A fraud case and the moves it allows. Each method refuses a move the rules forbid with a
+/// <see cref="DomainException"/>; the staff service and the monitor both change cases through them.
+/// </summary>
 public class FraudCase : IVersioned
 {
     public static readonly CaseState[] OpenStates = [CaseState.Open, CaseState.CustomerNotified, CaseState.Contacting];
+
+    /// <summary>The open states as SQL, for the unique index and raw statements; a test ties it to <see cref="OpenStates"/>.</summary>
+    public static readonly string OpenStatesSql = $"\"State\" IN ({string.Join(", ", OpenStates.Select(s => (int)s))})";
+
+    /// <summary>How far a manager may move a deadline, once.</summary>
+    public const int MaxExtensionDays = 30;
+
+    public const int MaxTextLength = 1000;
 
     public int Id { get; set; }
     public int LicenseId { get; set; }
@@ -38,6 +50,148 @@ public class FraudCase : IVersioned
 
     public bool IsOpen => OpenStates.Contains(State);
     public DateTime DisableAt => ExtendedTo ?? DeadlineAt;
+
+    /// <summary>A case whose customer and team emails are queued in the same save, so it starts as CustomerNotified.</summary>
+    public static FraudCase Open(int licenseId, DateTime now, DateTime deadline, string openedBy, string reason)
+    {
+        if (string.IsNullOrWhiteSpace(reason)) throw new DomainException("Say why the case is opened.");
+        if (deadline <= now) throw new DomainException("A case's deadline must be in the future.");
+        return new FraudCase
+        {
+            LicenseId = licenseId, OpenedAt = now, OpenedBy = openedBy, Reason = Clip(reason.Trim()), State = CaseState.CustomerNotified,
+            DeadlineAt = deadline, Version = Guid.NewGuid(),
+        };
+    }
+
+    public void Take(string user)
+    {
+        EnsureOpen();
+        if (Assignee == user) throw new DomainException($"Case #{Id} is yours already.");
+        Assignee = user;
+    }
+
+    public void Release(string user)
+    {
+        EnsureOpen();
+        if (Assignee is null) throw new DomainException($"Nobody has taken case #{Id}.");
+        Assignee = null;
+    }
+
+    /// <summary>Logs a call; the first call moves the case to Contacting.</summary>
+    public CallAttempt LogCall(DateTime now, string agent, string numberDialled, CallOutcome outcome, string? notes)
+    {
+        EnsureOpen();
+        var number = numberDialled?.Trim() ?? "";
+        if (number.Length == 0) throw new DomainException("Enter the number you dialled.");
+        if (!System.Text.RegularExpressions.Regex.IsMatch(number, @"^\+?[0-9 ()./-]{4,40}$"))
+            throw new DomainException("The number dialled may hold digits, spaces and + ( ) - . only (4 to 40 characters).");
+        if (notes?.Length > 2000) throw new DomainException("Call notes can be at most 2,000 characters.");
+        var call = new CallAttempt { At = now, Agent = agent, NumberDialled = number, Outcome = outcome, Notes = string.IsNullOrWhiteSpace(notes) ? null : notes.Trim() };
+        Calls.Add(call);
+        if (State is CaseState.Open or CaseState.CustomerNotified) State = CaseState.Contacting;
+        return call;
+    }
+
+    /// <summary>
+    /// Staff resolve the case. Each outcome must leave the license in a state that does not reopen a
+    /// case at the next pass: a completed migration needs the license back within its allowance; an
+    /// additional license is linked (the caller moves the extra installation to it); a false
+    /// positive restores the window (the caller restores it on the license).
+    /// </summary>
+    public void Resolve(CaseOutcome outcome, string note, DateTime now, string by, bool withinAllowance, int? additionalLicenseId = null)
+    {
+        EnsureOpen();
+        RequireText(note, "Give a note: it is kept in the audit log.");
+        switch (outcome)
+        {
+            case CaseOutcome.KeyDisabled:
+                throw new DomainException("Use Disable key to close a case by disabling the key.");
+            case CaseOutcome.ResolvedByCustomer:
+                throw new DomainException("A case closes as resolved by the customer only at its deadline, when the license is back within its allowance.");
+            case CaseOutcome.MigrationCompleted when !withinAllowance:
+                throw new DomainException("The license still has more active installations than it allows: mark the old server decommissioned in the same step, " +
+                    "or wait for the product to release it.");
+            case CaseOutcome.AdditionalLicensePurchased when additionalLicenseId is null:
+                throw new DomainException("Choose the additional license the customer bought.");
+        }
+        AdditionalLicenseId = outcome == CaseOutcome.AdditionalLicensePurchased ? additionalLicenseId : null;
+        Close(CaseState.Resolved, outcome, note, now, by);
+    }
+
+    /// <summary>At the deadline, a license back within its allowance is not disabled: the customer resolved it.</summary>
+    public void ResolveByCustomer(DateTime now, string by)
+    {
+        EnsureOpen();
+        if (now < DisableAt) throw new DomainException($"Case #{Id} runs until {DisableAt:yyyy-MM-dd HH:mm} UTC.");
+        Close(CaseState.Resolved, CaseOutcome.ResolvedByCustomer,
+            $"The license was back within its allowance when the deadline of {DisableAt:yyyy-MM-dd HH:mm} UTC came, so the key stays enabled.", now, by);
+    }
+
+    /// <summary>Closes the case with the key disabled; the caller disables the license in the same save.</summary>
+    public void CloseWithKeyDisabled(string reason, DateTime now, string by)
+    {
+        EnsureOpen();
+        RequireText(reason, "Give a reason: it is kept in the audit log.");
+        Close(CaseState.KeyDisabled, CaseOutcome.KeyDisabled, reason, now, by);
+    }
+
+    /// <summary>A manager moves the deadline later, once, by at most <see cref="MaxExtensionDays"/> days.</summary>
+    public void ExtendDeadline(DateTime newDeadline, string reason, string by, DateTime now)
+    {
+        EnsureOpen();
+        RequireText(reason, "Give a reason: it is kept in the audit log.");
+        if (ExtendedTo is not null) throw new DomainException($"The deadline was already extended once, to {ExtendedTo:yyyy-MM-dd}.");
+        if (newDeadline <= DeadlineAt || newDeadline <= now)
+            throw new DomainException($"The new deadline must be after the current one ({DeadlineAt:yyyy-MM-dd HH:mm} UTC) and in the future.");
+        if (newDeadline > DeadlineAt.AddDays(MaxExtensionDays)) throw new DomainException($"A deadline can be extended by at most {MaxExtensionDays} days.");
+        ExtendedTo = newDeadline;
+        ExtensionReason = Clip(reason.Trim());
+        ExtendedBy = by;
+    }
+
+    public void EnsureOpen()
+    {
+        if (!IsOpen) throw new DomainException($"Case #{Id} is closed ({CaseText.Of(State).ToLowerInvariant()}).");
+    }
+
+    private void Close(CaseState state, CaseOutcome outcome, string note, DateTime now, string by)
+    {
+        State = state;
+        Outcome = outcome;
+        OutcomeNote = Clip(note.Trim());
+        ClosedAt = now;
+        ClosedBy = by;
+    }
+
+    private static void RequireText(string? text, string message)
+    {
+        if (string.IsNullOrWhiteSpace(text)) throw new DomainException(message);
+        if (text.Trim().Length > MaxTextLength) throw new DomainException($"Keep it to {MaxTextLength:N0} characters.");
+    }
+
+    private static string Clip(string text) => text.Length <= MaxTextLength ? text : text[..MaxTextLength];
+}
+
+/// <summary>Case states and outcomes as people read them.</summary>
+public static class CaseText
+{
+    public static string Of(CaseState state) => state switch
+    {
+        CaseState.Open => "Open",
+        CaseState.CustomerNotified => "Customer notified",
+        CaseState.Contacting => "Contacting",
+        CaseState.Resolved => "Resolved",
+        _ => "Key disabled",
+    };
+
+    public static string Of(CaseOutcome outcome) => outcome switch
+    {
+        CaseOutcome.MigrationCompleted => "Migration completed",
+        CaseOutcome.AdditionalLicensePurchased => "Additional license purchased",
+        CaseOutcome.FalsePositive => "False positive",
+        CaseOutcome.ResolvedByCustomer => "Resolved by the customer",
+        _ => "Key disabled",
+    };
 }
 
 public class CallAttempt
@@ -70,7 +224,7 @@ internal sealed class FraudConfiguration :
     {
         b.HasOne(c => c.License).WithMany().HasForeignKey(c => c.LicenseId).OnDelete(DeleteBehavior.Restrict);
         // At most one open case per license, enforced by the database so two monitors can't both open one.
-        b.HasIndex(c => c.LicenseId).IsUnique().HasFilter("\"State\" IN (0, 1, 2)").HasDatabaseName("IX_FraudCases_OneOpenPerLicense");
+        b.HasIndex(c => c.LicenseId).IsUnique().HasFilter(FraudCase.OpenStatesSql).HasDatabaseName("IX_FraudCases_OneOpenPerLicense");
         b.HasIndex(c => new { c.State, c.DeadlineAt });
         b.Property(c => c.OpenedBy).HasMaxLength(256);
         b.Property(c => c.Reason).HasMaxLength(1000);

@@ -11,41 +11,68 @@ using Microsoft.Extensions.Options;
 namespace LicensePortal.Features.Fraud;
 
 public sealed record CaseRow(int Id, int LicenseId, string LicenseKey, string Customer, string Phone, CaseState State, DateTime OpenedAt,
-    DateTime DisableAt, int Attempts, CallOutcome? LastOutcome, DateTime? LastAttemptAt, string? Assignee)
+    DateTime DisableAt, int Attempts, CallOutcome? LastOutcome, DateTime? LastAttemptAt, string? Assignee, bool BackWithinAllowance, CaseOutcome? Outcome)
 {
     public double DaysLeft(DateTime now) => Math.Max(0, (DisableAt - now).TotalDays);
 }
 
-public sealed record CaseFilter(bool OpenOnly = true, string? Assignee = null, string? Search = null);
+/// <summary>Which cases the queue shows.</summary>
+public enum CaseView { Open, Mine, Unassigned, DueToday, BackWithinAllowance, ResolvedByCustomer, All }
+
+public sealed record CaseFilter(CaseView View = CaseView.Open, string? Search = null);
 
 public sealed record CaseDetail(FraudCase Case, License License, Standing Standing, IReadOnlyList<InstallationView> Installations,
     IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<(int Id, string Key)> OtherLicenses);
 
+/// <summary>What resolving a case does in the same step: servers to mark decommissioned, and for an additional license, the server that moves to it.</summary>
+public sealed record Resolution(CaseOutcome Outcome, string Note, int? AdditionalLicenseId = null, long? MoveInstallationId = null, IReadOnlyList<long>? Decommission = null);
+
 /// <summary>The fraud team's work on cases: the queue, calls, decommissioning, resolving and disabling.</summary>
 public sealed class FraudCaseService(
-    IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<InstallationOptions> installationOptions, FraudMonitor monitor)
+    IDbContextFactory<AppDbContext> dbFactory, VendorCalendar calendar, IOptions<InstallationOptions> installationOptions, FraudNotices notices)
 {
-    public DateTime Now => clock.GetUtcNow().UtcDateTime;
+    public DateTime Now => calendar.UtcNow;
+
+    private InstallationOptions Options => installationOptions.Value;
 
     public async Task<PageResult<CaseRow>> QueueAsync(ClaimsPrincipal actor, CaseFilter filter, PageRequest page, CancellationToken ct = default)
     {
         EnsureFraud(actor);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var cases = db.FraudCases.AsNoTracking();
-        if (filter.OpenOnly) cases = cases.Where(c => FraudCase.OpenStates.Contains(c.State));
-        if (!string.IsNullOrWhiteSpace(filter.Assignee)) cases = cases.Where(c => c.Assignee == filter.Assignee);
+        var activeSince = Now - Options.ActiveWithin;
+        var me = actor.Identity?.Name;
+        var cases = db.FraudCases.AsNoTracking().Select(c => new
+        {
+            Case = c,
+            // Active installations against the allowance, the same rule as InstallationStanding.IsActive.
+            WithinAllowance = db.Installations.Count(i => i.LicenseId == c.LicenseId && i.ReleasedAt == null && i.DecommissionedAt == null && i.LastSeenAt >= activeSince)
+                <= (c.License!.HasFailover ? 2 : 1),
+        });
+        var open = cases.Where(x => FraudCase.OpenStates.Contains(x.Case.State));
+        var startOfTomorrow = calendar.StartOfDayUtc(calendar.Today.AddDays(1));
+        cases = filter.View switch
+        {
+            CaseView.Open => open,
+            CaseView.Mine => open.Where(x => x.Case.Assignee == me),
+            CaseView.Unassigned => open.Where(x => x.Case.Assignee == null),
+            CaseView.DueToday => open.Where(x => (x.Case.ExtendedTo ?? x.Case.DeadlineAt) < startOfTomorrow),
+            CaseView.BackWithinAllowance => open.Where(x => x.WithinAllowance),
+            CaseView.ResolvedByCustomer => cases.Where(x => x.Case.Outcome == CaseOutcome.ResolvedByCustomer),
+            _ => cases,
+        };
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
             var term = filter.Search.Trim();
-            cases = cases.Where(c => c.License!.Key.StartsWith(term.ToUpper()) || EF.Functions.Like(c.License.Customer!.Name, $"%{term}%"));
+            cases = cases.Where(x => x.Case.License!.Key.StartsWith(term.ToUpper()) || EF.Functions.Like(x.Case.License.Customer!.Name, $"%{term}%"));
         }
         var total = await cases.CountAsync(ct);
         // Soonest deadline first: the key closest to being disabled is the next call.
-        var rows = await cases.OrderBy(c => c.ExtendedTo ?? c.DeadlineAt).ThenBy(c => c.Id).Page(page)
-            .Select(c => new CaseRow(c.Id, c.LicenseId, c.License!.Key, c.License.Customer!.Name, c.License.Customer.Phone, c.State, c.OpenedAt,
-                c.ExtendedTo ?? c.DeadlineAt, c.Calls.Count,
-                c.Calls.OrderByDescending(a => a.At).Select(a => (CallOutcome?)a.Outcome).FirstOrDefault(),
-                c.Calls.OrderByDescending(a => a.At).Select(a => (DateTime?)a.At).FirstOrDefault(), c.Assignee))
+        var rows = await cases.OrderBy(x => x.Case.ExtendedTo ?? x.Case.DeadlineAt).ThenBy(x => x.Case.Id).Page(page)
+            .Select(x => new CaseRow(x.Case.Id, x.Case.LicenseId, x.Case.License!.Key, x.Case.License.Customer!.Name, x.Case.License.Customer.Phone, x.Case.State,
+                x.Case.OpenedAt, x.Case.ExtendedTo ?? x.Case.DeadlineAt, x.Case.Calls.Count,
+                x.Case.Calls.OrderByDescending(a => a.At).Select(a => (CallOutcome?)a.Outcome).FirstOrDefault(),
+                x.Case.Calls.OrderByDescending(a => a.At).Select(a => (DateTime?)a.At).FirstOrDefault(), x.Case.Assignee,
+                FraudCase.OpenStates.Contains(x.Case.State) && x.WithinAllowance, x.Case.Outcome))
             .ToListAsync(ct);
         return new(rows, total);
     }
@@ -66,10 +93,7 @@ public sealed class FraudCaseService(
             .SingleAsync(l => l.Id == fraudCase.LicenseId, ct);
         var installations = await db.Installations.AsNoTracking().Where(i => i.LicenseId == license.Id).OrderByDescending(i => i.LastSeenAt).ToListAsync(ct);
         var now = Now;
-        var options = installationOptions.Value;
-        var standing = InstallationStanding.Evaluate(license.HasFailover, license.Status == LicenseStatus.Disabled,
-            [.. installations.Select(i => new InstallationFacts(i.FirstSeenAt, i.LastSeenAt, i.ReleasedAt, i.DecommissionedAt))],
-            fraudCase.IsOpen ? new CaseFacts(fraudCase.OpenedAt, fraudCase.DisableAt) : null, now, options);
+        var standing = await db.StandingAsync(license.Id, now, Options, ct);
         var audit = await db.AuditLog.AsNoTracking().Where(a => a.EntityType == "FraudCase" && a.EntityId == id.ToString()).ToListAsync(ct);
         // Newest first; at the same moment, what happened later first. Calls come from their own rows, not their audit copies.
         var timeline = audit.Where(a => a.Action != "Call logged").Select(a => new TimelineEntry(a.At, a.Action, AuditExtensions.Describe(a.After), a.UserName))
@@ -79,7 +103,7 @@ public sealed class FraudCaseService(
         var others = await db.Licenses.Where(l => l.CustomerId == license.CustomerId && l.ProductId == license.ProductId && l.Id != license.Id && l.Status == LicenseStatus.Active)
             .Select(l => new { l.Id, l.Key }).ToListAsync(ct);
         return new(fraudCase, license, standing,
-            [.. installations.Select(i => InstallationView.Of(i, now, options))],
+            [.. installations.Select(i => InstallationView.Of(i, license, calendar.Today, now, Options))],
             timeline, [.. others.Select(o => (o.Id, o.Key))]);
     }
 
@@ -92,7 +116,7 @@ public sealed class FraudCaseService(
         _ => "wrong number",
     };
 
-    /// <summary>A fraud agent opens a case by hand, e.g. after a tip-off.</summary>
+    /// <summary>A fraud agent opens a case by hand, e.g. after a tip-off; the case and the customer's email give the agent's reason.</summary>
     public async Task<int> OpenAsync(ClaimsPrincipal actor, int licenseId, string reason)
     {
         EnsureFraud(actor);
@@ -103,11 +127,11 @@ public sealed class FraudCaseService(
         if (license.Status == LicenseStatus.Disabled) throw new DomainException($"{license.Key} is already disabled.");
         if (await db.FraudCases.AnyAsync(c => c.LicenseId == licenseId && FraudCase.OpenStates.Contains(c.State)))
             throw new DomainException($"{license.Key} already has an open case.");
-        var installations = await db.Installations.Where(i => i.LicenseId == licenseId)
-            .Select(i => new InstallationFacts(i.FirstSeenAt, i.LastSeenAt, i.ReleasedAt, i.DecommissionedAt)).ToListAsync();
-        var standing = InstallationStanding.Evaluate(license.HasFailover, false, installations, null, Now, installationOptions.Value);
-        var fraudCase = monitor.OpenCase(db, license, standing, Now, actor, $"Opened by hand: {reason.Trim()}");
-        fraudCase.Assignee = actor.Identity?.Name;
+        var now = Now;
+        var fraudCase = FraudCase.Open(license.Id, now, now + Options.CaseDeadline, Name(actor), $"Opened by hand: {reason.Trim()}");
+        fraudCase.Assignee = Name(actor);
+        db.FraudCases.Add(fraudCase);
+        notices.CaseOpened(LicenseParty.Of(license), fraudCase, byHand: true, now, actor).AddTo(db);
         await db.SaveOrRefuseAsync("A case for this license was opened at the same time.");
         return fraudCase.Id;
     }
@@ -115,63 +139,88 @@ public sealed class FraudCaseService(
     public Task TakeAsync(ClaimsPrincipal actor, int id) => ChangeAsync(actor, id, "Case taken", (db, c, now) =>
     {
         var before = c.Assignee;
-        c.Assignee = actor.Identity?.Name;
-        return (new { Assignee = before }, new { c.Assignee });
+        c.Take(Name(actor));
+        return Task.FromResult<(object?, object)>((new { Assignee = before }, new { c.Assignee }));
+    });
+
+    public Task ReleaseAsync(ClaimsPrincipal actor, int id) => ChangeAsync(actor, id, "Case released", (db, c, now) =>
+    {
+        var before = c.Assignee;
+        c.Release(Name(actor));
+        return Task.FromResult<(object?, object)>((new { Assignee = before }, new { Assignee = (string?)null }));
     });
 
     public Task LogCallAsync(ClaimsPrincipal actor, int id, string numberDialled, CallOutcome outcome, string? notes) => ChangeAsync(actor, id, "Call logged", (db, c, now) =>
     {
-        if (string.IsNullOrWhiteSpace(numberDialled)) throw new DomainException("Enter the number you dialled.");
-        if (!System.Text.RegularExpressions.Regex.IsMatch(numberDialled.Trim(), @"^\+?[0-9 ()./-]{4,40}$")) throw new DomainException("The number dialled may hold digits, spaces and + ( ) - . only.");
-        c.Calls.Add(new CallAttempt { At = now, Agent = actor.Identity?.Name ?? "", NumberDialled = numberDialled.Trim(), Outcome = outcome, Notes = string.IsNullOrWhiteSpace(notes) ? null : notes.Trim() });
         var before = c.State;
-        if (c.State is CaseState.Open or CaseState.CustomerNotified) c.State = CaseState.Contacting;
-        return (new { State = before }, new { c.State, Outcome = outcome, Number = numberDialled.Trim(), Notes = notes });
+        var call = c.LogCall(now, Name(actor), numberDialled, outcome, notes);
+        return Task.FromResult<(object?, object)>((new { State = before }, new { c.State, Outcome = outcome, Number = call.NumberDialled, call.Notes }));
     }, loadCalls: true);
 
     /// <summary>Staff mark a server as taken out of service; it stops counting at once.</summary>
-    public async Task DecommissionAsync(ClaimsPrincipal actor, int caseId, long installationId, string reason)
+    public Task DecommissionAsync(ClaimsPrincipal actor, int caseId, long installationId, string reason) => ChangeAsync(actor, caseId, "Installation decommissioned", async (db, c, now) =>
     {
-        EnsureFraud(actor);
         RequireReason(reason);
-        await using var db = await dbFactory.CreateDbContextAsync();
-        var fraudCase = await db.FraudCases.FindAsync(caseId) ?? throw new DomainException("That case no longer exists.");
-        var installation = await db.Installations.FirstOrDefaultAsync(i => i.Id == installationId && i.LicenseId == fraudCase.LicenseId)
+        var installation = await db.Installations.FirstOrDefaultAsync(i => i.Id == installationId && i.LicenseId == c.LicenseId)
             ?? throw new DomainException("That installation is not on this case's license.");
-        if (installation.DecommissionedAt is not null || installation.ReleasedAt is not null) throw new DomainException($"{installation.Hostname} no longer counts already.");
-        installation.DecommissionedAt = Now;
-        db.Audit(actor, Now, "Installation decommissioned", "FraudCase", caseId, null, new { installation.Hostname, installation.MachineId, Reason = reason.Trim() });
-        await db.SaveOrRefuseAsync("The case changed at the same time.");
-    }
+        installation.Decommission(now);
+        return (null!, new { installation.Hostname, installation.MachineId, Reason = reason.Trim() });
+    }, requireOpen: false);
 
-    public Task ResolveAsync(ClaimsPrincipal actor, int id, CaseOutcome outcome, string note, int? additionalLicenseId) => ChangeAsync(actor, id, "Case resolved", (db, c, now) =>
+    /// <summary>
+    /// Resolves the case in one transaction with what the outcome needs so that it sticks: servers
+    /// marked decommissioned, the extra server moved to the additional license, or the window restored.
+    /// </summary>
+    public Task ResolveAsync(ClaimsPrincipal actor, int id, Resolution resolution) => ChangeAsync(actor, id, "Case resolved", async (db, c, now) =>
     {
-        RequireReason(note);
-        if (outcome == CaseOutcome.KeyDisabled) throw new DomainException("Use Disable key to close a case by disabling the key.");
-        if (outcome == CaseOutcome.MigrationCompleted)
+        var license = await db.Licenses.SingleAsync(l => l.Id == c.LicenseId);
+        var installations = await db.Installations.Where(i => i.LicenseId == c.LicenseId).ToListAsync();
+        var decommissioned = new List<string>();
+        foreach (var installationId in resolution.Decommission ?? [])
         {
-            var installations = db.Installations.Where(i => i.LicenseId == c.LicenseId)
-                .Select(i => new InstallationFacts(i.FirstSeenAt, i.LastSeenAt, i.ReleasedAt, i.DecommissionedAt)).ToList();
-            var license = db.Licenses.Single(l => l.Id == c.LicenseId);
-            if (installations.Count(i => InstallationStanding.IsActive(i, now, installationOptions.Value)) > InstallationStanding.Allowance(license.HasFailover))
-                throw new DomainException("The license still has more active installations than it allows: mark the old server decommissioned first, or wait for the product to release it.");
+            var installation = installations.FirstOrDefault(i => i.Id == installationId) ?? throw new DomainException("That installation is not on this case's license.");
+            installation.Decommission(now);
+            decommissioned.Add(installation.Hostname);
         }
-        if (outcome == CaseOutcome.AdditionalLicensePurchased)
-        {
-            var license = db.Licenses.Single(l => l.Id == c.LicenseId);
-            if (additionalLicenseId is null || !db.Licenses.Any(l => l.Id == additionalLicenseId && l.CustomerId == license.CustomerId && l.ProductId == license.ProductId && l.Id != license.Id))
-                throw new DomainException("Choose the additional license the customer bought (same customer and product).");
-            c.AdditionalLicenseId = additionalLicenseId;
-        }
+        string? moved = null;
+        if (resolution.Outcome == CaseOutcome.AdditionalLicensePurchased)
+            moved = await MoveInstallationAsync(db, actor, license, installations, resolution, now);
+        if (resolution.Outcome == CaseOutcome.FalsePositive)
+            license.RestoreWindow(now);
+        var withinAllowance = installations.Count(i => InstallationStanding.IsActive(i.Stint, now, Options)) <= InstallationStanding.Allowance(license.HasFailover);
         var before = c.State;
-        c.State = CaseState.Resolved;
-        c.Outcome = outcome;
-        c.OutcomeNote = note.Trim();
-        c.ClosedAt = now;
-        c.ClosedBy = actor.Identity?.Name;
-        db.LicenseEvents.Add(new LicenseEvent { LicenseId = c.LicenseId, At = now, Kind = LicenseEventKinds.CaseClosed, UserName = actor.Identity?.Name ?? "", Description = $"Resolved: {outcome}. {note.Trim()}" });
-        return (new { State = before }, new { c.State, c.Outcome, c.OutcomeNote, c.AdditionalLicenseId });
+        c.Resolve(resolution.Outcome, resolution.Note, now, Name(actor), withinAllowance, resolution.AdditionalLicenseId);
+        db.LicenseEvents.Add(new LicenseEvent
+        {
+            LicenseId = c.LicenseId, At = now, Kind = LicenseEventKinds.CaseClosed, UserName = Name(actor),
+            Description = $"Case #{c.Id} resolved: {CaseText.Of(resolution.Outcome).ToLowerInvariant()}. {c.OutcomeNote}",
+        });
+        if (resolution.Outcome == CaseOutcome.FalsePositive)
+            db.Audit(actor, now, "Migration window restored", "License", license.Key, null, new { Case = c.Id, Reason = c.OutcomeNote });
+        return (new { State = before }, new { c.State, Outcome = CaseText.Of(resolution.Outcome), Note = c.OutcomeNote, c.AdditionalLicenseId,
+            Decommissioned = decommissioned.Count == 0 ? null : string.Join(", ", decommissioned), Moved = moved });
     });
+
+    /// <summary>Moves the extra server to the license the customer bought: released here as of now (history kept), counting there from now.</summary>
+    private async Task<string> MoveInstallationAsync(AppDbContext db, ClaimsPrincipal actor, License license, List<Installation> installations, Resolution resolution, DateTime now)
+    {
+        var target = await db.Licenses.FirstOrDefaultAsync(l => l.Id == resolution.AdditionalLicenseId && l.Id != license.Id
+            && l.CustomerId == license.CustomerId && l.ProductId == license.ProductId)
+            ?? throw new DomainException("Choose the additional license the customer bought: one of the same customer and product.");
+        if (target.Status != LicenseStatus.Active) throw new DomainException($"{target.Key} is disabled: choose an active license.");
+        var moving = installations.FirstOrDefault(i => i.Id == resolution.MoveInstallationId && InstallationStanding.IsActive(i.Stint, now, Options))
+            ?? throw new DomainException("Choose the active server that moves to the additional license.");
+        var there = await db.Installations.Where(i => i.LicenseId == target.Id).ToListAsync();
+        var thereActive = there.Count(i => i.MachineId != moving.MachineId && InstallationStanding.IsActive(i.Stint, now, Options));
+        if (thereActive >= InstallationStanding.Allowance(target.HasFailover))
+            throw new DomainException($"{target.Key} already runs on {thereActive} server(s), all it allows: it has no room for {moving.Hostname}.");
+        moving.ReleasedAt = now;
+        var existing = there.FirstOrDefault(i => i.MachineId == moving.MachineId);
+        if (existing is null) db.Installations.Add(Installation.New(target.Id, moving.MachineId, moving.Hostname, moving.ProductVersion, now));
+        else if (existing.CheckIn(moving.Hostname, moving.ProductVersion, now, Options) is { } ended) db.InstallationStints.Add(ended);
+        db.Audit(actor, now, "Installation moved", "License", target.Key, new { From = license.Key }, new { moving.Hostname, moving.MachineId, To = target.Key });
+        return $"{moving.Hostname} to {target.Key}";
+    }
 
     public async Task DisableNowAsync(ClaimsPrincipal actor, int id, string reason)
     {
@@ -179,10 +228,12 @@ public sealed class FraudCaseService(
         RequireReason(reason);
         await using var db = await dbFactory.CreateDbContextAsync();
         var fraudCase = await db.FraudCases.FindAsync(id) ?? throw new DomainException("That case no longer exists.");
-        if (!fraudCase.IsOpen) throw new DomainException("The case is closed already.");
         var license = await db.Licenses.Include(l => l.Customer).Include(l => l.Product).SingleAsync(l => l.Id == fraudCase.LicenseId);
-        monitor.DisableKey(db, license, fraudCase, Now, actor, reason.Trim());
-        db.Audit(actor, Now, "Key disabled", "FraudCase", id, null, new { Reason = reason.Trim() });
+        var now = Now;
+        fraudCase.CloseWithKeyDisabled(reason, now, Name(actor));
+        license.Disable();
+        notices.KeyDisabled(LicenseParty.Of(license), now, actor, reason.Trim()).AddTo(db);
+        db.Audit(actor, now, "Key disabled", "FraudCase", id, null, new { Reason = reason.Trim() });
         await db.SaveOrRefuseAsync("The case changed at the same time.");
     }
 
@@ -190,48 +241,52 @@ public sealed class FraudCaseService(
     public Task ExtendDeadlineAsync(ClaimsPrincipal actor, int id, DateTime newDeadline, string reason) => ChangeAsync(actor, id, "Deadline extended", (db, c, now) =>
     {
         EnsureManager(actor);
-        RequireReason(reason);
-        if (c.ExtendedTo is not null) throw new DomainException($"The deadline was already extended once, to {c.ExtendedTo:yyyy-MM-dd}.");
-        if (newDeadline <= c.DeadlineAt) throw new DomainException($"The new deadline must be after the current one ({c.DeadlineAt:yyyy-MM-dd HH:mm} UTC).");
-        if (newDeadline > c.DeadlineAt.AddDays(30)) throw new DomainException("A deadline can be extended by at most 30 days.");
-        c.ExtendedTo = newDeadline;
-        c.ExtensionReason = reason.Trim();
-        c.ExtendedBy = actor.Identity?.Name;
-        return (new { Deadline = c.DeadlineAt }, new { Deadline = newDeadline, Reason = reason.Trim() });
+        var before = c.DeadlineAt;
+        c.ExtendDeadline(newDeadline, reason, Name(actor), now);
+        return Task.FromResult<(object?, object)>((new { Deadline = before }, new { Deadline = newDeadline, Reason = c.ExtensionReason }));
     });
 
-    /// <summary>A manager re-enables a disabled key, with a reason.</summary>
-    public async Task ReenableAsync(ClaimsPrincipal actor, int licenseId, string reason)
+    /// <summary>
+    /// A manager re-enables a disabled key, with a reason. It must not be flagged again at once: the
+    /// license is back within its allowance, or the manager restores its migration window in the same step.
+    /// </summary>
+    public async Task ReenableAsync(ClaimsPrincipal actor, int licenseId, string reason, bool restoreWindow = false)
     {
         EnsureManager(actor);
         RequireReason(reason);
         await using var db = await dbFactory.CreateDbContextAsync();
         var license = await db.Licenses.FindAsync(licenseId) ?? throw new DomainException("That license no longer exists.");
-        if (license.Status != LicenseStatus.Disabled) throw new DomainException($"{license.Key} is not disabled.");
-        license.Status = LicenseStatus.Active;
-        db.LicenseEvents.Add(new LicenseEvent { LicenseId = license.Id, At = Now, Kind = LicenseEventKinds.Enabled, UserName = actor.Identity?.Name ?? "", Description = reason.Trim() });
-        db.Audit(actor, Now, "Key re-enabled", "License", license.Key, new { Status = LicenseStatus.Disabled }, new { Status = LicenseStatus.Active, Reason = reason.Trim() });
+        var now = Now;
+        var standing = await db.StandingAsync(licenseId, now, Options);
+        license.Reenable(!standing.OverAllowance, restoreWindow, now);
+        db.LicenseEvents.Add(new LicenseEvent { LicenseId = license.Id, At = now, Kind = LicenseEventKinds.Enabled, UserName = Name(actor),
+            Description = reason.Trim() + (restoreWindow ? " The migration window was restored." : "") });
+        db.Audit(actor, now, "Key re-enabled", "License", license.Key, new { Status = LicenseStatus.Disabled },
+            new { Status = LicenseStatus.Active, Reason = reason.Trim(), WindowRestored = restoreWindow });
         await db.SaveOrRefuseAsync("The license changed at the same time.");
     }
 
-    private async Task ChangeAsync(ClaimsPrincipal actor, int id, string action, Func<AppDbContext, FraudCase, DateTime, (object Before, object After)> change, bool loadCalls = false)
+    private async Task ChangeAsync(ClaimsPrincipal actor, int id, string action, Func<AppDbContext, FraudCase, DateTime, Task<(object? Before, object After)>> change,
+        bool loadCalls = false, bool requireOpen = true)
     {
         EnsureFraud(actor);
         await using var db = await dbFactory.CreateDbContextAsync();
         var query = db.FraudCases.AsQueryable();
         if (loadCalls) query = query.Include(c => c.Calls);
         var fraudCase = await query.FirstOrDefaultAsync(c => c.Id == id) ?? throw new DomainException("That case no longer exists.");
-        if (!fraudCase.IsOpen) throw new DomainException($"The case is closed ({fraudCase.State}).");
+        if (requireOpen) fraudCase.EnsureOpen();
         var now = Now;
-        var (before, after) = change(db, fraudCase, now);
+        var (before, after) = await change(db, fraudCase, now);
         db.Audit(actor, now, action, "FraudCase", id, before, after);
         await db.SaveOrRefuseAsync("Someone else changed this case at the same time. Reload and try again.");
     }
 
+    private static string Name(ClaimsPrincipal actor) => actor.Identity?.Name ?? "";
 
     private static void RequireReason(string? reason)
     {
         if (string.IsNullOrWhiteSpace(reason)) throw new DomainException("Give a reason: it is kept in the audit log.");
+        if (reason.Trim().Length > FraudCase.MaxTextLength) throw new DomainException($"Keep the reason to {FraudCase.MaxTextLength:N0} characters.");
     }
 
     private static void EnsureFraud(ClaimsPrincipal actor) => actor.Demand(Policies.Fraud, "Only the fraud team and managers work on fraud cases.");
@@ -244,6 +299,7 @@ public static class FraudFeature
     public static WebApplicationBuilder AddFraudFeature(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<FraudOptions>(builder.Configuration.GetSection(FraudOptions.Section));
+        builder.Services.AddSingleton<FraudNotices>();
         builder.Services.AddScoped<FraudMonitor>();
         builder.Services.AddScoped<FraudCaseService>();
         builder.Services.AddHostedService<FraudMonitorService>();

@@ -12,30 +12,6 @@ using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Features.Fraud;
 
-public sealed class FraudOptions
-{
-    public const string Section = "Fraud";
-    public int MonitorIntervalMinutes { get; set; } = 60;
-
-    /// <summary>Run one pass as soon as the portal starts, instead of waiting an interval.</summary>
-    public bool RunAtStartup { get; set; }
-    public int BatchSize { get; set; } = 2000;
-}
-
-/// <summary>What a batch, or a whole pass, changed.</summary>
-public readonly record struct MonitorCounts(int PeriodsStarted, int PeriodsEnded, int CasesOpened, int KeysDisabled)
-{
-    public static MonitorCounts operator +(MonitorCounts a, MonitorCounts b) =>
-        new(a.PeriodsStarted + b.PeriodsStarted, a.PeriodsEnded + b.PeriodsEnded, a.CasesOpened + b.CasesOpened, a.KeysDisabled + b.KeysDisabled);
-}
-
-public sealed record MonitorResult(int LicensesChecked, int PeriodsStarted, int PeriodsEnded, int CasesOpened, int KeysDisabled, TimeSpan Took)
-{
-    public override string ToString() =>
-        $"Checked {LicensesChecked:N0} licenses in {Took.TotalSeconds:0.0} s: {CasesOpened} case(s) opened, {KeysDisabled} key(s) disabled, " +
-        $"{PeriodsStarted} migration(s) started, {PeriodsEnded} ended.";
-}
-
 /// <summary>
 /// Applies the installation rules to every license that needs it: records over-allowance
 /// periods, opens a case (emailing the customer and the fraud team) when the migration window
@@ -45,9 +21,9 @@ public sealed record MonitorResult(int LicensesChecked, int PeriodsStarted, int 
 /// </summary>
 public sealed class FraudMonitor(
     IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<InstallationOptions> installationOptions,
-    IOptions<FraudOptions> fraudOptions, IOptions<EmailOptions> emailOptions, IOptions<VendorOptions> vendor, WriteGate writes, ILogger<FraudMonitor> logger)
+    IOptions<FraudOptions> fraudOptions, FraudNotices notices, WriteGate writes, ILogger<FraudMonitor> logger)
 {
-    public static readonly ClaimsPrincipal System = new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "fraud monitor")], "system"));
+    private static readonly ClaimsPrincipal System = FraudNotices.System;
 
     private const string Watermark = "fraud-monitor-watermark";
 
@@ -111,7 +87,7 @@ public sealed class FraudMonitor(
                 """, ct);
             await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(PASSIVE);", ct);
         }
-        var result = new MonitorResult(candidates.Count, totals.PeriodsStarted, totals.PeriodsEnded, totals.CasesOpened, totals.KeysDisabled, stopwatch.Elapsed);
+        var result = new MonitorResult(candidates.Count, totals, stopwatch.Elapsed);
         logger.LogInformation("Fraud monitor: {Result}", result);
         return result;
     }
@@ -131,9 +107,13 @@ public sealed class FraudMonitor(
         yield return db.Installations.Where(i => i.LastSeenAt >= staleFrom && i.LastSeenAt < staleTo).Select(i => i.LicenseId);
     }
 
-    private sealed record LicenseRow(int Id, string Key, int CustomerId, int ProductId, bool HasFailover, LicenseStatus Status);
+    private sealed record LicenseRow(int Id, string Key, int CustomerId, int ProductId, bool HasFailover, LicenseStatus Status, DateTime? WindowRestoredAt);
 
-    private sealed record CaseRow(int Id, int LicenseId, DateTime OpenedAt, DateTime DisableAt, Guid Version);
+    private sealed record CaseRow(int Id, int LicenseId, CaseState State, DateTime OpenedAt, DateTime DeadlineAt, DateTime? ExtendedTo, Guid Version)
+    {
+        /// <summary>The case as an entity, so its own methods decide how it closes.</summary>
+        public FraudCase ToCase() => new() { Id = Id, LicenseId = LicenseId, State = State, OpenedAt = OpenedAt, DeadlineAt = DeadlineAt, ExtendedTo = ExtendedTo, Version = Version };
+    }
 
     private sealed record PeriodRow(long Id, int LicenseId, DateTime? ReviewAt);
 
@@ -142,9 +122,10 @@ public sealed class FraudMonitor(
     /// <summary>What one batch changes, decided from what it read.</summary>
     private sealed record BatchPlan(
         List<OverAllowancePeriod> NewPeriods, List<(long Id, DateTime? At)> Reviews, List<long> Ends,
-        List<(LicenseParty License, Standing Standing)> Opens, List<(LicenseParty License, CaseRow Case)> Disables)
+        List<(LicenseParty License, Standing Standing)> Opens, List<(LicenseParty License, CaseRow Case)> Disables,
+        List<(LicenseParty License, CaseRow Case)> ResolvedByCustomer)
     {
-        public bool IsEmpty => NewPeriods.Count + Reviews.Count + Ends.Count + Opens.Count + Disables.Count == 0;
+        public bool IsEmpty => NewPeriods.Count + Reviews.Count + Ends.Count + Opens.Count + Disables.Count + ResolvedByCustomer.Count == 0;
     }
 
     /// <summary>Reads what the rules need for a batch of licenses as plain rows and decides every change.</summary>
@@ -153,12 +134,10 @@ public sealed class FraudMonitor(
         var options = installationOptions.Value;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var licenses = await db.Licenses.Where(l => EF.Parameter(ids).Contains(l.Id))
-            .Select(l => new LicenseRow(l.Id, l.Key, l.CustomerId, l.ProductId, l.HasFailover, l.Status)).ToListAsync(ct);
-        var installations = (await db.Installations.Where(i => EF.Parameter(ids).Contains(i.LicenseId))
-            .Select(i => new { i.LicenseId, i.FirstSeenAt, i.LastSeenAt, i.ReleasedAt, i.DecommissionedAt }).ToListAsync(ct))
-            .ToLookup(i => i.LicenseId, i => new InstallationFacts(i.FirstSeenAt, i.LastSeenAt, i.ReleasedAt, i.DecommissionedAt));
+            .Select(l => new LicenseRow(l.Id, l.Key, l.CustomerId, l.ProductId, l.HasFailover, l.Status, l.WindowRestoredAt)).ToListAsync(ct);
+        var stints = await db.StintsAsync(ids, now, options, ct);
         var cases = await db.FraudCases.Where(c => EF.Parameter(ids).Contains(c.LicenseId) && FraudCase.OpenStates.Contains(c.State))
-            .Select(c => new CaseRow(c.Id, c.LicenseId, c.OpenedAt, c.ExtendedTo ?? c.DeadlineAt, c.Version)).ToDictionaryAsync(c => c.LicenseId, ct);
+            .Select(c => new CaseRow(c.Id, c.LicenseId, c.State, c.OpenedAt, c.DeadlineAt, c.ExtendedTo, c.Version)).ToDictionaryAsync(c => c.LicenseId, ct);
         var periods = await db.OverAllowancePeriods.Where(p => EF.Parameter(ids).Contains(p.LicenseId) && p.EndedAt == null)
             .Select(p => new PeriodRow(p.Id, p.LicenseId, p.ReviewAt)).ToDictionaryAsync(p => p.LicenseId, ct);
 
@@ -167,11 +146,12 @@ public sealed class FraudMonitor(
         var ends = new List<long>();
         var opens = new List<(LicenseRow License, Standing Standing)>();
         var disables = new List<(LicenseRow License, CaseRow Case)>();
+        var resolved = new List<(LicenseRow License, CaseRow Case)>();
         foreach (var license in licenses)
         {
             var openCase = cases.GetValueOrDefault(license.Id);
-            var standing = InstallationStanding.Evaluate(license.HasFailover, license.Status == LicenseStatus.Disabled, installations[license.Id].ToList(),
-                openCase is null ? null : new CaseFacts(openCase.OpenedAt, openCase.DisableAt), now, options);
+            var standing = InstallationStanding.Evaluate(new LicenseFacts(license.HasFailover, license.Status == LicenseStatus.Disabled, license.WindowRestoredAt,
+                [.. stints[license.Id]], openCase is null ? null : new CaseFacts(openCase.OpenedAt, openCase.ExtendedTo ?? openCase.DeadlineAt)), now, options);
             var period = periods.GetValueOrDefault(license.Id);
             // Only a migration in grace changes with time alone; a flagged key's case carries its own deadline.
             var reviewAt = standing.Status == StandingStatus.Grace ? standing.GraceEndsAt : standing.CaseDue ? now : null;
@@ -184,16 +164,18 @@ public sealed class FraudMonitor(
 
             if (standing.CaseDue && openCase is null && license.Status == LicenseStatus.Active)
                 opens.Add((license, standing));
-            else if (openCase is not null && standing.DisableDue && license.Status == LicenseStatus.Active)
-                disables.Add((license, openCase));
+            else if (openCase is not null && standing.DeadlinePassed(now) && license.Status == LicenseStatus.Active)
+                // The FAQ disables a key only if the customer failed to resolve the issue.
+                (standing.OverAllowance ? disables : resolved).Add((license, openCase));
         }
         // Most licenses a pass reads need no email: read the owners of those that do, in one go.
-        var ownerIds = opens.Select(o => o.License.CustomerId).Concat(disables.Select(d => d.License.CustomerId)).Distinct().ToArray();
-        if (ownerIds.Length == 0) return new(newPeriods, reviews, ends, [], []);
+        var ownerIds = opens.Select(o => o.License).Concat(disables.Concat(resolved).Select(d => d.License)).Select(l => l.CustomerId).Distinct().ToArray();
+        if (ownerIds.Length == 0) return new(newPeriods, reviews, ends, [], [], []);
         var owners = await db.Customers.Where(c => EF.Parameter(ownerIds).Contains(c.Id))
             .Select(c => new Party(c.Id, c.Name, c.Email, c.Phone)).ToDictionaryAsync(c => c.Id, ct);
         LicenseParty PartyOf(LicenseRow l) => new(l.Id, l.Key, products[l.ProductId], owners[l.CustomerId].Name, owners[l.CustomerId].Email, owners[l.CustomerId].Phone);
-        return new(newPeriods, reviews, ends, [.. opens.Select(o => (PartyOf(o.License), o.Standing))], [.. disables.Select(d => (PartyOf(d.License), d.Case))]);
+        return new(newPeriods, reviews, ends, [.. opens.Select(o => (PartyOf(o.License), o.Standing))], [.. disables.Select(d => (PartyOf(d.License), d.Case))],
+            [.. resolved.Select(d => (PartyOf(d.License), d.Case))]);
     }
 
     /// <summary>
@@ -225,9 +207,9 @@ public sealed class FraudMonitor(
 
     private async Task<MonitorCounts> WriteBatchAsync(AppDbContext db, BatchPlan plan, DateTime now, CancellationToken ct)
     {
-        var (newPeriods, reviews, ends, opens, disables) = plan;
+        var (newPeriods, reviews, ends, opens, disables, resolved) = plan;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        int started = 0, ended = 0, opened = 0, disabled = 0;
+        int started = 0, ended = 0, opened = 0, disabled = 0, thanked = 0;
         await using (var insertPeriod = new BulkInsert<OverAllowancePeriod>(db, orIgnore: true))
             foreach (var period in newPeriods)
                 if (await insertPeriod.AddAsync(period)) started++;
@@ -238,193 +220,51 @@ public sealed class FraudMonitor(
             foreach (var id in ends)
                 ended += await end.RunAsync(id, now);
 
-        if (opens.Count + disables.Count > 0)
+        if (opens.Count + disables.Count + resolved.Count > 0)
         {
-            await using var notices = new NoticeWriter(db);
+            await using var writer = new NoticeWriter(db);
             await using (var insertCase = new BulkInsert<FraudCase>(db, orIgnore: true))
                 foreach (var (party, standing) in opens)
                 {
-                    var fraudCase = NewCase(party.Id, standing, now, System, "The migration window ran out with the license still over its allowance.");
+                    var fraudCase = FraudCase.Open(party.Id, now, standing.DisableAt!.Value, Name, notices.WindowRanOut(standing));
                     // Another pass opened a case for this license first: it sent the emails too.
                     if (!await insertCase.AddAsync(fraudCase)) continue;
-                    await notices.AddAsync(CaseOpenedNotice(party, fraudCase, standing, now, System));
+                    await writer.AddAsync(notices.CaseOpened(party, fraudCase, byHand: false, now, System));
                     opened++;
                 }
             await using var closeCase = PreparedStatement.For(db, """
                 UPDATE "FraudCases" SET "State" = $p2, "Outcome" = $p3, "OutcomeNote" = $p4, "ClosedAt" = $p5, "ClosedBy" = $p6, "Version" = $p7
                 WHERE "Id" = $p0 AND "Version" = $p1
                 """, 8);
+            // The case changed since it was read (resolved, extended, disabled by hand): leave it to that change.
+            async Task<bool> CloseAsync(CaseRow row, FraudCase closed) =>
+                await closeCase.RunAsync(row.Id, row.Version, closed.State, closed.Outcome, closed.OutcomeNote, closed.ClosedAt, closed.ClosedBy, Guid.NewGuid()) == 1;
+
             await using var disableLicense = PreparedStatement.For(db, """
                 UPDATE "Licenses" SET "Status" = $p1, "Version" = $p2 WHERE "Id" = $p0 AND "Status" = $p3
                 """, 4);
-            foreach (var (license, openCase) in disables)
+            foreach (var (license, row) in disables)
             {
-                var reason = $"The case was not resolved by {openCase.DisableAt:yyyy-MM-dd HH:mm} UTC.";
-                // The case changed since it was read (resolved, extended, disabled by hand): leave it to that change.
-                if (await closeCase.RunAsync(openCase.Id, openCase.Version, CaseState.KeyDisabled, CaseOutcome.KeyDisabled, reason, now, System.Identity!.Name, Guid.NewGuid()) == 0) continue;
+                var fraudCase = row.ToCase();
+                var reason = $"The case was not resolved by {fraudCase.DisableAt:yyyy-MM-dd HH:mm} UTC and the license was still over its allowance.";
+                fraudCase.CloseWithKeyDisabled(reason, now, Name);
+                if (!await CloseAsync(row, fraudCase)) continue;
                 if (await disableLicense.RunAsync(license.Id, LicenseStatus.Disabled, Guid.NewGuid(), LicenseStatus.Active) == 0) continue;
-                await notices.AddAsync(KeyDisabledNotice(license, now, System, reason));
+                await writer.AddAsync(notices.KeyDisabled(license, now, System, reason));
                 disabled++;
+            }
+            foreach (var (license, row) in resolved)
+            {
+                var fraudCase = row.ToCase();
+                fraudCase.ResolveByCustomer(now, Name);
+                if (!await CloseAsync(row, fraudCase)) continue;
+                await writer.AddAsync(notices.ResolvedByCustomer(license, fraudCase, row.State, now, System));
+                thanked++;
             }
         }
         await tx.CommitAsync(ct);
-        return new(started, ended, opened, disabled);
+        return new(started, ended, opened, disabled, thanked);
     }
 
-    /// <summary>A new case, due for the customer's answer by the configured deadline.</summary>
-    private FraudCase NewCase(int licenseId, Standing standing, DateTime now, ClaimsPrincipal actor, string reason)
-    {
-        var options = installationOptions.Value;
-        return new FraudCase
-        {
-            LicenseId = licenseId, OpenedAt = now, OpenedBy = actor.Identity?.Name ?? "", State = CaseState.CustomerNotified,
-            DeadlineAt = now + options.CaseDeadline, Version = Guid.NewGuid(),
-            Reason = $"{reason} {standing.ActiveInstallations} active installations, {standing.Allowance} allowed; {standing.DaysUsed:0.#} days over allowance in the last {options.LookbackDays} days.",
-        };
-    }
-
-    /// <summary>Opens a case with its customer and team emails queued in the same save.</summary>
-    internal FraudCase OpenCase(AppDbContext db, License license, Standing standing, DateTime now, ClaimsPrincipal actor, string reason)
-    {
-        var fraudCase = NewCase(license.Id, standing, now, actor, reason);
-        db.FraudCases.Add(fraudCase);
-        CaseOpenedNotice(LicenseParty.Of(license), fraudCase, standing, now, actor).AddTo(db);
-        return fraudCase;
-    }
-
-    /// <summary>Disables the key, closes the case and emails the customer, all in the caller's save.</summary>
-    internal void DisableKey(AppDbContext db, License license, FraudCase fraudCase, DateTime now, ClaimsPrincipal actor, string reason)
-    {
-        license.Status = LicenseStatus.Disabled;
-        fraudCase.State = CaseState.KeyDisabled;
-        fraudCase.Outcome = CaseOutcome.KeyDisabled;
-        fraudCase.OutcomeNote = reason;
-        fraudCase.ClosedAt = now;
-        fraudCase.ClosedBy = actor.Identity?.Name;
-        KeyDisabledNotice(LicenseParty.Of(license), now, actor, reason).AddTo(db);
-    }
-
-    private FraudNotice CaseOpenedNotice(LicenseParty license, FraudCase fraudCase, Standing standing, DateTime now, ClaimsPrincipal actor)
-    {
-        var options = installationOptions.Value;
-        var v = vendor.Value;
-        var about = $"License {license.Key}";
-        return new FraudNotice(
-        [
-            OutboxMessage.Create(now, license.Email, $"Action needed: license {license.Key} is running on too many servers",
-                $"""
-                Hello {license.Customer},
-
-                Your {license.Product} license {license.Key} has been active on {standing.ActiveInstallations} servers, but it allows {standing.Allowance}.
-                Moving to a new server is fine for up to {options.MigrationWindowDays} days; that time has run out.
-
-                Please uninstall the product from the servers you no longer use, or buy an additional license, before {fraudCase.DeadlineAt:d MMMM yyyy}.
-                After that date the key will be disabled. Our team will also call you. Questions: {v.Phone} or {v.Email}.
-
-                {v.Name} licensing
-                """, about),
-            OutboxMessage.Create(now, emailOptions.Value.FraudTeamAddress, $"Fraud case opened: {license.Key} ({license.Customer})",
-                $"A fraud case was opened for {license.Product} license {license.Key} of {license.Customer} ({license.Phone}). {fraudCase.Reason} The key will be disabled on {fraudCase.DeadlineAt:yyyy-MM-dd} unless the case is resolved.",
-                about),
-        ],
-            new LicenseEvent { LicenseId = license.Id, At = now, Kind = LicenseEventKinds.CaseOpened, UserName = actor.Identity?.Name ?? "", Description = fraudCase.Reason },
-            AuditExtensions.Entry(actor, now, "Fraud case opened", "License", license.Key, null, new { fraudCase.Reason, fraudCase.DeadlineAt }));
-    }
-
-    private FraudNotice KeyDisabledNotice(LicenseParty license, DateTime now, ClaimsPrincipal actor, string reason)
-    {
-        var v = vendor.Value;
-        return new FraudNotice(
-        [
-            OutboxMessage.Create(now, license.Email, $"License {license.Key} has been disabled",
-                $"""
-                Hello {license.Customer},
-
-                Your {license.Product} license {license.Key} has been disabled because it kept running on more servers than it allows. {reason}
-                To have it re-enabled, please call us on {v.Phone} or write to {v.Email}.
-
-                {v.Name} licensing
-                """, $"License {license.Key}"),
-        ],
-            new LicenseEvent { LicenseId = license.Id, At = now, Kind = LicenseEventKinds.Disabled, UserName = actor.Identity?.Name ?? "", Description = reason },
-            AuditExtensions.Entry(actor, now, "Key disabled", "License", license.Key, new { Status = LicenseStatus.Active }, new { Status = LicenseStatus.Disabled, Reason = reason }));
-    }
-}
-
-/// <summary>The license a fraud notice is about, with its product and owner.</summary>
-internal sealed record LicenseParty(int Id, string Key, string Product, string Customer, string Email, string Phone)
-{
-    public static LicenseParty Of(License license) =>
-        new(license.Id, license.Key, license.Product!.Name, license.Customer!.Name, license.Customer.Email, license.Customer.Phone);
-}
-
-/// <summary>
-/// What opening a case or disabling a key writes besides the case and the key: the emails, the
-/// license's history entry and the audit row. Built in one place, saved either through the change
-/// tracker (a staff member's action) or in bulk (the monitor's batches).
-/// </summary>
-internal sealed record FraudNotice(IReadOnlyList<OutboxMessage> Emails, LicenseEvent Event, AuditEntry Audit)
-{
-    public void AddTo(AppDbContext db)
-    {
-        db.Outbox.AddRange(Emails);
-        db.LicenseEvents.Add(Event);
-        db.AuditLog.Add(Audit);
-    }
-}
-
-/// <summary>Writes fraud notices in bulk, in the transaction of the context it is made from.</summary>
-internal sealed class NoticeWriter(AppDbContext db) : IAsyncDisposable
-{
-    private readonly BulkInsert<OutboxMessage> emails = new(db);
-    private readonly BulkInsert<LicenseEvent> events = new(db);
-    private readonly BulkInsert<AuditEntry> audit = new(db);
-
-    public async Task AddAsync(FraudNotice notice)
-    {
-        foreach (var email in notice.Emails) await emails.AddAsync(email);
-        await events.AddAsync(notice.Event);
-        await audit.AddAsync(notice.Audit);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await emails.DisposeAsync();
-        await events.DisposeAsync();
-        await audit.DisposeAsync();
-    }
-}
-
-/// <summary>Runs the monitor on its interval; the fraud team can also start it from the case queue.</summary>
-public sealed class FraudMonitorService(IServiceScopeFactory scopes, IOptions<FraudOptions> options, TimeProvider clock, ILogger<FraudMonitorService> logger) : BackgroundService
-{
-    private static readonly SemaphoreSlim Gate = new(1, 1);
-
-    /// <summary>One pass at a time in this process; the database constraints cover other processes.</summary>
-    public static async Task<MonitorResult> RunOnceAsync(IServiceProvider services, IProgress<string>? progress, CancellationToken ct)
-    {
-        await Gate.WaitAsync(ct);
-        try { return await services.GetRequiredService<FraudMonitor>().RunAsync(progress, ct); }
-        finally { Gate.Release(); }
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // A timer period must stay under 49 days; a week is the longest interval that makes sense.
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(Math.Clamp(options.Value.MonitorIntervalMinutes, 1, 7 * 24 * 60)), clock);
-        var first = options.Value.RunAtStartup;
-        while (first || await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            first = false;
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                await RunOnceAsync(scope.ServiceProvider, null, stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "The fraud monitor failed; it runs again on its next round.");
-            }
-        }
-    }
+    private static string Name => System.Identity!.Name!;
 }

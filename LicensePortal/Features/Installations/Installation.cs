@@ -1,4 +1,5 @@
 using LicensePortal.Features.Licenses;
+using LicensePortal.Features.Licensing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -13,7 +14,12 @@ public class Installation
     public string MachineId { get; set; } = "";
     public string Hostname { get; set; } = "";
     public string ProductVersion { get; set; } = "";
+    /// <summary>The machine's first check-in ever.</summary>
     public DateTime FirstSeenAt { get; set; }
+
+    /// <summary>The check-in that started the present stint: the first, or the first after a release, decommissioning or silence.</summary>
+    public DateTime StintStartedAt { get; set; }
+
     public DateTime LastSeenAt { get; set; }
 
     /// <summary>When the product reported it was uninstalled or moved away.</summary>
@@ -21,6 +27,67 @@ public class Installation
 
     /// <summary>When staff marked the server as taken out of service.</summary>
     public DateTime? DecommissionedAt { get; set; }
+
+    /// <summary>The present stint as the installation rules read it.</summary>
+    public InstallationFacts Stint => new(StintStartedAt, LastSeenAt, ReleasedAt, DecommissionedAt);
+
+    /// <summary>A machine's first check-in on a license.</summary>
+    public static Installation New(int licenseId, string machineId, string hostname, string productVersion, DateTime now) => new()
+    {
+        LicenseId = licenseId, MachineId = machineId, Hostname = hostname, ProductVersion = productVersion,
+        FirstSeenAt = now, StintStartedAt = now, LastSeenAt = now,
+    };
+
+    /// <summary>
+    /// The machine checks in again. When its present stint had ended (released, decommissioned or
+    /// silent), a new one starts now and the ended one is returned to keep: what it counted stays
+    /// on record, the gap never counts. The activation API does the same in one SQL command.
+    /// </summary>
+    public InstallationStint? CheckIn(string hostname, string productVersion, DateTime now, InstallationOptions options)
+    {
+        InstallationStint? ended = null;
+        if (InstallationStanding.StartsNewStint(Stint, now, options))
+        {
+            ended = new InstallationStint
+            {
+                InstallationId = Id, LicenseId = LicenseId, Hostname = Hostname, ProductVersion = ProductVersion,
+                StartedAt = StintStartedAt, LastSeenAt = LastSeenAt, ReleasedAt = ReleasedAt, DecommissionedAt = DecommissionedAt,
+            };
+            StintStartedAt = now;
+            ReleasedAt = null;
+            DecommissionedAt = null;
+        }
+        Hostname = hostname;
+        ProductVersion = productVersion;
+        LastSeenAt = now;
+        return ended;
+    }
+
+    /// <summary>Staff take the server out of service: it stops counting now.</summary>
+    public void Decommission(DateTime now)
+    {
+        if (ReleasedAt is not null || DecommissionedAt is not null) throw new Infrastructure.DomainException($"{Hostname} no longer counts already.");
+        DecommissionedAt = now;
+    }
+}
+
+/// <summary>
+/// An earlier stint of an installation, kept when the machine checked in again after a release,
+/// a decommissioning or a silence: the time it counted stays counted, the gap never does.
+/// </summary>
+public class InstallationStint
+{
+    public long Id { get; set; }
+    public long InstallationId { get; set; }
+    public int LicenseId { get; set; }
+    public string Hostname { get; set; } = "";
+    public string ProductVersion { get; set; } = "";
+    public DateTime StartedAt { get; set; }
+    public DateTime LastSeenAt { get; set; }
+    public DateTime? ReleasedAt { get; set; }
+    public DateTime? DecommissionedAt { get; set; }
+
+    public InstallationFacts Facts => new(StartedAt, LastSeenAt, ReleasedAt, DecommissionedAt);
 }
 
 internal sealed class InstallationConfiguration : IEntityTypeConfiguration<Installation>
@@ -37,5 +104,21 @@ internal sealed class InstallationConfiguration : IEntityTypeConfiguration<Insta
         // The fraud monitor's incremental pass looks up what changed since its last pass.
         b.HasIndex(i => i.ReleasedAt);
         b.HasIndex(i => i.DecommissionedAt);
+        b.Ignore(i => i.Stint);
+    }
+}
+
+internal sealed class InstallationStintConfiguration : IEntityTypeConfiguration<InstallationStint>
+{
+    public void Configure(EntityTypeBuilder<InstallationStint> b)
+    {
+        b.Property(s => s.Hostname).HasMaxLength(255);
+        b.Property(s => s.ProductVersion).HasMaxLength(32);
+        b.HasOne<Installation>().WithMany().HasForeignKey(s => s.InstallationId).OnDelete(DeleteBehavior.Cascade);
+        // A stint is archived once, however often a check-in that closes it is retried.
+        b.HasIndex(s => new { s.InstallationId, s.StartedAt }).IsUnique();
+        // Check-ins and the monitor read a license's stints within the look-back period.
+        b.HasIndex(s => new { s.LicenseId, s.LastSeenAt });
+        b.Ignore(s => s.Facts);
     }
 }

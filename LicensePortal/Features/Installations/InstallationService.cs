@@ -1,4 +1,5 @@
 using LicensePortal.Data;
+using LicensePortal.Features.Licensing;
 using LicensePortal.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -6,14 +7,16 @@ using Microsoft.Extensions.Options;
 namespace LicensePortal.Features.Installations;
 
 public sealed record InstallationRow(long Id, int LicenseId, string LicenseKey, string Customer, string Hostname, string ProductVersion,
-    DateTime FirstSeenAt, DateTime LastSeenAt, InstallationState State, double MigrationDaysUsed = 0, double MigrationDaysLeft = 0);
+    DateTime FirstSeenAt, DateTime LastSeenAt, InstallationState State, int LicenseMajor, DateOnly? ProtectionEndsOn,
+    double MigrationDaysUsed = 0, double MigrationDaysLeft = 0, bool NeedsUpgrade = false);
 
-public sealed class InstallationService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<InstallationOptions> options)
+public sealed class InstallationService(IDbContextFactory<AppDbContext> dbFactory, VendorCalendar calendar, IOptions<InstallationOptions> options)
 {
     public async Task<PageResult<InstallationRow>> ListAsync(InstallationState? state, string? search, PageRequest page, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var activeSince = clock.GetUtcNow().UtcDateTime.AddDays(-options.Value.ActiveWithinDays);
+        var now = calendar.UtcNow;
+        var activeSince = now - options.Value.ActiveWithin;
         var installations = db.Installations.AsNoTracking();
         if (state is { } s) installations = installations.InState(s, activeSince);
         if (!string.IsNullOrWhiteSpace(search))
@@ -34,18 +37,20 @@ public sealed class InstallationService(IDbContextFactory<AppDbContext> dbFactor
                 i.FirstSeenAt, i.LastSeenAt,
                 i.ReleasedAt != null ? InstallationState.Released
                 : i.DecommissionedAt != null ? InstallationState.Decommissioned
-                : i.LastSeenAt >= activeSince ? InstallationState.Active : InstallationState.Stale))
+                : i.LastSeenAt >= activeSince ? InstallationState.Active : InstallationState.Stale, i.License.Major, i.License.ProtectionEndsOn))
             .ToListAsync(ct);
 
         // Migration days of the licenses on this page, from the same rule the API answers with.
-        var ids = rows.Select(r => r.LicenseId).Distinct().ToList();
-        var licenses = await db.Licenses.Where(l => ids.Contains(l.Id)).Select(l => new { l.Id, l.HasFailover }).ToDictionaryAsync(l => l.Id, ct);
-        var facts = (await db.Installations.Where(i => ids.Contains(i.LicenseId))
-            .Select(i => new { i.LicenseId, i.FirstSeenAt, i.LastSeenAt, i.ReleasedAt, i.DecommissionedAt }).ToListAsync(ct))
-            .ToLookup(i => i.LicenseId, i => new Licensing.InstallationFacts(i.FirstSeenAt, i.LastSeenAt, i.ReleasedAt, i.DecommissionedAt));
-        var now = clock.GetUtcNow().UtcDateTime;
-        var used = ids.ToDictionary(id => id, id => Licensing.InstallationStanding.OverAllowance([.. facts[id]],
-            Licensing.InstallationStanding.Allowance(licenses[id].HasFailover), now, options.Value).Used.TotalDays);
-        return new([.. rows.Select(r => r with { MigrationDaysUsed = used[r.LicenseId], MigrationDaysLeft = Math.Max(0, options.Value.MigrationWindowDays - used[r.LicenseId]) })], total);
+        var ids = rows.Select(r => r.LicenseId).Distinct().ToArray();
+        var licenses = await db.Licenses.Where(l => ids.Contains(l.Id)).Select(l => new { l.Id, l.HasFailover, l.WindowRestoredAt }).ToDictionaryAsync(l => l.Id, ct);
+        var stints = await db.StintsAsync(ids, now, options.Value, ct);
+        var used = ids.ToDictionary(id => id, id => InstallationStanding.OverAllowance([.. stints[id]], InstallationStanding.Allowance(licenses[id].HasFailover),
+            licenses[id].WindowRestoredAt, now, options.Value).Used.TotalDays);
+        var today = calendar.Today;
+        return new([.. rows.Select(r => r with
+        {
+            MigrationDaysUsed = used[r.LicenseId], MigrationDaysLeft = Math.Max(0, options.Value.MigrationWindowDays - used[r.LicenseId]),
+            NeedsUpgrade = !VersionEntitlement.Covers(r.LicenseMajor, r.ProtectionEndsOn, r.ProductVersion, today),
+        })], total);
     }
 }

@@ -33,8 +33,38 @@ public class License : IVersioned
     public decimal PricePaid { get; set; }
     public DateOnly? ProtectionEndsOn { get; set; }
     public LicenseStatus Status { get; set; }
+
+    /// <summary>
+    /// When the migration window was last restored in full (a false positive, a re-enabled key, a
+    /// new owner): time over allowance before it no longer counts.
+    /// </summary>
+    public DateTime? WindowRestoredAt { get; set; }
     public DateTime CreatedAt { get; set; }
     public Guid Version { get; set; }
+
+    /// <summary>The key answers 'disabled' from now on.</summary>
+    public void Disable()
+    {
+        if (Status == LicenseStatus.Disabled) throw new DomainException($"{Key} is already disabled.");
+        Status = LicenseStatus.Disabled;
+    }
+
+    /// <summary>
+    /// A manager re-enables a disabled key. It must not be flagged again at once: the license is back
+    /// within its allowance, or its migration window is restored in the same step.
+    /// </summary>
+    public void Reenable(bool withinAllowance, bool restoreWindow, DateTime now)
+    {
+        if (Status != LicenseStatus.Disabled) throw new DomainException($"{Key} is not disabled.");
+        if (!withinAllowance && !restoreWindow)
+            throw new DomainException($"{Key} is still running on more servers than it allows: restore its migration window to re-enable it, " +
+                "or mark the servers that are gone as decommissioned first.");
+        Status = LicenseStatus.Active;
+        if (restoreWindow) RestoreWindow(now);
+    }
+
+    /// <summary>Time over allowance before now stops counting: the license has its full migration window again.</summary>
+    public void RestoreWindow(DateTime now) => WindowRestoredAt = now;
 }
 
 internal sealed class LicenseConfiguration : IEntityTypeConfiguration<License>

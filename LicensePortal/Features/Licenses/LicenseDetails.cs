@@ -13,14 +13,20 @@ using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Features.Licenses;
 
-public sealed record InstallationView(long Id, string Hostname, string MachineId, string ProductVersion, DateTime FirstSeenAt, DateTime LastSeenAt, InstallationState State)
+public sealed record InstallationView(long Id, string Hostname, string MachineId, string ProductVersion, DateTime FirstSeenAt, DateTime StintStartedAt,
+    DateTime LastSeenAt, InstallationState State, bool NeedsUpgrade)
 {
     /// <summary>An installation as the license and case pages show it, in the state the rules give it now.</summary>
-    public static InstallationView Of(Installation i, DateTime now, InstallationOptions options) =>
-        new(i.Id, i.Hostname, i.MachineId, i.ProductVersion, i.FirstSeenAt, i.LastSeenAt,
+    public static InstallationView Of(Installation i, License license, DateOnly today, DateTime now, InstallationOptions options) =>
+        new(i.Id, i.Hostname, i.MachineId, i.ProductVersion, i.FirstSeenAt, i.StintStartedAt, i.LastSeenAt,
             i.ReleasedAt is not null ? InstallationState.Released
             : i.DecommissionedAt is not null ? InstallationState.Decommissioned
-            : InstallationStanding.IsActive(new(i.FirstSeenAt, i.LastSeenAt), now, options) ? InstallationState.Active : InstallationState.Stale);
+            : InstallationStanding.IsActive(i.Stint, now, options) ? InstallationState.Active : InstallationState.Stale,
+            !VersionEntitlement.Covers(license.Major, license.ProtectionEndsOn, i.ProductVersion, today));
+
+    /// <summary>Running a later major than the license allows without current upgrade protection.</summary>
+    public string? UpgradeWarning(int licenseMajor) =>
+        NeedsUpgrade ? $"Runs {ProductVersion}, a later major than the license's {licenseMajor}.x without current upgrade protection: an upgrade is needed." : null;
 }
 
 public sealed record TimelineEntry(DateTime At, string Kind, string Description, string? UserName);
@@ -61,8 +67,8 @@ public sealed class LicenseDetailService(
         var options = installationOptions.Value;
         var majors = await db.MajorsAsync(license.ProductId, ct);
         var installations = await db.Installations.AsNoTracking().Where(i => i.LicenseId == id).OrderByDescending(i => i.LastSeenAt).ToListAsync(ct);
-        var facts = installations.Select(i => new InstallationFacts(i.FirstSeenAt, i.LastSeenAt, i.ReleasedAt, i.DecommissionedAt)).ToList();
-        var standing = InstallationStanding.Evaluate(license.HasFailover, license.Status == LicenseStatus.Disabled, facts, await db.OpenCaseFactsAsync(id, ct), now, options);
+        var standing = await db.StandingAsync(id, now, options, ct);
+        var stints = await db.InstallationStints.AsNoTracking().Where(s => s.LicenseId == id).ToListAsync(ct);
         var quotes = await db.QuoteItems.Where(i => i.LicenseId == id).OrderByDescending(i => i.QuoteId)
             .Select(i => new { i.QuoteId, Number = db.Quotes.Where(q => q.Id == i.QuoteId).Select(q => q.Number).First(),
                 Quote = db.Quotes.Where(q => q.Id == i.QuoteId).Select(q => new { q.Status, q.ValidUntil }).First(), i.Subtotal })
@@ -74,15 +80,23 @@ public sealed class LicenseDetailService(
             .Append(new TimelineEntry(license.PurchasedOn.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), "Purchased",
                 $"Bought as {license.Product!.Name} {license.Major}.x for {license.PricePaid.Usd()}.", null))
             .Concat(installations.Select(i => new TimelineEntry(i.FirstSeenAt, "Installed", $"First check-in from {i.Hostname} ({i.ProductVersion}).", null)))
+            .Concat(installations.Where(i => i.StintStartedAt > i.FirstSeenAt).Select(i => new TimelineEntry(i.StintStartedAt, "Back", $"{i.Hostname} checked in again and counts from then on.", null)))
             .Concat(installations.Where(i => i.ReleasedAt is not null).Select(i => new TimelineEntry(i.ReleasedAt!.Value, "Released", $"{i.Hostname} released the key.", null)))
+            .Concat(stints.Select(s => StintEnd(s, options)))
             .OrderByDescending(t => t.At).ToList();
         return new(license,
             Entitlements.For(license.Major, license.ProtectionEndsOn, majors, today),
             standing,
-            [.. installations.Select(i => InstallationView.Of(i, now, options))],
+            [.. installations.Select(i => InstallationView.Of(i, license, today, now, options))],
             [.. quotes.Select(q => new LicenseQuote(q.QuoteId, q.Number, q.Quote.ValidUntil, Quote.StateOn(q.Quote.Status, q.Quote.ValidUntil, today), q.Subtotal))],
             timeline, cases);
     }
+
+    /// <summary>How an earlier stint ended, for the timeline: the release or decommissioning stays on record after the machine came back.</summary>
+    private static TimelineEntry StintEnd(InstallationStint s, InstallationOptions options) =>
+        s.DecommissionedAt is { } d ? new(d, "Decommissioned", $"{s.Hostname} was marked decommissioned (it checked in again later).", null)
+        : s.ReleasedAt is { } r ? new(r, "Released", $"{s.Hostname} released the key (it checked in again later).", null)
+        : new(InstallationStanding.EndOf(s.Facts, options), "Went silent", $"{s.Hostname} stopped checking in after {s.LastSeenAt:yyyy-MM-dd} (it checked in again later).", null);
 
     /// <summary>Issues a new license with a random key, its history entry and audit row in one transaction.</summary>
     public async Task<int> IssueAsync(ClaimsPrincipal actor, int customerId, IssueLicenseForm form)

@@ -5,10 +5,21 @@ namespace LicensePortal.Features.Licensing;
 /// <summary>What a license's check-ins are told.</summary>
 public enum StandingStatus { Active, Grace, Flagged, Disabled }
 
-public sealed record InstallationFacts(DateTime FirstSeenAt, DateTime LastSeenAt, DateTime? ReleasedAt = null, DateTime? DecommissionedAt = null);
+/// <summary>
+/// One stint of an installation: from the check-in that started it until it was released,
+/// decommissioned or went unseen for the active period. A machine back after a gap starts a new stint.
+/// </summary>
+public sealed record InstallationFacts(DateTime StartedAt, DateTime LastSeenAt, DateTime? ReleasedAt = null, DateTime? DecommissionedAt = null);
 
-/// <summary>An open fraud case on the license, with a manager's extension of its deadline if any.</summary>
-public sealed record CaseFacts(DateTime OpenedAt, DateTime? DeadlineExtendedTo = null);
+/// <summary>An open fraud case on the license: when it opened and when its deadline (extended or not) falls.</summary>
+public sealed record CaseFacts(DateTime OpenedAt, DateTime DeadlineAt);
+
+/// <summary>
+/// Everything the installation rules read about one license: its failover, whether it is disabled,
+/// when its migration window was last restored (a false positive, a re-enabled key or a new owner),
+/// its installations' stints within the look-back period and its open case.
+/// </summary>
+public sealed record LicenseFacts(bool HasFailover, bool Disabled, DateTime? WindowRestoredAt, IReadOnlyCollection<InstallationFacts> Stints, CaseFacts? OpenCase = null);
 
 public sealed record Standing(
     StandingStatus Status,
@@ -19,13 +30,19 @@ public sealed record Standing(
     DateTime? GraceEndsAt,
     DateTime? DisableAt,
     bool CaseDue,
-    bool DisableDue)
+    DateTime? CaseDeadline)
 {
     public bool OverAllowance => ActiveInstallations > Allowance;
     public double DaysUsed => OverAllowanceUsed.TotalDays;
+
+    /// <summary>An open case whose license is back within its allowance: nobody needs to call.</summary>
+    public bool BackWithinAllowance => Status == StandingStatus.Flagged && CaseDeadline is not null && !OverAllowance;
+
+    /// <summary>The open case's deadline has passed.</summary>
+    public bool DeadlinePassed(DateTime now) => CaseDeadline is { } deadline && now >= deadline;
 }
 
-/// <summary>DOMAIN.md, Installations: allowance, active installations, the 30-day migration window and the case deadline.</summary>
+/// <summary>The installation rules: allowance, active installations, the migration window and the case deadline.</summary>
 public static class InstallationStanding
 {
     /// <summary>Active installations a license allows: one, or two with failover.</summary>
@@ -36,57 +53,79 @@ public static class InstallationStanding
     /// within <see cref="InstallationOptions.ActiveWithinDays"/>.
     /// </summary>
     public static bool IsActive(InstallationFacts i, DateTime now, InstallationOptions options) =>
-        i.ReleasedAt is null && i.DecommissionedAt is null && i.FirstSeenAt <= now && i.LastSeenAt >= now - options.ActiveWithin;
+        i.ReleasedAt is null && i.DecommissionedAt is null && i.StartedAt <= now && !IsStale(i.LastSeenAt, now, options);
+
+    /// <summary>Unseen for longer than the active period: a check-in from it now starts a new stint.</summary>
+    public static bool IsStale(DateTime lastSeenAt, DateTime now, InstallationOptions options) => lastSeenAt < now - options.ActiveWithin;
+
+    /// <summary>Whether a check-in at <paramref name="now"/> starts a new stint rather than continuing the present one.</summary>
+    public static bool StartsNewStint(InstallationFacts current, DateTime now, InstallationOptions options) =>
+        current.ReleasedAt is not null || current.DecommissionedAt is not null || IsStale(current.LastSeenAt, now, options);
+
+    /// <summary>When a stint stopped counting: its release, its decommissioning, or the active period after it was last seen.</summary>
+    public static DateTime EndOf(InstallationFacts i, InstallationOptions options) =>
+        Min(i.LastSeenAt + options.ActiveWithin, i.ReleasedAt ?? DateTime.MaxValue, i.DecommissionedAt ?? DateTime.MaxValue);
+
+    /// <summary>
+    /// The date the key is disabled when a case opens at <paramref name="openedAt"/> for a window
+    /// that ran out at <paramref name="windowEnded"/>: the case deadline counts from the end of the
+    /// window, so the date a product was told is the date the case shows whenever the monitor runs;
+    /// a case opened late (the monitor was stopped) still leaves the customer half the deadline.
+    /// </summary>
+    public static DateTime DeadlineFor(DateTime windowEnded, DateTime openedAt, InstallationOptions options) =>
+        Max(windowEnded + options.CaseDeadline, openedAt + options.CaseDeadline / 2);
 
     /// <summary>
     /// The standing of a license at <paramref name="now"/>. Days over allowance add up over the
-    /// look-back period (365 days by default), so a second migration in a year gets only what is
-    /// left of the window. A disabled key answers disabled; an open case answers flagged with the
-    /// disable date; a license over allowance answers grace until the window is used up, then
-    /// flagged with <see cref="Standing.CaseDue"/> set so the monitor opens a case.
+    /// look-back period (365 days by default) from the stints of its installations, so a second
+    /// migration in a year gets only what is left of the window, while time a machine was away never
+    /// counts. A disabled key answers disabled; an open case answers flagged with the date the key
+    /// will be disabled (none when the license is back within its allowance: then the case closes
+    /// as resolved by the customer at its deadline); a license over allowance answers grace until
+    /// the window is used up, then flagged with <see cref="Standing.CaseDue"/> set so the monitor opens a case.
     /// </summary>
-    public static Standing Evaluate(bool hasFailover, bool disabled, IReadOnlyCollection<InstallationFacts> installations, CaseFacts? openCase,
-        DateTime now, InstallationOptions options)
+    public static Standing Evaluate(LicenseFacts license, DateTime now, InstallationOptions options)
     {
-        var allowance = Allowance(hasFailover);
-        var active = installations.Count(i => IsActive(i, now, options));
-        var (used, since) = OverAllowance(installations, allowance, now, options);
+        var allowance = Allowance(license.HasFailover);
+        var active = license.Stints.Count(i => IsActive(i, now, options));
+        var (used, since) = OverAllowance(license.Stints, allowance, license.WindowRestoredAt, now, options);
 
-        if (disabled)
-            return new(StandingStatus.Disabled, allowance, active, used, since, null, null, false, false);
+        if (license.Disabled)
+            return new(StandingStatus.Disabled, allowance, active, used, since, null, null, false, null);
 
-        if (openCase is not null)
+        if (license.OpenCase is { } openCase)
         {
-            var disableAt = openCase.DeadlineExtendedTo ?? openCase.OpenedAt + options.CaseDeadline;
-            return new(StandingStatus.Flagged, allowance, active, used, since, null, disableAt, false, now >= disableAt);
+            DateTime? disableAt = active > allowance ? openCase.DeadlineAt : null;
+            return new(StandingStatus.Flagged, allowance, active, used, since, null, disableAt, false, openCase.DeadlineAt);
         }
 
         if (active <= allowance)
-            return new(StandingStatus.Active, allowance, active, used, since, null, null, false, false);
+            return new(StandingStatus.Active, allowance, active, used, since, null, null, false, null);
 
         var left = options.MigrationWindow - used;
         if (left > TimeSpan.Zero)
-            return new(StandingStatus.Grace, allowance, active, used, since, now + left, null, false, false);
+            return new(StandingStatus.Grace, allowance, active, used, since, now + left, null, false, null);
 
         // The window ran out at now + left (left <= 0); the case is due from that moment.
         var windowEnded = now + left;
-        return new(StandingStatus.Flagged, allowance, active, used, since, windowEnded, windowEnded + options.CaseDeadline, true, false);
+        return new(StandingStatus.Flagged, allowance, active, used, since, windowEnded, DeadlineFor(windowEnded, now, options), true, null);
     }
 
     /// <summary>
-    /// Time over allowance within the look-back period, and when the present stretch over
-    /// allowance began (null when within allowance now). An installation counts from when it
-    /// was first seen until it was released or decommissioned, or until it went unseen for the
-    /// active period.
+    /// Time over allowance within the look-back period (and since the window was last restored),
+    /// and when the present stretch over allowance began (null when within allowance now). Each
+    /// stint counts from its start until <see cref="EndOf"/>; the time between two stints of a
+    /// machine never counts.
     /// </summary>
-    public static (TimeSpan Used, DateTime? Since) OverAllowance(IReadOnlyCollection<InstallationFacts> installations, int allowance, DateTime now, InstallationOptions options)
+    public static (TimeSpan Used, DateTime? Since) OverAllowance(IReadOnlyCollection<InstallationFacts> stints, int allowance, DateTime? windowRestoredAt,
+        DateTime now, InstallationOptions options)
     {
-        var from = now - options.Lookback;
+        var from = Max(now - options.Lookback, windowRestoredAt ?? DateTime.MinValue);
         var events = new List<(DateTime At, int Delta)>();
-        foreach (var i in installations)
+        foreach (var i in stints)
         {
-            var end = Min(now, i.LastSeenAt + options.ActiveWithin, i.ReleasedAt ?? DateTime.MaxValue, i.DecommissionedAt ?? DateTime.MaxValue);
-            var start = i.FirstSeenAt;
+            var end = Min(now, EndOf(i, options));
+            var start = i.StartedAt;
             if (end <= start || end <= from || start > now) continue;
             events.Add((start < from ? from : start, +1));
             if (end < now) events.Add((end, -1));
@@ -114,4 +153,6 @@ public static class InstallationStanding
     }
 
     private static DateTime Min(params DateTime[] values) => values.Min();
+
+    private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
 }

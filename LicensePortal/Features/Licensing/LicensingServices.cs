@@ -12,10 +12,6 @@ namespace LicensePortal.Features.Licensing;
 internal static class LicensingQueries
 {
     /// <summary>The license's open fraud case as the standing rule needs it, with the deadline it was given.</summary>
-    public static async Task<CaseFacts?> OpenCaseFactsAsync(this AppDbContext db, int licenseId, CancellationToken ct) =>
-        await db.FraudCases.Where(c => c.LicenseId == licenseId && Fraud.FraudCase.OpenStates.Contains(c.State))
-            .Select(c => new CaseFacts(c.OpenedAt, c.ExtendedTo ?? c.DeadlineAt)).FirstOrDefaultAsync(ct);
-
     public static Task<List<MajorRelease>> MajorsAsync(this AppDbContext db, int productId, CancellationToken ct) =>
         db.Releases.Where(r => r.ProductId == productId && r.Minor == 0)
             .Select(r => new MajorRelease(r.Major, r.ReleasedOn)).ToListAsync(ct);
@@ -87,13 +83,7 @@ public sealed class StandingService(IDbContextFactory<AppDbContext> dbFactory, T
     public async Task<Standing> ForLicenseAsync(int licenseId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var license = await db.Licenses.Where(l => l.Id == licenseId).Select(l => new { l.HasFailover, l.Status }).FirstOrDefaultAsync(ct)
-            ?? throw new DomainException("That license no longer exists.");
-        var installations = await db.Installations.Where(i => i.LicenseId == licenseId)
-            .Select(i => new InstallationFacts(i.FirstSeenAt, i.LastSeenAt, i.ReleasedAt, i.DecommissionedAt)).ToListAsync(ct);
-        var openCase = await db.OpenCaseFactsAsync(licenseId, ct);
-        return InstallationStanding.Evaluate(license.HasFailover, license.Status == LicenseStatus.Disabled, installations, openCase,
-            clock.GetUtcNow().UtcDateTime, options.Value);
+        return await db.StandingAsync(licenseId, clock.GetUtcNow().UtcDateTime, options.Value, ct);
     }
 }
 

@@ -11,4 +11,7 @@ public sealed class VendorCalendar(TimeProvider clock, IOptions<VendorOptions> v
     public DateTime UtcNow => clock.GetUtcNow().UtcDateTime;
 
     public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(UtcNow, zone));
+
+    /// <summary>The first moment (UTC) of a vendor's day: "due today" means before the start of tomorrow.</summary>
+    public DateTime StartOfDayUtc(DateOnly day) => TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue), zone);
 }

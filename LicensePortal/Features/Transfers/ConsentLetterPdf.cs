@@ -8,7 +8,7 @@ namespace LicensePortal.Features.Transfers;
 /// <summary>The written consent to a transfer or lease, built from the same composition layer as quotes.</summary>
 public static class ConsentLetterPdf
 {
-    public static byte[] Render(TransferRequest t, License license, Customer from, Customer to, VendorOptions vendor)
+    public static byte[] Render(TransferRequest t, License license, Customer from, Customer to, VendorOptions vendor, int migrationWindowDays)
     {
         var verb = t.Kind == TransferKind.Lease ? "lease" : "transfer";
         var pdf = new PdfComposer(vendor, $"Consent {t.Reference}", $"Consent to {verb} {t.Reference}", t.DecidedAt!.Value);
@@ -29,13 +29,17 @@ public static class ConsentLetterPdf
                ("Edition", license.Edition!.Name),
                ("Level", license.Level!.Name + (license.HasFailover ? " with failover" : "")),
                ("Effective date", t.EffectiveOn!.Value.ToString("d MMMM yyyy")),
+               .. t.LeaseEndsOn is { } ends ? new[] { ("Lease ends", ends.ToString("d MMMM yyyy")) } : [],
            ], keyWidth: 140)
            .Heading("Conditions", 11)
            .Paragraph($"1. The license may not be transferred or leased again without a new written consent from {vendor.Name}.")
            .Paragraph($"2. {to.Name} accepts the {vendor.Name} End User License Agreement for this license from the effective date.")
-           .Paragraph($"3. All installations of the license by {from.Name} must be released (uninstalled) by the effective date; the license continues to allow only the installations its configuration permits.")
-           .Paragraph($"4. This consent covers only the license identified above and the reason given: {t.Reason}")
-           .Spacer(10)
+           .Paragraph($"3. On the effective date every installation of the license by {from.Name} is released; its history is kept. {to.Name} starts with the full {migrationWindowDays}-day migration window, and the license allows only the installations its configuration permits.")
+           .Paragraph($"4. This consent covers only the license identified above and the reason given: {t.Reason}");
+        if (t.LeaseEndsOn is { } end)
+            pdf.Paragraph($"5. The lease ends on {end:d MMMM yyyy}: on that date the license returns to {from.Name}, the installations of {to.Name} are released, " +
+                $"{from.Name} starts again with the full migration window, and both parties are notified by email.");
+        pdf.Spacer(10)
            .Paragraph($"For {vendor.Name}:")
            .SignatureBlock(t.DecidedByName ?? "", t.DecidedByTitle ?? "Licensing Manager", t.DecidedAt.Value.ToString("d MMMM yyyy"));
         return pdf.Finish();

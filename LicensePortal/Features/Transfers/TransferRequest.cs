@@ -37,6 +37,12 @@ public class TransferRequest : IVersioned
     public string? DecisionNote { get; set; }
     public DateOnly? EffectiveOn { get; set; }
 
+    /// <summary>When a lease ends: on this date (the vendor's calendar) the license returns to the lessor.</summary>
+    public DateOnly? LeaseEndsOn { get; set; }
+
+    /// <summary>When a lease ended and the license went back to the lessor.</summary>
+    public DateTime? ReturnedAt { get; set; }
+
     /// <summary>The consent letter as issued; every download returns these bytes.</summary>
     public byte[]? Letter { get; set; }
 
@@ -56,6 +62,8 @@ internal sealed class TransferRequestConfiguration : IEntityTypeConfiguration<Tr
         b.HasIndex(t => t.Reference).IsUnique();
         b.HasIndex(t => t.FromCustomerId);
         b.HasIndex(t => t.ToCustomerId);
+        // The lease job looks up approved leases due to end.
+        b.HasIndex(t => new { t.Kind, t.Status, t.ReturnedAt, t.LeaseEndsOn });
         b.Property(t => t.Reason).HasMaxLength(1000);
         b.Property(t => t.RequestedBy).HasMaxLength(256);
         b.Property(t => t.RequestedByName).HasMaxLength(100);

@@ -3,6 +3,8 @@ using LicensePortal.Data;
 using LicensePortal.Features.Audit;
 using LicensePortal.Features.Customers;
 using LicensePortal.Features.Fraud;
+using LicensePortal.Features.Installations;
+using LicensePortal.Features.Licensing;
 using LicensePortal.Features.Licenses;
 using LicensePortal.Features.Outbox;
 using LicensePortal.Infrastructure;
@@ -13,7 +15,8 @@ using Microsoft.Extensions.Options;
 namespace LicensePortal.Features.Transfers;
 
 public sealed record TransferRow(int Id, int LicenseId, string LicenseKey, string From, int FromCustomerId, string To, int ToCustomerId, TransferKind Kind,
-    string Reason, string RequestedByName, DateTime RequestedAt, TransferStatus Status, string? Reference, string? DecidedByName, DateTime? DecidedAt, string? DecisionNote);
+    string Reason, string RequestedByName, DateTime RequestedAt, TransferStatus Status, string? Reference, string? DecidedByName, DateTime? DecidedAt, string? DecisionNote,
+    DateOnly? LeaseEndsOn = null, DateTime? ReturnedAt = null);
 
 public sealed record OwnershipStep(DateOnly? Since, int CustomerId, string Customer, string? Reference, TransferKind? Kind);
 
@@ -22,17 +25,25 @@ public sealed record OwnershipStep(DateOnly? Since, int CustomerId, string Custo
 /// rule — a manager who is not the requester — is enforced here, not only in the pages.
 /// </summary>
 public sealed class TransferService(
-    IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<VendorOptions> vendor, IServiceScopeFactory scopes, OutboxService outbox)
+    IDbContextFactory<AppDbContext> dbFactory, VendorCalendar calendar, IOptions<VendorOptions> vendor, IOptions<InstallationOptions> installationOptions,
+    IServiceScopeFactory scopes, OutboxService outbox, ILogger<TransferService> logger)
 {
     public const string RequestPolicy = Policies.Licenses;
 
+    /// <summary>The longest lease the portal records.</summary>
+    public const int MaxLeaseYears = 10;
+
+    public static readonly ClaimsPrincipal LeaseClock = new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "lease end")], "system"));
+
     /// <summary>Requests consent; the new owner is an existing customer or one entered on the spot (created in the same transaction).</summary>
-    public async Task<int> RequestAsync(ClaimsPrincipal actor, int licenseId, int? toCustomerId, CustomerForm? newCustomer, TransferKind kind, string reason)
+    public async Task<int> RequestAsync(ClaimsPrincipal actor, int licenseId, int? toCustomerId, CustomerForm? newCustomer, TransferKind kind, string reason,
+        DateOnly? leaseEndsOn = null)
     {
         actor.Demand(RequestPolicy, "Only sales, the fraud team and managers request transfers.");
         if (string.IsNullOrWhiteSpace(reason)) throw new DomainException("Give the reason for the transfer: it is printed on the consent letter.");
         if (toCustomerId is null == newCustomer is null) throw new DomainException("Choose the new owner, or enter a new customer.");
-        var now = clock.GetUtcNow().UtcDateTime;
+        CheckLeaseEnd(kind, leaseEndsOn, calendar.Today);
+        var now = calendar.UtcNow;
         await using var db = await dbFactory.CreateDbContextAsync();
         await using var tx = await db.Database.BeginTransactionAsync();
         var license = await db.Licenses.FirstOrDefaultAsync(l => l.Id == licenseId) ?? throw new DomainException("That license no longer exists.");
@@ -63,23 +74,34 @@ public sealed class TransferService(
         {
             LicenseId = licenseId, FromCustomerId = license.CustomerId, ToCustomerId = to, Kind = kind, Reason = reason.Trim(),
             RequestedBy = actor.Identity?.Name ?? "", RequestedByName = actor.FindFirst(UserClaims.DisplayName)?.Value ?? actor.Identity?.Name ?? "",
-            RequestedAt = now, Status = TransferStatus.Pending,
+            RequestedAt = now, Status = TransferStatus.Pending, LeaseEndsOn = kind == TransferKind.Lease ? leaseEndsOn : null,
         };
         db.TransferRequests.Add(request);
         await db.SaveOrRefuseAsync($"{license.Key} already has a transfer request waiting for approval.");
-        db.Audit(actor, now, "Transfer requested", "License", license.Key, null, new { request.Id, From = request.FromCustomerId, To = to, request.Kind, request.Reason });
+        db.Audit(actor, now, "Transfer requested", "License", license.Key, null, new { request.Id, From = request.FromCustomerId, To = to, request.Kind, request.Reason, request.LeaseEndsOn });
         await db.SaveChangesAsync();
         await tx.CommitAsync();
         return request.Id;
     }
 
+    /// <summary>A lease needs an end date after today and within <see cref="MaxLeaseYears"/> years; a transfer has none.</summary>
+    private static void CheckLeaseEnd(TransferKind kind, DateOnly? leaseEndsOn, DateOnly today)
+    {
+        if (kind == TransferKind.Transfer && leaseEndsOn is not null) throw new DomainException("A transfer has no end date: choose Lease for a license that comes back.");
+        if (kind != TransferKind.Lease) return;
+        if (leaseEndsOn is not { } end) throw new DomainException("Give the date the lease ends: the license returns to its owner then.");
+        if (end <= today) throw new DomainException($"The lease must end after today ({today:d MMM yyyy}).");
+        if (end > today.AddYears(MaxLeaseYears)) throw new DomainException($"A lease can run for at most {MaxLeaseYears} years.");
+    }
+
     /// <summary>
-    /// Approves in one transaction: ownership changes, the consent letter is made and stored with
-    /// its reference, audit rows are written, and both owners' emails with the letter are queued.
+    /// Approves in one transaction: ownership changes, the old owner's installations are released
+    /// as of now and the new owner starts with the full migration window, the consent letter is made
+    /// and stored with its reference, audit rows are written, and both owners' emails with the letter are queued.
     /// </summary>
     public async Task ApproveAsync(ClaimsPrincipal actor, int id, string? note)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = calendar.UtcNow;
         await using var db = await dbFactory.CreateDbContextAsync();
         var request = await DecidableAsync(db, actor, id);
         var license = await db.Licenses.Include(l => l.Product).Include(l => l.Edition).Include(l => l.Level).SingleAsync(l => l.Id == request.LicenseId);
@@ -97,15 +119,19 @@ public sealed class TransferService(
         request.DecidedByTitle = title;
         request.DecidedAt = now;
         request.DecisionNote = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
-        request.EffectiveOn = DateOnly.FromDateTime(now);
-        request.Letter = ConsentLetterPdf.Render(request, license, from, to, vendor.Value);
-        license.CustomerId = to.Id;
+        request.EffectiveOn = calendar.Today;
+        if (request.Kind == TransferKind.Lease && request.LeaseEndsOn <= request.EffectiveOn)
+            throw new DomainException($"The lease was to end on {request.LeaseEndsOn:d MMM yyyy}, which has passed: reject the request and make a new one.");
+        request.Letter = ConsentLetterPdf.Render(request, license, from, to, vendor.Value, installationOptions.Value.MigrationWindowDays);
+        var released = await ChangeOwnerAsync(db, license, to.Id, now);
         db.LicenseEvents.Add(new LicenseEvent
         {
             LicenseId = license.Id, At = now, Kind = LicenseEventKinds.OwnerChanged, UserName = actor.Identity?.Name ?? "",
-            Description = $"{(request.Kind == TransferKind.Lease ? "Leased" : "Transferred")} from {from.Name} to {to.Name} with written consent {request.Reference}.",
+            Description = $"{(request.Kind == TransferKind.Lease ? $"Leased until {request.LeaseEndsOn:yyyy-MM-dd}" : "Transferred")} from {from.Name} to {to.Name} " +
+                $"with written consent {request.Reference}; {released} installation(s) of {from.Name} released.",
         });
-        db.Audit(actor, now, "Transfer approved", "License", license.Key, new { Owner = from.Name }, new { Owner = to.Name, request.Reference, request.Kind });
+        db.Audit(actor, now, "Transfer approved", "License", license.Key, new { Owner = from.Name },
+            new { Owner = to.Name, request.Reference, request.Kind, request.LeaseEndsOn, InstallationsReleased = released });
         db.Audit(actor, now, "Consent letter issued", "TransferRequest", request.Id, null, new { request.Reference, Bytes = request.Letter.Length });
         var attachment = ($"{request.Reference}.pdf", "application/pdf", request.Letter);
         foreach (var party in new[] { from, to })
@@ -113,7 +139,7 @@ public sealed class TransferService(
                 $"""
                 Hello {party.Name},
 
-                {vendor.Value.Name} consents to the {(request.Kind == TransferKind.Lease ? "lease" : "transfer")} of {license.Product!.Name} license {license.Key} from {from.Name} to {to.Name}, effective {request.EffectiveOn:d MMMM yyyy}.
+                {vendor.Value.Name} consents to the {(request.Kind == TransferKind.Lease ? $"lease (until {request.LeaseEndsOn:d MMMM yyyy})" : "transfer")} of {license.Product!.Name} license {license.Key} from {from.Name} to {to.Name}, effective {request.EffectiveOn:d MMMM yyyy}.
                 The consent letter {request.Reference} is attached; please keep it with your license records.
 
                 {name}, {title}
@@ -127,7 +153,7 @@ public sealed class TransferService(
     public async Task RejectAsync(ClaimsPrincipal actor, int id, string note)
     {
         if (string.IsNullOrWhiteSpace(note)) throw new DomainException("Say why the request is rejected: the requester reads it.");
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = calendar.UtcNow;
         await using var db = await dbFactory.CreateDbContextAsync();
         var request = await DecidableAsync(db, actor, id);
         var (name, title) = await ManagerAsync(actor);
@@ -151,7 +177,7 @@ public sealed class TransferService(
         var total = await q.CountAsync(ct);
         var rows = await q.OrderByDescending(t => t.Id).Page(page)
             .Select(t => new TransferRow(t.Id, t.LicenseId, t.License!.Key, t.FromCustomer!.Name, t.FromCustomerId, t.ToCustomer!.Name, t.ToCustomerId, t.Kind,
-                t.Reason, t.RequestedByName, t.RequestedAt, t.Status, t.Reference, t.DecidedByName, t.DecidedAt, t.DecisionNote))
+                t.Reason, t.RequestedByName, t.RequestedAt, t.Status, t.Reference, t.DecidedByName, t.DecidedAt, t.DecisionNote, t.LeaseEndsOn, t.ReturnedAt))
             .ToListAsync(ct);
         return new(rows, total);
     }
@@ -175,6 +201,80 @@ public sealed class TransferService(
         if (transfers.Count == 0) return [new(license.PurchasedOn, license.CustomerId, license.Customer, null, null)];
         return [new(license.PurchasedOn, transfers[0].FromCustomerId, transfers[0].From, null, null),
             .. transfers.Select(t => new OwnershipStep(t.EffectiveOn, t.ToCustomerId, t.To, t.Reference, t.Kind))];
+    }
+
+    /// <summary>
+    /// The license changes hands as of now: every installation of the owner so far is released (its
+    /// history kept) and the new owner starts with the full migration window. Returns how many were released.
+    /// </summary>
+    private static async Task<int> ChangeOwnerAsync(AppDbContext db, License license, int newOwnerId, DateTime now)
+    {
+        var installations = await db.Installations.Where(i => i.LicenseId == license.Id && i.ReleasedAt == null).ToListAsync();
+        foreach (var installation in installations) installation.ReleasedAt = now;
+        license.CustomerId = newOwnerId;
+        license.RestoreWindow(now);
+        return installations.Count;
+    }
+
+    /// <summary>
+    /// Returns every lease whose end date has come to its lessor: ownership goes back, the lessee's
+    /// installations are released, the lessor starts with the full migration window, both parties are
+    /// emailed, and it is audited — each lease in its own transaction. Run by <see cref="LeaseReturnService"/>.
+    /// </summary>
+    public async Task<int> ReturnDueLeasesAsync(CancellationToken ct = default)
+    {
+        var today = calendar.Today;
+        await using var list = await dbFactory.CreateDbContextAsync(ct);
+        var due = await list.TransferRequests.Where(t => t.Kind == TransferKind.Lease && t.Status == TransferStatus.Approved && t.ReturnedAt == null && t.LeaseEndsOn <= today)
+            .Select(t => t.Id).ToListAsync(ct);
+        var returned = 0;
+        foreach (var id in due)
+        {
+            try
+            {
+                if (await ReturnLeaseAsync(id, ct)) returned++;
+            }
+            catch (DomainException ex) { logger.LogWarning("Lease {Id} was not returned: {Reason}", id, ex.Message); }
+        }
+        if (returned > 0) await outbox.DispatchDueAsync();
+        return returned;
+    }
+
+    private async Task<bool> ReturnLeaseAsync(int id, CancellationToken ct)
+    {
+        var now = calendar.UtcNow;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var lease = await db.TransferRequests.SingleAsync(t => t.Id == id, ct);
+        var license = await db.Licenses.Include(l => l.Product).SingleAsync(l => l.Id == lease.LicenseId, ct);
+        var lessor = await db.Customers.SingleAsync(c => c.Id == lease.FromCustomerId, ct);
+        var lessee = await db.Customers.SingleAsync(c => c.Id == lease.ToCustomerId, ct);
+        lease.ReturnedAt = now;
+        if (license.CustomerId != lessee.Id)
+        {
+            // The license changed hands again since (with its own consent): the lease has nothing left to return.
+            db.Audit(LeaseClock, now, "Lease ended", "TransferRequest", lease.Id, null, new { lease.Reference, Note = "The license no longer belonged to the lessee." });
+            await db.SaveOrRefuseAsync("The lease changed at the same time.", ct);
+            return false;
+        }
+        var released = await ChangeOwnerAsync(db, license, lessor.Id, now);
+        db.LicenseEvents.Add(new LicenseEvent
+        {
+            LicenseId = license.Id, At = now, Kind = LicenseEventKinds.OwnerChanged, UserName = LeaseClock.Identity!.Name!,
+            Description = $"The lease {lease.Reference} to {lessee.Name} ended on {lease.LeaseEndsOn:yyyy-MM-dd}: returned to {lessor.Name}; {released} installation(s) of {lessee.Name} released.",
+        });
+        db.Audit(LeaseClock, now, "Lease returned", "License", license.Key, new { Owner = lessee.Name }, new { Owner = lessor.Name, lease.Reference, InstallationsReleased = released });
+        foreach (var party in new[] { lessor, lessee })
+            OutboxService.Enqueue(db, now, party.Email, $"Lease {lease.Reference} has ended: license {license.Key}",
+                $"""
+                Hello {party.Name},
+
+                The lease of {license.Product!.Name} license {license.Key} from {lessor.Name} to {lessee.Name} ended on {lease.LeaseEndsOn:d MMMM yyyy}, as set out in the consent letter {lease.Reference}.
+                The license belongs to {lessor.Name} again. The installations of {lessee.Name} no longer count; {lessor.Name} can install it again with the full migration window.
+
+                {vendor.Value.Name} licensing
+                """, $"Transfer {lease.Reference}");
+        await db.SaveOrRefuseAsync("The lease changed at the same time.", ct);
+        return true;
     }
 
     private static async Task CheckTransferableAsync(AppDbContext db, License license)
@@ -204,9 +304,32 @@ public sealed class TransferService(
 
 }
 
+/// <summary>Returns leases to their lessors on their end date; checks hourly on the portal's clock.</summary>
+public sealed class LeaseReturnService(IServiceScopeFactory scopes, TimeProvider clock, ILogger<LeaseReturnService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromHours(1), clock);
+        do
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<TransferService>().ReturnDueLeasesAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Returning ended leases failed; it runs again within the hour.");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}
+
 public static class TransfersFeature
 {
-    public static IServiceCollection AddTransfersFeature(this IServiceCollection services) => services.AddScoped<TransferService>();
+    public static IServiceCollection AddTransfersFeature(this IServiceCollection services) =>
+        services.AddScoped<TransferService>().AddHostedService<LeaseReturnService>();
 
     public static IEndpointConventionBuilder MapTransferEndpoints(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/transfers/{id:int}/letter.pdf", async (int id, ClaimsPrincipal user, TransferService transfers, CancellationToken ct) =>

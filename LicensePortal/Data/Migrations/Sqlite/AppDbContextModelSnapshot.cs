@@ -636,6 +636,9 @@ namespace LicensePortal.Data.Migrations.Sqlite
                     b.Property<DateTime?>("ReleasedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime>("StintStartedAt")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("DecommissionedAt");
@@ -648,6 +651,50 @@ namespace LicensePortal.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("Installations");
+                });
+
+            modelBuilder.Entity("LicensePortal.Features.Installations.InstallationStint", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("DecommissionedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hostname")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("InstallationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LicenseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProductVersion")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReleasedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InstallationId", "StartedAt")
+                        .IsUnique();
+
+                    b.HasIndex("LicenseId", "LastSeenAt");
+
+                    b.ToTable("InstallationStints");
                 });
 
             modelBuilder.Entity("LicensePortal.Features.Licenses.License", b =>
@@ -697,6 +744,9 @@ namespace LicensePortal.Data.Migrations.Sqlite
 
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("WindowRestoredAt")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -1042,6 +1092,9 @@ namespace LicensePortal.Data.Migrations.Sqlite
                     b.Property<int>("Kind")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateOnly?>("LeaseEndsOn")
+                        .HasColumnType("TEXT");
+
                     b.Property<byte[]>("Letter")
                         .HasColumnType("BLOB");
 
@@ -1070,6 +1123,9 @@ namespace LicensePortal.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ReturnedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
 
@@ -1095,6 +1151,8 @@ namespace LicensePortal.Data.Migrations.Sqlite
                     b.HasIndex("ToCustomerId");
 
                     b.HasIndex("Status", "RequestedAt");
+
+                    b.HasIndex("Kind", "Status", "ReturnedAt", "LeaseEndsOn");
 
                     b.ToTable("TransferRequests");
                 });
@@ -1343,6 +1401,15 @@ namespace LicensePortal.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("License");
+                });
+
+            modelBuilder.Entity("LicensePortal.Features.Installations.InstallationStint", b =>
+                {
+                    b.HasOne("LicensePortal.Features.Installations.Installation", null)
+                        .WithMany()
+                        .HasForeignKey("InstallationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("LicensePortal.Features.Licenses.License", b =>
