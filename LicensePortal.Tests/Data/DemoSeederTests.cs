@@ -103,4 +103,29 @@ public class DemoSeederTests : IAsyncLifetime
         command.CommandText = "PRAGMA journal_mode;";
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
     }
+
+    [Fact]
+    public async Task Checking_in_again_from_every_released_or_stale_demo_machine_flags_no_license_that_was_within_its_allowance()
+    {
+        await using var db = await DbAsync();
+        var now = PortalFactory.Now.UtcDateTime;
+        var options = new InstallationOptions();
+        var within = new List<int>();
+        foreach (var id in await db.Licenses.Where(l => l.Status == LicenseStatus.Active).Select(l => l.Id).ToListAsync())
+            if ((await db.StandingAsync(id, now, options)).Status == LicensePortal.Features.Licensing.StandingStatus.Active) within.Add(id);
+        var returning = await db.Installations.Where(i => within.Contains(i.LicenseId)
+                && (i.ReleasedAt != null || i.DecommissionedAt == null && i.LastSeenAt < now - options.ActiveWithin))
+            .Select(i => new { i.License!.Key, i.MachineId }).ToListAsync();
+        Assert.True(returning.Count > 300, $"the demo data has {returning.Count} released or stale machines on licenses within their allowance");
+
+        using var api = portal.Client();
+        var flagged = new List<string>();
+        foreach (var machine in returning)
+        {
+            var answer = await api.CheckInAsync(machine.Key, machine.MachineId);
+            if (answer.Status is not ("active" or "grace")) flagged.Add($"{machine.Key} {machine.MachineId}: {answer.Status}");
+        }
+
+        Assert.Empty(flagged);
+    }
 }

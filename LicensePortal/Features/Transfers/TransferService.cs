@@ -191,16 +191,20 @@ public sealed class TransferService(
         return letter is null ? null : (letter.Reference!, letter.Letter!);
     }
 
-    /// <summary>The owners of a license in order, from the first to the present one.</summary>
+    /// <summary>The owners of a license in order, from the first to the present one; a lease that ended hands the license back.</summary>
     public async Task<IReadOnlyList<OwnershipStep>> OwnershipChainAsync(int licenseId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var license = await db.Licenses.Where(l => l.Id == licenseId).Select(l => new { l.CustomerId, Customer = l.Customer!.Name, l.PurchasedOn }).SingleAsync(ct);
         var transfers = await db.TransferRequests.Where(t => t.LicenseId == licenseId && t.Status == TransferStatus.Approved).OrderBy(t => t.DecidedAt)
-            .Select(t => new { t.FromCustomerId, From = t.FromCustomer!.Name, t.ToCustomerId, To = t.ToCustomer!.Name, t.EffectiveOn, t.Reference, t.Kind }).ToListAsync(ct);
+            .Select(t => new { t.FromCustomerId, From = t.FromCustomer!.Name, t.ToCustomerId, To = t.ToCustomer!.Name, t.EffectiveOn, t.Reference, t.Kind, t.ReturnedAt, t.DecidedAt })
+            .ToListAsync(ct);
         if (transfers.Count == 0) return [new(license.PurchasedOn, license.CustomerId, license.Customer, null, null)];
-        return [new(license.PurchasedOn, transfers[0].FromCustomerId, transfers[0].From, null, null),
-            .. transfers.Select(t => new OwnershipStep(t.EffectiveOn, t.ToCustomerId, t.To, t.Reference, t.Kind))];
+        var steps = transfers.Select(t => (At: t.DecidedAt!.Value, Step: new OwnershipStep(t.EffectiveOn, t.ToCustomerId, t.To, t.Reference, t.Kind)))
+            .Concat(transfers.Where(t => t.ReturnedAt is not null)
+                .Select(t => (At: t.ReturnedAt!.Value, Step: new OwnershipStep(DateOnly.FromDateTime(t.ReturnedAt!.Value), t.FromCustomerId, t.From, t.Reference, TransferKind.Lease))))
+            .OrderBy(s => s.At).Select(s => s.Step);
+        return [new(license.PurchasedOn, transfers[0].FromCustomerId, transfers[0].From, null, null), .. steps];
     }
 
     /// <summary>
