@@ -88,6 +88,18 @@ public sealed class BrowserPortal : IAsyncLifetime
         await choice.ClickAsync();
     }
 
+    /// <summary>
+    /// Chooses a file as a person does: clicks the button and picks the file in the browser's file chooser. Not
+    /// SetInputFilesAsync on the hidden input: Playwright sets files there without waiting for anything, so a file can
+    /// land before Blazor listens to the input and be lost. The click waits until the button is enabled, and a
+    /// FileButton is enabled only once Blazor listens.
+    /// </summary>
+    public static async Task ChooseFileAsync(IPage page, ILocator button, FilePayload file)
+    {
+        var chooser = await page.RunAndWaitForFileChooserAsync(() => button.ClickAsync());
+        await chooser.SetFilesAsync(file);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Browser is not null) await Browser.DisposeAsync();
