@@ -63,6 +63,10 @@ public sealed class BrowserPortal : IAsyncLifetime
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        // Signed in is when the person sees their name in the app bar: the cookie is set and the page is live. Returning
+        // on the click left each journey to wait for that itself; most waited for a home card, but one went straight
+        // to GotoAsync while the sign-in redirect could still be under way.
+        await page.GetByTestId("user-name").WaitForAsync();
         return page;
     }
 
