@@ -63,6 +63,10 @@ public sealed class BrowserPortal : IAsyncLifetime
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        // Signed in is when the person sees their name in the app bar: the cookie is set and the page is live. Returning
+        // on the click left each journey to wait for that itself; most waited for a home card, but one went straight
+        // to GotoAsync while the sign-in redirect could still be under way.
+        await page.GetByTestId("user-name").WaitForAsync();
         return page;
     }
 
@@ -86,6 +90,18 @@ public sealed class BrowserPortal : IAsyncLifetime
             catch (TimeoutException) when (attempt < 3) { }
         }
         await choice.ClickAsync();
+    }
+
+    /// <summary>
+    /// Chooses a file as a person does: clicks the button and picks the file in the browser's file chooser. Not
+    /// SetInputFilesAsync on the hidden input: Playwright sets files there without waiting for anything, so a file can
+    /// land before Blazor listens to the input and be lost. The click waits until the button is enabled, and a
+    /// FileButton is enabled only once Blazor listens.
+    /// </summary>
+    public static async Task ChooseFileAsync(IPage page, ILocator button, FilePayload file)
+    {
+        var chooser = await page.RunAndWaitForFileChooserAsync(() => button.ClickAsync());
+        await chooser.SetFilesAsync(file);
     }
 
     public async ValueTask DisposeAsync()

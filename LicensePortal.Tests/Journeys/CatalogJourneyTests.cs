@@ -52,14 +52,44 @@ public class CatalogJourneyTests(BrowserPortal browser)
         await admin.GetByRole(AriaRole.Tab, new() { Name = "Price lists" }).ClickAsync();
         await Expect(admin.GetByTestId("price-row").First).ToBeVisibleAsync();
 
-        await admin.GetByTestId("csv-input").SetInputFilesAsync(new FilePayload
-        {
-            Name = "prices.csv", MimeType = "text/csv",
-            Buffer = System.Text.Encoding.UTF8.GetBytes("edition,level,license_price,failover_price,protection_price\nProfessional,5 sites,-1.00,1.00,1.00\n"),
-        });
+        await ChooseFileAsync(admin, admin.GetByText("Import CSV", new() { Exact = true }), BadPriceList);
 
         await Expect(admin.GetByTestId("import-problem")).ToContainTextAsync("The license price can't be negative.");
         await admin.ScreenshotAsync(new() { Path = Shot("catalog-import-problems.png"), FullPage = true });
         await admin.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task A_price_list_chosen_while_the_import_button_is_still_being_wired_is_not_lost()
+    {
+        BrowserPortal.RequireChromium();
+        var admin = await browser.SignedInPageAsync(Email(Roles.Admin), PortalFactory.Password);
+        await admin.GotoAsync("/catalog");
+        await admin.GetByRole(AriaRole.Link, new() { Name = "SmarterStats" }).ClickAsync();
+        await Expect(admin.GetByRole(AriaRole.Tab, new() { Name = "Price lists" })).ToBeVisibleAsync();
+        // A slow round trip, made certain: Blazor starts listening to the file input 2 s after the input is shown.
+        // This leans on the name of Blazor's own InputFile set-up, so it fails loudly if that ever moves.
+        await admin.EvaluateAsync(@"() => {
+            const inputFile = Blazor._internal.InputFile;
+            if (typeof inputFile?.init !== 'function') throw new Error('Blazor._internal.InputFile.init is gone');
+            const init = inputFile.init;
+            inputFile.init = (...args) => new Promise(done => setTimeout(() => done(init(...args)), 2000));
+        }");
+        await admin.GetByRole(AriaRole.Tab, new() { Name = "Price lists" }).ClickAsync();
+        await Expect(admin.GetByTestId("price-row").First).ToBeVisibleAsync();
+
+        // Until then the button is greyed out and its input can't take a file.
+        await Expect(admin.GetByTestId("csv-input")).ToBeDisabledAsync();
+        await admin.ScreenshotAsync(new() { Path = Shot("catalog-import-not-ready.png") });
+        await ChooseFileAsync(admin, admin.GetByText("Import CSV", new() { Exact = true }), BadPriceList);
+
+        await Expect(admin.GetByTestId("import-problem")).ToContainTextAsync("The license price can't be negative.");
+        await admin.Context.CloseAsync();
+    }
+
+    private static readonly FilePayload BadPriceList = new()
+    {
+        Name = "prices.csv", MimeType = "text/csv",
+        Buffer = System.Text.Encoding.UTF8.GetBytes("edition,level,license_price,failover_price,protection_price\nProfessional,5 sites,-1.00,1.00,1.00\n"),
+    };
 }
