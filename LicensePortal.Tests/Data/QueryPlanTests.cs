@@ -109,4 +109,30 @@ public class QueryPlanTests : IAsyncLifetime
 
         ReadsThroughIndex(plan, "f", "IX_FraudCases_OneOpenPerLicense");
     }
+
+    [Fact]
+    public async Task Every_statement_of_the_check_in_reads_through_an_index()
+    {
+        await using var db = await portal.DbAsync();
+        await db.Database.OpenConnectionAsync();
+        var statements = LicensePortal.Features.Activation.CheckInService.CheckInSql.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(4, statements.Length);
+        foreach (var statement in statements)
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "EXPLAIN QUERY PLAN " + statement;
+            foreach (var name in new[] { "$key", "$machine", "$host", "$version", "$now", "$staleBefore", "$stintsSince" })
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                parameter.Value = name is "$now" or "$staleBefore" or "$stintsSince" ? PortalFactory.Now.UtcDateTime : "x";
+                command.Parameters.Add(parameter);
+            }
+            var plan = new List<string>();
+            await using (var reader = await command.ExecuteReaderAsync())
+                while (await reader.ReadAsync()) plan.Add(reader.GetString(3));
+            Assert.False(plan.Any(step => step.StartsWith("SCAN ")), $"a check-in statement reads a table row by row:\n{statement}\n{string.Join("\n", plan)}");
+        }
+    }
 }
