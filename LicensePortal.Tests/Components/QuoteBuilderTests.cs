@@ -61,7 +61,7 @@ public class QuoteBuilderTests : BunitContext, IAsyncLifetime
 
         builder.WaitForAssertion(() => Assert.Equal(2, builder.FindAll("[data-testid=breakdown-item]").Count));
         var problem = builder.Find("[data-testid=breakdown-problem]").TextContent;
-        Assert.Contains("Nothing changes: choose a higher edition or level, or add failover.", problem);
+        Assert.Contains("Nothing changes: choose a higher edition or level, add failover, or renew upgrade protection.", problem);
         Assert.Contains(first.Usd(), builder.Find("[data-testid=quote-total]").TextContent);
         Assert.True(builder.FindAll("button").Single(b => b.TextContent.Contains("Save draft")).HasAttribute("disabled"));
     }
