@@ -72,7 +72,12 @@ public class QuoteItem
     public int ToLevelId { get; set; }
     public bool ToFailover { get; set; }
     public string ToDescription { get; set; } = "";
+    /// <summary>The protection end date if accepted on the quote date; a renewal's real end date is set on acceptance.</summary>
     public DateOnly? ProtectionEndsOnAfter { get; set; }
+
+    /// <summary>Accepting renews (or reinstates) upgrade protection for 12 months, from the old end date or the acceptance date.</summary>
+    public bool RenewsProtection { get; set; }
+
     public decimal Subtotal { get; set; }
     public List<QuoteLineItem> Lines { get; set; } = [];
 }
