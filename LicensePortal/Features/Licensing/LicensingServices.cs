@@ -46,7 +46,7 @@ public sealed class EntitlementService(IDbContextFactory<AppDbContext> dbFactory
 /// <summary>Upgrade prices for a license from the price lists as they stand on the quote date (DOMAIN.md, Upgrades).</summary>
 public sealed class PricingService(IDbContextFactory<AppDbContext> dbFactory, VendorCalendar calendar)
 {
-    public sealed record Target(int EditionId, int LevelId, bool HasFailover);
+    public sealed record Target(int EditionId, int LevelId, bool HasFailover, bool ToCurrentMajor = false, bool RenewProtection = false);
 
     public async Task<UpgradePrice> PriceUpgradeAsync(int licenseId, Target target, CancellationToken ct = default)
     {
@@ -73,7 +73,8 @@ public sealed class PricingService(IDbContextFactory<AppDbContext> dbFactory, Ve
             quoteDate,
             await db.MajorsAsync(license.ProductId, ct),
             lists.ToDictionary(p => p.Major, p => new PriceListSnapshot(p.Major,
-                [.. p.Entries.Select(e => new PriceEntry(Ref(editions[e.EditionId]), Ref(levels[e.LevelId]), e.LicensePrice, e.FailoverPrice, e.ProtectionPrice))])));
+                [.. p.Entries.Select(e => new PriceEntry(Ref(editions[e.EditionId]), Ref(levels[e.LevelId]), e.LicensePrice, e.FailoverPrice, e.ProtectionPrice))])),
+            target.ToCurrentMajor, target.RenewProtection);
         return UpgradePricing.Price(request);
     }
 

@@ -80,6 +80,19 @@ public class QuoteItem
 
     public decimal Subtotal { get; set; }
     public List<QuoteLineItem> Lines { get; set; } = [];
+
+    /// <summary>True when accepting changes the license's major or configuration (not only its protection).</summary>
+    public bool Changes(License license) =>
+        ToMajor != license.Major || ToEditionId != license.EditionId || ToLevelId != license.LevelId || ToFailover != license.HasFailover;
+
+    /// <summary>What the line does, as the quote page and the PDF name it.</summary>
+    public string Summary()
+    {
+        var change = FromMajor == ToMajor && FromDescription == ToDescription
+            ? $"{FromMajor}.x {FromDescription}"
+            : $"{FromMajor}.x {FromDescription} → {ToMajor}.x {ToDescription}";
+        return RenewsProtection ? $"{change} · upgrade protection renewed" : change;
+    }
 }
 
 /// <summary>A priced line, snapshotted from the rules when the quote was made.</summary>
