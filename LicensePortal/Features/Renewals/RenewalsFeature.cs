@@ -10,6 +10,8 @@ public static class RenewalsFeature
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddScoped<ProtectionService>();
+        builder.Services.AddScoped<ProtectionReminderSender>();
+        builder.Services.AddHostedService<ProtectionReminderService>();
         return builder;
     }
 }
