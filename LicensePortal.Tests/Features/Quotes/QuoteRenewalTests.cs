@@ -222,4 +222,29 @@ public class QuoteRenewalTests : IAsyncLifetime
         await Assert.ThrowsAsync<DomainException>(() => Quotes.PreviewAsync(TestData.As(role), customer.Id, [Renewal(license)]));
         await Assert.ThrowsAsync<DomainException>(() => Quotes.CreateDraftAsync(TestData.As(role), customer.Id, [Renewal(license)], 30, null));
     }
+
+    [Theory]
+    [InlineData(10, "2027-12-15", "2027-12-10")]
+    [InlineData(20, "2027-12-20", "2027-12-20")]
+    public async Task The_worked_example_of_the_rules_page_holds(int acceptedInDecember, string aEndsOn, string cEndsOn)
+    {
+        var customer = await portal.NewCustomerAsync("Worked Example Hosting");
+        var a = await portal.NewLicenseAsync(customer.Id, protection: new DateOnly(2026, 12, 15));
+        var b = await portal.NewLicenseAsync(customer.Id, major: 11, level: "500 mailboxes", protection: new DateOnly(2027, 1, 5));
+        var c = await portal.NewLicenseAsync(customer.Id, major: 10, protection: new DateOnly(2025, 6, 30));
+        var (ent, l250) = await portal.ConfigAsync("SmarterMail", "Enterprise", "250 mailboxes");
+
+        var id = await Quotes.CreateDraftAsync(Sales, customer.Id, [Renewal(a), MajorStep(b), new QuoteRequestLine(c.Id, ent.Id, l250.Id, false)], 30, null);
+        var quote = await Quotes.GetAsync(id);
+        Assert.Equal([137m, 0m, 137m, 549m], quote.Items.SelectMany(i => i.Lines.OrderBy(l => l.Position)).Select(l => l.Amount));
+        Assert.Equal((823m, new DateOnly(2026, 12, 25)), (quote.Total, quote.ValidUntil));
+
+        GoTo(new DateOnly(2026, 12, acceptedInDecember));
+        await Quotes.AcceptAsync(Sales, id);
+
+        Assert.Equal(DateOnly.Parse(aEndsOn), (await ReloadAsync(a)).ProtectionEndsOn);
+        Assert.Equal((12, new DateOnly(2027, 1, 5)), ((await ReloadAsync(b)).Major, (await ReloadAsync(b)).ProtectionEndsOn));
+        var upgraded = await ReloadAsync(c);
+        Assert.Equal((12, ent.Id, DateOnly.Parse(cEndsOn)), (upgraded.Major, upgraded.EditionId, upgraded.ProtectionEndsOn));
+    }
 }
