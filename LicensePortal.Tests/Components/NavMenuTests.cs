@@ -15,9 +15,9 @@ public class NavMenuTests : BunitContext
 
     public static TheoryData<string, string[], string[]> Cases => new()
     {
-        { Roles.Sales, ["Sales", "Catalog"], ["Customers", "Licenses", "Quotes", "Transfers", "Outbox", "Products & prices"] },
+        { Roles.Sales, ["Sales", "Catalog"], ["Customers", "Licenses", "Quotes", "Protection ending", "Transfers", "Outbox", "Products & prices"] },
         { Roles.Fraud, ["Fraud", "Catalog"], ["Fraud cases", "Installations", "Licenses", "Transfers", "Outbox", "Products & prices"] },
-        { Roles.Manager, ["Sales", "Fraud", "Management", "Catalog"], ["Customers", "Licenses", "Quotes", "Transfers", "Outbox", "Fraud cases", "Installations", "Dashboard", "Approvals", "Audit log", "Products & prices"] },
+        { Roles.Manager, ["Sales", "Fraud", "Management", "Catalog"], ["Customers", "Licenses", "Quotes", "Protection ending", "Transfers", "Outbox", "Fraud cases", "Installations", "Dashboard", "Approvals", "Audit log", "Products & prices"] },
         { Roles.Admin, ["Admin", "Catalog"], ["Users", "Audit log", "Outbox", "Products & prices"] },
     };
 

@@ -27,6 +27,8 @@ public class AuthorizationTests(PortalFactory portal)
         ("/quotes", [Roles.Sales, Roles.Manager]),
         ("/quotes/new?customer=1", [Roles.Sales, Roles.Manager]),
         ("/quotes/1", [Roles.Sales, Roles.Manager]),
+        ("/protection", [Roles.Sales, Roles.Manager]),
+        ("/protection?view=licenses&days=30", [Roles.Sales, Roles.Manager]),
         ("/outbox", [.. Roles.All]),
         ("/fraud/cases", [Roles.Fraud, Roles.Manager]),
         ("/transfers", [Roles.Sales, Roles.Fraud, Roles.Manager]),

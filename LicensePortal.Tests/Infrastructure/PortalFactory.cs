@@ -33,8 +33,9 @@ public class PortalFactory : WebApplicationFactory<Program>
         builder.UseSetting("Demo:Seed", "true");
         builder.UseSetting("Demo:Licenses", Licenses.ToString());
         builder.UseSetting("Email:PickupFolder", MailFolder);
-        // Tests run the monitor themselves, on their own clock.
+        // Tests run the monitor and the protection reminders themselves, on their own clock.
         builder.UseSetting("Fraud:RunAtStartup", "false");
+        builder.UseSetting("Renewals:RunAtStartup", "false");
         // Tests move days in milliseconds; the rate-limit tests set their own limits.
         builder.UseSetting("Activation:PerKeyPerMinute", "1000000");
         builder.UseSetting("Activation:PerClientPerMinute", "1000000");

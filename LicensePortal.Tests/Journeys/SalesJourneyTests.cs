@@ -71,6 +71,57 @@ public class SalesJourneyTests(BrowserPortal browser)
     }
 
     [Fact]
+    public async Task A_sales_rep_opens_protection_ending_from_home_and_renews_a_customers_licenses_in_one_quote()
+    {
+        BrowserPortal.RequireChromium();
+        var today = DateOnly.FromDateTime(browser.Portal.Clock.GetUtcNow().UtcDateTime);
+        var customer = await browser.Portal.NewCustomerAsync("Renewal Journey Ltd");
+        var soon = await browser.Portal.NewLicenseAsync(customer.Id, protection: today.AddDays(14));
+        var later = await browser.Portal.NewLicenseAsync(customer.Id, major: 11, level: "500 mailboxes", protection: today.AddDays(40));
+        var page = await browser.SignedInPageAsync(Email(Roles.Sales), PortalFactory.Password);
+
+        // The home page's figure opens the work list; the navigation has it too.
+        await Expect(page.Locator("nav a[href='/protection']")).ToBeVisibleAsync();
+        await page.GetByTestId("home-card").Filter(new() { HasText = "Protection ending" }).GetByRole(AriaRole.Link, new() { Name = "Open" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Protection ending" })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("protection-policy")).ToContainTextAsync("Customers are emailed 30 and 7 days before it ends.");
+        await Expect(page.Locator(".mud-table-body tr").First).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Shot("sales-protection-ending.png"), FullPage = true });
+
+        // Find the customer on the call: one row, both licenses.
+        await page.GetByLabel("Customer or key").FillAsync("Renewal Journey");
+        var row = page.Locator(".mud-table-body tr").Filter(new() { HasText = "Renewal Journey Ltd" });
+        await Expect(row.GetByTestId("protection-licenses")).ToHaveTextAsync("2");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("q=Renewal"));
+        await row.GetByTestId("protection-licenses").ClickAsync();
+        await Expect(page.Locator(".mud-table-body tr").Filter(new() { HasText = soon.Key }).GetByTestId("days-left")).ToHaveTextAsync("in 14 days");
+        await page.ScreenshotAsync(new() { Path = Shot("sales-protection-ending-licenses.png"), FullPage = true });
+        await page.GetByRole(AriaRole.Button, new() { Name = "By customer" }).ClickAsync();
+
+        // One click: a quote renewing both, priced at once.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Renewal quote for Renewal Journey Ltd" }).ClickAsync();
+        await Expect(page.GetByTestId("breakdown-item")).ToHaveCountAsync(2);
+        await Expect(page.GetByTestId("breakdown-line").First).ToContainTextAsync("Upgrade protection renewal, 12 months");
+        // The 11.x license renews at the current major's price and stays on 11.x unless the rep ticks the major step.
+        await Expect(page.GetByTestId("breakdown-item").Filter(new() { HasText = later.Key })).ToContainTextAsync("at the 12.x price for Professional 500 mailboxes");
+        await page.ScreenshotAsync(new() { Path = Shot("sales-renewal-quote-builder.png"), FullPage = true });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new("^Quote Q-") })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("quote-item").First).ToContainTextAsync("upgrade protection renewed");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Accept…" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Accept and renew" }).ClickAsync();
+        await Expect(page.GetByText("Quote accepted: upgrade protection is renewed.")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Shot("sales-renewal-quote-accepted.png"), FullPage = true });
+
+        // Renewed before it lapsed: the new year runs on from the old end date.
+        await page.GetByRole(AriaRole.Link, new() { Name = soon.Key }).ClickAsync();
+        await Expect(page.GetByTestId("license-protection")).ToContainTextAsync($"until {today.AddDays(14).AddMonths(12):d MMM yyyy}");
+        await Expect(page.GetByTestId("timeline-entry").First).ToContainTextAsync("Protection renewed");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_fraud_agent_cannot_build_quotes()
     {
         BrowserPortal.RequireChromium();

@@ -13,9 +13,9 @@ public class SignInJourneyTests(BrowserPortal browser)
     public static TheoryData<string, string[], string, string> Roles_ => new()
     {
         // role, home cards it must see, a page of its area, a page it must not see
-        { Roles.Sales, ["Upgrade protection ending", "Quotes expiring soon", "New customers this month"], "/licenses", "/admin/users" },
+        { Roles.Sales, ["Protection ending", "Quotes expiring soon", "New customers this month"], "/licenses", "/admin/users" },
         { Roles.Fraud, ["Open fraud cases", "Keys to disable this week", "Licenses over allowance", "Stale installations", "Disabled keys"], "/installations", "/customers" },
-        { Roles.Manager, ["Upgrade protection ending", "Quotes expiring soon", "New customers this month", "Open fraud cases", "Keys to disable this week", "Licenses over allowance", "Stale installations", "Disabled keys", "Transfers awaiting approval", "Active licenses"], "/customers", "/admin/users" },
+        { Roles.Manager, ["Protection ending", "Quotes expiring soon", "New customers this month", "Open fraud cases", "Keys to disable this week", "Licenses over allowance", "Stale installations", "Disabled keys", "Transfers awaiting approval", "Active licenses"], "/customers", "/admin/users" },
         { Roles.Admin, ["Staff accounts", "Locked accounts"], "/admin/users", "/installations" },
     };
 

@@ -6,6 +6,7 @@ using LicensePortal.Features.Installations;
 using LicensePortal.Features.Licenses;
 using LicensePortal.Features.Outbox;
 using LicensePortal.Features.Quotes;
+using LicensePortal.Features.Renewals;
 using LicensePortal.Features.Transfers;
 using LicensePortal.Infrastructure;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -36,6 +37,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<CallAttempt> CallAttempts => Set<CallAttempt>();
     public DbSet<OverAllowancePeriod> OverAllowancePeriods => Set<OverAllowancePeriod>();
     public DbSet<TransferRequest> TransferRequests => Set<TransferRequest>();
+    public DbSet<ProtectionReminder> ProtectionReminders => Set<ProtectionReminder>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

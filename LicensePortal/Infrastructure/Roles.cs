@@ -13,7 +13,7 @@ public static class Roles
 }
 
 /// <summary>
-/// One policy per work area. Managers hold everything Sales and Fraud may do (DOMAIN.md, People).
+/// One policy per work area. Managers hold everything Sales and Fraud may do (docs/RULES.md, People).
 /// </summary>
 public static class Policies
 {

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LicensePortal.Tests.Features.Fraud;
 
-/// <summary>DOMAIN.md's installation and fraud rules, driven through the real API and monitor on a test clock.</summary>
+/// <summary>docs/RULES.md's installation and fraud rules, driven through the real API and monitor on a test clock.</summary>
 public class FraudMonitorTests : IAsyncLifetime
 {
     private readonly PortalFactory portal = new() { Licenses = 10 };

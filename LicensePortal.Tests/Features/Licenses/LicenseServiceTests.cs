@@ -58,7 +58,8 @@ public class LicenseServiceTests(PortalFactory portal)
         {
             ProtectionFilter.Current => l => l.ProtectionEndsOn >= Today,
             ProtectionFilter.Lapsed => l => l.ProtectionEndsOn is null || l.ProtectionEndsOn < Today,
-            _ => l => l.ProtectionEndsOn >= Today && l.ProtectionEndsOn <= Today.AddDays(30),
+            // Renewals:ProtectionEndingDays, the "Protection ending" list's window.
+            _ => l => l.ProtectionEndsOn >= Today && l.ProtectionEndsOn <= Today.AddDays(60),
         };
 
         var result = await Service.ListAsync(new LicenseFilter(Protection: filter), new PageRequest(0, 200, null, false));

@@ -86,4 +86,35 @@ public class QuotePdfTests
         foreach (var item in quote.Items) Assert.Contains(item.LicenseKey, all);
         Assert.Contains($"Total {quote.Total.Usd()}", all);
     }
+
+    [Fact]
+    public void A_quote_with_a_major_step_and_a_renewal_prints_both_lines_and_the_renewal_rule()
+    {
+        var quote = Quote(0);
+        var step = new QuoteItem { LicenseKey = "STEPS-BBBBB-CCCCC-DDDDD-E0001", ProductName = "SmarterMail", FromMajor = 11, ToMajor = 12,
+            FromDescription = "Professional 250 mailboxes", ToDescription = "Professional 250 mailboxes" };
+        step.Lines.Add(new QuoteLineItem { Kind = QuoteLineKind.MajorUpgrade, Title = "Major upgrade 11.x → 12.x", Reason = "Covered by upgrade protection, current until 2027-02-01.", Amount = 0m });
+        var renewal = new QuoteItem { LicenseKey = "RENEW-BBBBB-CCCCC-DDDDD-E0002", ProductName = "SmarterMail", FromMajor = 12, ToMajor = 12, RenewsProtection = true,
+            FromDescription = "Enterprise 500 mailboxes", ToDescription = "Enterprise 500 mailboxes" };
+        renewal.Lines.Add(new QuoteLineItem { Kind = QuoteLineKind.ProtectionRenewal, Title = "Upgrade protection renewal, 12 months",
+            Reason = "12 months at the 12.x price for Enterprise 500 mailboxes. Protection is current until 2027-01-15: accepted by then, the new period runs on from that date to 2028-01-15, no day lost.", Amount = 400m });
+        quote.Items.AddRange([step, renewal]);
+        quote.Total = 400m;
+
+        var text = PdfText.All(QuotePdf.Render(quote, Customer, Vendor, "Taxes are not included."));
+
+        Assert.Contains("Upgrades and renewals", text);
+        Assert.Contains("STEPS-BBBBB-CCCCC-DDDDD-E0001 · SmarterMail 11.x Major upgrade 11.x → 12.x", text);
+        Assert.Contains("Covered by upgrade protection, current until 2027-02-01.", text);
+        Assert.Contains("Upgrade protection renewal, 12 months", text);
+        Assert.Contains("runs on from that date to 2028-01-15, no day lost", text);
+        Assert.Contains("renewed after it lapsed, it runs 12 months from the date this quote is accepted", text);
+        Assert.Contains("Total $400.00", text);
+    }
+
+    [Fact]
+    public void A_quote_without_renewals_does_not_print_the_renewal_rule()
+    {
+        Assert.DoesNotContain("renewed after it lapsed", PdfText.All(QuotePdf.Render(Quote(1), Customer, Vendor, "")));
+    }
 }

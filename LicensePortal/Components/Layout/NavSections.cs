@@ -18,6 +18,7 @@ public static class NavSections
             new("Customers", "/customers", Icons.Material.Outlined.Business),
             new("Licenses", "/licenses", Icons.Material.Outlined.VpnKey),
             new("Quotes", "/quotes", Icons.Material.Outlined.RequestQuote),
+            new("Protection ending", "/protection", Icons.Material.Outlined.EventRepeat),
             new("Transfers", "/transfers", Icons.Material.Outlined.SwapHoriz),
             new("Outbox", "/outbox", Icons.Material.Outlined.Outbox),
         ]),

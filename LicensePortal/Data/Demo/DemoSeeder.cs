@@ -282,7 +282,7 @@ public sealed class DemoSeeder(
         await db.SaveChangesAsync(ct);
     }
 
-    /// <summary>Installations of one license, covering every state of DOMAIN.md's installation rules.</summary>
+    /// <summary>Installations of one license, covering every state of docs/RULES.md's installation rules.</summary>
     private static IEnumerable<(DateTime FirstSeen, DateTime LastSeen, DateTime? Released)> Scenario(bool failover, DateTime purchased, DateTime now, Random rng)
     {
         DateTime Recent() => now.AddMinutes(-rng.Next(5, 60 * 48));

@@ -11,10 +11,9 @@ namespace LicensePortal.Features.Home;
 public sealed record HomeCard(string Area, string Title, int Count, string Caption, string Href);
 
 /// <summary>The work waiting for the signed-in user, counted from live data for each of their areas.</summary>
-public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<InstallationOptions> installationOptions, IOptions<Quotes.QuoteOptions> quoteOptions)
+public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<InstallationOptions> installationOptions, IOptions<Quotes.QuoteOptions> quoteOptions,
+    IOptions<Renewals.RenewalOptions> renewalOptions, Licensing.VendorCalendar calendar)
 {
-    public const int ProtectionWarningDays = 30;
-
     public async Task<IReadOnlyList<HomeCard>> CardsForAsync(ClaimsPrincipal user, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -26,9 +25,12 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, TimeP
 
         if (In(Policies.Sales))
         {
-            var soon = today.AddDays(ProtectionWarningDays);
-            cards.Add(new("Sales", "Upgrade protection ending", await db.Licenses.CountAsync(l => l.Status == LicenseStatus.Active && l.ProtectionEndsOn >= today && l.ProtectionEndsOn <= soon, ct),
-                $"Active licenses whose protection ends in the next {ProtectionWarningDays} days: a renewal call.", "/licenses?protection=ending"));
+            // Protection ends on the vendor's dates; the same window as the "Protection ending" list it opens.
+            var vendorToday = calendar.Today;
+            var window = renewalOptions.Value.ProtectionEndingDays;
+            var soon = vendorToday.AddDays(window);
+            cards.Add(new("Sales", "Protection ending", await db.Licenses.CountAsync(l => l.Status == LicenseStatus.Active && l.ProtectionEndsOn >= vendorToday && l.ProtectionEndsOn <= soon, ct),
+                $"Active licenses whose upgrade protection ends in the next {window} days: a renewal call.", "/protection"));
             var soonDays = quoteOptions.Value.ExpiringSoonDays;
             var expiring = today.AddDays(soonDays);
             cards.Add(new("Sales", "Quotes expiring soon", await db.Quotes.CountAsync(q => (q.Status == Quotes.QuoteStatus.Draft || q.Status == Quotes.QuoteStatus.Sent)

@@ -3,8 +3,8 @@ using System.ComponentModel.DataAnnotations;
 namespace LicensePortal.Features.Installations;
 
 /// <summary>
-/// Periods and limits of DOMAIN.md's installation rules. A business may change them, so they
-/// live in configuration; the defaults are DOMAIN.md's.
+/// Periods and limits of docs/RULES.md's installation rules. A business may change them, so they
+/// live in configuration; the defaults are docs/RULES.md's.
 /// </summary>
 public sealed class InstallationOptions
 {

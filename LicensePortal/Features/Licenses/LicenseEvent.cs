@@ -18,6 +18,8 @@ public static class LicenseEventKinds
 {
     public const string Issued = "Issued";
     public const string Upgraded = "Upgraded";
+    public const string ProtectionRenewed = "Protection renewed";
+    public const string ProtectionReminder = "Protection reminder";
     public const string CaseOpened = "Fraud case opened";
     public const string CaseClosed = "Fraud case closed";
     public const string Disabled = "Disabled";

@@ -20,8 +20,12 @@ public sealed record LicenseRow(int Id, string Key, int CustomerId, string Custo
 
 public sealed record ProductOption(int Id, string Name);
 
-public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<InstallationOptions> installationOptions, EntitlementService entitlements)
+public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<InstallationOptions> installationOptions, EntitlementService entitlements,
+    IOptions<Renewals.RenewalOptions> renewalOptions, VendorCalendar calendar)
 {
+    /// <summary>Days ahead that "protection ending" looks: the same window as the "Protection ending" list.</summary>
+    public int ProtectionEndingDays => renewalOptions.Value.ProtectionEndingDays;
+
     /// <summary>Edition names across products (Free, Professional, Enterprise), lowest first.</summary>
     public async Task<IReadOnlyList<string>> EditionNamesAsync(CancellationToken ct = default)
     {
@@ -56,7 +60,8 @@ public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, Ti
     internal IQueryable<License> Filtered(AppDbContext db, LicenseFilter filter, IReadOnlyDictionary<int, int?> cutoffs)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var today = DateOnly.FromDateTime(now);
+        // Protection end dates are the vendor's days (docs/RULES.md).
+        var today = calendar.Today;
         var licenses = db.Licenses.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
@@ -81,7 +86,7 @@ public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, Ti
         {
             ProtectionFilter.Current => licenses.Where(l => l.ProtectionEndsOn >= today),
             ProtectionFilter.Lapsed => licenses.Where(l => l.ProtectionEndsOn == null || l.ProtectionEndsOn < today),
-            ProtectionFilter.Ending => licenses.Where(l => l.ProtectionEndsOn >= today && l.ProtectionEndsOn <= today.AddDays(HomeServiceWindow)),
+            ProtectionFilter.Ending => licenses.Where(l => l.ProtectionEndsOn >= today && l.ProtectionEndsOn <= today.AddDays(ProtectionEndingDays)),
             _ => licenses,
         };
         if (filter.OverAllowance)
@@ -134,9 +139,6 @@ public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, Ti
 
     private static Expression<Func<License, bool>> Not(Expression<Func<License, bool>> predicate) =>
         Expression.Lambda<Func<License, bool>>(Expression.Not(predicate.Body), predicate.Parameters);
-
-    /// <summary>Days ahead that "protection ending" looks, the same window as the home page's card.</summary>
-    private const int HomeServiceWindow = Home.HomeService.ProtectionWarningDays;
 }
 
 public static class LicensesFeature

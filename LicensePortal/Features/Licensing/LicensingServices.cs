@@ -17,7 +17,7 @@ internal static class LicensingQueries
             .Select(r => new MajorRelease(r.Major, r.ReleasedOn)).ToListAsync(ct);
 }
 
-/// <summary>Legacy status and entitlements of licenses (DOMAIN.md, Updates and legacy).</summary>
+/// <summary>Legacy status and entitlements of licenses (docs/RULES.md, Updates and legacy).</summary>
 public sealed class EntitlementService(IDbContextFactory<AppDbContext> dbFactory, VendorCalendar calendar)
 {
     public async Task<Entitlement> ForLicenseAsync(int licenseId, CancellationToken ct = default)
@@ -39,10 +39,10 @@ public sealed class EntitlementService(IDbContextFactory<AppDbContext> dbFactory
     }
 }
 
-/// <summary>Upgrade prices for a license from the price lists as they stand on the quote date (DOMAIN.md, Upgrades).</summary>
+/// <summary>Upgrade prices for a license from the price lists as they stand on the quote date (docs/RULES.md, Upgrades).</summary>
 public sealed class PricingService(IDbContextFactory<AppDbContext> dbFactory, VendorCalendar calendar)
 {
-    public sealed record Target(int EditionId, int LevelId, bool HasFailover);
+    public sealed record Target(int EditionId, int LevelId, bool HasFailover, bool ToCurrentMajor = false, bool RenewProtection = false);
 
     public async Task<UpgradePrice> PriceUpgradeAsync(int licenseId, Target target, CancellationToken ct = default)
     {
@@ -69,7 +69,8 @@ public sealed class PricingService(IDbContextFactory<AppDbContext> dbFactory, Ve
             quoteDate,
             await db.MajorsAsync(license.ProductId, ct),
             lists.ToDictionary(p => p.Major, p => new PriceListSnapshot(p.Major,
-                [.. p.Entries.Select(e => new PriceEntry(Ref(editions[e.EditionId]), Ref(levels[e.LevelId]), e.LicensePrice, e.FailoverPrice, e.ProtectionPrice))])));
+                [.. p.Entries.Select(e => new PriceEntry(Ref(editions[e.EditionId]), Ref(levels[e.LevelId]), e.LicensePrice, e.FailoverPrice, e.ProtectionPrice))])),
+            target.ToCurrentMajor, target.RenewProtection);
         return UpgradePricing.Price(request);
     }
 
@@ -77,7 +78,7 @@ public sealed class PricingService(IDbContextFactory<AppDbContext> dbFactory, Ve
     private static LevelRef Ref(Level l) => new(l.Id, l.Name, l.Rank);
 }
 
-/// <summary>Installation standing of a license at a time (DOMAIN.md, Installations).</summary>
+/// <summary>Installation standing of a license at a time (docs/RULES.md, Installations).</summary>
 public sealed class StandingService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<InstallationOptions> options)
 {
     public async Task<Standing> ForLicenseAsync(int licenseId, CancellationToken ct = default)

@@ -72,9 +72,27 @@ public class QuoteItem
     public int ToLevelId { get; set; }
     public bool ToFailover { get; set; }
     public string ToDescription { get; set; } = "";
+    /// <summary>The protection end date if accepted on the quote date; a renewal's real end date is set on acceptance.</summary>
     public DateOnly? ProtectionEndsOnAfter { get; set; }
+
+    /// <summary>Accepting renews (or reinstates) upgrade protection for 12 months, from the old end date or the acceptance date.</summary>
+    public bool RenewsProtection { get; set; }
+
     public decimal Subtotal { get; set; }
     public List<QuoteLineItem> Lines { get; set; } = [];
+
+    /// <summary>True when accepting changes the license's major or configuration (not only its protection).</summary>
+    public bool Changes(License license) =>
+        ToMajor != license.Major || ToEditionId != license.EditionId || ToLevelId != license.LevelId || ToFailover != license.HasFailover;
+
+    /// <summary>What the line does, as the quote page and the PDF name it.</summary>
+    public string Summary()
+    {
+        var change = FromMajor == ToMajor && FromDescription == ToDescription
+            ? $"{FromMajor}.x {FromDescription}"
+            : $"{FromMajor}.x {FromDescription} → {ToMajor}.x {ToDescription}";
+        return RenewsProtection ? $"{change} · upgrade protection renewed" : change;
+    }
 }
 
 /// <summary>A priced line, snapshotted from the rules when the quote was made.</summary>

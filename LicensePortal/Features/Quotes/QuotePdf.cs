@@ -40,11 +40,15 @@ public static class QuotePdf
             }
         }
         rows.Add(["Total", "", quote.Total.Usd()]);
-        pdf.Heading("Upgrades", 11).Table(columns, rows, lastRowBold: true);
+        pdf.Heading("Upgrades and renewals", 11).Table(columns, rows, lastRowBold: true);
 
         if (!string.IsNullOrWhiteSpace(quote.Notes)) pdf.Heading("Notes", 11).Paragraph(quote.Notes);
+        // The renewal rule decides the end date on the day the quote is accepted, so the customer reads it here.
+        var renewal = quote.Items.Any(i => i.RenewsProtection)
+            ? " Upgrade protection renewed on or before its end date runs on from that date for 12 months, so no day is lost; renewed after it lapsed, it runs 12 months from the date this quote is accepted."
+            : "";
         pdf.Heading("Terms", 11)
-           .Paragraph($"This quote is valid until {quote.ValidUntil:d MMMM yyyy}. Prices are in US dollars. {terms}", size: 8.5, muted: true);
+           .Paragraph($"This quote is valid until {quote.ValidUntil:d MMMM yyyy}. Prices are in US dollars.{renewal} {terms}", size: 8.5, muted: true);
         return pdf.Finish();
     }
 }

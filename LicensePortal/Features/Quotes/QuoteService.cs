@@ -18,19 +18,28 @@ public sealed class QuoteOptions
     public string Terms { get; set; } = "Upgrades apply to the licenses listed and take effect when the quote is accepted and paid. Taxes are not included.";
 }
 
-/// <summary>What a sales rep asks for one license: its target edition, level and failover.</summary>
-public sealed record QuoteRequestLine(int LicenseId, int EditionId, int LevelId, bool HasFailover);
+/// <summary>
+/// What a sales rep asks for one license: its target edition, level and failover; whether to move it to the
+/// current major when nothing else changes (a change always does); whether to renew its upgrade protection.
+/// </summary>
+public sealed record QuoteRequestLine(int LicenseId, int EditionId, int LevelId, bool HasFailover, bool ToCurrentMajor = false, bool RenewProtection = false);
 
 /// <summary>The live breakdown of one license: its price, or why it can't be quoted.</summary>
 public sealed record QuotePreviewItem(int LicenseId, string LicenseKey, UpgradePrice? Price, string? Problem, License? License = null);
 
-public sealed record QuoteCandidate(int LicenseId, string Key, int ProductId, string Product, int Major, int EditionId, string Edition, int LevelId, string Level, bool HasFailover);
+/// <summary>A license a quote can cover; <see cref="CurrentMajor"/> is its product's current major today.</summary>
+public sealed record QuoteCandidate(int LicenseId, string Key, int ProductId, string Product, int Major, int EditionId, string Edition, int LevelId, string Level, bool HasFailover,
+    DateOnly? ProtectionEndsOn = null, int? CurrentMajor = null)
+{
+    /// <summary>The target that changes nothing but renews protection: what a renewal call quotes.</summary>
+    public QuoteRequestLine Renewal => new(LicenseId, EditionId, LevelId, HasFailover, RenewProtection: true);
+}
 
 public sealed record QuoteFilter(QuoteStatus? Status = null, string? SalesRepEmail = null, int? CustomerId = null, bool ExpiringSoon = false, string? Search = null);
 
 public sealed record QuoteRow(int Id, string Number, int CustomerId, string Customer, string SalesRep, DateOnly QuoteDate, DateOnly ValidUntil, QuoteStatus State, decimal Total, int Licenses);
 
-/// <summary>Upgrade quotes: build, save, send, accept, cancel (DOMAIN.md, Upgrades).</summary>
+/// <summary>Upgrade quotes: build, save, send, accept, cancel (docs/RULES.md, Upgrades).</summary>
 public sealed class QuoteService(
     IDbContextFactory<AppDbContext> dbFactory, VendorCalendar calendar, IOptions<QuoteOptions> options,
     IOptions<VendorOptions> vendor, OutboxService outbox)
@@ -48,9 +57,14 @@ public sealed class QuoteService(
             ?? throw new DomainException("That customer no longer exists.");
         var licenses = await db.Licenses.Where(l => l.CustomerId == customerId && l.Status == LicenseStatus.Active)
             .OrderBy(l => l.Product!.Name).ThenBy(l => l.Id)
-            .Select(l => new QuoteCandidate(l.Id, l.Key, l.ProductId, l.Product!.Name, l.Major, l.EditionId, l.Edition!.Name, l.LevelId, l.Level!.Name, l.HasFailover))
+            .Select(l => new QuoteCandidate(l.Id, l.Key, l.ProductId, l.Product!.Name, l.Major, l.EditionId, l.Edition!.Name, l.LevelId, l.Level!.Name, l.HasFailover,
+                l.ProtectionEndsOn, null))
             .ToListAsync(ct);
-        return (customer, licenses);
+        var productIds = licenses.Select(l => l.ProductId).Distinct().ToList();
+        var majors = (await db.Releases.Where(r => productIds.Contains(r.ProductId) && r.Minor == 0).Select(r => new { r.ProductId, r.Major, r.ReleasedOn }).ToListAsync(ct))
+            .ToLookup(r => r.ProductId, r => new MajorRelease(r.Major, r.ReleasedOn));
+        var today = calendar.Today;
+        return (customer, [.. licenses.Select(l => l with { CurrentMajor = ReleaseCalendar.CurrentMajor(majors[l.ProductId], today) })]);
     }
 
     public async Task<IReadOnlyList<QuotePreviewItem>> PreviewAsync(ClaimsPrincipal actor, int customerId, IReadOnlyList<QuoteRequestLine> lines, CancellationToken ct = default)
@@ -77,7 +91,7 @@ public sealed class QuoteService(
             {
                 if (license.CustomerId != customerId) throw new DomainException($"{license.Key} belongs to another customer: a quote covers one customer's licenses.");
                 if (license.Status == LicenseStatus.Disabled) throw new DomainException($"{license.Key} is disabled: it can't be upgraded until it is re-enabled.");
-                result.Add(new(license.Id, license.Key, await PricingService.PriceAsync(db, license, new(line.EditionId, line.LevelId, line.HasFailover), calendar.Today, ct), null, license));
+                result.Add(new(license.Id, license.Key, await PricingService.PriceAsync(db, license, new(line.EditionId, line.LevelId, line.HasFailover, line.ToCurrentMajor, line.RenewProtection), calendar.Today, ct), null, license));
             }
             catch (DomainException ex)
             {
@@ -115,7 +129,7 @@ public sealed class QuoteService(
                 LicenseId = license.Id, LicenseKey = license.Key, ProductName = license.Product!.Name, LicenseVersion = license.Version,
                 FromMajor = license.Major, FromDescription = price.From,
                 ToMajor = price.ToMajor, ToEditionId = line.EditionId, ToLevelId = line.LevelId, ToFailover = line.HasFailover, ToDescription = price.To,
-                ProtectionEndsOnAfter = price.ProtectionEndsOnAfter, Subtotal = price.Total,
+                ProtectionEndsOnAfter = price.ProtectionEndsOnAfter, RenewsProtection = price.RenewsProtection, Subtotal = price.Total,
             };
             item.Lines.AddRange(price.Lines.Select((l, i) => new QuoteLineItem
             {
@@ -205,11 +219,11 @@ public sealed class QuoteService(
         quote.SentAt = now;
         quote.SentTo = address.Address;
         var pdf = QuotePdf.Render(quote, quote.Customer!, vendor.Value, options.Value.Terms);
-        OutboxService.Enqueue(db, now, address.Address, $"Your upgrade quote {quote.Number} from {vendor.Value.Name}",
+        OutboxService.Enqueue(db, now, address.Address, $"Your quote {quote.Number} from {vendor.Value.Name}",
             $"""
             Hello {quote.Customer!.Name},
 
-            Please find attached quote {quote.Number} for upgrading {quote.Items.Count} license{(quote.Items.Count == 1 ? "" : "s")}, total {quote.Total.Usd()}.
+            Please find attached quote {quote.Number} for {quote.Items.Count} license{(quote.Items.Count == 1 ? "" : "s")}, total {quote.Total.Usd()}.
             It is valid until {quote.ValidUntil:d MMMM yyyy}. Reply to this email or call us to accept it.
 
             {quote.SalesRepName}
@@ -222,15 +236,20 @@ public sealed class QuoteService(
     }
 
     /// <summary>
-    /// Applies every upgrade of the quote to its license, with history and audit rows, in one
-    /// transaction. Refused when the quote expired or a license changed since it was quoted.
+    /// Applies every line of the quote to its license, with history and audit rows, in one
+    /// transaction: the major step and configuration change, and a protection renewal, whose end
+    /// date follows the renewal rule on the acceptance date (on from the old end date while it is
+    /// current, else 12 months from today). Refused when the quote expired or a license changed
+    /// since it was quoted.
     /// </summary>
     public async Task AcceptAsync(ClaimsPrincipal actor, int id)
     {
         EnsureSales(actor);
         await using var db = await dbFactory.CreateDbContextAsync();
-        var quote = await db.Quotes.Include(q => q.Items).FirstOrDefaultAsync(q => q.Id == id) ?? throw new DomainException("That quote no longer exists.");
-        Check(quote.CannotMoveTo(QuoteStatus.Accepted, calendar.Today));
+        var quote = await db.Quotes.Include(q => q.Items).ThenInclude(i => i.Lines).AsSplitQuery().FirstOrDefaultAsync(q => q.Id == id)
+            ?? throw new DomainException("That quote no longer exists.");
+        var today = calendar.Today;
+        Check(quote.CannotMoveTo(QuoteStatus.Accepted, today));
         var ids = quote.Items.Select(i => i.LicenseId).ToList();
         var licenses = await db.Licenses.Include(l => l.Edition).Include(l => l.Level).Where(l => ids.Contains(l.Id)).ToDictionaryAsync(l => l.Id);
         foreach (var item in quote.Items)
@@ -243,23 +262,55 @@ public sealed class QuoteService(
         }
 
         var now = calendar.UtcNow;
+        var user = actor.Identity?.Name ?? "";
         await using var tx = await db.Database.BeginTransactionAsync();
         foreach (var item in quote.Items)
         {
             var license = licenses[item.LicenseId];
-            var before = new { license.Major, Edition = license.Edition!.Name, Level = license.Level!.Name, license.HasFailover, license.ProtectionEndsOn };
-            license.Major = item.ToMajor;
-            license.EditionId = item.ToEditionId;
-            license.LevelId = item.ToLevelId;
-            license.HasFailover = item.ToFailover;
-            license.ProtectionEndsOn = item.ProtectionEndsOnAfter;
-            db.LicenseEvents.Add(new LicenseEvent
+            var upgrade = item.Lines.Where(l => l.Kind != QuoteLineKind.ProtectionRenewal).Sum(l => l.Amount);
+            if (item.Changes(license))
             {
-                LicenseId = license.Id, At = now, Kind = LicenseEventKinds.Upgraded, UserName = actor.Identity?.Name ?? "",
-                Description = $"Upgraded from {item.FromMajor}.x {item.FromDescription} to {item.ToMajor}.x {item.ToDescription} by quote {quote.Number} ({item.Subtotal.Usd()}).",
-            });
-            db.Audit(actor, now, "License upgraded", "License", license.Key, before,
-                new { license.Major, Edition = item.ToDescription, license.HasFailover, license.ProtectionEndsOn, Quote = quote.Number });
+                var before = new { license.Major, Edition = license.Edition!.Name, Level = license.Level!.Name, license.HasFailover, license.ProtectionEndsOn };
+                license.Major = item.ToMajor;
+                license.EditionId = item.ToEditionId;
+                license.LevelId = item.ToLevelId;
+                license.HasFailover = item.ToFailover;
+                var what = item.FromDescription == item.ToDescription
+                    ? $"Moved from {item.FromMajor}.x to {item.ToMajor}.x ({item.ToDescription})"
+                    : $"Upgraded from {item.FromMajor}.x {item.FromDescription} to {item.ToMajor}.x {item.ToDescription}";
+                db.LicenseEvents.Add(new LicenseEvent
+                {
+                    LicenseId = license.Id, At = now, Kind = LicenseEventKinds.Upgraded, UserName = user,
+                    Description = $"{what} by quote {quote.Number} ({upgrade.Usd()}).",
+                });
+                db.Audit(actor, now, "License upgraded", "License", license.Key, before,
+                    new { license.Major, Edition = item.ToDescription, license.HasFailover, Quote = quote.Number });
+            }
+            if (item.RenewsProtection)
+            {
+                var ended = license.ProtectionEndsOn;
+                var runsOn = ProtectionRenewal.RunsOnFromEndDate(ended, today);
+                license.ProtectionEndsOn = ProtectionRenewal.RenewedUntil(ended, today);
+                var amount = item.Lines.Where(l => l.Kind == QuoteLineKind.ProtectionRenewal).Sum(l => l.Amount);
+                var how = (runsOn, ended) switch
+                {
+                    (true, _) => $"renewed before it lapsed: on from {ended:yyyy-MM-dd}",
+                    (false, { } lapsed) => $"reinstated: it lapsed on {lapsed:yyyy-MM-dd}, so it runs from {today:yyyy-MM-dd}",
+                    _ => $"bought: it runs from {today:yyyy-MM-dd}",
+                };
+                db.LicenseEvents.Add(new LicenseEvent
+                {
+                    LicenseId = license.Id, At = now, Kind = LicenseEventKinds.ProtectionRenewed, UserName = user,
+                    Description = $"Upgrade protection until {license.ProtectionEndsOn:yyyy-MM-dd}, {how}, by quote {quote.Number}"
+                        + (amount > 0 ? $" ({amount.Usd()})." : " (with the major upgrade)."),
+                });
+                db.Audit(actor, now, "Upgrade protection renewed", "License", license.Key, new { ProtectionEndsOn = ended },
+                    new { license.ProtectionEndsOn, RunsOnFromEndDate = runsOn, Quote = quote.Number });
+            }
+            else
+            {
+                license.ProtectionEndsOn = item.ProtectionEndsOnAfter;
+            }
         }
         quote.Status = QuoteStatus.Accepted;
         quote.AcceptedAt = now;

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace LicensePortal.Data.Migrations.Sqlite
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261126100535_InstallationStintsAndCaseOutcomes")]
+    [Migration("20261126103313_InstallationStintsAndCaseOutcomes")]
     partial class InstallationStintsAndCaseOutcomes
     {
         /// <inheritdoc />
@@ -987,6 +987,9 @@ namespace LicensePortal.Data.Migrations.Sqlite
                     b.Property<int>("QuoteId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("RenewsProtection")
+                        .HasColumnType("INTEGER");
+
                     b.Property<decimal>("Subtotal")
                         .HasPrecision(18, 2)
                         .HasColumnType("TEXT");
@@ -1059,6 +1062,37 @@ namespace LicensePortal.Data.Migrations.Sqlite
                     b.HasIndex("QuoteItemId");
 
                     b.ToTable("QuoteLineItem");
+                });
+
+            modelBuilder.Entity("LicensePortal.Features.Renewals.ProtectionReminder", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DaysBefore")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LicenseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("ProtectionEndsOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SentTo")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LicenseId", "ProtectionEndsOn", "DaysBefore")
+                        .IsUnique();
+
+                    b.ToTable("ProtectionReminders");
                 });
 
             modelBuilder.Entity("LicensePortal.Features.Transfers.TransferRequest", b =>
@@ -1492,6 +1526,15 @@ namespace LicensePortal.Data.Migrations.Sqlite
                     b.HasOne("LicensePortal.Features.Quotes.QuoteItem", null)
                         .WithMany("Lines")
                         .HasForeignKey("QuoteItemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LicensePortal.Features.Renewals.ProtectionReminder", b =>
+                {
+                    b.HasOne("LicensePortal.Features.Licenses.License", null)
+                        .WithMany()
+                        .HasForeignKey("LicenseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
