@@ -38,7 +38,9 @@ public class UpgradeTests
             insert.CommandText = """
                 PRAGMA foreign_keys = OFF;
                 INSERT INTO "Installations" ("LicenseId", "MachineId", "Hostname", "ProductVersion", "FirstSeenAt", "LastSeenAt", "ReleasedAt", "DecommissionedAt")
-                VALUES (7, 'm-1', 'mail1.example.com', '12.1', '2026-03-01 10:00:00', '2026-11-20 10:00:00', NULL, NULL);
+                VALUES (7, 'm-1', 'mail1.example.com', '12.1', '2026-03-01 10:00:00', '2026-11-20 10:00:00', NULL, NULL),
+                       (7, 'm-2', 'mail2.example.com', '12.1', '2025-01-01 10:00:00', '2025-06-01 10:00:00', '2025-06-01 10:00:00', NULL),
+                       (7, 'm-3', 'mail3.example.com', '12.1', '2025-02-01 10:00:00', '2025-07-01 10:00:00', NULL, '2025-05-01 10:00:00');
                 """;
             await insert.ExecuteNonQueryAsync();
         }
@@ -46,8 +48,12 @@ public class UpgradeTests
         await using var portal = new PortalOn(path);
         await using var upgraded = await portal.DbAsync();
 
-        var installation = await upgraded.Installations.SingleAsync(i => i.MachineId == "m-1");
-        Assert.Equal(installation.FirstSeenAt, installation.StintStartedAt);
+        var installations = await upgraded.Installations.OrderBy(i => i.MachineId).ToListAsync();
+        Assert.Equal(3, installations.Count);
+        Assert.All(installations, i => Assert.Equal(i.FirstSeenAt, i.StintStartedAt));
+        Assert.Equal(new DateTime(2025, 6, 1, 10, 0, 0, DateTimeKind.Utc), installations[1].ReleasedAt);
+        Assert.Equal(new DateTime(2025, 5, 1, 10, 0, 0, DateTimeKind.Utc), installations[2].DecommissionedAt);
+        var installation = installations[0];
         Assert.Equal(new DateTime(2026, 3, 1, 10, 0, 0, DateTimeKind.Utc), installation.StintStartedAt);
         Assert.Empty(await upgraded.InstallationStints.ToListAsync());
         Assert.Empty(await upgraded.Database.GetPendingMigrationsAsync());

@@ -145,22 +145,28 @@ public class CustomerSequenceTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(14, false)]
-    [InlineData(15, true)]
-    public async Task A_machine_starts_a_new_stint_only_after_it_went_stale(int silentDays, bool newStint)
+    [InlineData("silent 14 days", 14.0, false, false)]
+    [InlineData("silent 15 days", 15.0, false, true)]
+    [InlineData("released, back the next day", 1.0, true, true)]
+    [InlineData("running, checking in again an hour later", 1.0 / 24, false, false)]
+    public async Task The_check_in_sql_and_the_installations_own_rule_agree_on_when_a_new_stint_starts(string because, double afterDays, bool release, bool newStint)
     {
         await api.CheckInAsync(license.Key, "A");
-        portal.Clock.Advance(TimeSpan.FromDays(silentDays));
+        if (release) await api.ReleaseAsync(license.Key, "A");
+        await using var db = await portal.DbAsync();
+        var before = await db.Installations.AsNoTracking().SingleAsync(i => i.LicenseId == license.Id);
+        portal.Clock.Advance(TimeSpan.FromDays(afterDays));
 
         await api.CheckInAsync(license.Key, "A");
 
-        await using var db = await portal.DbAsync();
-        var a = await db.Installations.SingleAsync(i => i.LicenseId == license.Id);
-        Assert.Equal(newStint ? Day(silentDays) : Day(0), a.StintStartedAt);
+        var after = await db.Installations.AsNoTracking().SingleAsync(i => i.LicenseId == license.Id);
+        Assert.True((newStint ? Day(afterDays) : Day(0)) == after.StintStartedAt, because);
         Assert.Equal(newStint ? 1 : 0, await db.InstallationStints.CountAsync(s => s.LicenseId == license.Id));
-        // The SQL of the check-in and the entity's rule agree on when a stint ends.
-        var copy = new Installation { StintStartedAt = Day(0), LastSeenAt = Day(0) };
-        Assert.Equal(newStint, copy.CheckIn("h", "12.1", Day(silentDays), new InstallationOptions()) is not null);
+        var ended = before.CheckIn(after.Hostname, after.ProductVersion, Day(afterDays), new InstallationOptions());
+        Assert.Equal((after.StintStartedAt, after.LastSeenAt, after.ReleasedAt, after.DecommissionedAt),
+            (before.StintStartedAt, before.LastSeenAt, before.ReleasedAt, before.DecommissionedAt));
+        var archived = await db.InstallationStints.SingleOrDefaultAsync(s => s.LicenseId == license.Id);
+        Assert.Equal(archived?.Facts, ended?.Facts);
     }
 
     [Fact]
@@ -230,6 +236,46 @@ public class CustomerSequenceTests : IAsyncLifetime
         Assert.Equal(("grace", Day(31 + 30)), (answer.Status, answer.GraceEndsAt));
         await using var db = await portal.DbAsync();
         Assert.True(await db.AuditLog.AnyAsync(a => a.Action == "Migration window restored" && a.EntityId == license.Key));
+    }
+
+    [Fact]
+    public async Task After_an_additional_license_the_moved_server_checking_in_once_more_with_the_old_key_does_not_reopen_the_case()
+    {
+        var bought = await portal.NewLicenseAsync(license.CustomerId);
+        await api.CheckInAsync(license.Key, "A");
+        await api.CheckInAsync(license.Key, "B");
+        await RunUntilAsync(31, "A", "B");
+        await MonitorAsync();
+        var service = portal.Service<FraudCaseService>();
+        var caseId = (await CasesAsync()).Single().Id;
+        var b = (await service.DetailAsync(Agent, caseId)).Installations.Single(i => i.MachineId == "B");
+        await service.ResolveAsync(Agent, caseId, new Resolution(CaseOutcome.AdditionalLicensePurchased, "Bought a second key", bought.Id, b.Id));
+
+        // The customer changes B's key a day later; until then B still checks in with the old one.
+        var late = await RunUntilAsync(32, "A", "B");
+        Assert.Equal(("grace", Day(32 + 30)), (late!.Status, late.GraceEndsAt));
+        await api.ReleaseAsync(license.Key, "B");
+        Assert.Equal("active", (await api.CheckInAsync(bought.Key, "B")).Status);
+        await RunUntilAsync(70, "A");
+        await MonitorAsync();
+
+        Assert.Single(await CasesAsync());
+        Assert.Equal("active", (await api.CheckInAsync(license.Key, "A")).Status);
+    }
+
+    [Fact]
+    public async Task A_case_opened_by_hand_is_left_to_an_agent_at_its_deadline_when_the_license_is_within_its_allowance()
+    {
+        await api.CheckInAsync(license.Key, "A");
+        var caseId = await portal.Service<FraudCaseService>().OpenAsync(Agent, license.Id, "Key seen on a forum");
+        await RunUntilAsync(15, "A");
+
+        await MonitorAsync();
+
+        Assert.True((await CasesAsync()).Single(c => c.Id == caseId).IsOpen);
+        Assert.Equal("flagged", (await api.CheckInAsync(license.Key, "A")).Status);
+        await using var db = await portal.DbAsync();
+        Assert.False(await db.Outbox.AnyAsync(m => m.About == $"License {license.Key}" && m.Subject.StartsWith("Thank you")));
     }
 
     [Fact]

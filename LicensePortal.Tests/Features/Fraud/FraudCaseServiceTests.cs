@@ -118,7 +118,7 @@ public class FraudCaseServiceTests : IAsyncLifetime
         await Assert.ThrowsAsync<DomainException>(() => Cases.ReenableAsync(Agent, license.Id, "Paid"));
         // Still on two servers with one allowed: re-enabling needs the window restored, or it would be flagged again at once.
         var refused = await Assert.ThrowsAsync<DomainException>(() => Cases.ReenableAsync(Manager, license.Id, "Bought a second license"));
-        Assert.Contains("restore its migration window", refused.Message);
+        Assert.Contains("Restore the migration window", refused.Message);
         await Cases.ReenableAsync(Manager, license.Id, "Bought a second license", restoreWindow: true);
 
         var answer = await api.CheckInAsync(license.Key, "new-server");

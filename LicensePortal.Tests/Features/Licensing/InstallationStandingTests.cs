@@ -182,4 +182,81 @@ public class InstallationStandingTests
         Assert.Equal(StandingStatus.Flagged, InstallationStanding.Evaluate(new LicenseFacts(false, false, null, Migration(now)), now, options).Status);
         Assert.Equal(StandingStatus.Grace, InstallationStanding.Evaluate(new LicenseFacts(false, false, null, Migration(T0.AddDays(9))), T0.AddDays(9), options).Status);
     }
+
+    public static TheoryData<string, InstallationFacts, double, bool> NewStints => new()
+    {
+        { "seen 14 days ago: the same stint goes on", I(T0, T0), 14, false },
+        { "seen 14 days and a minute ago: stale, a new stint", I(T0, T0), 14.0007, true },
+        { "released: a new stint", I(T0, T0.AddDays(3), released: T0.AddDays(3)), 4, true },
+        { "decommissioned by staff: a new stint, the decision stays on record", I(T0, T0.AddDays(3), decommissioned: T0.AddDays(2)), 3, true },
+        { "checking in every day: the same stint", I(T0, T0.AddDays(199)), 200, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(NewStints))]
+    public void A_check_in_starts_a_new_stint_after_a_release_a_decommissioning_or_a_silence(string because, InstallationFacts current, double day, bool starts)
+    {
+        Assert.True(starts == InstallationStanding.StartsNewStint(current, T0.AddDays(day), Options), because);
+        var installation = new Installation { StintStartedAt = current.StartedAt, LastSeenAt = current.LastSeenAt, ReleasedAt = current.ReleasedAt, DecommissionedAt = current.DecommissionedAt };
+        Assert.True(starts == installation.CheckIn("h", "12.1", T0.AddDays(day), Options) is not null, because);
+        Assert.Equal(starts ? T0.AddDays(day) : current.StartedAt, installation.StintStartedAt);
+    }
+
+    [Fact]
+    public void A_stint_ends_at_its_release_its_decommissioning_or_when_it_went_stale_whichever_came_first()
+    {
+        Assert.Equal(T0.AddDays(5 + 14), InstallationStanding.EndOf(I(T0, T0.AddDays(5)), Options));
+        Assert.Equal(T0.AddDays(6), InstallationStanding.EndOf(I(T0, T0.AddDays(5), released: T0.AddDays(6)), Options));
+        Assert.Equal(T0.AddDays(2), InstallationStanding.EndOf(I(T0, T0.AddDays(5), released: T0.AddDays(6), decommissioned: T0.AddDays(2)), Options));
+        // Released long after it went silent: it stopped counting when it went stale.
+        Assert.Equal(T0.AddDays(19), InstallationStanding.EndOf(I(T0, T0.AddDays(5), released: T0.AddDays(90)), Options));
+    }
+
+    [Fact]
+    public void Several_stints_of_one_machine_count_only_while_it_was_there()
+    {
+        var now = T0.AddDays(100);
+        // A runs throughout; B is there on days 0-10 and 50-55 and from day 98.
+        var standing = At(now, installations: [I(T0, now), I(T0, T0.AddDays(10), released: T0.AddDays(10)), I(T0.AddDays(50), T0.AddDays(55), released: T0.AddDays(55)), I(T0.AddDays(98), now)]);
+
+        Assert.Equal(TimeSpan.FromDays(10 + 5 + 2), standing.OverAllowanceUsed);
+        Assert.Equal((StandingStatus.Grace, now.AddDays(13)), (standing.Status, standing.GraceEndsAt));
+    }
+
+    [Fact]
+    public void Time_before_the_window_was_restored_no_longer_counts()
+    {
+        var now = T0.AddDays(40);
+        var facts = new LicenseFacts(false, false, WindowRestoredAt: T0.AddDays(35), Migration(now));
+
+        var standing = InstallationStanding.Evaluate(facts, now, Options);
+
+        Assert.Equal((StandingStatus.Grace, TimeSpan.FromDays(5), T0.AddDays(35)), (standing.Status, standing.OverAllowanceUsed, standing.OverAllowanceSince));
+        Assert.Equal(T0.AddDays(65), standing.GraceEndsAt);
+    }
+
+    public static TheoryData<string, double, double> Deadlines => new()
+    {
+        { "the monitor opens the case an hour after the window ran out: 14 days from the window's end", 1.0 / 24, 14 },
+        { "6 days late: still 14 days from the window's end", 6, 14 },
+        { "9 days late (the monitor was stopped): half the deadline, 7 days, from the opening", 9, 16 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Deadlines))]
+    public void The_case_deadline_counts_from_the_end_of_the_window_but_leaves_half_the_deadline_after_a_late_opening(string because, double lateDays, double deadlineDay)
+    {
+        Assert.True(T0.AddDays(deadlineDay) == InstallationStanding.DeadlineFor(T0, T0.AddDays(lateDays), Options), because);
+    }
+
+    [Fact]
+    public void An_open_case_back_within_allowance_promises_no_disable_date()
+    {
+        var opened = T0.AddDays(30);
+        var now = opened.AddDays(3);
+        var standing = At(now, openCase: new CaseFacts(opened, opened.AddDays(14)), installations: [I(T0, now)]);
+
+        Assert.Equal((StandingStatus.Flagged, (DateTime?)null, true), (standing.Status, standing.DisableAt, standing.BackWithinAllowance));
+        Assert.Equal(opened.AddDays(14), standing.CaseDeadline);
+    }
 }

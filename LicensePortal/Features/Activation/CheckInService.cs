@@ -106,35 +106,7 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
             command.Parameters["$now"].Value = now;
             command.Parameters["$staleBefore"].Value = now - options.Value.ActiveWithin;
             command.Parameters["$stintsSince"].Value = StandingQueries.StintsSeenSince(now, options.Value);
-            CheckInResponse? answer = null;
-            await using (var reader = await ExecuteUpsertAsync(command, ct))
-            {
-                if (reader is not null)
-                {
-                    bool failover = false, disabled = false;
-                    DateTime? restored = null;
-                    var (major, protection) = (0, (DateOnly?)null);
-                    CaseFacts? openCase = null;
-                    var stints = new List<InstallationFacts>();
-                    while (await reader.ReadAsync(ct))
-                    {
-                        if (stints.Count == 0)
-                        {
-                            failover = reader.GetBoolean(0);
-                            disabled = (LicenseStatus)reader.GetInt32(1) == LicenseStatus.Disabled;
-                            restored = UtcOrNull(reader, 2);
-                            major = reader.GetInt32(3);
-                            protection = reader.IsDBNull(4) ? null : reader.GetFieldValue<DateOnly>(4);
-                            openCase = reader.IsDBNull(5) ? null : new CaseFacts(Utc(reader.GetDateTime(5)), Utc(reader.GetDateTime(6)));
-                        }
-                        stints.Add(Stint(reader, 7));
-                    }
-                    await reader.NextResultAsync(ct);
-                    while (await reader.ReadAsync(ct)) stints.Add(Stint(reader, 0));
-                    var standing = InstallationStanding.Evaluate(new LicenseFacts(failover, disabled, restored, stints, openCase), now, options.Value);
-                    answer = Answer(standing, VersionEntitlement.Covers(major, protection, request.ProductVersion, calendar.Today) ? null : major);
-                }
-            }
+            var answer = await ExecuteAsync(command, request, now, ct);
             reusable = true;
             return answer;
         }
@@ -144,23 +116,65 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
         }
     }
 
-    private static InstallationFacts Stint(DbDataReader reader, int first) =>
-        new(Utc(reader.GetDateTime(first)), Utc(reader.GetDateTime(first + 1)), UtcOrNull(reader, first + 2), UtcOrNull(reader, first + 3));
-
     /// <summary>
-    /// Runs the upsert through the write gate: the statements hold SQLite's write lock from the
-    /// first step until the reader moves on to the reads. Null when the key is unknown.
+    /// Runs the command in one transaction inside the write gate: the ended stint is archived and the
+    /// upsert made together or not at all, and check-ins queue in-process instead of in SQLite's busy
+    /// retries. Null when the key is unknown (the upsert returns no row).
     /// </summary>
-    private async Task<DbDataReader?> ExecuteUpsertAsync(DbCommand command, CancellationToken ct)
+    private async Task<CheckInResponse?> ExecuteAsync(DbCommand command, CheckInRequest request, DateTime now, CancellationToken ct)
     {
         using var entry = await writes.EnterAsync(ct);
-        var reader = await command.ExecuteReaderAsync(ct);
-        var found = await reader.ReadAsync(ct);
-        await reader.NextResultAsync(ct);
-        if (found) return reader;
-        await reader.DisposeAsync();
-        return null;
+        await using var tx = await command.Connection!.BeginTransactionAsync(ct);
+        command.Transaction = tx;
+        try
+        {
+            CheckInResponse? answer = null;
+            await using (var reader = await command.ExecuteReaderAsync(ct))
+            {
+                if (await reader.ReadAsync(ct))
+                {
+                    await reader.NextResultAsync(ct);
+                    answer = await AnswerAsync(reader, request, now, ct);
+                }
+            }
+            await tx.CommitAsync(ct);
+            return answer;
+        }
+        finally
+        {
+            command.Transaction = null;
+        }
     }
+
+    /// <summary>Reads the license, its open case and its stints, and answers by the rules.</summary>
+    private async Task<CheckInResponse> AnswerAsync(DbDataReader reader, CheckInRequest request, DateTime now, CancellationToken ct)
+    {
+        bool failover = false, disabled = false;
+        DateTime? restored = null;
+        var (major, protection) = (0, (DateOnly?)null);
+        CaseFacts? openCase = null;
+        var stints = new List<InstallationFacts>();
+        while (await reader.ReadAsync(ct))
+        {
+            if (stints.Count == 0)
+            {
+                failover = reader.GetBoolean(0);
+                disabled = (LicenseStatus)reader.GetInt32(1) == LicenseStatus.Disabled;
+                restored = UtcOrNull(reader, 2);
+                major = reader.GetInt32(3);
+                protection = reader.IsDBNull(4) ? null : reader.GetFieldValue<DateOnly>(4);
+                openCase = reader.IsDBNull(5) ? null : new CaseFacts(Utc(reader.GetDateTime(5)), Utc(reader.GetDateTime(6)));
+            }
+            stints.Add(Stint(reader, 7));
+        }
+        await reader.NextResultAsync(ct);
+        while (await reader.ReadAsync(ct)) stints.Add(Stint(reader, 0));
+        var standing = InstallationStanding.Evaluate(new LicenseFacts(failover, disabled, restored, stints, openCase), now, options.Value);
+        return Answer(standing, VersionEntitlement.Covers(major, protection, request.ProductVersion, calendar.Today) ? null : major);
+    }
+
+    private static InstallationFacts Stint(DbDataReader reader, int first) =>
+        new(Utc(reader.GetDateTime(first)), Utc(reader.GetDateTime(first + 1)), UtcOrNull(reader, first + 2), UtcOrNull(reader, first + 3));
 
     private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
 

@@ -48,10 +48,16 @@ public static class AuditExtensions
             if (doc.RootElement.ValueKind != JsonValueKind.Object) return json;
             return string.Join(" · ", doc.RootElement.EnumerateObject()
                 .Where(p => p.Value.ValueKind != JsonValueKind.Null)
-                .Select(p => $"{p.Name}: {(p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.GetRawText())}"));
+                .Select(p => $"{p.Name}: {Readable(p.Value)}"));
         }
         catch (JsonException) { return json; }
     }
+
+    /// <summary>Times as people read them (2026-12-08 10:28 UTC); other values as stored.</summary>
+    private static string Readable(JsonElement value) =>
+        value.ValueKind != JsonValueKind.String ? value.GetRawText()
+        : value.TryGetDateTime(out var at) && value.GetString()!.Contains('T') ? $"{at.ToUniversalTime():yyyy-MM-dd HH:mm} UTC"
+        : value.GetString()!;
 
     /// <summary>
     /// Adds an audit row to the context, so it is saved by the same SaveChanges (and

@@ -95,8 +95,8 @@ public class FraudCase : IVersioned
     /// <summary>
     /// Staff resolve the case. Each outcome must leave the license in a state that does not reopen a
     /// case at the next pass: a completed migration needs the license back within its allowance; an
-    /// additional license is linked (the caller moves the extra installation to it); a false
-    /// positive restores the window (the caller restores it on the license).
+    /// additional license is linked and the license must be within its allowance once the caller has
+    /// moved the extra installation to it; a false positive restores the window (the caller restores it on the license).
     /// </summary>
     public void Resolve(CaseOutcome outcome, string note, DateTime now, string by, bool withinAllowance, int? additionalLicenseId = null)
     {
@@ -113,6 +113,8 @@ public class FraudCase : IVersioned
                     "or wait for the product to release it.");
             case CaseOutcome.AdditionalLicensePurchased when additionalLicenseId is null:
                 throw new DomainException("Choose the additional license the customer bought.");
+            case CaseOutcome.AdditionalLicensePurchased when !withinAllowance:
+                throw new DomainException("Even with that server moved, the license has more active installations than it allows: mark the other servers that are gone decommissioned too.");
         }
         AdditionalLicenseId = outcome == CaseOutcome.AdditionalLicensePurchased ? additionalLicenseId : null;
         Close(CaseState.Resolved, outcome, note, now, by);

@@ -22,7 +22,13 @@ public enum CaseView { Open, Mine, Unassigned, DueToday, BackWithinAllowance, Re
 public sealed record CaseFilter(CaseView View = CaseView.Open, string? Search = null);
 
 public sealed record CaseDetail(FraudCase Case, License License, Standing Standing, IReadOnlyList<InstallationView> Installations,
-    IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<(int Id, string Key)> OtherLicenses);
+    IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<OtherLicense> OtherLicenses);
+
+/// <summary>Another active license of the case's customer and product, with room it has for a server.</summary>
+public sealed record OtherLicense(int Id, string Key, int Active, int Allowance)
+{
+    public bool HasRoom => Active < Allowance;
+}
 
 /// <summary>What resolving a case does in the same step: servers to mark decommissioned, and for an additional license, the server that moves to it.</summary>
 public sealed record Resolution(CaseOutcome Outcome, string Note, int? AdditionalLicenseId = null, long? MoveInstallationId = null, IReadOnlyList<long>? Decommission = null);
@@ -100,11 +106,15 @@ public sealed class FraudCaseService(
             .Prepend(new TimelineEntry(fraudCase.OpenedAt, "Opened", fraudCase.Reason, fraudCase.OpenedBy))
             .Concat(fraudCase.Calls.Select(c => new TimelineEntry(c.At, $"Call: {Describe(c.Outcome)}", $"{c.NumberDialled}. {c.Notes}", c.Agent)))
             .Select((t, i) => (Entry: t, Order: i)).OrderByDescending(x => x.Entry.At).ThenByDescending(x => x.Order).Select(x => x.Entry).ToList();
+        var activeSince = now - Options.ActiveWithin;
         var others = await db.Licenses.Where(l => l.CustomerId == license.CustomerId && l.ProductId == license.ProductId && l.Id != license.Id && l.Status == LicenseStatus.Active)
-            .Select(l => new { l.Id, l.Key }).ToListAsync(ct);
+            .Select(l => new OtherLicense(l.Id, l.Key,
+                db.Installations.Count(i => i.LicenseId == l.Id && i.ReleasedAt == null && i.DecommissionedAt == null && i.LastSeenAt >= activeSince),
+                l.HasFailover ? 2 : 1))
+            .ToListAsync(ct);
         return new(fraudCase, license, standing,
             [.. installations.Select(i => InstallationView.Of(i, license, calendar.Today, now, Options))],
-            timeline, [.. others.Select(o => (o.Id, o.Key))]);
+            timeline, others);
     }
 
     public static string Describe(CallOutcome outcome) => outcome switch
@@ -185,7 +195,9 @@ public sealed class FraudCaseService(
         string? moved = null;
         if (resolution.Outcome == CaseOutcome.AdditionalLicensePurchased)
             moved = await MoveInstallationAsync(db, actor, license, installations, resolution, now);
-        if (resolution.Outcome == CaseOutcome.FalsePositive)
+        // A false positive forgives the days; after a move, the server may check in once more with the old key
+        // before the customer changes it, and that must fall into a fresh window, not reopen the case.
+        if (resolution.Outcome is CaseOutcome.FalsePositive or CaseOutcome.AdditionalLicensePurchased)
             license.RestoreWindow(now);
         var withinAllowance = installations.Count(i => InstallationStanding.IsActive(i.Stint, now, Options)) <= InstallationStanding.Allowance(license.HasFailover);
         var before = c.State;
@@ -195,8 +207,8 @@ public sealed class FraudCaseService(
             LicenseId = c.LicenseId, At = now, Kind = LicenseEventKinds.CaseClosed, UserName = Name(actor),
             Description = $"Case #{c.Id} resolved: {CaseText.Of(resolution.Outcome).ToLowerInvariant()}. {c.OutcomeNote}",
         });
-        if (resolution.Outcome == CaseOutcome.FalsePositive)
-            db.Audit(actor, now, "Migration window restored", "License", license.Key, null, new { Case = c.Id, Reason = c.OutcomeNote });
+        if (license.WindowRestoredAt == now)
+            db.Audit(actor, now, "Migration window restored", "License", license.Key, null, new { Case = c.Id, Outcome = CaseText.Of(resolution.Outcome), Reason = c.OutcomeNote });
         return (new { State = before }, new { c.State, Outcome = CaseText.Of(resolution.Outcome), Note = c.OutcomeNote, c.AdditionalLicenseId,
             Decommissioned = decommissioned.Count == 0 ? null : string.Join(", ", decommissioned), Moved = moved });
     });

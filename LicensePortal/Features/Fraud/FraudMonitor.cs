@@ -109,10 +109,13 @@ public sealed class FraudMonitor(
 
     private sealed record LicenseRow(int Id, string Key, int CustomerId, int ProductId, bool HasFailover, LicenseStatus Status, DateTime? WindowRestoredAt);
 
-    private sealed record CaseRow(int Id, int LicenseId, CaseState State, DateTime OpenedAt, DateTime DeadlineAt, DateTime? ExtendedTo, Guid Version)
+    private sealed record CaseRow(int Id, int LicenseId, CaseState State, DateTime OpenedAt, string OpenedBy, DateTime DeadlineAt, DateTime? ExtendedTo, Guid Version)
     {
         /// <summary>The case as an entity, so its own methods decide how it closes.</summary>
-        public FraudCase ToCase() => new() { Id = Id, LicenseId = LicenseId, State = State, OpenedAt = OpenedAt, DeadlineAt = DeadlineAt, ExtendedTo = ExtendedTo, Version = Version };
+        public FraudCase ToCase() => new()
+        {
+            Id = Id, LicenseId = LicenseId, State = State, OpenedAt = OpenedAt, OpenedBy = OpenedBy, DeadlineAt = DeadlineAt, ExtendedTo = ExtendedTo, Version = Version,
+        };
     }
 
     private sealed record PeriodRow(long Id, int LicenseId, DateTime? ReviewAt);
@@ -137,7 +140,7 @@ public sealed class FraudMonitor(
             .Select(l => new LicenseRow(l.Id, l.Key, l.CustomerId, l.ProductId, l.HasFailover, l.Status, l.WindowRestoredAt)).ToListAsync(ct);
         var stints = await db.StintsAsync(ids, now, options, ct);
         var cases = await db.FraudCases.Where(c => EF.Parameter(ids).Contains(c.LicenseId) && FraudCase.OpenStates.Contains(c.State))
-            .Select(c => new CaseRow(c.Id, c.LicenseId, c.State, c.OpenedAt, c.DeadlineAt, c.ExtendedTo, c.Version)).ToDictionaryAsync(c => c.LicenseId, ct);
+            .Select(c => new CaseRow(c.Id, c.LicenseId, c.State, c.OpenedAt, c.OpenedBy, c.DeadlineAt, c.ExtendedTo, c.Version)).ToDictionaryAsync(c => c.LicenseId, ct);
         var periods = await db.OverAllowancePeriods.Where(p => EF.Parameter(ids).Contains(p.LicenseId) && p.EndedAt == null)
             .Select(p => new PeriodRow(p.Id, p.LicenseId, p.ReviewAt)).ToDictionaryAsync(p => p.LicenseId, ct);
 
@@ -165,8 +168,12 @@ public sealed class FraudMonitor(
             if (standing.CaseDue && openCase is null && license.Status == LicenseStatus.Active)
                 opens.Add((license, standing));
             else if (openCase is not null && standing.DeadlinePassed(now) && license.Status == LicenseStatus.Active)
-                // The FAQ disables a key only if the customer failed to resolve the issue.
-                (standing.OverAllowance ? disables : resolved).Add((license, openCase));
+            {
+                // The FAQ disables a key only if the customer failed to resolve the issue. A case an
+                // agent opened by hand (a tip-off) is not closed by the installation count: an agent decides it.
+                if (standing.OverAllowance) disables.Add((license, openCase));
+                else if (openCase.OpenedBy == Name) resolved.Add((license, openCase));
+            }
         }
         // Most licenses a pass reads need no email: read the owners of those that do, in one go.
         var ownerIds = opens.Select(o => o.License).Concat(disables.Concat(resolved).Select(d => d.License)).Select(l => l.CustomerId).Distinct().ToArray();
@@ -232,13 +239,19 @@ public sealed class FraudMonitor(
                     await writer.AddAsync(notices.CaseOpened(party, fraudCase, byHand: false, now, System));
                     opened++;
                 }
-            await using var closeCase = PreparedStatement.For(db, """
+            // Guarded twice: the case is unchanged since it was read (not resolved, extended or disabled by
+            // hand), and the license is still over (or still within) its allowance, since a release, a
+            // decommissioning or a check-in may have come between this batch's read and its write.
+            const string close = """
                 UPDATE "FraudCases" SET "State" = $p2, "Outcome" = $p3, "OutcomeNote" = $p4, "ClosedAt" = $p5, "ClosedBy" = $p6, "Version" = $p7
-                WHERE "Id" = $p0 AND "Version" = $p1
-                """, 8);
-            // The case changed since it was read (resolved, extended, disabled by hand): leave it to that change.
-            async Task<bool> CloseAsync(CaseRow row, FraudCase closed) =>
-                await closeCase.RunAsync(row.Id, row.Version, closed.State, closed.Outcome, closed.OutcomeNote, closed.ClosedAt, closed.ClosedBy, Guid.NewGuid()) == 1;
+                WHERE "Id" = $p0 AND "Version" = $p1 AND
+                """;
+            var overAllowance = InstallationQueries.OverAllowanceSql("\"FraudCases\".\"LicenseId\"", "$p8");
+            await using var closeOver = PreparedStatement.For(db, $"{close} {overAllowance}", 9);
+            await using var closeWithin = PreparedStatement.For(db, $"{close} NOT {overAllowance}", 9);
+            var activeSince = now - installationOptions.Value.ActiveWithin;
+            async Task<bool> CloseAsync(PreparedStatement statement, CaseRow row, FraudCase closed) =>
+                await statement.RunAsync(row.Id, row.Version, closed.State, closed.Outcome, closed.OutcomeNote, closed.ClosedAt, closed.ClosedBy, Guid.NewGuid(), activeSince) == 1;
 
             await using var disableLicense = PreparedStatement.For(db, """
                 UPDATE "Licenses" SET "Status" = $p1, "Version" = $p2 WHERE "Id" = $p0 AND "Status" = $p3
@@ -248,7 +261,7 @@ public sealed class FraudMonitor(
                 var fraudCase = row.ToCase();
                 var reason = $"The case was not resolved by {fraudCase.DisableAt:yyyy-MM-dd HH:mm} UTC and the license was still over its allowance.";
                 fraudCase.CloseWithKeyDisabled(reason, now, Name);
-                if (!await CloseAsync(row, fraudCase)) continue;
+                if (!await CloseAsync(closeOver, row, fraudCase)) continue;
                 if (await disableLicense.RunAsync(license.Id, LicenseStatus.Disabled, Guid.NewGuid(), LicenseStatus.Active) == 0) continue;
                 await writer.AddAsync(notices.KeyDisabled(license, now, System, reason));
                 disabled++;
@@ -257,7 +270,7 @@ public sealed class FraudMonitor(
             {
                 var fraudCase = row.ToCase();
                 fraudCase.ResolveByCustomer(now, Name);
-                if (!await CloseAsync(row, fraudCase)) continue;
+                if (!await CloseAsync(closeWithin, row, fraudCase)) continue;
                 await writer.AddAsync(notices.ResolvedByCustomer(license, fraudCase, row.State, now, System));
                 thanked++;
             }

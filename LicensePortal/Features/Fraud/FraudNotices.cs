@@ -61,7 +61,7 @@ public sealed class FraudNotices(IOptions<Installations.InstallationOptions> ins
 
                 This is about your {license.Product} license {license.Key}. {why}
 
-                Please uninstall the product from the servers you no longer use, or buy an additional license, before {fraudCase.DisableAt:d MMMM yyyy}.
+                Please uninstall the product from the servers you no longer use, or buy an additional license, before {fraudCase.DisableAt:d MMMM yyyy HH:mm} UTC.
                 If the license is still running on more servers than it allows on that date, the key will be disabled. Our team will also call you.
                 Questions: {v.Phone} or {v.Email}.
 
@@ -69,7 +69,7 @@ public sealed class FraudNotices(IOptions<Installations.InstallationOptions> ins
                 """, about),
             OutboxMessage.Create(now, emailOptions.Value.FraudTeamAddress, $"Fraud case opened: {license.Key} ({license.Customer})",
                 $"A fraud case was opened for {license.Product} license {license.Key} of {license.Customer} ({license.Phone}). {fraudCase.Reason} " +
-                $"The key will be disabled on {fraudCase.DisableAt:yyyy-MM-dd} unless the license is back within its allowance or the case is resolved.",
+                $"The key will be disabled on {fraudCase.DisableAt:yyyy-MM-dd HH:mm} UTC unless the license is back within its allowance or the case is resolved.",
                 about),
         ],
             new LicenseEvent { LicenseId = license.Id, At = now, Kind = LicenseEventKinds.CaseOpened, UserName = Name(actor), Description = fraudCase.Reason },

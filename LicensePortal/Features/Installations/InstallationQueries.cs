@@ -19,6 +19,15 @@ public static class InstallationQueries
         _ => installations.Where(i => i.DecommissionedAt != null && i.ReleasedAt == null),
     };
 
+    /// <summary>
+    /// "The license <paramref name="licenseId"/> has more active installations than it allows" in SQL,
+    /// for guarded writes that must not act on a license whose installations changed since it was read.
+    /// </summary>
+    public static string OverAllowanceSql(string licenseId, string activeSince) => $"""
+        (SELECT COUNT(*) FROM "Installations" i WHERE i."LicenseId" = {licenseId} AND i."ReleasedAt" IS NULL AND i."DecommissionedAt" IS NULL AND i."LastSeenAt" >= {activeSince})
+        > (SELECT CASE WHEN l."HasFailover" THEN 2 ELSE 1 END FROM "Licenses" l WHERE l."Id" = {licenseId})
+        """;
+
     /// <summary>Ids of licenses with more active installations than they allow (1, or 2 with failover).</summary>
     public static IQueryable<int> OverAllowanceLicenseIds(this AppDbContext db, DateTime activeSince) =>
         from m in db.Installations.Active(activeSince)

@@ -57,8 +57,8 @@ public class License : IVersioned
     {
         if (Status != LicenseStatus.Disabled) throw new DomainException($"{Key} is not disabled.");
         if (!withinAllowance && !restoreWindow)
-            throw new DomainException($"{Key} is still running on more servers than it allows: restore its migration window to re-enable it, " +
-                "or mark the servers that are gone as decommissioned first.");
+            throw new DomainException($"{Key} is still running on more servers than it allows: tick 'Restore the migration window' to re-enable it, " +
+                "or mark the servers that are gone decommissioned on its last case first.");
         Status = LicenseStatus.Active;
         if (restoreWindow) RestoreWindow(now);
     }

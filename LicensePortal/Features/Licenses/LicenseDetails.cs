@@ -82,7 +82,10 @@ public sealed class LicenseDetailService(
             .Concat(installations.Select(i => new TimelineEntry(i.FirstSeenAt, "Installed", $"First check-in from {i.Hostname} ({i.ProductVersion}).", null)))
             .Concat(installations.Where(i => i.StintStartedAt > i.FirstSeenAt).Select(i => new TimelineEntry(i.StintStartedAt, "Back", $"{i.Hostname} checked in again and counts from then on.", null)))
             .Concat(installations.Where(i => i.ReleasedAt is not null).Select(i => new TimelineEntry(i.ReleasedAt!.Value, "Released", $"{i.Hostname} released the key.", null)))
+            .Concat(installations.Where(i => i.DecommissionedAt is not null).Select(i => new TimelineEntry(i.DecommissionedAt!.Value, "Decommissioned", $"{i.Hostname} was marked decommissioned and no longer counts.", null)))
             .Concat(stints.Select(s => StintEnd(s, options)))
+            .Concat(stints.Where(s => s.StartedAt > installations.First(i => i.Id == s.InstallationId).FirstSeenAt)
+                .Select(s => new TimelineEntry(s.StartedAt, "Back", $"{s.Hostname} checked in again and counted from then on.", null)))
             .OrderByDescending(t => t.At).ToList();
         return new(license,
             Entitlements.For(license.Major, license.ProtectionEndsOn, majors, today),

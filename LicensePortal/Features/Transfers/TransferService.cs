@@ -120,8 +120,9 @@ public sealed class TransferService(
         request.DecidedAt = now;
         request.DecisionNote = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
         request.EffectiveOn = calendar.Today;
-        if (request.Kind == TransferKind.Lease && request.LeaseEndsOn <= request.EffectiveOn)
-            throw new DomainException($"The lease was to end on {request.LeaseEndsOn:d MMM yyyy}, which has passed: reject the request and make a new one.");
+        // A lease requested before leases had end dates, or whose end has passed, can't be approved as it stands.
+        try { CheckLeaseEnd(request.Kind, request.LeaseEndsOn, request.EffectiveOn.Value); }
+        catch (DomainException ex) { throw new DomainException($"{ex.Message} Reject this request and make a new one."); }
         request.Letter = ConsentLetterPdf.Render(request, license, from, to, vendor.Value, installationOptions.Value.MigrationWindowDays);
         var released = await ChangeOwnerAsync(db, license, to.Id, now);
         db.LicenseEvents.Add(new LicenseEvent
@@ -197,12 +198,12 @@ public sealed class TransferService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var license = await db.Licenses.Where(l => l.Id == licenseId).Select(l => new { l.CustomerId, Customer = l.Customer!.Name, l.PurchasedOn }).SingleAsync(ct);
         var transfers = await db.TransferRequests.Where(t => t.LicenseId == licenseId && t.Status == TransferStatus.Approved).OrderBy(t => t.DecidedAt)
-            .Select(t => new { t.FromCustomerId, From = t.FromCustomer!.Name, t.ToCustomerId, To = t.ToCustomer!.Name, t.EffectiveOn, t.Reference, t.Kind, t.ReturnedAt, t.DecidedAt })
+            .Select(t => new { t.FromCustomerId, From = t.FromCustomer!.Name, t.ToCustomerId, To = t.ToCustomer!.Name, t.EffectiveOn, t.Reference, t.Kind, t.ReturnedAt, t.DecidedAt, t.LeaseEndsOn })
             .ToListAsync(ct);
         if (transfers.Count == 0) return [new(license.PurchasedOn, license.CustomerId, license.Customer, null, null)];
         var steps = transfers.Select(t => (At: t.DecidedAt!.Value, Step: new OwnershipStep(t.EffectiveOn, t.ToCustomerId, t.To, t.Reference, t.Kind)))
             .Concat(transfers.Where(t => t.ReturnedAt is not null)
-                .Select(t => (At: t.ReturnedAt!.Value, Step: new OwnershipStep(DateOnly.FromDateTime(t.ReturnedAt!.Value), t.FromCustomerId, t.From, t.Reference, TransferKind.Lease))))
+                .Select(t => (At: t.ReturnedAt!.Value, Step: new OwnershipStep(t.LeaseEndsOn, t.FromCustomerId, t.From, t.Reference, TransferKind.Lease))))
             .OrderBy(s => s.At).Select(s => s.Step);
         return [new(license.PurchasedOn, transfers[0].FromCustomerId, transfers[0].From, null, null), .. steps];
     }
