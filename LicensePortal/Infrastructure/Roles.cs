@@ -13,7 +13,7 @@ public static class Roles
 }
 
 /// <summary>
-/// One policy per work area. Managers hold everything Sales and Fraud may do (docs/RULES.md, People).
+/// One policy per work area. Managers hold everything Sales and Fraud may do (docs/RULES.md, Fraud cases, who may do what).
 /// </summary>
 public static class Policies
 {

@@ -20,7 +20,7 @@ public static class CatalogRules
     /// <summary>
     /// A new release must not repeat a version, and its date must keep the history in order:
     /// majors in order of their numbers, a major's minors after it and in order of theirs.
-    /// Legacy majors get no minor releases (docs/RULES.md, Updates and legacy).
+    /// Legacy majors get no minor releases (docs/RULES.md, Catalog and legacy).
     /// </summary>
     public static string? CheckRelease(IReadOnlyCollection<ReleaseFacts> existing, ReleaseFacts added)
     {

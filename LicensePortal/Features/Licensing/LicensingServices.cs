@@ -11,13 +11,13 @@ namespace LicensePortal.Features.Licensing;
 /// <summary>Loads a product's release history; no caching, so a new release counts at once.</summary>
 internal static class LicensingQueries
 {
-    /// <summary>The license's open fraud case as the standing rule needs it, with the deadline it was given.</summary>
+    /// <summary>A product's major releases with their dates.</summary>
     public static Task<List<MajorRelease>> MajorsAsync(this AppDbContext db, int productId, CancellationToken ct) =>
         db.Releases.Where(r => r.ProductId == productId && r.Minor == 0)
             .Select(r => new MajorRelease(r.Major, r.ReleasedOn)).ToListAsync(ct);
 }
 
-/// <summary>Legacy status and entitlements of licenses (docs/RULES.md, Updates and legacy).</summary>
+/// <summary>Legacy status and entitlements of licenses (docs/RULES.md, Catalog and legacy).</summary>
 public sealed class EntitlementService(IDbContextFactory<AppDbContext> dbFactory, VendorCalendar calendar)
 {
     public async Task<Entitlement> ForLicenseAsync(int licenseId, CancellationToken ct = default)
@@ -39,7 +39,7 @@ public sealed class EntitlementService(IDbContextFactory<AppDbContext> dbFactory
     }
 }
 
-/// <summary>Upgrade prices for a license from the price lists as they stand on the quote date (docs/RULES.md, Upgrades).</summary>
+/// <summary>Upgrade prices for a license from the price lists as they stand on the quote date (docs/RULES.md, Upgrades, renewals and reminders).</summary>
 public sealed class PricingService(IDbContextFactory<AppDbContext> dbFactory, VendorCalendar calendar)
 {
     public sealed record Target(int EditionId, int LevelId, bool HasFailover, bool ToCurrentMajor = false, bool RenewProtection = false);

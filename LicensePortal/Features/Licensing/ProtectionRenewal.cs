@@ -2,7 +2,7 @@ using LicensePortal.Infrastructure;
 
 namespace LicensePortal.Features.Licensing;
 
-/// <summary>docs/RULES.md, Upgrades: renewing upgrade protection, the renewal work list's window, and reminders before it ends.</summary>
+/// <summary>docs/RULES.md, Upgrades, renewals and reminders: renewing upgrade protection, the renewal work list's window, and reminders before it ends.</summary>
 public static class ProtectionRenewal
 {
     /// <summary>How long one renewal, or reinstatement, of upgrade protection lasts.</summary>
@@ -35,7 +35,7 @@ public static class ProtectionRenewal
         endsOn is { } end && end >= today && end <= today.AddDays(days);
 }
 
-/// <summary>docs/RULES.md, Upgrades: the reminder emails customers get before their upgrade protection ends.</summary>
+/// <summary>docs/RULES.md, Upgrades, renewals and reminders: the reminder emails customers get before their upgrade protection ends.</summary>
 public static class ProtectionReminders
 {
     /// <summary>The longest lead a reminder may have.</summary>

@@ -2,7 +2,7 @@ namespace LicensePortal.Features.Licensing;
 
 public sealed record MajorRelease(int Major, DateOnly ReleasedOn);
 
-/// <summary>docs/RULES.md, Updates and legacy: which major is current and which are legacy on a date.</summary>
+/// <summary>docs/RULES.md, Catalog and legacy: which major is current and which are legacy on a date.</summary>
 public static class ReleaseCalendar
 {
     /// <summary>The highest major released on or before <paramref name="date"/>; null before the first release.</summary>

@@ -48,7 +48,7 @@ public sealed record QuoteLine(QuoteLineKind Kind, string Title, string Reason, 
 public sealed record UpgradePrice(int FromMajor, int ToMajor, string From, string To, IReadOnlyList<QuoteLine> Lines, decimal Total,
     DateOnly? ProtectionEndsOnAfter, bool RenewsProtection);
 
-/// <summary>docs/RULES.md, Upgrades: what an edition, level or failover upgrade, a major step or a protection renewal costs on a date.</summary>
+/// <summary>docs/RULES.md, Upgrades, renewals and reminders: what an edition, level or failover upgrade, a major step or a protection renewal costs on a date.</summary>
 public static class UpgradePricing
 {
     /// <summary>

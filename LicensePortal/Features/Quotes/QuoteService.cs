@@ -39,7 +39,7 @@ public sealed record QuoteFilter(QuoteStatus? Status = null, string? SalesRepEma
 
 public sealed record QuoteRow(int Id, string Number, int CustomerId, string Customer, string SalesRep, DateOnly QuoteDate, DateOnly ValidUntil, QuoteStatus State, decimal Total, int Licenses);
 
-/// <summary>Upgrade quotes: build, save, send, accept, cancel (docs/RULES.md, Upgrades).</summary>
+/// <summary>Upgrade quotes: build, save, send, accept, cancel (docs/RULES.md, Upgrades, renewals and reminders).</summary>
 public sealed class QuoteService(
     IDbContextFactory<AppDbContext> dbFactory, VendorCalendar calendar, IOptions<QuoteOptions> options,
     IOptions<VendorOptions> vendor, OutboxService outbox)

@@ -18,7 +18,7 @@ public sealed record ReminderRun(int LicensesDue, int RemindersSent, int EmailsQ
 
 /// <summary>
 /// Emails customers before their upgrade protection ends, on the configured days before the end
-/// date (docs/RULES.md, Upgrades). Each reminder is a row unique per license, end date and days before,
+/// date (docs/RULES.md, Upgrades, renewals and reminders). Each reminder is a row unique per license, end date and days before,
 /// inserted with the email, the license's history entry and the audit row in one transaction, so
 /// two runs at once, or a run after a crash, never send one twice; a renewed license's new end date
 /// gets reminders of its own. A customer whose licenses are due together gets one email listing them.

@@ -21,7 +21,7 @@ public sealed record TransferRow(int Id, int LicenseId, string LicenseKey, strin
 public sealed record OwnershipStep(DateOnly? Since, int CustomerId, string Customer, string? Reference, TransferKind? Kind);
 
 /// <summary>
-/// Transfers and leases need a manager's written consent (docs/RULES.md, Transfers). The four-eyes
+/// Transfers and leases need a manager's written consent (docs/RULES.md, Transfers and leases). The four-eyes
 /// rule — a manager who is not the requester — is enforced here, not only in the pages.
 /// </summary>
 public sealed class TransferService(
