@@ -394,16 +394,21 @@ sealed class BenchPortal(string database, int licenses) : WebApplicationFactory<
             await using var connection = new SqliteConnection(connectionString);
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
+            // The same work as the portal's check-in, the most direct way: upsert the machine, starting a
+            // new stint when the last one ended (the database's trigger keeps the ended one).
             command.CommandText = """
-                INSERT INTO Installations (LicenseId, MachineId, Hostname, ProductVersion, FirstSeenAt, LastSeenAt)
-                SELECT Id, $m, $h, $v, $now, $now FROM Licenses WHERE Key = $k
-                ON CONFLICT (LicenseId, MachineId) DO UPDATE SET LastSeenAt = excluded.LastSeenAt, Hostname = excluded.Hostname, ProductVersion = excluded.ProductVersion
+                INSERT INTO Installations (LicenseId, MachineId, Hostname, ProductVersion, FirstSeenAt, StintStartedAt, LastSeenAt)
+                SELECT Id, $m, $h, $v, $now, $now, $now FROM Licenses WHERE Key = $k
+                ON CONFLICT (LicenseId, MachineId) DO UPDATE SET LastSeenAt = excluded.LastSeenAt, Hostname = excluded.Hostname, ProductVersion = excluded.ProductVersion,
+                    StintStartedAt = CASE WHEN ReleasedAt IS NOT NULL OR DecommissionedAt IS NOT NULL OR LastSeenAt < $stale THEN excluded.LastSeenAt ELSE StintStartedAt END,
+                    ReleasedAt = NULL, DecommissionedAt = NULL;
                 """;
             command.Parameters.AddWithValue("$k", body.GetProperty("licenseKey").GetString());
             command.Parameters.AddWithValue("$m", body.GetProperty("machineId").GetString());
             command.Parameters.AddWithValue("$h", body.GetProperty("hostname").GetString());
             command.Parameters.AddWithValue("$v", body.GetProperty("productVersion").GetString());
             command.Parameters.AddWithValue("$now", DateTime.UtcNow);
+            command.Parameters.AddWithValue("$stale", DateTime.UtcNow.AddDays(-14));
             using (gate is null ? default(IDisposable) : await gate.EnterAsync(http.RequestAborted))
                 await command.ExecuteNonQueryAsync();
             http.Response.ContentType = "application/json";

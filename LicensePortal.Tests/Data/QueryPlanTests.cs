@@ -117,7 +117,7 @@ public class QueryPlanTests : IAsyncLifetime
         await db.Database.OpenConnectionAsync();
         var statements = LicensePortal.Features.Activation.CheckInService.CheckInSql.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
-        Assert.Equal(4, statements.Length);
+        Assert.Equal(3, statements.Length);
         foreach (var statement in statements)
         {
             await using var command = db.Database.GetDbConnection().CreateCommand();

@@ -162,11 +162,12 @@ public class CustomerSequenceTests : IAsyncLifetime
         var after = await db.Installations.AsNoTracking().SingleAsync(i => i.LicenseId == license.Id);
         Assert.True((newStint ? Day(afterDays) : Day(0)) == after.StintStartedAt, because);
         Assert.Equal(newStint ? 1 : 0, await db.InstallationStints.CountAsync(s => s.LicenseId == license.Id));
-        var ended = before.CheckIn(after.Hostname, after.ProductVersion, Day(afterDays), new InstallationOptions());
+        var stint = before.Stint;
+        Assert.Equal(newStint, before.CheckIn(after.Hostname, after.ProductVersion, Day(afterDays), new InstallationOptions()));
         Assert.Equal((after.StintStartedAt, after.LastSeenAt, after.ReleasedAt, after.DecommissionedAt),
             (before.StintStartedAt, before.LastSeenAt, before.ReleasedAt, before.DecommissionedAt));
         var archived = await db.InstallationStints.SingleOrDefaultAsync(s => s.LicenseId == license.Id);
-        Assert.Equal(archived?.Facts, ended?.Facts);
+        Assert.Equal(newStint ? stint : null, archived?.Facts);
     }
 
     [Fact]
@@ -276,6 +277,24 @@ public class CustomerSequenceTests : IAsyncLifetime
         Assert.Equal("flagged", (await api.CheckInAsync(license.Key, "A")).Status);
         await using var db = await portal.DbAsync();
         Assert.False(await db.Outbox.AnyAsync(m => m.About == $"License {license.Key}" && m.Subject.StartsWith("Thank you")));
+    }
+
+    [Fact]
+    public async Task A_stint_a_staff_action_ends_and_restarts_through_ef_is_kept_by_the_same_trigger()
+    {
+        await api.CheckInAsync(license.Key, "A");
+        await api.ReleaseAsync(license.Key, "A");
+        await using (var db = await portal.DbAsync())
+        {
+            var a = await db.Installations.SingleAsync(i => i.LicenseId == license.Id);
+            portal.Clock.Advance(TimeSpan.FromDays(3));
+            Assert.True(a.CheckIn("mail1.acme.example", "12.3", Day(3), new InstallationOptions()));
+            await db.SaveChangesAsync();
+        }
+
+        await using var check = await portal.DbAsync();
+        var kept = await check.InstallationStints.SingleAsync(s => s.LicenseId == license.Id);
+        Assert.Equal((Day(0), (DateTime?)Day(0)), (kept.StartedAt, kept.ReleasedAt));
     }
 
     [Fact]

@@ -198,7 +198,7 @@ public class InstallationStandingTests
     {
         Assert.True(starts == InstallationStanding.StartsNewStint(current, T0.AddDays(day), Options), because);
         var installation = new Installation { StintStartedAt = current.StartedAt, LastSeenAt = current.LastSeenAt, ReleasedAt = current.ReleasedAt, DecommissionedAt = current.DecommissionedAt };
-        Assert.True(starts == installation.CheckIn("h", "12.1", T0.AddDays(day), Options) is not null, because);
+        Assert.True(starts == installation.CheckIn("h", "12.1", T0.AddDays(day), Options), because);
         Assert.Equal(starts ? T0.AddDays(day) : current.StartedAt, installation.StintStartedAt);
     }
 

@@ -63,16 +63,12 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
         $"""({row}."ReleasedAt" IS NOT NULL OR {row}."DecommissionedAt" IS NOT NULL OR {row}."LastSeenAt" < $staleBefore)""";
 
     /// <summary>
-    /// The check-in is the portal's hottest path, so it is one command: keep the machine's ended
-    /// stint (if this check-in starts a new one), the upsert (which also finds the key: no row back
-    /// means no such key), then the license with its open case and its installations' present
-    /// stints, and its earlier stints within the look-back — everything the answer needs.
+    /// The check-in is the portal's hottest path, so it is one command: the upsert (which also finds
+    /// the key: no row back means no such key; when it starts a new stint, the database's trigger
+    /// keeps the one that ended, in the same statement), then the license with its open case and its
+    /// installations' present stints, and its earlier stints within the look-back — everything the answer needs.
     /// </summary>
     internal static readonly string CheckInSql = $"""
-        INSERT OR IGNORE INTO "InstallationStints" ("InstallationId", "LicenseId", "Hostname", "ProductVersion", "StartedAt", "LastSeenAt", "ReleasedAt", "DecommissionedAt")
-        SELECT i."Id", i."LicenseId", i."Hostname", i."ProductVersion", i."StintStartedAt", i."LastSeenAt", i."ReleasedAt", i."DecommissionedAt"
-        FROM "Installations" i JOIN "Licenses" l ON l."Id" = i."LicenseId"
-        WHERE l."Key" = $key AND i."MachineId" = $machine AND {StintEnded("i")};
         INSERT INTO "Installations" ("LicenseId", "MachineId", "Hostname", "ProductVersion", "FirstSeenAt", "StintStartedAt", "LastSeenAt")
         SELECT "Id", $machine, $host, $version, $now, $now, $now FROM "Licenses" WHERE "Key" = $key
         ON CONFLICT ("LicenseId", "MachineId") DO UPDATE SET
@@ -117,33 +113,24 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
     }
 
     /// <summary>
-    /// Runs the command in one transaction inside the write gate: the ended stint is archived and the
-    /// upsert made together or not at all, and check-ins queue in-process instead of in SQLite's busy
-    /// retries. Null when the key is unknown (the upsert returns no row).
+    /// Runs the upsert through the write gate: the statement holds SQLite's write lock from its
+    /// first step until the reader moves on to the reads, which run outside the gate. Null when the key is unknown.
     /// </summary>
     private async Task<CheckInResponse?> ExecuteAsync(DbCommand command, CheckInRequest request, DateTime now, CancellationToken ct)
     {
-        using var entry = await writes.EnterAsync(ct);
-        await using var tx = await command.Connection!.BeginTransactionAsync(ct);
-        command.Transaction = tx;
-        try
+        DbDataReader reader;
+        using (await writes.EnterAsync(ct))
         {
-            CheckInResponse? answer = null;
-            await using (var reader = await command.ExecuteReaderAsync(ct))
+            reader = await command.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct))
             {
-                if (await reader.ReadAsync(ct))
-                {
-                    await reader.NextResultAsync(ct);
-                    answer = await AnswerAsync(reader, request, now, ct);
-                }
+                await reader.DisposeAsync();
+                return null;
             }
-            await tx.CommitAsync(ct);
-            return answer;
+            await reader.NextResultAsync(ct);
         }
-        finally
-        {
-            command.Transaction = null;
-        }
+        await using (reader)
+            return await AnswerAsync(reader, request, now, ct);
     }
 
     /// <summary>Reads the license, its open case and its stints, and answers by the rules.</summary>

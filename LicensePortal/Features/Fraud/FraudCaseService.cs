@@ -229,7 +229,7 @@ public sealed class FraudCaseService(
         moving.ReleasedAt = now;
         var existing = there.FirstOrDefault(i => i.MachineId == moving.MachineId);
         if (existing is null) db.Installations.Add(Installation.New(target.Id, moving.MachineId, moving.Hostname, moving.ProductVersion, now));
-        else if (existing.CheckIn(moving.Hostname, moving.ProductVersion, now, Options) is { } ended) db.InstallationStints.Add(ended);
+        else existing.CheckIn(moving.Hostname, moving.ProductVersion, now, Options);
         db.Audit(actor, now, "Installation moved", "License", target.Key, new { From = license.Key }, new { moving.Hostname, moving.MachineId, To = target.Key });
         return $"{moving.Hostname} to {target.Key}";
     }

@@ -40,19 +40,15 @@ public class Installation
 
     /// <summary>
     /// The machine checks in again. When its present stint had ended (released, decommissioned or
-    /// silent), a new one starts now and the ended one is returned to keep: what it counted stays
-    /// on record, the gap never counts. The activation API does the same in one SQL command.
+    /// silent), a new one starts now; the database's trigger keeps the ended one (what it counted
+    /// stays on record, the gap never counts). The activation API does the same in SQL. Returns
+    /// whether a new stint started.
     /// </summary>
-    public InstallationStint? CheckIn(string hostname, string productVersion, DateTime now, InstallationOptions options)
+    public bool CheckIn(string hostname, string productVersion, DateTime now, InstallationOptions options)
     {
-        InstallationStint? ended = null;
-        if (InstallationStanding.StartsNewStint(Stint, now, options))
+        var starts = InstallationStanding.StartsNewStint(Stint, now, options);
+        if (starts)
         {
-            ended = new InstallationStint
-            {
-                InstallationId = Id, LicenseId = LicenseId, Hostname = Hostname, ProductVersion = ProductVersion,
-                StartedAt = StintStartedAt, LastSeenAt = LastSeenAt, ReleasedAt = ReleasedAt, DecommissionedAt = DecommissionedAt,
-            };
             StintStartedAt = now;
             ReleasedAt = null;
             DecommissionedAt = null;
@@ -60,7 +56,7 @@ public class Installation
         Hostname = hostname;
         ProductVersion = productVersion;
         LastSeenAt = now;
-        return ended;
+        return starts;
     }
 
     /// <summary>Staff take the server out of service: it stops counting now.</summary>
@@ -73,7 +69,9 @@ public class Installation
 
 /// <summary>
 /// An earlier stint of an installation, kept when the machine checked in again after a release,
-/// a decommissioning or a silence: the time it counted stays counted, the gap never does.
+/// a decommissioning or a silence: the time it counted stays counted, the gap never does. Written
+/// only by the database trigger <see cref="InstallationConfiguration.KeepEndedStint"/>, whoever
+/// starts the new stint (the activation API's SQL or an entity saved through EF).
 /// </summary>
 public class InstallationStint
 {
@@ -92,8 +90,12 @@ public class InstallationStint
 
 internal sealed class InstallationConfiguration : IEntityTypeConfiguration<Installation>
 {
+    /// <summary>The trigger that archives a stint when <see cref="Installation.StintStartedAt"/> moves on (created by a migration).</summary>
+    public const string KeepEndedStint = "Installations_KeepEndedStint";
+
     public void Configure(EntityTypeBuilder<Installation> b)
     {
+        b.ToTable(t => t.HasTrigger(KeepEndedStint));
         b.Property(i => i.MachineId).HasMaxLength(128);
         b.Property(i => i.Hostname).HasMaxLength(255);
         b.Property(i => i.ProductVersion).HasMaxLength(32);

@@ -650,7 +650,10 @@ namespace LicensePortal.Data.Migrations.Sqlite
                     b.HasIndex("LicenseId", "MachineId")
                         .IsUnique();
 
-                    b.ToTable("Installations");
+                    b.ToTable("Installations", t =>
+                        {
+                            t.HasTrigger("Installations_KeepEndedStint");
+                        });
                 });
 
             modelBuilder.Entity("LicensePortal.Features.Installations.InstallationStint", b =>

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace LicensePortal.Data.Migrations.Sqlite
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261126103313_InstallationStintsAndCaseOutcomes")]
+    [Migration("20261126104845_InstallationStintsAndCaseOutcomes")]
     partial class InstallationStintsAndCaseOutcomes
     {
         /// <inheritdoc />
@@ -653,7 +653,10 @@ namespace LicensePortal.Data.Migrations.Sqlite
                     b.HasIndex("LicenseId", "MachineId")
                         .IsUnique();
 
-                    b.ToTable("Installations");
+                    b.ToTable("Installations", t =>
+                        {
+                            t.HasTrigger("Installations_KeepEndedStint");
+                        });
                 });
 
             modelBuilder.Entity("LicensePortal.Features.Installations.InstallationStint", b =>

@@ -81,11 +81,23 @@ namespace LicensePortal.Data.Migrations.Sqlite
                 name: "IX_InstallationStints_LicenseId_LastSeenAt",
                 table: "InstallationStints",
                 columns: new[] { "LicenseId", "LastSeenAt" });
+
+            // A stint that ends is kept whoever starts the next one (the activation API's upsert or a
+            // staff action saved through EF), in the same statement, so it can never be lost between two writes.
+            migrationBuilder.Sql("""
+                CREATE TRIGGER "Installations_KeepEndedStint" AFTER UPDATE OF "StintStartedAt" ON "Installations"
+                WHEN NEW."StintStartedAt" <> OLD."StintStartedAt"
+                BEGIN
+                    INSERT OR IGNORE INTO "InstallationStints" ("InstallationId", "LicenseId", "Hostname", "ProductVersion", "StartedAt", "LastSeenAt", "ReleasedAt", "DecommissionedAt")
+                    VALUES (OLD."Id", OLD."LicenseId", OLD."Hostname", OLD."ProductVersion", OLD."StintStartedAt", OLD."LastSeenAt", OLD."ReleasedAt", OLD."DecommissionedAt");
+                END;
+                """);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql("""DROP TRIGGER IF EXISTS "Installations_KeepEndedStint";""");
             migrationBuilder.DropTable(
                 name: "InstallationStints");
 
