@@ -332,6 +332,32 @@ public class CustomerSequenceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_monitors_write_guard_reads_the_installations_as_they_are_when_it_writes()
+    {
+        async Task<bool> OverAllowanceAsync()
+        {
+            await using var db = await portal.DbAsync();
+            await db.Database.OpenConnectionAsync();
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = $"SELECT {InstallationQueries.OverAllowanceSql("$license", "$since")}";
+            command.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$license", license.Id));
+            command.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$since", portal.Clock.GetUtcNow().UtcDateTime - new InstallationOptions().ActiveWithin));
+            return Convert.ToInt64(await command.ExecuteScalarAsync()) == 1;
+        }
+        await api.CheckInAsync(license.Key, "A");
+        Assert.False(await OverAllowanceAsync());
+        await api.CheckInAsync(license.Key, "B");
+        Assert.True(await OverAllowanceAsync());
+
+        await api.ReleaseAsync(license.Key, "B");
+
+        Assert.False(await OverAllowanceAsync());
+        portal.Clock.Advance(TimeSpan.FromDays(15));
+        await api.CheckInAsync(license.Key, "B");
+        Assert.False(await OverAllowanceAsync()); // A went stale meanwhile
+    }
+
+    [Fact]
     public void The_open_states_in_sql_are_the_open_states_of_a_case()
     {
         Assert.Equal("\"State\" IN (0, 1, 2)", FraudCase.OpenStatesSql);

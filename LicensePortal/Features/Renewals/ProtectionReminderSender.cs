@@ -47,7 +47,7 @@ public sealed class ProtectionReminderSender(
     /// Sends every reminder due today (the vendor's date) that was not sent before. The background
     /// service runs it as the system; tests run it on their clock.
     /// </summary>
-    public async Task<ReminderRun> SendDueAsync(ClaimsPrincipal? by = null, CancellationToken ct = default)
+    internal async Task<ReminderRun> SendDueAsync(ClaimsPrincipal? by = null, CancellationToken ct = default)
     {
         var days = options.Value.Reminders();
         if (days.Count == 0) return new(0, 0, 0);
