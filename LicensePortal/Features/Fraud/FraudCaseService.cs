@@ -209,7 +209,7 @@ public sealed class FraudCaseService(
         });
         if (license.WindowRestoredAt == now)
             db.Audit(actor, now, "Migration window restored", "License", license.Key, null, new { Case = c.Id, Outcome = CaseText.Of(resolution.Outcome), Reason = c.OutcomeNote });
-        return (new { State = before }, new { c.State, Outcome = CaseText.Of(resolution.Outcome), Note = c.OutcomeNote, c.AdditionalLicenseId,
+        return (new { State = before }, new { c.State, Outcome = CaseText.Of(resolution.Outcome), Note = c.OutcomeNote,
             Decommissioned = decommissioned.Count == 0 ? null : string.Join(", ", decommissioned), Moved = moved });
     });
 
