@@ -13,7 +13,7 @@ public enum ProtectionFilter { Current, Lapsed, Ending }
 public sealed record LicenseFilter(
     string? Search = null, int? ProductId = null, LicenseStatus? Status = null,
     ProtectionFilter? Protection = null, bool OverAllowance = false, int? CustomerId = null, bool? Legacy = null,
-    int? Major = null, bool? HasFailover = null, string? Edition = null, int? LevelId = null, int? AfterId = null);
+    int? Major = null, bool? HasFailover = null, string? Edition = null, int? LevelId = null, int? AfterId = null, DateOnly? DisabledSince = null);
 
 public sealed record LicenseRow(int Id, string Key, int CustomerId, string Customer, int ProductId, string Product, int Major, string Edition, string Level,
     bool HasFailover, DateOnly PurchasedOn, DateOnly? ProtectionEndsOn, LicenseStatus Status, bool IsLegacy = false);
@@ -82,6 +82,12 @@ public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, Ti
         if (!string.IsNullOrWhiteSpace(filter.Edition)) licenses = licenses.Where(l => l.Edition!.Name == filter.Edition);
         if (filter.LevelId is { } level) licenses = licenses.Where(l => l.LevelId == level);
         if (filter.Status is { } status) licenses = licenses.Where(l => l.Status == status);
+        if (filter.DisabledSince is { } since)
+        {
+            // A day is the vendor's day (docs/RULES.md), so "disabled this month" starts at the vendor's midnight on the 1st.
+            var from = calendar.StartOfDayUtc(since);
+            licenses = licenses.Where(l => db.LicenseEvents.Any(e => e.LicenseId == l.Id && e.Kind == LicenseEventKinds.Disabled && e.At >= from));
+        }
         licenses = filter.Protection switch
         {
             ProtectionFilter.Current => licenses.Where(l => l.ProtectionEndsOn >= today),
@@ -149,10 +155,10 @@ public static class LicensesFeature
     public static IEndpointConventionBuilder MapLicenseEndpoints(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/licenses/export.csv", async (HttpContext http, LicenseDetailService details,
             string? q, int? product, string? status, string? protection, bool? overAllowance, int? customer, bool? legacy, int? major, bool? failover,
-            string? edition, int? level) =>
+            string? edition, int? level, DateOnly? disabledSince) =>
         {
             var filter = new LicenseFilter(q, product, Enum.TryParse<LicenseStatus>(status, true, out var s) ? s : null,
-                Enum.TryParse<ProtectionFilter>(protection, true, out var p) ? p : null, overAllowance ?? false, customer, legacy, major, failover, edition, level);
+                Enum.TryParse<ProtectionFilter>(protection, true, out var p) ? p : null, overAllowance ?? false, customer, legacy, major, failover, edition, level, DisabledSince: disabledSince);
             http.Response.ContentType = "text/csv; charset=utf-8";
             http.Response.Headers.ContentDisposition = "attachment; filename=licenses.csv";
             await details.ExportCsvAsync(filter, http.Response.Body, http.RequestAborted);
