@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Linq.Expressions;
 using LicensePortal.Data;
 using LicensePortal.Features.Installations;
@@ -20,11 +21,31 @@ public sealed record LicenseRow(int Id, string Key, int CustomerId, string Custo
 
 public sealed record ProductOption(int Id, string Name);
 
+/// <summary>Where a key typed in the app bar leads: a license, the license list searched for it, or a message saying why neither.</summary>
+public sealed record KeyLookup(int? LicenseId = null, string? Search = null, string? Message = null);
+
 public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<InstallationOptions> installationOptions, EntitlementService entitlements,
     IOptions<Renewals.RenewalOptions> renewalOptions, VendorCalendar calendar)
 {
     /// <summary>Days ahead that "protection ending" looks: the same window as the "Protection ending" list.</summary>
     public int ProtectionEndingDays => renewalOptions.Value.ProtectionEndingDays;
+
+    /// <summary>
+    /// A full key (any case, dashes and spaces anywhere or none) finds its license; part of a key searches the list by
+    /// its start; anything else says why. For the fraud team, who are called with keys read out on the phone.
+    /// </summary>
+    public async Task<KeyLookup> FindByKeyAsync(ClaimsPrincipal actor, string? typed, CancellationToken ct = default)
+    {
+        actor.Demand(Policies.Licenses, "Only sales, the fraud team and managers look up licenses.");
+        if (string.IsNullOrWhiteSpace(typed)) return new(Message: "Type or paste a license key.");
+        if (LicenseKey.Prefix(typed) is not { } key)
+            return new(Message: $"\"{typed.Trim()}\" is not a license key: keys use only {LicenseKey.Alphabet} and dashes.");
+        if (key.Length > LicenseKey.Length) return new(Message: $"\"{typed.Trim()}\" is longer than a license key.");
+        if (key.Length < LicenseKey.Length) return new(Search: key);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var id = await db.Licenses.Where(l => l.Key == key).Select(l => (int?)l.Id).FirstOrDefaultAsync(ct);
+        return id is { } found ? new(LicenseId: found) : new(Message: $"No license has the key {key}.");
+    }
 
     /// <summary>Edition names across products (Free, Professional, Enterprise), lowest first.</summary>
     public async Task<IReadOnlyList<string>> EditionNamesAsync(CancellationToken ct = default)
