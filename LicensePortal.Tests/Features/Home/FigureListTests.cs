@@ -163,10 +163,32 @@ public class FigureListTests(FiguresPortal portal) : IClassFixture<FiguresPortal
     {
         var fraud = TestData.As(Roles.Fraud);
         var cases = portal.Service<FraudCaseService>();
+        // Two cases due in two days: one key still on two servers, one back on its one server.
+        var over = await CaseDueInTwoDaysAsync("Figures Still Over", servers: 2);
+        var back = await CaseDueInTwoDaysAsync("Figures Back Within", servers: 1);
+
         var week = await cases.QueueAsync(fraud, new CaseFilter(CaseView.ToDisableThisWeek), new PageRequest(0, 200, null, false));
+
+        Assert.Contains(week.Rows, r => r.Id == over);
+        Assert.DoesNotContain(week.Rows, r => r.Id == back);
+        var card = (await portal.Service<HomeService>().CardsForAsync(fraud)).Single(c => c.Title == "Keys to disable this week");
+        Assert.Equal(week.Total, card.Count);
 
         Assert.All(week.Rows, r => Assert.False(r.BackWithinAllowance));
         Assert.All(week.Rows, r => Assert.True(r.DisableAt < new DateTime(2026, 12, 3, 7, 0, 0, DateTimeKind.Utc), $"{r.DisableAt:o}"));
+    }
+
+    private async Task<int> CaseDueInTwoDaysAsync(string customer, int servers)
+    {
+        var license = await portal.NewLicenseAsync((await portal.NewCustomerAsync(customer)).Id);
+        using var api = portal.CreateClient();
+        for (var i = 0; i < servers; i++) await api.CheckInAsync(license.Key, $"server-{i}");
+        var id = await portal.Service<FraudCaseService>().OpenAsync(TestData.As(Roles.Fraud), license.Id, "Figures test");
+        await using var db = await portal.DbAsync();
+        var fraudCase = await db.FraudCases.SingleAsync(c => c.Id == id);
+        fraudCase.DeadlineAt = portal.Clock.GetUtcNow().UtcDateTime.AddDays(2);
+        await db.SaveChangesAsync();
+        return id;
     }
 
     [Theory]
