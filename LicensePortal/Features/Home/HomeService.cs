@@ -9,6 +9,7 @@ using LicensePortal.Features.Renewals;
 using LicensePortal.Features.Transfers;
 using LicensePortal.Features.Users;
 using LicensePortal.Infrastructure;
+using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Features.Home;
 
@@ -21,8 +22,8 @@ public sealed record HomeCard(string Area, string Title, int Count, string Capti
 /// </summary>
 public sealed class HomeService(VendorCalendar calendar, LicenseService licenses, CustomerService customers, QuoteService quotes,
     ProtectionService protection, FraudCaseService cases, InstallationService installations, TransferService transfers,
-    UserAdminService users, Microsoft.Extensions.Options.IOptions<InstallationOptions> installationOptions,
-    Microsoft.Extensions.Options.IOptions<QuoteOptions> quoteOptions)
+    UserAdminService users, IOptions<InstallationOptions> installationOptions,
+    IOptions<QuoteOptions> quoteOptions)
 {
     private static readonly PageRequest One = new(0, 1, null, false);
 
