@@ -87,6 +87,10 @@ public class SalesJourneyTests(BrowserPortal browser)
         await Expect(page.GetByTestId("protection-policy")).ToContainTextAsync("Customers are emailed 30 and 7 days before it ends.");
         await Expect(page.Locator(".mud-table-body tr").First).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Shot("sales-protection-ending.png"), FullPage = true });
+        // The figure counts licenses, so it opens the list by license; the rep calls customers, so switches to them.
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("view=licenses"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "By customer" }).ClickAsync();
+        await Expect(page.GetByTestId("protection-licenses").First).ToBeVisibleAsync();
 
         // Find the customer on the call: one row, both licenses.
         await page.GetByLabel("Customer or key").FillAsync("Renewal Journey");

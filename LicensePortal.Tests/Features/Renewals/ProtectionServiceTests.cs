@@ -144,7 +144,8 @@ public class ProtectionServiceTests : IAsyncLifetime
         var card = (await portal.Service<HomeService>().CardsForAsync(Sales)).Single(c => c.Title == "Protection ending");
         var list = await Protection.LicensesAsync(Sales, new(), new PageRequest(0, 1, null, false));
 
-        Assert.Equal((list.Total, "/protection"), (card.Count, card.Href));
+        // The figure counts licenses, so it opens the list by license (the page shows customers by default).
+        Assert.Equal((list.Total, "/protection?view=licenses"), (card.Count, card.Href));
         Assert.Contains("next 60 days", card.Caption);
     }
 

@@ -53,10 +53,16 @@ public sealed class CustomerService(IDbContextFactory<AppDbContext> dbFactory, T
         return customer.Id;
     }
 
-    public async Task<PageResult<CustomerRow>> ListAsync(string? search, PageRequest page, CancellationToken ct = default)
+    public async Task<PageResult<CustomerRow>> ListAsync(string? search, PageRequest page, CancellationToken ct = default, DateOnly? createdSince = null)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var customers = db.Customers.AsNoTracking();
+        if (createdSince is { } since)
+        {
+            // The vendor's day, like every date in the portal: "this month" starts at the vendor's midnight on the 1st.
+            var from = calendar.StartOfDayUtc(since);
+            customers = customers.Where(c => c.CreatedAt >= from);
+        }
         if (!string.IsNullOrWhiteSpace(search))
         {
             var term = $"%{search.Trim()}%";

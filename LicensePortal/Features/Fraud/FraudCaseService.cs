@@ -17,9 +17,12 @@ public sealed record CaseRow(int Id, int LicenseId, string LicenseKey, string Cu
 }
 
 /// <summary>Which cases the queue shows.</summary>
-public enum CaseView { Open, Mine, Unassigned, DueToday, BackWithinAllowance, ResolvedByCustomer, All }
+public enum CaseView { Open, Mine, Unassigned, DueToday, BackWithinAllowance, ResolvedByCustomer, All, ToDisableThisWeek }
 
-public sealed record CaseFilter(CaseView View = CaseView.Open, string? Search = null);
+/// <summary>How long ago a case was opened, in the vendor's days (opened today is 0 days old).</summary>
+public enum CaseAge { UnderSevenDays, SevenToFourteenDays, FourteenDaysOrMore }
+
+public sealed record CaseFilter(CaseView View = CaseView.Open, string? Search = null, CaseAge? Age = null);
 
 public sealed record CaseDetail(FraudCase Case, License License, Standing Standing, IReadOnlyList<InstallationView> Installations,
     IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<OtherLicense> OtherLicenses);
@@ -55,9 +58,14 @@ public sealed class FraudCaseService(
                 <= (c.License!.HasFailover ? 2 : 1),
         });
         var open = cases.Where(x => FraudCase.OpenStates.Contains(x.Case.State));
-        var startOfTomorrow = calendar.StartOfDayUtc(calendar.Today.AddDays(1));
+        var today = calendar.Today;
+        var startOfTomorrow = calendar.StartOfDayUtc(today.AddDays(1));
+        // "This week" is today and the next six of the vendor's days. A case back within its allowance is not
+        // disabled at its deadline (the monitor closes it), so it is not a key to disable.
+        var startOfWeekAfter = calendar.StartOfDayUtc(today.AddDays(7));
         cases = filter.View switch
         {
+            CaseView.ToDisableThisWeek => open.Where(x => !x.WithinAllowance && (x.Case.ExtendedTo ?? x.Case.DeadlineAt) < startOfWeekAfter),
             CaseView.Open => open,
             CaseView.Mine => open.Where(x => x.Case.Assignee == me),
             CaseView.Unassigned => open.Where(x => x.Case.Assignee == null),
@@ -66,6 +74,18 @@ public sealed class FraudCaseService(
             CaseView.ResolvedByCustomer => cases.Where(x => x.Case.Outcome == CaseOutcome.ResolvedByCustomer),
             _ => cases,
         };
+        if (filter.Age is { } age)
+        {
+            // Whole vendor days since the day the case was opened, so a bucket does not change during the day.
+            var sevenDaysOld = calendar.StartOfDayUtc(today.AddDays(-6));
+            var fourteenDaysOld = calendar.StartOfDayUtc(today.AddDays(-13));
+            cases = age switch
+            {
+                CaseAge.UnderSevenDays => cases.Where(x => x.Case.OpenedAt >= sevenDaysOld),
+                CaseAge.SevenToFourteenDays => cases.Where(x => x.Case.OpenedAt >= fourteenDaysOld && x.Case.OpenedAt < sevenDaysOld),
+                _ => cases.Where(x => x.Case.OpenedAt < fourteenDaysOld),
+            };
+        }
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
             var term = filter.Search.Trim();

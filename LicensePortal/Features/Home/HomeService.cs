@@ -1,74 +1,75 @@
 using System.Security.Claims;
-using LicensePortal.Data;
+using LicensePortal.Features.Customers;
+using LicensePortal.Features.Fraud;
 using LicensePortal.Features.Installations;
 using LicensePortal.Features.Licenses;
+using LicensePortal.Features.Licensing;
+using LicensePortal.Features.Quotes;
+using LicensePortal.Features.Renewals;
+using LicensePortal.Features.Transfers;
+using LicensePortal.Features.Users;
 using LicensePortal.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Features.Home;
 
 public sealed record HomeCard(string Area, string Title, int Count, string Caption, string Href);
 
-/// <summary>The work waiting for the signed-in user, counted from live data for each of their areas.</summary>
-public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<InstallationOptions> installationOptions, IOptions<Quotes.QuoteOptions> quoteOptions,
-    IOptions<Renewals.RenewalOptions> renewalOptions, Licensing.VendorCalendar calendar)
+/// <summary>
+/// The work waiting for the signed-in user, counted from live data for each of their areas. Each figure is the
+/// total of the list its card opens, asked of that list's own service with the filter the link carries, so the
+/// number and the rows behind it cannot drift apart. "Today" and "this month" are the vendor's (VendorCalendar).
+/// </summary>
+public sealed class HomeService(VendorCalendar calendar, LicenseService licenses, CustomerService customers, QuoteService quotes,
+    ProtectionService protection, FraudCaseService cases, InstallationService installations, TransferService transfers,
+    UserAdminService users, IOptions<InstallationOptions> installationOptions,
+    IOptions<QuoteOptions> quoteOptions)
 {
+    private static readonly PageRequest One = new(0, 1, null, false);
+
     public async Task<IReadOnlyList<HomeCard>> CardsForAsync(ClaimsPrincipal user, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var now = clock.GetUtcNow().UtcDateTime;
-        var today = DateOnly.FromDateTime(now);
-        var activeSince = now.AddDays(-installationOptions.Value.ActiveWithinDays);
+        var today = calendar.Today;
+        var monthStart = new DateOnly(today.Year, today.Month, 1);
         bool In(string policy) => user.Allows(policy);
         var cards = new List<HomeCard>();
 
         if (In(Policies.Sales))
         {
-            // Protection ends on the vendor's dates; the same window as the "Protection ending" list it opens.
-            var vendorToday = calendar.Today;
-            var window = renewalOptions.Value.ProtectionEndingDays;
-            var soon = vendorToday.AddDays(window);
-            cards.Add(new("Sales", "Protection ending", await db.Licenses.CountAsync(l => l.Status == LicenseStatus.Active && l.ProtectionEndsOn >= vendorToday && l.ProtectionEndsOn <= soon, ct),
-                $"Active licenses whose upgrade protection ends in the next {window} days: a renewal call.", "/protection"));
-            var soonDays = quoteOptions.Value.ExpiringSoonDays;
-            var expiring = today.AddDays(soonDays);
-            cards.Add(new("Sales", "Quotes expiring soon", await db.Quotes.CountAsync(q => (q.Status == Quotes.QuoteStatus.Draft || q.Status == Quotes.QuoteStatus.Sent)
-                    && q.ValidUntil >= today && q.ValidUntil <= expiring, ct),
-                $"Draft or sent quotes whose validity ends within {soonDays} days: a follow-up call.", "/quotes?expiring=true"));
-            cards.Add(new("Sales", "New customers this month", await db.Customers.CountAsync(c => c.CreatedAt >= new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc), ct),
-                "Customers added since the first of the month.", "/customers"));
+            var window = protection.Options.ProtectionEndingDays;
+            cards.Add(new("Sales", "Protection ending", (await protection.LicensesAsync(user, new ProtectionEndingFilter(window), One, ct)).Total,
+                $"Active licenses whose upgrade protection ends in the next {window} days: a renewal call.", "/protection?view=licenses"));
+            cards.Add(new("Sales", "Quotes expiring soon", (await quotes.ListAsync(new QuoteFilter(ExpiringSoon: true), One, ct)).Total,
+                $"Draft or sent quotes whose validity ends within {quoteOptions.Value.ExpiringSoonDays} days: a follow-up call.", "/quotes?expiring=true"));
+            cards.Add(new("Sales", "New customers this month", (await customers.ListAsync(null, One, ct, monthStart)).Total,
+                $"Customers added since {monthStart:d MMMM}.", $"/customers?createdSince={monthStart:yyyy-MM-dd}"));
         }
         if (In(Policies.Fraud))
         {
-            var week = now.AddDays(7);
-            var open = Fraud.FraudCase.OpenStates;
-            cards.Add(new("Fraud", "Open fraud cases", await db.FraudCases.CountAsync(c => open.Contains(c.State), ct),
+            cards.Add(new("Fraud", "Open fraud cases", (await cases.QueueAsync(user, new CaseFilter(CaseView.Open), One, ct)).Total,
                 "Keys over their allowance past the migration window: the call queue.", "/fraud/cases"));
-            cards.Add(new("Fraud", "Keys to disable this week", await db.FraudCases.CountAsync(c => open.Contains(c.State) && (c.ExtendedTo ?? c.DeadlineAt) <= week, ct),
-                "Open cases whose deadline falls within 7 days.", "/fraud/cases"));
-            cards.Add(new("Fraud", "Licenses over allowance", await db.OverAllowanceLicenseIds(activeSince).CountAsync(ct),
+            cards.Add(new("Fraud", "Keys to disable this week", (await cases.QueueAsync(user, new CaseFilter(CaseView.ToDisableThisWeek), One, ct)).Total,
+                $"Open cases still over their allowance whose deadline falls by the end of {today.AddDays(6):d MMMM}.", $"/fraud/cases?view={CaseView.ToDisableThisWeek}"));
+            cards.Add(new("Fraud", "Licenses over allowance", (await licenses.ListAsync(new LicenseFilter(OverAllowance: true), One, ct)).Total,
                 "More active installations than the license allows: migrations in progress or used up.", "/licenses?overAllowance=true"));
-            cards.Add(new("Fraud", "Stale installations", await db.Installations.InState(InstallationState.Stale, activeSince).CountAsync(ct),
+            cards.Add(new("Fraud", "Stale installations", (await installations.ListAsync(InstallationState.Stale, null, One, ct)).Total,
                 $"Not seen for {installationOptions.Value.ActiveWithinDays} days and not released: no longer counted as active.", "/installations?state=Stale"));
-            cards.Add(new("Fraud", "Disabled keys", await db.Licenses.CountAsync(l => l.Status == LicenseStatus.Disabled, ct),
+            cards.Add(new("Fraud", "Disabled keys", (await licenses.ListAsync(new LicenseFilter(Status: LicenseStatus.Disabled), One, ct)).Total,
                 "Keys whose check-ins answer 'disabled'.", "/licenses?status=Disabled"));
         }
         if (In(Policies.Manager))
         {
-            cards.Add(new("Management", "Transfers awaiting approval", await db.TransferRequests.CountAsync(t => t.Status == Transfers.TransferStatus.Pending, ct),
+            cards.Add(new("Management", "Transfers awaiting approval", (await transfers.ListAsync(user, TransferStatus.Pending, null, One, ct)).Total,
                 "Requests for written consent that a manager other than the requester must decide.", "/transfers/approvals"));
-            cards.Add(new("Management", "Active licenses", await db.Licenses.CountAsync(l => l.Status == LicenseStatus.Active, ct),
-                "Across all products and majors.", "/management"));
+            cards.Add(new("Management", "Active licenses", (await licenses.ListAsync(new LicenseFilter(Status: LicenseStatus.Active), One, ct)).Total,
+                "Across all products and majors.", "/licenses?status=Active"));
         }
         if (In(Policies.Admin))
         {
-            var nowOffset = IdentityClock.Now;
-            cards.Add(new("Admin", "Staff accounts", await db.Users.CountAsync(ct), "People who can sign in to the portal.", "/admin/users"));
-            // SQLite cannot compare DateTimeOffset; staff accounts are few, so count them here.
-            var lockoutEnds = await db.Users.Select(u => u.LockoutEnd).ToListAsync(ct);
-            cards.Add(new("Admin", "Locked accounts", lockoutEnds.Count(end => end > nowOffset),
-                "Locked by an admin or after 5 failed sign-ins.", "/admin/users"));
+            cards.Add(new("Admin", "Staff accounts", (await users.ListAsync(user, new UserQuery(null, null, "Name", false, 0, 1), ct)).Total,
+                "People who can sign in to the portal.", "/admin/users"));
+            cards.Add(new("Admin", "Locked accounts", (await users.ListAsync(user, new UserQuery(null, null, "Name", false, 0, 1, LockedOnly: true), ct)).Total,
+                "Locked by an admin or after 5 failed sign-ins.", "/admin/users?locked=true"));
         }
         return cards;
     }

@@ -39,4 +39,16 @@ public static class LicenseKey
         }
         return key;
     }
+
+    /// <summary>
+    /// What a person pasted or read out, as the start of a key in its usual form: upper case, with the dashes in
+    /// their places. Spaces and dashes may be anywhere or missing. Null when it holds a character no key has.
+    /// </summary>
+    public static string? Prefix(string? typed)
+    {
+        if (string.IsNullOrWhiteSpace(typed)) return null;
+        var characters = typed.ToUpperInvariant().Where(c => c != '-' && !char.IsWhiteSpace(c)).ToArray();
+        if (characters.Length == 0 || characters.Any(c => !Alphabet.Contains(c))) return null;
+        return string.Join('-', characters.Chunk(GroupLength).Select(group => new string(group)));
+    }
 }

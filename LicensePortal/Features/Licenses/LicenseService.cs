@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Linq.Expressions;
 using LicensePortal.Data;
 using LicensePortal.Features.Installations;
@@ -13,18 +14,38 @@ public enum ProtectionFilter { Current, Lapsed, Ending }
 public sealed record LicenseFilter(
     string? Search = null, int? ProductId = null, LicenseStatus? Status = null,
     ProtectionFilter? Protection = null, bool OverAllowance = false, int? CustomerId = null, bool? Legacy = null,
-    int? Major = null, bool? HasFailover = null, string? Edition = null, int? LevelId = null, int? AfterId = null);
+    int? Major = null, bool? HasFailover = null, string? Edition = null, int? LevelId = null, int? AfterId = null, DateOnly? DisabledSince = null);
 
 public sealed record LicenseRow(int Id, string Key, int CustomerId, string Customer, int ProductId, string Product, int Major, string Edition, string Level,
     bool HasFailover, DateOnly PurchasedOn, DateOnly? ProtectionEndsOn, LicenseStatus Status, bool IsLegacy = false);
 
 public sealed record ProductOption(int Id, string Name);
 
+/// <summary>Where a key typed in the app bar leads: a license, the license list searched for it, or a message saying why neither.</summary>
+public sealed record KeyLookup(int? LicenseId = null, string? Search = null, string? Message = null);
+
 public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<InstallationOptions> installationOptions, EntitlementService entitlements,
     IOptions<Renewals.RenewalOptions> renewalOptions, VendorCalendar calendar)
 {
     /// <summary>Days ahead that "protection ending" looks: the same window as the "Protection ending" list.</summary>
     public int ProtectionEndingDays => renewalOptions.Value.ProtectionEndingDays;
+
+    /// <summary>
+    /// A full key (any case, dashes and spaces anywhere or none) finds its license; part of a key searches the list by
+    /// its start; anything else says why. For the fraud team, who are called with keys read out on the phone.
+    /// </summary>
+    public async Task<KeyLookup> FindByKeyAsync(ClaimsPrincipal actor, string? typed, CancellationToken ct = default)
+    {
+        actor.Demand(Policies.Licenses, "Only sales, the fraud team and managers look up licenses.");
+        if (string.IsNullOrWhiteSpace(typed)) return new(Message: "Type or paste a license key.");
+        if (LicenseKey.Prefix(typed) is not { } key)
+            return new(Message: $"\"{typed.Trim()}\" is not a license key: keys use only {LicenseKey.Alphabet} and dashes.");
+        if (key.Length > LicenseKey.Length) return new(Message: $"\"{typed.Trim()}\" is longer than a license key.");
+        if (key.Length < LicenseKey.Length) return new(Search: key);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var id = await db.Licenses.Where(l => l.Key == key).Select(l => (int?)l.Id).FirstOrDefaultAsync(ct);
+        return id is { } found ? new(LicenseId: found) : new(Message: $"No license has the key {key}.");
+    }
 
     /// <summary>Edition names across products (Free, Professional, Enterprise), lowest first.</summary>
     public async Task<IReadOnlyList<string>> EditionNamesAsync(CancellationToken ct = default)
@@ -82,6 +103,12 @@ public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, Ti
         if (!string.IsNullOrWhiteSpace(filter.Edition)) licenses = licenses.Where(l => l.Edition!.Name == filter.Edition);
         if (filter.LevelId is { } level) licenses = licenses.Where(l => l.LevelId == level);
         if (filter.Status is { } status) licenses = licenses.Where(l => l.Status == status);
+        if (filter.DisabledSince is { } since)
+        {
+            // A day is the vendor's day (docs/RULES.md), so "disabled this month" starts at the vendor's midnight on the 1st.
+            var from = calendar.StartOfDayUtc(since);
+            licenses = licenses.Where(l => db.LicenseEvents.Any(e => e.LicenseId == l.Id && e.Kind == LicenseEventKinds.Disabled && e.At >= from));
+        }
         licenses = filter.Protection switch
         {
             ProtectionFilter.Current => licenses.Where(l => l.ProtectionEndsOn >= today),
@@ -149,10 +176,10 @@ public static class LicensesFeature
     public static IEndpointConventionBuilder MapLicenseEndpoints(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/licenses/export.csv", async (HttpContext http, LicenseDetailService details,
             string? q, int? product, string? status, string? protection, bool? overAllowance, int? customer, bool? legacy, int? major, bool? failover,
-            string? edition, int? level) =>
+            string? edition, int? level, DateOnly? disabledSince) =>
         {
             var filter = new LicenseFilter(q, product, Enum.TryParse<LicenseStatus>(status, true, out var s) ? s : null,
-                Enum.TryParse<ProtectionFilter>(protection, true, out var p) ? p : null, overAllowance ?? false, customer, legacy, major, failover, edition, level);
+                Enum.TryParse<ProtectionFilter>(protection, true, out var p) ? p : null, overAllowance ?? false, customer, legacy, major, failover, edition, level, DisabledSince: disabledSince);
             http.Response.ContentType = "text/csv; charset=utf-8";
             http.Response.Headers.ContentDisposition = "attachment; filename=licenses.csv";
             await details.ExportCsvAsync(filter, http.Response.Body, http.RequestAborted);
