@@ -30,6 +30,8 @@ public class FraudQueueJourneyTests(BrowserPortal browser)
         // Tab to the outcomes, pick one with the arrow keys, Tab to the notes, type, Tab to "Log call", Enter.
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.PressAsync("Space");
+        // Each key is answered by the server; a person sees the choice land before pressing the next key, and so does this.
+        await Expect(page.GetByRole(AriaRole.Radio, new() { Name = "no answer" })).ToBeCheckedAsync();
         await page.Keyboard.PressAsync("ArrowDown");
         await Expect(page.GetByRole(AriaRole.Radio, new() { Name = "voicemail" })).ToBeCheckedAsync();
         await Expect(page.GetByText("Choose what happened on the call.")).ToHaveCountAsync(0);
@@ -100,6 +102,10 @@ public class FraudQueueJourneyTests(BrowserPortal browser)
         await Expect(page.GetByTestId("case-installation")).ToHaveCountAsync(2);
         await AssertNoSideScrollAsync(page);
         await page.ScreenshotAsync(new() { Path = Shot("fraud-case-390.png"), FullPage = true });
+        // The destructive action waits in the header's menu.
+        await page.GetByRole(AriaRole.Button, new() { Name = "More actions" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Menuitem, new() { Name = "Disable key now…" })).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("Escape");
 
         await page.GotoAsync($"/licenses/{licenseId}");
         await Expect(page.GetByTestId("license-key")).ToBeVisibleAsync();
