@@ -74,9 +74,25 @@ public class FraudQueueJourneyTests(BrowserPortal browser)
         foreach (var phone in await page.GetByTestId("case-phone").AllAsync())
             Assert.True((await phone.BoundingBoxAsync())!.Height < 24, "a phone number wraps onto a second line");
 
+        // The longest choice of Show reads in full.
+        await page.GotoAsync("/fraud/cases?view=BackWithinAllowance");
+        await Expect(page.GetByText("Back within allowance (no call needed)")).ToBeVisibleAsync();
+        var shown = await page.GetByText("Back within allowance (no call needed)").EvaluateAsync<int[]>("e => [e.scrollWidth, e.clientWidth]");
+        Assert.True(shown[0] <= shown[1], $"Show cuts its choice: {shown[0]} px in {shown[1]} px");
+        await page.ScreenshotAsync(new() { Path = Shot("fraud-queue-back-within-1280.png") });
+
+        // "All" keeps the calls to make on top: a closed case comes after every open one.
+        var (closed, _) = await OverAllowanceCaseAsync("Closed Early Hosting");
+        await browser.Portal.Service<FraudCaseService>().DisableNowAsync(TestData.As(Roles.Fraud, "agent"), closed, "Customer admitted reselling");
         await page.GotoAsync("/fraud/cases?view=All");
-        await Expect(page.GetByTestId("case-phone").First).ToBeVisibleAsync();
+        var rows = page.Locator(".case-queue tbody tr.mud-table-row");
+        await Expect(rows.Filter(new() { HasText = "Closed Early Hosting" })).ToContainTextAsync("Key disabled");
         await page.ScreenshotAsync(new() { Path = Shot("fraud-queue-all-1280.png") });
+        // Open rows offer Take or Release; closed ones offer nothing.
+        var open = new List<bool>();
+        foreach (var row in await rows.AllAsync()) open.Add(await row.GetByRole(AriaRole.Button).CountAsync() > 0);
+        Assert.Contains(false, open);
+        Assert.Equal(open.OrderByDescending(o => o), open);
         await page.Context.CloseAsync();
     }
 
