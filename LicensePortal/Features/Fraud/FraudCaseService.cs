@@ -89,6 +89,7 @@ public sealed class FraudCaseService(
                 x.Case.Calls.OrderByDescending(a => a.At).Select(a => (CallOutcome?)a.Outcome).FirstOrDefault(),
                 x.Case.Calls.OrderByDescending(a => a.At).Select(a => (DateTime?)a.At).FirstOrDefault(), x.Case.Assignee,
                 FraudCase.OpenStates.Contains(x.Case.State) && x.WithinAllowance, x.Case.Outcome,
+                // The assignee's name as colleagues know it; a lookup in the staff table for the page's rows only.
                 db.Users.Where(u => u.UserName == x.Case.Assignee).Select(u => u.DisplayName).FirstOrDefault()))
             .ToListAsync(ct);
         return new(rows, total);
