@@ -159,4 +159,17 @@ public class FraudCaseServiceTests : IAsyncLifetime
         Assert.True(chosen.Assignee is null or "agent@example.com");
         await Assert.ThrowsAsync<DomainException>(() => Cases.NextCaseAsync(TestData.As(Roles.Sales, "sales@example.com"), caseId));
     }
+
+    [Fact]
+    public async Task The_queue_shows_the_assignee_by_display_name_or_the_sign_in_before_the_at()
+    {
+        var colleague = LicensePortal.Data.Demo.DemoSeeder.Users.First(u => u.Role == Roles.Fraud);
+        await Cases.TakeAsync(TestData.As(Roles.Fraud, colleague.Email), caseId);
+        var row = (await Cases.QueueAsync(Agent, new CaseFilter(), new PageRequest(0, 500, null, false))).Rows.Single(r => r.Id == caseId);
+        Assert.Equal(colleague.DisplayName, row.AssigneeShort);
+
+        await Cases.TakeAsync(Agent, caseId);
+        row = (await Cases.QueueAsync(Agent, new CaseFilter(), new PageRequest(0, 500, null, false))).Rows.Single(r => r.Id == caseId);
+        Assert.Equal("agent", row.AssigneeShort);
+    }
 }
