@@ -33,10 +33,11 @@ public class FraudJourneyTests(BrowserPortal browser)
         await page.ScreenshotAsync(new() { Path = Shot("fraud-queue.png") });
         await page.GetByRole(AriaRole.Link, new() { Name = $"#{caseId}" }).ClickAsync();
 
-        // Log the call.
+        // Log the call: the outcome has no default, so it is chosen.
+        await page.GetByRole(AriaRole.Radio, new() { Name = "spoke – will fix" }).CheckAsync();
         await page.GetByLabel("Notes").FillAsync("Customer moved to the new server last week; will shut the old one down now.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Log call" }).ClickAsync();
-        await Expect(page.GetByText("Call logged.")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("call-logged")).ToContainTextAsync("Call logged.");
         await Expect(page.GetByTestId("case-timeline").First).ToContainTextAsync("Call:");
 
         // Mark the old server decommissioned.

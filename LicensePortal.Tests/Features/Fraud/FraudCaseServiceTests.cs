@@ -126,4 +126,50 @@ public class FraudCaseServiceTests : IAsyncLifetime
         await using var db = await portal.DbAsync();
         Assert.True(await db.AuditLog.AnyAsync(a => a.Action == "Key re-enabled" && a.UserName == "boss@example.com" && a.After!.Contains("Bought a second license")));
     }
+
+    [Fact]
+    public async Task All_cases_lists_open_cases_soonest_deadline_first_and_closed_cases_after_them()
+    {
+        var second = await portal.NewLicenseAsync(license.CustomerId);
+        await Cases.OpenAsync(Agent, second.Id, "Second tip-off");
+        await Cases.DisableNowAsync(Agent, caseId, "Customer admitted reselling");
+
+        var rows = (await Cases.QueueAsync(Agent, new CaseFilter(CaseView.All), new PageRequest(0, 500, null, false))).Rows;
+
+        Assert.Contains(rows, r => !r.IsOpen);
+        var open = rows.TakeWhile(r => r.IsOpen).ToList();
+        Assert.All(rows.Skip(open.Count), r => Assert.False(r.IsOpen));
+        Assert.Equal(open.OrderBy(r => r.DisableAt).Select(r => r.DisableAt), open.Select(r => r.DisableAt));
+    }
+
+    [Fact]
+    public async Task The_next_case_is_another_open_case_nobody_has_taken_or_the_agents_own()
+    {
+        var taken = await Cases.OpenAsync(TestData.As(Roles.Fraud, "colleague@example.com"), (await portal.NewLicenseAsync(license.CustomerId)).Id, "Colleague's case");
+        var free = await Cases.OpenAsync(Agent, (await portal.NewLicenseAsync(license.CustomerId)).Id, "Nobody's yet");
+        await Cases.ReleaseAsync(Agent, free);
+
+        var next = await Cases.NextCaseAsync(Agent, caseId);
+
+        Assert.NotNull(next);
+        Assert.NotEqual(caseId, next.Id);
+        Assert.NotEqual(taken, next.Id);
+        var chosen = (await Cases.DetailAsync(Agent, next.Id)).Case;
+        Assert.True(chosen.IsOpen);
+        Assert.True(chosen.Assignee is null or "agent@example.com");
+        await Assert.ThrowsAsync<DomainException>(() => Cases.NextCaseAsync(TestData.As(Roles.Sales, "sales@example.com"), caseId));
+    }
+
+    [Fact]
+    public async Task The_queue_shows_the_assignee_by_display_name_or_the_sign_in_before_the_at()
+    {
+        var colleague = LicensePortal.Data.Demo.DemoSeeder.Users.First(u => u.Role == Roles.Fraud);
+        await Cases.TakeAsync(TestData.As(Roles.Fraud, colleague.Email), caseId);
+        var row = (await Cases.QueueAsync(Agent, new CaseFilter(), new PageRequest(0, 500, null, false))).Rows.Single(r => r.Id == caseId);
+        Assert.Equal(colleague.DisplayName, row.AssigneeShort);
+
+        await Cases.TakeAsync(Agent, caseId);
+        row = (await Cases.QueueAsync(Agent, new CaseFilter(), new PageRequest(0, 500, null, false))).Rows.Single(r => r.Id == caseId);
+        Assert.Equal("agent", row.AssigneeShort);
+    }
 }

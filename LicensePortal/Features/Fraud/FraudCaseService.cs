@@ -11,10 +11,19 @@ using Microsoft.Extensions.Options;
 namespace LicensePortal.Features.Fraud;
 
 public sealed record CaseRow(int Id, int LicenseId, string LicenseKey, string Customer, string Phone, CaseState State, DateTime OpenedAt,
-    DateTime DisableAt, int Attempts, CallOutcome? LastOutcome, DateTime? LastAttemptAt, string? Assignee, bool BackWithinAllowance, CaseOutcome? Outcome)
+    DateTime DisableAt, int Attempts, CallOutcome? LastOutcome, DateTime? LastAttemptAt, string? Assignee, bool BackWithinAllowance, CaseOutcome? Outcome,
+    string? AssigneeName = null)
 {
     public double DaysLeft(DateTime now) => Math.Max(0, (DisableAt - now).TotalDays);
+
+    public bool IsOpen => FraudCase.OpenStates.Contains(State);
+
+    /// <summary>The assignee as a colleague reads it: their display name, or the part of the sign-in before the @ when they have none.</summary>
+    public string? AssigneeShort => string.IsNullOrWhiteSpace(AssigneeName) ? Assignee?.Split('@')[0] : AssigneeName;
 }
+
+/// <summary>The case to call after this one, with what the agent needs to choose it.</summary>
+public sealed record NextCase(int Id, string Customer, DateTime DisableAt);
 
 /// <summary>Which cases the queue shows.</summary>
 public enum CaseView { Open, Mine, Unassigned, DueToday, BackWithinAllowance, ResolvedByCustomer, All, ToDisableThisWeek }
@@ -92,15 +101,43 @@ public sealed class FraudCaseService(
             cases = cases.Where(x => x.Case.License!.Key.StartsWith(term.ToUpper()) || EF.Functions.Like(x.Case.License.Customer!.Name, $"%{term}%"));
         }
         var total = await cases.CountAsync(ct);
-        // Soonest deadline first: the key closest to being disabled is the next call.
-        var rows = await cases.OrderBy(x => x.Case.ExtendedTo ?? x.Case.DeadlineAt).ThenBy(x => x.Case.Id).Page(page)
+        // Open cases first (only "All" and "Resolved by the customer" hold closed ones), then soonest deadline first:
+        // the key closest to being disabled is the next call, and a closed case needs no call at all.
+        var rows = await cases.OrderBy(x => FraudCase.OpenStates.Contains(x.Case.State) ? 0 : 1).ThenBy(x => x.Case.ExtendedTo ?? x.Case.DeadlineAt).ThenBy(x => x.Case.Id).Page(page)
             .Select(x => new CaseRow(x.Case.Id, x.Case.LicenseId, x.Case.License!.Key, x.Case.License.Customer!.Name, x.Case.License.Customer.Phone, x.Case.State,
                 x.Case.OpenedAt, x.Case.ExtendedTo ?? x.Case.DeadlineAt, x.Case.Calls.Count,
                 x.Case.Calls.OrderByDescending(a => a.At).Select(a => (CallOutcome?)a.Outcome).FirstOrDefault(),
                 x.Case.Calls.OrderByDescending(a => a.At).Select(a => (DateTime?)a.At).FirstOrDefault(), x.Case.Assignee,
-                FraudCase.OpenStates.Contains(x.Case.State) && x.WithinAllowance, x.Case.Outcome))
+                FraudCase.OpenStates.Contains(x.Case.State) && x.WithinAllowance, x.Case.Outcome,
+                // The assignee's name as colleagues know it; a lookup in the staff table for the page's rows only.
+                db.Users.Where(u => u.UserName == x.Case.Assignee).Select(u => u.DisplayName).FirstOrDefault()))
             .ToListAsync(ct);
         return new(rows, total);
+    }
+
+    /// <summary>
+    /// The case to call after <paramref name="afterId"/>: the open case in queue order (soonest deadline first) that is not
+    /// this one, preferring cases nobody has taken or the agent's own, and cases that still need a call (not back within
+    /// allowance) over those that don't. Null when no other case is open.
+    /// </summary>
+    public async Task<NextCase?> NextCaseAsync(ClaimsPrincipal actor, int afterId, CancellationToken ct = default)
+    {
+        EnsureFraud(actor);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var activeSince = Now - Options.ActiveWithin;
+        var me = actor.Identity?.Name;
+        return await db.FraudCases.AsNoTracking()
+            .Where(c => c.Id != afterId && FraudCase.OpenStates.Contains(c.State))
+            .Select(c => new
+            {
+                Case = c,
+                Free = c.Assignee == null || c.Assignee == me,
+                WithinAllowance = db.Installations.Count(i => i.LicenseId == c.LicenseId && i.ReleasedAt == null && i.DecommissionedAt == null && i.LastSeenAt >= activeSince)
+                    <= (c.License!.HasFailover ? 2 : 1),
+            })
+            .OrderBy(x => x.Free ? 0 : 1).ThenBy(x => x.WithinAllowance ? 1 : 0).ThenBy(x => x.Case.ExtendedTo ?? x.Case.DeadlineAt).ThenBy(x => x.Case.Id)
+            .Select(x => new NextCase(x.Case.Id, x.Case.License!.Customer!.Name, x.Case.ExtendedTo ?? x.Case.DeadlineAt))
+            .FirstOrDefaultAsync(ct);
     }
 
     public async Task<int> OpenCasesCountAsync(CancellationToken ct = default)
