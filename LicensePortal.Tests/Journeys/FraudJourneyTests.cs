@@ -42,7 +42,7 @@ public class FraudJourneyTests(BrowserPortal browser)
 
         // Mark the old server decommissioned.
         var oldRow = page.GetByTestId("case-installation").Filter(new() { HasText = "old-server" });
-        await oldRow.GetByRole(AriaRole.Button, new() { Name = "decommissioned" }).ClickAsync();
+        await oldRow.GetByRole(AriaRole.Button, new() { Name = "Decommission…" }).ClickAsync();
         await page.GetByRole(AriaRole.Dialog).GetByLabel("Reason").FillAsync("Confirmed on the phone");
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Mark decommissioned" }).ClickAsync();
         await Expect(oldRow).ToContainTextAsync("Decommissioned");
