@@ -57,13 +57,13 @@ public sealed class FraudCaseService(
     {
         EnsureFraud(actor);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var activeSince = Now - Options.ActiveWithin;
+        // EF inlines this query into each case's subquery: one definition of "active" (InstallationQueries) for all of them.
+        var active = db.Installations.Active(Now - Options.ActiveWithin);
         var me = actor.Identity?.Name;
         var cases = db.FraudCases.AsNoTracking().Select(c => new
         {
             Case = c,
-            // Active installations against the allowance, the same rule as InstallationStanding.IsActive.
-            WithinAllowance = db.Installations.Count(i => i.LicenseId == c.LicenseId && i.ReleasedAt == null && i.DecommissionedAt == null && i.LastSeenAt >= activeSince)
+            WithinAllowance = active.Count(i => i.LicenseId == c.LicenseId)
                 <= (c.License!.HasFailover ? 2 : 1),
         });
         var open = cases.Where(x => FraudCase.OpenStates.Contains(x.Case.State));
@@ -124,7 +124,8 @@ public sealed class FraudCaseService(
     {
         EnsureFraud(actor);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var activeSince = Now - Options.ActiveWithin;
+        // EF inlines this query into each case's subquery: one definition of "active" (InstallationQueries) for all of them.
+        var active = db.Installations.Active(Now - Options.ActiveWithin);
         var me = actor.Identity?.Name;
         return await db.FraudCases.AsNoTracking()
             .Where(c => c.Id != afterId && FraudCase.OpenStates.Contains(c.State))
@@ -132,7 +133,7 @@ public sealed class FraudCaseService(
             {
                 Case = c,
                 Free = c.Assignee == null || c.Assignee == me,
-                WithinAllowance = db.Installations.Count(i => i.LicenseId == c.LicenseId && i.ReleasedAt == null && i.DecommissionedAt == null && i.LastSeenAt >= activeSince)
+                WithinAllowance = active.Count(i => i.LicenseId == c.LicenseId)
                     <= (c.License!.HasFailover ? 2 : 1),
             })
             .OrderBy(x => x.Free ? 0 : 1).ThenBy(x => x.WithinAllowance ? 1 : 0).ThenBy(x => x.Case.ExtendedTo ?? x.Case.DeadlineAt).ThenBy(x => x.Case.Id)
@@ -163,10 +164,10 @@ public sealed class FraudCaseService(
             .Prepend(new TimelineEntry(fraudCase.OpenedAt, "Opened", fraudCase.Reason, fraudCase.OpenedBy))
             .Concat(fraudCase.Calls.Select(c => new TimelineEntry(c.At, $"Call: {Describe(c.Outcome)}", $"{c.NumberDialled}. {c.Notes}", c.Agent)))
             .Select((t, i) => (Entry: t, Order: i)).OrderByDescending(x => x.Entry.At).ThenByDescending(x => x.Order).Select(x => x.Entry).ToList();
-        var activeSince = now - Options.ActiveWithin;
+        var active = db.Installations.Active(now - Options.ActiveWithin);
         var others = await db.Licenses.Where(l => l.CustomerId == license.CustomerId && l.ProductId == license.ProductId && l.Id != license.Id && l.Status == LicenseStatus.Active)
             .Select(l => new OtherLicense(l.Id, l.Key,
-                db.Installations.Count(i => i.LicenseId == l.Id && i.ReleasedAt == null && i.DecommissionedAt == null && i.LastSeenAt >= activeSince),
+                active.Count(i => i.LicenseId == l.Id),
                 l.HasFailover ? 2 : 1))
             .ToListAsync(ct);
         return new(fraudCase, license, standing,
