@@ -21,6 +21,7 @@ using LicensePortal.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(CommandLine.Normalize(args));
 
+builder.AddWebSecurity();
 builder.AddDatabase();
 builder.AddPortalIdentity();
 builder.AddPortalUi();
@@ -49,16 +50,16 @@ await app.Services.MigrateDatabaseAsync();
 if (await app.RunCommandAsync(args)) return;
 await app.SeedDemoDataIfEnabledAsync();
 
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
-    app.UseHsts();
-}
+app.UseWebSecurity();
+if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createScopeForErrors: true);
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+// The security headers already forbid framing (WebSecurity); Blazor would add a second, looser policy.
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
 app.MapAccountEndpoints();
 app.MapCatalogEndpoints();
 app.MapLicenseEndpoints();

@@ -20,6 +20,12 @@ public class PortalFactory : WebApplicationFactory<Program>
 
     public int Licenses { get; init; } = 300;
 
+    /// <summary>The hosting environment; tests of what holds outside Development set "Production".</summary>
+    public string Environment { get; init; } = "Development";
+
+    /// <summary>Configuration a test sets on top of the defaults below.</summary>
+    public Dictionary<string, string?> Settings { get; init; } = [];
+
     public string DatabasePath => Path.Combine(directory, "portal.db");
 
     /// <summary>Where delivered emails land as .eml files.</summary>
@@ -28,7 +34,7 @@ public class PortalFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         Directory.CreateDirectory(directory);
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(Environment);
         builder.UseSetting("ConnectionStrings:DefaultConnection", $"Data Source={DatabasePath}");
         builder.UseSetting("Demo:Seed", "true");
         builder.UseSetting("Demo:Licenses", Licenses.ToString());
@@ -39,6 +45,7 @@ public class PortalFactory : WebApplicationFactory<Program>
         // Tests move days in milliseconds; the rate-limit tests set their own limits.
         builder.UseSetting("Activation:PerKeyPerMinute", "1000000");
         builder.UseSetting("Activation:PerClientPerMinute", "1000000");
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();
