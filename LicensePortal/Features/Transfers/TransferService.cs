@@ -32,6 +32,10 @@ public sealed class TransferService(
 
     /// <summary>The longest lease the portal records.</summary>
     public const int MaxLeaseYears = 10;
+    public const int MaxReasonLength = 1000;
+    public const string ReasonMessage = "Give the reason for the transfer: it is printed on the consent letter.";
+    public const string ChooseOwnerMessage = "Choose the new owner, or enter a new customer.";
+    public const string LeaseEndMessage = "Give the date the lease ends: the license returns to its owner then.";
 
     public static readonly ClaimsPrincipal LeaseClock = new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "lease end")], "system"));
 
@@ -40,8 +44,9 @@ public sealed class TransferService(
         DateOnly? leaseEndsOn = null)
     {
         actor.Demand(RequestPolicy, "Only sales, the fraud team and managers request transfers.");
-        if (string.IsNullOrWhiteSpace(reason)) throw new DomainException("Give the reason for the transfer: it is printed on the consent letter.");
-        if (toCustomerId is null == newCustomer is null) throw new DomainException("Choose the new owner, or enter a new customer.");
+        if (string.IsNullOrWhiteSpace(reason)) throw new DomainException(ReasonMessage);
+        if (reason.Trim().Length > MaxReasonLength) throw new DomainException($"Keep the reason to {MaxReasonLength} characters.");
+        if (toCustomerId is null == newCustomer is null) throw new DomainException(ChooseOwnerMessage);
         CheckLeaseEnd(kind, leaseEndsOn, calendar.Today);
         var now = calendar.UtcNow;
         await using var db = await dbFactory.CreateDbContextAsync();
@@ -89,7 +94,7 @@ public sealed class TransferService(
     {
         if (kind == TransferKind.Transfer && leaseEndsOn is not null) throw new DomainException("A transfer has no end date: choose Lease for a license that comes back.");
         if (kind != TransferKind.Lease) return;
-        if (leaseEndsOn is not { } end) throw new DomainException("Give the date the lease ends: the license returns to its owner then.");
+        if (leaseEndsOn is not { } end) throw new DomainException(LeaseEndMessage);
         if (end <= today) throw new DomainException($"The lease must end after today ({today:d MMM yyyy}).");
         if (end > today.AddYears(MaxLeaseYears)) throw new DomainException($"A lease can run for at most {MaxLeaseYears} years.");
     }
