@@ -16,7 +16,14 @@ namespace LicensePortal.Features.Transfers;
 
 public sealed record TransferRow(int Id, int LicenseId, string LicenseKey, string From, int FromCustomerId, string To, int ToCustomerId, TransferKind Kind,
     string Reason, string RequestedByName, DateTime RequestedAt, TransferStatus Status, string? Reference, string? DecidedByName, DateTime? DecidedAt, string? DecisionNote,
-    DateOnly? LeaseEndsOn = null, DateTime? ReturnedAt = null);
+    DateOnly? LeaseEndsOn = null, DateTime? ReturnedAt = null, string RequestedBy = "")
+{
+    /// <summary>The four-eyes rule: whoever requested a transfer may not decide it.</summary>
+    public bool IsRequestedBy(ClaimsPrincipal user) => string.Equals(RequestedBy, user.Identity?.Name, StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>A request waiting for a manager, as the license page announces it.</summary>
+public sealed record PendingTransfer(int Id, TransferKind Kind, string To, int ToCustomerId, string RequestedByName, DateTime RequestedAt, DateOnly? LeaseEndsOn);
 
 public sealed record OwnershipStep(DateOnly? Since, int CustomerId, string Customer, string? Reference, TransferKind? Kind);
 
@@ -183,9 +190,18 @@ public sealed class TransferService(
         var total = await q.CountAsync(ct);
         var rows = await q.OrderByDescending(t => t.Id).Page(page)
             .Select(t => new TransferRow(t.Id, t.LicenseId, t.License!.Key, t.FromCustomer!.Name, t.FromCustomerId, t.ToCustomer!.Name, t.ToCustomerId, t.Kind,
-                t.Reason, t.RequestedByName, t.RequestedAt, t.Status, t.Reference, t.DecidedByName, t.DecidedAt, t.DecisionNote, t.LeaseEndsOn, t.ReturnedAt))
+                t.Reason, t.RequestedByName, t.RequestedAt, t.Status, t.Reference, t.DecidedByName, t.DecidedAt, t.DecisionNote, t.LeaseEndsOn, t.ReturnedAt, t.RequestedBy))
             .ToListAsync(ct);
         return new(rows, total);
+    }
+
+    /// <summary>The license's request waiting for approval, if any (there is at most one: a second is refused).</summary>
+    public async Task<PendingTransfer?> PendingAsync(int licenseId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.TransferRequests.AsNoTracking().Where(t => t.LicenseId == licenseId && t.Status == TransferStatus.Pending)
+            .Select(t => new PendingTransfer(t.Id, t.Kind, t.ToCustomer!.Name, t.ToCustomerId, t.RequestedByName, t.RequestedAt, t.LeaseEndsOn))
+            .FirstOrDefaultAsync(ct);
     }
 
     /// <summary>The stored letter: every download returns the same bytes.</summary>
