@@ -65,6 +65,8 @@ public sealed record UserAdminResult(IReadOnlyDictionary<string, string> Errors)
 /// </summary>
 public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbContextFactory<AppDbContext> dbFactory)
 {
+    public const string NoRolesMessage = "A user needs at least one role; lock the account instead to stop them signing in.";
+
     public async Task<(IReadOnlyList<UserRow> Rows, int Total)> ListAsync(ClaimsPrincipal actor, UserQuery query, CancellationToken ct = default)
     {
         EnsureAdmin(actor);
@@ -135,7 +137,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
     public async Task<UserAdminResult> SetRolesAsync(ClaimsPrincipal actor, string userId, IReadOnlyCollection<string> roles)
     {
         EnsureAdmin(actor);
-        if (roles.Count == 0) return UserAdminResult.Fail("", "A user needs at least one role; lock the account instead to stop them signing in.");
+        if (roles.Count == 0) return UserAdminResult.Fail("", NoRolesMessage);
         return await InTransactionAsync(async users =>
         {
             var user = await FindAsync(users, userId);
