@@ -98,6 +98,15 @@ public class FormValidationTests : BunitContext
     }
 
     [Fact]
+    public async Task An_empty_required_field_says_so_when_it_is_left_without_typing()
+    {
+        await OpenAsync<NewUserDialog>();
+        Input("Full name").Blur();
+
+        provider.WaitForAssertion(() => Assert.Equal(["Enter the user's full name."], Errors()));
+    }
+
+    [Fact]
     public async Task Customer_form_shows_every_missing_field_at_once_and_keeps_the_name()
     {
         await OpenAsync<CustomerDialog>();
