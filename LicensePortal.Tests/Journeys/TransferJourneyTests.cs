@@ -23,6 +23,11 @@ public class TransferJourneyTests(BrowserPortal browser)
         await sales.GotoAsync($"/licenses/{license.Id}");
         await sales.GetByRole(AriaRole.Button, new() { Name = "Request transfer…" }).ClickAsync();
         var dialog = sales.GetByRole(AriaRole.Dialog);
+        // Sent empty, the form names every missing field at once in the portal's words and stays open.
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Request consent" }).ClickAsync();
+        await Expect(dialog.GetByText("Choose the new owner, or enter a new customer.")).ToBeVisibleAsync();
+        await Expect(dialog.GetByText("Give the reason for the transfer: it is printed on the consent letter.")).ToBeVisibleAsync();
+        await sales.ScreenshotAsync(new() { Path = Shot("transfer-request-errors.png") });
         await ChooseAsync(sales, dialog.GetByRole(AriaRole.Combobox, new() { Name = "New owner" }), "Buying Hosting", "Buying Hosting Pty Ltd (it@acme.example)");
         await Expect(dialog.GetByRole(AriaRole.Combobox, new() { Name = "New owner" })).ToHaveValueAsync("Buying Hosting Pty Ltd (it@acme.example)");
         await dialog.GetByLabel("Reason (printed on the letter)").FillAsync("Seller sold its hosting business to the buyer");
@@ -86,6 +91,7 @@ public class TransferJourneyTests(BrowserPortal browser)
         await manager.GotoAsync($"/licenses/{license.Id}");
         await Expect(manager.GetByTestId("pending-transfer")).ToContainTextAsync("Lease to Own Request Buyer Ltd until 30 Jun 2027 requested on 26 Nov 2026 by Test Manager, awaiting a manager.");
         await Expect(manager.GetByRole(AriaRole.Button, new() { Name = "Request transfer…" })).ToHaveCountAsync(0);
+        await manager.ScreenshotAsync(new() { Path = Shot("license-pending-transfer.png") });
         await manager.Context.CloseAsync();
     }
 }
