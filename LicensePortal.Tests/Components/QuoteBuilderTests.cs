@@ -119,4 +119,24 @@ public class QuoteBuilderTests : BunitContext, IAsyncLifetime
         Assert.Contains("Covered by upgrade protection, current until 2026-12-20", builder.Find("[data-testid=breakdown-line]").TextContent);
         Assert.Contains("$0.00", builder.Find("[data-testid=quote-total]").TextContent);
     }
+
+    [Fact]
+    public async Task Valid_for_999_days_is_refused_with_the_stated_limit_and_not_changed_to_365()
+    {
+        var builder = Render<QuoteBuilder>(p => p.Add(x => x.CustomerId, customer).Add(x => x.LicenseId, pro.Id));
+        builder.WaitForElement("[data-testid=breakdown-line]");
+        var days = builder.FindAll(".mud-input-control").Single(c => c.QuerySelector("label")?.TextContent.Trim() == "Valid for (days)");
+        Assert.Contains("1–365 days", days.TextContent);
+        Assert.Null(days.QuerySelector("input")!.GetAttribute("max"));
+        var before = await portal.Service<QuoteService>().ListAsync(new QuoteFilter(CustomerId: customer), new PageRequest(0, 10, null, false));
+
+        await builder.InvokeAsync(() => days.QuerySelector("input")!.Change("999"));
+        await builder.InvokeAsync(() => builder.Find("[data-testid=quote-terms]").Submit());
+
+        builder.WaitForAssertion(() => Assert.Equal("A quote is valid for 1 to 365 days.",
+            builder.Find(".mud-input-helper-text.mud-input-error").TextContent.Trim()));
+        Assert.Equal("999", builder.FindAll(".mud-input-control").Single(c => c.QuerySelector("label")?.TextContent.Trim() == "Valid for (days)").QuerySelector("input")!.GetAttribute("value"));
+        var after = await portal.Service<QuoteService>().ListAsync(new QuoteFilter(CustomerId: customer), new PageRequest(0, 10, null, false));
+        Assert.Equal(before.Total, after.Total);
+    }
 }

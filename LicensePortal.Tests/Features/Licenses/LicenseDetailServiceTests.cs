@@ -48,6 +48,19 @@ public class LicenseDetailServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Protection_of_61_months_and_a_negative_price_are_refused_together_with_their_limits()
+    {
+        var customer = await portal.NewCustomerAsync();
+        var form = await FormAsync();
+        form.ProtectionMonths = 61;
+        form.PricePaid = -1m;
+
+        var error = await Assert.ThrowsAsync<DomainException>(async () => await Details.IssueAsync(TestData.As(Roles.Sales), customer.Id, form));
+
+        Assert.Equal("The price paid is $0.00 to $10,000,000.00. Upgrade protection is 0 to 60 months.", error.Message);
+    }
+
+    [Fact]
     public async Task The_fraud_team_cannot_issue_licenses()
     {
         var customer = await portal.NewCustomerAsync();

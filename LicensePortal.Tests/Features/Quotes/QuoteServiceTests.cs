@@ -245,4 +245,31 @@ public class QuoteServiceTests : IAsyncLifetime
         await Assert.ThrowsAsync<DomainException>(() => Quotes.CancelAsync(user, id));
         await Assert.ThrowsAsync<DomainException>(() => Quotes.PdfAsync(user, id));
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(366)]
+    [InlineData(999)]
+    public async Task A_validity_outside_1_to_365_days_is_refused_with_the_limit_and_no_quote_is_made(int days)
+    {
+        var customer = await portal.NewCustomerAsync();
+        var license = await portal.NewLicenseAsync(customer.Id);
+
+        var refused = await Assert.ThrowsAsync<DomainException>(async () =>
+            await Quotes.CreateDraftAsync(Sales, customer.Id, [await ToAsync(license, "Enterprise", "250 mailboxes")], days, null));
+
+        Assert.Equal("A quote is valid for 1 to 365 days.", refused.Message);
+        Assert.Equal(0, (await Quotes.ListAsync(new QuoteFilter(CustomerId: customer.Id), new PageRequest(0, 10, null, false))).Total);
+    }
+
+    [Fact]
+    public async Task A_validity_of_365_days_is_accepted_as_typed()
+    {
+        var customer = await portal.NewCustomerAsync();
+        var license = await portal.NewLicenseAsync(customer.Id);
+
+        var id = await Quotes.CreateDraftAsync(Sales, customer.Id, [await ToAsync(license, "Enterprise", "250 mailboxes")], 365, null);
+
+        Assert.Equal(new DateOnly(2027, 11, 25), (await Quotes.GetAsync(id)).ValidUntil);
+    }
 }

@@ -74,6 +74,17 @@ public class UserAdminServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_taken_email_a_weak_password_and_no_role_are_all_reported_in_one_answer()
+    {
+        var result = await Service.CreateAsync(Admin, new NewUserForm { Email = "sales@demo.licenseportal.test", DisplayName = "Twice", Password = "short", Roles = [] });
+
+        Assert.Equal([nameof(NewUserForm.Email), nameof(NewUserForm.Password), nameof(NewUserForm.Roles)], result.Errors.Keys.Order());
+        Assert.Contains("is already taken", result.Errors[nameof(NewUserForm.Email)]);
+        Assert.Contains("at least 10 characters", result.Errors[nameof(NewUserForm.Password)]);
+        Assert.Equal("Choose at least one role.", result.Errors[nameof(NewUserForm.Roles)]);
+    }
+
+    [Fact]
     public async Task The_last_admin_cannot_lose_the_admin_role_or_be_locked()
     {
         var admin = await IdOfAsync(DemoSeeder.Users[3].Email);

@@ -7,7 +7,12 @@ public sealed record ReleaseFacts(int Major, int Minor, DateOnly ReleasedOn);
 /// <summary>Checks on catalog edits. Each returns the message to show, or null when the edit is fine.</summary>
 public static class CatalogRules
 {
-    public const int MaxNameLength = 50;
+    public const int MaxNameLength = 50, MaxDescriptionLength = 1000, MaxNotesLength = 500;
+    public const string UnitMessage = "Enter what a level counts, e.g. \"mailboxes\".";
+    public const string DescriptionMessage = "Describe what the edition adds, so sales can explain it to a customer.";
+    public const string CapacityMessage = "A level's capacity must be at least 1, or empty for unlimited.";
+    public const string MajorMessage = "The major version must be 1 or higher.";
+    public const string MinorMessage = "The minor version can't be negative.";
 
     public static string? CheckName(string? name, string what, IEnumerable<string> others)
     {
@@ -24,8 +29,8 @@ public static class CatalogRules
     /// </summary>
     public static string? CheckRelease(IReadOnlyCollection<ReleaseFacts> existing, ReleaseFacts added)
     {
-        if (added.Major < 1) return "The major version must be 1 or higher.";
-        if (added.Minor < 0) return "The minor version can't be negative.";
+        if (added.Major < 1) return MajorMessage;
+        if (added.Minor < 0) return MinorMessage;
         if (existing.Any(r => r.Major == added.Major && r.Minor == added.Minor))
             return $"Version {added.Major}.{added.Minor} already exists.";
 

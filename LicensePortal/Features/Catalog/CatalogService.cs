@@ -72,7 +72,7 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ve
         await using var db = await dbFactory.CreateDbContextAsync();
         var others = await db.Products.Where(p => p.Id != productId).Select(p => p.Name).ToListAsync();
         Check(CatalogRules.CheckName(name, "product", others));
-        if (string.IsNullOrWhiteSpace(levelUnit)) throw new DomainException("Enter what a level counts, e.g. \"mailboxes\".");
+        if (string.IsNullOrWhiteSpace(levelUnit)) throw new DomainException(CatalogRules.UnitMessage);
         var product = productId is { } id ? await db.Products.FindAsync(id) ?? throw new DomainException("That product no longer exists.") : new Product();
         var before = productId is null ? null : new { product.Name, product.LevelUnit };
         product.Name = name.Trim();
@@ -88,6 +88,7 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ve
         await using var db = await dbFactory.CreateDbContextAsync();
         var existing = await db.Releases.Where(r => r.ProductId == productId).Select(r => new ReleaseFacts(r.Major, r.Minor, r.ReleasedOn)).ToListAsync();
         Check(CatalogRules.CheckRelease(existing, new ReleaseFacts(major, minor, releasedOn)));
+        if (notes?.Trim().Length > CatalogRules.MaxNotesLength) throw new DomainException($"Keep the notes to {CatalogRules.MaxNotesLength} characters.");
         var release = new ProductRelease { ProductId = productId, Major = major, Minor = minor, ReleasedOn = releasedOn, Notes = string.IsNullOrWhiteSpace(notes) ? null : notes.Trim() };
         db.Releases.Add(release);
         await SaveAsync(db, actor, "Release added", "Product", () => productId, null, new { Version = $"{major}.{minor}", ReleasedOn = releasedOn, release.Notes });
@@ -99,7 +100,7 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ve
         await using var db = await dbFactory.CreateDbContextAsync();
         var siblings = await db.Editions.Where(e => e.ProductId == productId).ToListAsync();
         Check(CatalogRules.CheckName(name, "edition", siblings.Where(e => e.Id != editionId).Select(e => e.Name)));
-        if (string.IsNullOrWhiteSpace(description)) throw new DomainException("Describe what the edition adds, so sales can explain it to a customer.");
+        if (string.IsNullOrWhiteSpace(description)) throw new DomainException(CatalogRules.DescriptionMessage);
         var edition = editionId is { } id ? siblings.FirstOrDefault(e => e.Id == id) ?? throw new DomainException("That edition no longer exists.")
             : new Edition { ProductId = productId, Rank = siblings.Select(e => e.Rank + 1).DefaultIfEmpty(0).Max() };
         var before = editionId is null ? null : new { edition.Name, edition.Description };
@@ -115,7 +116,7 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ve
         await using var db = await dbFactory.CreateDbContextAsync();
         var siblings = await db.Levels.Where(l => l.ProductId == productId).ToListAsync();
         Check(CatalogRules.CheckName(name, "level", siblings.Where(l => l.Id != levelId).Select(l => l.Name)));
-        if (capacity is <= 0) throw new DomainException("A level's capacity must be at least 1, or empty for unlimited.");
+        if (capacity is <= 0) throw new DomainException(CatalogRules.CapacityMessage);
         var level = levelId is { } id ? siblings.FirstOrDefault(l => l.Id == id) ?? throw new DomainException("That level no longer exists.")
             : new Level { ProductId = productId, Rank = siblings.Select(l => l.Rank + 1).DefaultIfEmpty(0).Max() };
         var before = levelId is null ? null : new { level.Name, level.Capacity };

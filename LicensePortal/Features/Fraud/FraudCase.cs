@@ -27,6 +27,10 @@ public class FraudCase : IVersioned
     public const int MaxExtensionDays = 30;
 
     public const int MaxTextLength = 1000;
+    public const int MaxCallNotesLength = 2000;
+    public const string CallNotesMessage = "Call notes can be at most 2,000 characters.";
+    public const string NumberPattern = @"^\+?[0-9 ()./-]{4,40}$";
+    public const string NumberMessage = "The number dialled may hold digits, spaces and + ( ) - . only (4 to 40 characters).";
 
     public int Id { get; set; }
     public int LicenseId { get; set; }
@@ -83,9 +87,8 @@ public class FraudCase : IVersioned
         EnsureOpen();
         var number = numberDialled?.Trim() ?? "";
         if (number.Length == 0) throw new DomainException("Enter the number you dialled.");
-        if (!System.Text.RegularExpressions.Regex.IsMatch(number, @"^\+?[0-9 ()./-]{4,40}$"))
-            throw new DomainException("The number dialled may hold digits, spaces and + ( ) - . only (4 to 40 characters).");
-        if (notes?.Length > 2000) throw new DomainException("Call notes can be at most 2,000 characters.");
+        if (!System.Text.RegularExpressions.Regex.IsMatch(number, NumberPattern)) throw new DomainException(NumberMessage);
+        if (notes?.Length > MaxCallNotesLength) throw new DomainException(CallNotesMessage);
         var call = new CallAttempt { At = now, Agent = agent, NumberDialled = number, Outcome = outcome, Notes = string.IsNullOrWhiteSpace(notes) ? null : notes.Trim() };
         Calls.Add(call);
         if (State is CaseState.Open or CaseState.CustomerNotified) State = CaseState.Contacting;

@@ -49,8 +49,9 @@ public sealed class IssueLicenseForm
     [Range(1, int.MaxValue, ErrorMessage = "Choose the edition.")] public int EditionId { get; set; }
     [Range(1, int.MaxValue, ErrorMessage = "Choose the level.")] public int LevelId { get; set; }
     public bool HasFailover { get; set; }
-    [Range(0, 10_000_000, ErrorMessage = "The price paid can't be negative.")] public decimal PricePaid { get; set; }
-    [Range(0, 60, ErrorMessage = "Upgrade protection is 0 to 60 months.")] public int ProtectionMonths { get; set; } = 12;
+    public const int MaxProtectionMonths = 60;
+    [Range(typeof(decimal), "0", "10000000", ErrorMessage = "The price paid is $0.00 to $10,000,000.00.")] public decimal PricePaid { get; set; }
+    [Range(0, MaxProtectionMonths, ErrorMessage = "Upgrade protection is 0 to 60 months.")] public int ProtectionMonths { get; set; } = 12;
 }
 
 /// <summary>One license in full, issuing new licenses, and the CSV export of the license list.</summary>

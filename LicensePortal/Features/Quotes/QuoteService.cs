@@ -106,7 +106,8 @@ public sealed class QuoteService(
         EnsureSales(actor);
         if (lines.Count == 0) throw new DomainException("Add at least one license to the quote.");
         if (lines.Select(l => l.LicenseId).Distinct().Count() != lines.Count) throw new DomainException("Each license can appear only once in a quote.");
-        if (validityDays is < 1 or > 365) throw new DomainException("A quote is valid for 1 to 365 days.");
+        if (validityDays is < QuoteTermsForm.MinValidityDays or > QuoteTermsForm.MaxValidityDays) throw new DomainException(QuoteTermsForm.ValidityMessage);
+        if (notes?.Trim().Length > QuoteTermsForm.MaxNotesLength) throw new DomainException($"Keep the notes to {QuoteTermsForm.MaxNotesLength} characters.");
         await using var db = await dbFactory.CreateDbContextAsync();
         var priced = await PriceAllAsync(db, customerId, lines, default);
         if (priced.FirstOrDefault(p => p.Problem is not null) is { } bad) throw new DomainException(bad.Problem!);

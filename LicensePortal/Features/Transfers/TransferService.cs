@@ -16,7 +16,14 @@ namespace LicensePortal.Features.Transfers;
 
 public sealed record TransferRow(int Id, int LicenseId, string LicenseKey, string From, int FromCustomerId, string To, int ToCustomerId, TransferKind Kind,
     string Reason, string RequestedByName, DateTime RequestedAt, TransferStatus Status, string? Reference, string? DecidedByName, DateTime? DecidedAt, string? DecisionNote,
-    DateOnly? LeaseEndsOn = null, DateTime? ReturnedAt = null);
+    DateOnly? LeaseEndsOn = null, DateTime? ReturnedAt = null, string RequestedBy = "")
+{
+    /// <summary>The four-eyes rule: whoever requested a transfer may not decide it.</summary>
+    public bool IsRequestedBy(ClaimsPrincipal user) => string.Equals(RequestedBy, user.Identity?.Name, StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>A request waiting for a manager, as the license page announces it.</summary>
+public sealed record PendingTransfer(int Id, TransferKind Kind, string To, int ToCustomerId, string RequestedByName, DateTime RequestedAt, DateOnly? LeaseEndsOn);
 
 public sealed record OwnershipStep(DateOnly? Since, int CustomerId, string Customer, string? Reference, TransferKind? Kind);
 
@@ -32,6 +39,10 @@ public sealed class TransferService(
 
     /// <summary>The longest lease the portal records.</summary>
     public const int MaxLeaseYears = 10;
+    public const int MaxReasonLength = 1000;
+    public const string ReasonMessage = "Give the reason for the transfer: it is printed on the consent letter.";
+    public const string ChooseOwnerMessage = "Choose the new owner, or enter a new customer.";
+    public const string LeaseEndMessage = "Give the date the lease ends: the license returns to its owner then.";
 
     public static readonly ClaimsPrincipal LeaseClock = new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "lease end")], "system"));
 
@@ -40,8 +51,9 @@ public sealed class TransferService(
         DateOnly? leaseEndsOn = null)
     {
         actor.Demand(RequestPolicy, "Only sales, the fraud team and managers request transfers.");
-        if (string.IsNullOrWhiteSpace(reason)) throw new DomainException("Give the reason for the transfer: it is printed on the consent letter.");
-        if (toCustomerId is null == newCustomer is null) throw new DomainException("Choose the new owner, or enter a new customer.");
+        if (string.IsNullOrWhiteSpace(reason)) throw new DomainException(ReasonMessage);
+        if (reason.Trim().Length > MaxReasonLength) throw new DomainException($"Keep the reason to {MaxReasonLength} characters.");
+        if (toCustomerId is null == newCustomer is null) throw new DomainException(ChooseOwnerMessage);
         CheckLeaseEnd(kind, leaseEndsOn, calendar.Today);
         var now = calendar.UtcNow;
         await using var db = await dbFactory.CreateDbContextAsync();
@@ -89,7 +101,7 @@ public sealed class TransferService(
     {
         if (kind == TransferKind.Transfer && leaseEndsOn is not null) throw new DomainException("A transfer has no end date: choose Lease for a license that comes back.");
         if (kind != TransferKind.Lease) return;
-        if (leaseEndsOn is not { } end) throw new DomainException("Give the date the lease ends: the license returns to its owner then.");
+        if (leaseEndsOn is not { } end) throw new DomainException(LeaseEndMessage);
         if (end <= today) throw new DomainException($"The lease must end after today ({today:d MMM yyyy}).");
         if (end > today.AddYears(MaxLeaseYears)) throw new DomainException($"A lease can run for at most {MaxLeaseYears} years.");
     }
@@ -178,9 +190,18 @@ public sealed class TransferService(
         var total = await q.CountAsync(ct);
         var rows = await q.OrderByDescending(t => t.Id).Page(page)
             .Select(t => new TransferRow(t.Id, t.LicenseId, t.License!.Key, t.FromCustomer!.Name, t.FromCustomerId, t.ToCustomer!.Name, t.ToCustomerId, t.Kind,
-                t.Reason, t.RequestedByName, t.RequestedAt, t.Status, t.Reference, t.DecidedByName, t.DecidedAt, t.DecisionNote, t.LeaseEndsOn, t.ReturnedAt))
+                t.Reason, t.RequestedByName, t.RequestedAt, t.Status, t.Reference, t.DecidedByName, t.DecidedAt, t.DecisionNote, t.LeaseEndsOn, t.ReturnedAt, t.RequestedBy))
             .ToListAsync(ct);
         return new(rows, total);
+    }
+
+    /// <summary>The license's request waiting for approval, if any (there is at most one: a second is refused).</summary>
+    public async Task<PendingTransfer?> PendingAsync(int licenseId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.TransferRequests.AsNoTracking().Where(t => t.LicenseId == licenseId && t.Status == TransferStatus.Pending)
+            .Select(t => new PendingTransfer(t.Id, t.Kind, t.ToCustomer!.Name, t.ToCustomerId, t.RequestedByName, t.RequestedAt, t.LeaseEndsOn))
+            .FirstOrDefaultAsync(ct);
     }
 
     /// <summary>The stored letter: every download returns the same bytes.</summary>

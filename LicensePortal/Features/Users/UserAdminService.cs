@@ -28,7 +28,10 @@ public sealed class NewUserForm
     [Required(ErrorMessage = "Enter a first password for the user.")]
     public string Password { get; set; } = "";
 
+    [MinLength(1, ErrorMessage = NoRoleMessage)]
     public HashSet<string> Roles { get; set; } = [];
+
+    public const string NoRoleMessage = "Choose at least one role.";
 }
 
 /// <summary>What went wrong, by form field ("" for the whole form).</summary>
@@ -62,6 +65,8 @@ public sealed record UserAdminResult(IReadOnlyDictionary<string, string> Errors)
 /// </summary>
 public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbContextFactory<AppDbContext> dbFactory)
 {
+    public const string NoRolesMessage = "A user needs at least one role; lock the account instead to stop them signing in.";
+
     public async Task<(IReadOnlyList<UserRow> Rows, int Total)> ListAsync(ClaimsPrincipal actor, UserQuery query, CancellationToken ct = default)
     {
         EnsureAdmin(actor);
@@ -109,7 +114,6 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
     public async Task<UserAdminResult> CreateAsync(ClaimsPrincipal actor, NewUserForm form)
     {
         EnsureAdmin(actor);
-        if (form.Roles.Count == 0) return UserAdminResult.Fail(nameof(NewUserForm.Roles), "Choose at least one role.");
         return await InTransactionAsync(async users =>
         {
             var user = new ApplicationUser
@@ -117,6 +121,13 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
                 UserName = form.Email.Trim(), Email = form.Email.Trim(), EmailConfirmed = true,
                 DisplayName = form.DisplayName.Trim(), Title = string.IsNullOrWhiteSpace(form.Title) ? null : form.Title.Trim(),
             };
+            // Every problem in one answer (roles, password rules, a taken email), so the form shows them together.
+            var problems = new List<IdentityError>();
+            foreach (var v in users.UserValidators) problems.AddRange((await v.ValidateAsync(users, user)).Errors);
+            foreach (var v in users.PasswordValidators) problems.AddRange((await v.ValidateAsync(users, user, form.Password)).Errors);
+            var found = UserAdminResult.From(IdentityResult.Failed([.. problems]));
+            if (form.Roles.Count == 0) found = new UserAdminResult(new Dictionary<string, string>(found.Errors) { [nameof(NewUserForm.Roles)] = NewUserForm.NoRoleMessage });
+            if (!found.Succeeded) return found;
             var result = await users.CreateAsync(user, form.Password);
             if (result.Succeeded) result = await users.AddToRolesAsync(user, form.Roles.Where(Roles.All.Contains));
             return UserAdminResult.From(result);
@@ -126,7 +137,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
     public async Task<UserAdminResult> SetRolesAsync(ClaimsPrincipal actor, string userId, IReadOnlyCollection<string> roles)
     {
         EnsureAdmin(actor);
-        if (roles.Count == 0) return UserAdminResult.Fail("", "A user needs at least one role; lock the account instead to stop them signing in.");
+        if (roles.Count == 0) return UserAdminResult.Fail("", NoRolesMessage);
         return await InTransactionAsync(async users =>
         {
             var user = await FindAsync(users, userId);
