@@ -101,3 +101,30 @@ public class DashboardTrendsTests(TrendsPortal portal) : IClassFixture<TrendsPor
         await Assert.ThrowsAsync<DomainException>(() => portal.Service<DashboardTrends>().BuildAsync(TestData.As(Roles.Sales)));
     }
 }
+
+public class DashboardTrendPlanTests : IAsyncLifetime
+{
+    private readonly PortalFactory portal = new() { Licenses = 20 };
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync() => portal.DisposeAsync();
+
+    [Fact]
+    public async Task Each_weekly_series_reads_its_date_range_through_an_index()
+    {
+        await using var db = await portal.DbAsync();
+        var starts = Enumerable.Range(0, 12).Select(i => new DateTime(2026, 9, 7, 7, 0, 0, DateTimeKind.Utc).AddDays(7 * i)).ToArray();
+        var q = DashboardTrends.Queries(db, starts, starts[^1].AddDays(7));
+
+        (IQueryable<DashboardTrends.WeekTotal> Query, string Index)[] expected =
+        [
+            (q.CasesOpened, "IX_FraudCases_OpenedAt"), (q.CasesResolved, "IX_FraudCases_State_ClosedAt"), (q.Events, "IX_LicenseEvents_Kind_At"),
+            (q.QuotesSent, "IX_Quotes_SentAt"), (q.QuotesAccepted, "IX_Quotes_AcceptedAt"),
+        ];
+        foreach (var (query, index) in expected)
+        {
+            var plan = await QueryPlan.OfAsync(db, query);
+            Assert.True(plan.Any(step => step.Contains($"INDEX {index}")), $"not read through {index}:\n{string.Join("\n", plan)}");
+        }
+    }
+}

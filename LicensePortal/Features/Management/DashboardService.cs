@@ -85,24 +85,45 @@ public sealed class DashboardTrends(IDbContextFactory<AppDbContext> dbFactory, V
         actor.Demand(Policies.Manager, "Only managers see the dashboard.");
         var weeks = calendar.LastWeeks(DashboardService.TrendWeeks);
         var starts = weeks.Select(w => w.StartUtc).ToArray();
-        DateTime from = starts[0], to = weeks[^1].EndUtc;
+        var to = weeks[^1].EndUtc;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-
-        var opened = await db.FraudCases.Where(c => c.OpenedAt >= from && c.OpenedAt < to)
-            .GroupBy(WeekOf<FraudCase>(c => c.OpenedAt, starts)).Select(g => new { Week = g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Week, x => x.Count, ct);
-        var resolved = await db.FraudCases.Where(c => c.State == CaseState.Resolved && c.ClosedAt >= from && c.ClosedAt < to)
-            .GroupBy(WeekOf<FraudCase>(c => c.ClosedAt!.Value, starts)).Select(g => new { Week = g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Week, x => x.Count, ct);
-        var events = await db.LicenseEvents.Where(e => (e.Kind == LicenseEventKinds.Disabled || e.Kind == LicenseEventKinds.ProtectionRenewed) && e.At >= from && e.At < to)
-            .GroupBy(WeekAndKind(starts)).Select(g => new { g.Key.Week, g.Key.Kind, Count = g.Count() }).ToListAsync(ct);
-        var sent = await db.Quotes.Where(q => q.SentAt >= from && q.SentAt < to)
-            .GroupBy(WeekOf<Quote>(q => q.SentAt!.Value, starts)).Select(g => new { Week = g.Key, Count = g.Count(), Value = g.Sum(q => q.Total) }).ToDictionaryAsync(x => x.Week, ct);
-        var accepted = await db.Quotes.Where(q => q.AcceptedAt >= from && q.AcceptedAt < to)
-            .GroupBy(WeekOf<Quote>(q => q.AcceptedAt!.Value, starts)).Select(g => new { Week = g.Key, Count = g.Count(), Value = g.Sum(q => q.Total) }).ToDictionaryAsync(x => x.Week, ct);
+        var q = Queries(db, starts, to);
+        var opened = await q.CasesOpened.ToDictionaryAsync(x => x.Week, ct);
+        var resolved = await q.CasesResolved.ToDictionaryAsync(x => x.Week, ct);
+        var events = await q.Events.ToListAsync(ct);
+        var sent = await q.QuotesSent.ToDictionaryAsync(x => x.Week, ct);
+        var accepted = await q.QuotesAccepted.ToDictionaryAsync(x => x.Week, ct);
 
         int Events(int week, string kind) => events.Where(e => e.Week == week && e.Kind == kind).Sum(e => e.Count);
-        return new([.. weeks.Select((w, i) => new WeekFigures(w.Monday, opened.GetValueOrDefault(i), resolved.GetValueOrDefault(i), Events(i, LicenseEventKinds.Disabled),
-            sent.GetValueOrDefault(i)?.Count ?? 0, sent.GetValueOrDefault(i)?.Value ?? 0, accepted.GetValueOrDefault(i)?.Count ?? 0, accepted.GetValueOrDefault(i)?.Value ?? 0,
-            Events(i, LicenseEventKinds.ProtectionRenewed)))]);
+        return new([.. weeks.Select((w, i) => new WeekFigures(w.Monday, opened.GetValueOrDefault(i)?.Count ?? 0, resolved.GetValueOrDefault(i)?.Count ?? 0,
+            Events(i, LicenseEventKinds.Disabled), sent.GetValueOrDefault(i)?.Count ?? 0, sent.GetValueOrDefault(i)?.Value ?? 0,
+            accepted.GetValueOrDefault(i)?.Count ?? 0, accepted.GetValueOrDefault(i)?.Value ?? 0, Events(i, LicenseEventKinds.ProtectionRenewed)))]);
+    }
+
+    /// <summary>The five weekly GROUP BY queries, each over an indexed range of its timestamp (the query-plan tests read them).</summary>
+    internal static (IQueryable<WeekTotal> CasesOpened, IQueryable<WeekTotal> CasesResolved, IQueryable<WeekTotal> Events, IQueryable<WeekTotal> QuotesSent,
+        IQueryable<WeekTotal> QuotesAccepted) Queries(AppDbContext db, DateTime[] starts, DateTime to)
+    {
+        var from = starts[0];
+        return (
+            db.FraudCases.Where(c => c.OpenedAt >= from && c.OpenedAt < to)
+                .GroupBy(WeekOf<FraudCase>(c => c.OpenedAt, starts)).Select(g => new WeekTotal { Week = g.Key, Count = g.Count() }),
+            db.FraudCases.Where(c => c.State == CaseState.Resolved && c.ClosedAt >= from && c.ClosedAt < to)
+                .GroupBy(WeekOf<FraudCase>(c => c.ClosedAt!.Value, starts)).Select(g => new WeekTotal { Week = g.Key, Count = g.Count() }),
+            db.LicenseEvents.Where(e => (e.Kind == LicenseEventKinds.Disabled || e.Kind == LicenseEventKinds.ProtectionRenewed) && e.At >= from && e.At < to)
+                .GroupBy(WeekAndKind(starts)).Select(g => new WeekTotal { Week = g.Key.Week, Kind = g.Key.Kind, Count = g.Count() }),
+            db.Quotes.Where(q => q.SentAt >= from && q.SentAt < to)
+                .GroupBy(WeekOf<Quote>(q => q.SentAt!.Value, starts)).Select(g => new WeekTotal { Week = g.Key, Count = g.Count(), Value = g.Sum(q => q.Total) }),
+            db.Quotes.Where(q => q.AcceptedAt >= from && q.AcceptedAt < to)
+                .GroupBy(WeekOf<Quote>(q => q.AcceptedAt!.Value, starts)).Select(g => new WeekTotal { Week = g.Key, Count = g.Count(), Value = g.Sum(q => q.Total) }));
+    }
+
+    internal sealed class WeekTotal
+    {
+        public int Week { get; init; }
+        public string Kind { get; init; } = "";
+        public int Count { get; init; }
+        public decimal Value { get; init; }
     }
 
     /// <summary>
