@@ -50,7 +50,7 @@ public class SalesJourneyTests(BrowserPortal browser)
         await page.Locator("nav a[href='/outbox']").ClickAsync();
         await page.GetByLabel("Recipient, subject or quote").FillAsync(number);
         var row = page.Locator(".mud-table-body tr").Filter(new() { HasText = number });
-        await Expect(row.GetByTestId("outbox-state")).ToHaveTextAsync("Sent");
+        await Expect(row.GetByTestId("outbox-state")).ToHaveTextAsync("Delivered");
         await Expect(row.GetByTestId("outbox-attachment")).ToHaveTextAsync($"{number}.pdf");
         await page.ScreenshotAsync(new() { Path = Shot("sales-outbox.png") });
 

@@ -7,7 +7,9 @@ namespace LicensePortal.Features.Audit;
 
 public sealed record AuditFilter(string? User = null, string? EntityType = null, string? EntityId = null, string? Action = null, DateOnly? From = null, DateOnly? To = null);
 
-public sealed record AuditRow(long Id, DateTime At, string UserName, string Action, string EntityType, string EntityId, string Before, string After);
+/// <summary>An audit row as people read it: who by name, the entity as a link, and only the fields that changed.</summary>
+public sealed record AuditRow(long Id, DateTime At, string UserName, string Person, string Action, string EntityType, string EntityId, EntityLink Entity,
+    IReadOnlyList<AuditChange> Changes);
 
 /// <summary>Reading the append-only audit log; nothing here changes it.</summary>
 public sealed class AuditLogService(IDbContextFactory<AppDbContext> dbFactory)
@@ -17,7 +19,13 @@ public sealed class AuditLogService(IDbContextFactory<AppDbContext> dbFactory)
         actor.Demand(Policies.Auditors, "Only managers and admins read the audit log.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var q = db.AuditLog.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(filter.User)) q = q.Where(a => a.UserName.StartsWith(filter.User.Trim()));
+        if (!string.IsNullOrWhiteSpace(filter.User))
+        {
+            // People search by the name they know as well as by the sign-in address the row stores.
+            var term = filter.User.Trim();
+            var named = db.Users.Where(u => u.DisplayName.Contains(term)).Select(u => u.UserName!);
+            q = q.Where(a => a.UserName.StartsWith(term) || named.Contains(a.UserName));
+        }
         if (!string.IsNullOrWhiteSpace(filter.EntityType)) q = q.Where(a => a.EntityType == filter.EntityType);
         if (!string.IsNullOrWhiteSpace(filter.EntityId)) q = q.Where(a => a.EntityId == filter.EntityId.Trim());
         if (!string.IsNullOrWhiteSpace(filter.Action)) q = q.Where(a => a.Action == filter.Action);
@@ -25,7 +33,9 @@ public sealed class AuditLogService(IDbContextFactory<AppDbContext> dbFactory)
         if (filter.To is { } to) { var t = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc); q = q.Where(a => a.At < t); }
         var total = await q.CountAsync(ct);
         var rows = await q.OrderByDescending(a => a.Id).Page(page).ToListAsync(ct);
-        return new([.. rows.Select(a => new AuditRow(a.Id, a.At, a.UserName, a.Action, a.EntityType, a.EntityId, AuditExtensions.Describe(a.Before), AuditExtensions.Describe(a.After)))], total);
+        var names = await EntityLabels.ResolveAsync(db, rows.Select(a => (a.EntityType, a.EntityId)).Concat(rows.Select(a => (EntityLabels.User, a.UserName))), ct);
+        return new([.. rows.Select(a => new AuditRow(a.Id, a.At, a.UserName, EntityLabels.Person(names, a.UserName), a.Action, a.EntityType, a.EntityId,
+            EntityLabels.Link(names, a.EntityType, a.EntityId), AuditExtensions.Diff(a.Before, a.After)))], total);
     }
 
     /// <summary>The values the filters offer.</summary>

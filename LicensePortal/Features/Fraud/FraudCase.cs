@@ -231,6 +231,9 @@ internal sealed class FraudConfiguration :
         // At most one open case per license, enforced by the database so two monitors can't both open one.
         b.HasIndex(c => c.LicenseId).IsUnique().HasFilter(FraudCase.OpenStatesSql).HasDatabaseName("IX_FraudCases_OneOpenPerLicense");
         b.HasIndex(c => new { c.State, c.DeadlineAt });
+        // The dashboard's weekly trends read cases by when they were opened and when they were resolved.
+        b.HasIndex(c => c.OpenedAt);
+        b.HasIndex(c => new { c.State, c.ClosedAt });
         b.Property(c => c.OpenedBy).HasMaxLength(256);
         b.Property(c => c.Reason).HasMaxLength(1000);
         b.Property(c => c.ExtensionReason).HasMaxLength(1000);

@@ -36,5 +36,7 @@ internal sealed class LicenseEventConfiguration : IEntityTypeConfiguration<Licen
         b.Property(e => e.UserName).HasMaxLength(256);
         b.HasOne<License>().WithMany().HasForeignKey(e => e.LicenseId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(e => new { e.LicenseId, e.At });
+        // The dashboard counts keys disabled and protection renewed per week without reading every license's history.
+        b.HasIndex(e => new { e.Kind, e.At });
     }
 }

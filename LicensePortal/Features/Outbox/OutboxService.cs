@@ -1,12 +1,29 @@
 using LicensePortal.Data;
+using LicensePortal.Features.Audit;
 using LicensePortal.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Features.Outbox;
 
+/// <summary>A message as staff read it: who it went to by name, what it concerns as a link, and its delivery state in words.</summary>
 public sealed record OutboxRow(long Id, DateTime CreatedAt, string To, string Subject, string About, OutboxStatus Status, int Attempts,
-    DateTime? SentAt, DateTime NextAttemptAt, string? LastError, string? AttachmentName);
+    DateTime? SentAt, DateTime NextAttemptAt, string? LastError, string? AttachmentName, string? RecipientName = null, EntityLink? Concerns = null)
+{
+    public string State => OutboxText.State(Status, Attempts);
+}
+
+/// <summary>Delivery states as people read them.</summary>
+public static class OutboxText
+{
+    public static string State(OutboxStatus status, int attempts) => status switch
+    {
+        OutboxStatus.Sent => "Delivered",
+        OutboxStatus.Failed => $"Failed after {attempts} attempt{(attempts == 1 ? "" : "s")}",
+        _ when attempts > 0 => $"Retrying after {attempts} failed attempt{(attempts == 1 ? "" : "s")}",
+        _ => "Waiting to be sent",
+    };
+}
 
 /// <summary>
 /// Emails go into the outbox in the same transaction as the change that causes them; a
@@ -78,8 +95,16 @@ public sealed class OutboxService(IDbContextFactory<AppDbContext> dbFactory, IEm
         var total = await messages.CountAsync(ct);
         messages = page.Descending || page.SortBy is null ? messages.OrderByDescending(m => m.Id) : messages.OrderBy(m => m.Id);
         var rows = await messages.Page(page).Select(m => new OutboxRow(m.Id, m.CreatedAt, m.To, m.Subject, m.About, m.Status, m.Attempts, m.SentAt,
-            m.NextAttemptAt, m.LastError, m.AttachmentName)).ToListAsync(ct);
-        return new(rows, total);
+            m.NextAttemptAt, m.LastError, m.AttachmentName, null, null)).ToListAsync(ct);
+        // The page's recipients and subjects are named in one query: a customer by the address the message went to.
+        var about = rows.Select(r => EntityLabels.FromAbout(r.About)).ToList();
+        var names = await EntityLabels.ResolveAsync(db, about.OfType<(string, string)>().Concat(rows.Select(r => (EntityLabels.Email, r.To))), ct);
+        var team = options.Value.FraudTeamAddress;
+        return new([.. rows.Select((r, i) => r with
+        {
+            RecipientName = string.Equals(r.To, team, StringComparison.OrdinalIgnoreCase) ? "Fraud team" : names.GetValueOrDefault((EntityLabels.Email, r.To))?.Label,
+            Concerns = about[i] is { } a ? EntityLabels.Link(names, a.Type, a.Id) : null,
+        })], total);
     }
 
     public async Task<OutboxMessage?> GetAsync(long id, CancellationToken ct = default)

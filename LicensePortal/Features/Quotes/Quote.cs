@@ -129,6 +129,9 @@ internal sealed class QuoteConfiguration :
         b.HasIndex(q => new { q.CustomerId, q.Id });
         b.HasIndex(q => new { q.SalesRepEmail, q.Id });
         b.HasIndex(q => q.ValidUntil);
+        // The dashboard's weekly value of quotes sent and accepted.
+        b.HasIndex(q => q.SentAt);
+        b.HasIndex(q => q.AcceptedAt);
     }
 
     public void Configure(EntityTypeBuilder<QuoteItem> b)

@@ -565,6 +565,10 @@ namespace LicensePortal.Data.Migrations.Sqlite
                         .HasDatabaseName("IX_FraudCases_OneOpenPerLicense")
                         .HasFilter("\"State\" IN (0, 1, 2)");
 
+                    b.HasIndex("OpenedAt");
+
+                    b.HasIndex("State", "ClosedAt");
+
                     b.HasIndex("State", "DeadlineAt");
 
                     b.ToTable("FraudCases");
@@ -805,6 +809,8 @@ namespace LicensePortal.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Kind", "At");
+
                     b.HasIndex("LicenseId", "At");
 
                     b.ToTable("LicenseEvents");
@@ -937,8 +943,12 @@ namespace LicensePortal.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AcceptedAt");
+
                     b.HasIndex("Number")
                         .IsUnique();
+
+                    b.HasIndex("SentAt");
 
                     b.HasIndex("ValidUntil");
 
