@@ -118,7 +118,7 @@ public class DashboardTrendPlanTests : IAsyncLifetime
 
         (IQueryable<DashboardTrends.WeekTotal> Query, string Index)[] expected =
         [
-            (q.CasesOpened, "IX_FraudCases_OpenedAt"), (q.CasesResolved, "IX_FraudCases_State_ClosedAt"), (q.Events, "IX_LicenseEvents_Kind_At"),
+            (q.CasesOpened, "IX_FraudCases_OpenedAt"), (q.CasesResolved, "IX_FraudCases_ClosedAt"), (q.Events, "IX_LicenseEvents_Kind_At"),
             (q.QuotesSent, "IX_Quotes_SentAt"), (q.QuotesAccepted, "IX_Quotes_AcceptedAt"),
         ];
         foreach (var (query, index) in expected)

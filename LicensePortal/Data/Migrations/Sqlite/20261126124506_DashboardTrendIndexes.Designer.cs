@@ -570,7 +570,7 @@ namespace LicensePortal.Data.Migrations.Sqlite
 
                     b.HasIndex("OpenedAt");
 
-                    b.HasIndex("State", "ClosedAt");
+                    b.HasIndex("ClosedAt");
 
                     b.HasIndex("State", "DeadlineAt");
 

@@ -31,9 +31,9 @@ namespace LicensePortal.Data.Migrations.Sqlite
                 column: "OpenedAt");
 
             migrationBuilder.CreateIndex(
-                name: "IX_FraudCases_State_ClosedAt",
+                name: "IX_FraudCases_ClosedAt",
                 table: "FraudCases",
-                columns: new[] { "State", "ClosedAt" });
+                column: "ClosedAt");
         }
 
         /// <inheritdoc />
@@ -56,7 +56,7 @@ namespace LicensePortal.Data.Migrations.Sqlite
                 table: "FraudCases");
 
             migrationBuilder.DropIndex(
-                name: "IX_FraudCases_State_ClosedAt",
+                name: "IX_FraudCases_ClosedAt",
                 table: "FraudCases");
         }
     }
