@@ -1,6 +1,7 @@
 using LicensePortal.Components;
 using LicensePortal.Components.Account;
 using LicensePortal.Data;
+using LicensePortal.Data.Backups;
 using LicensePortal.Features.Activation;
 using LicensePortal.Features.Audit;
 using LicensePortal.Data.Demo;
@@ -23,6 +24,7 @@ var builder = WebApplication.CreateBuilder(CommandLine.Normalize(args));
 
 builder.AddWebSecurity();
 builder.AddDatabase();
+builder.AddBackups();
 builder.AddPortalIdentity();
 builder.AddPortalUi();
 builder.AddDemoData();
@@ -46,8 +48,9 @@ builder.Services.AddPortalHealthChecks();
 
 var app = builder.Build();
 
-await app.Services.MigrateDatabaseAsync();
+// Commands first: restore replaces the file before anything opens it; the others migrate as they need.
 if (await app.RunCommandAsync(args)) return;
+await app.Services.MigrateDatabaseAsync();
 await app.SeedDemoDataIfEnabledAsync();
 
 app.UseWebSecurity();

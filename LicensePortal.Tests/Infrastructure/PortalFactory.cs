@@ -28,6 +28,8 @@ public class PortalFactory : WebApplicationFactory<Program>
 
     public string DatabasePath => Path.Combine(directory, "portal.db");
 
+    public string BackupFolder => Path.Combine(directory, "backups");
+
     /// <summary>Where delivered emails land as .eml files.</summary>
     public string MailFolder => Path.Combine(directory, "mail");
 
@@ -42,6 +44,9 @@ public class PortalFactory : WebApplicationFactory<Program>
         // Tests run the monitor and the protection reminders themselves, on their own clock.
         builder.UseSetting("Fraud:RunAtStartup", "false");
         builder.UseSetting("Renewals:RunAtStartup", "false");
+        // Backups go beside the test's database; the backup tests schedule their own.
+        builder.UseSetting("Backup:Folder", BackupFolder);
+        builder.UseSetting("Backup:IntervalHours", "0");
         // Tests move days in milliseconds; the rate-limit tests set their own limits.
         builder.UseSetting("Activation:PerKeyPerMinute", "1000000");
         builder.UseSetting("Activation:PerClientPerMinute", "1000000");

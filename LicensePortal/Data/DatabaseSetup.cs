@@ -1,3 +1,4 @@
+using LicensePortal.Data.Backups;
 using LicensePortal.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
@@ -44,10 +45,14 @@ public static class DatabaseSetup
         return csb.ConnectionString;
     }
 
-    /// <summary>Applies the committed migrations and switches the file to write-ahead logging.</summary>
+    /// <summary>
+    /// Applies the committed migrations and switches the file to write-ahead logging. An existing
+    /// database that has migrations to apply is backed up first.
+    /// </summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services)
     {
         await using var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        await services.GetRequiredService<DatabaseBackups>().BackupBeforeMigratingAsync(db);
         await db.Database.MigrateAsync();
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         await EnsureRolesAsync(services);

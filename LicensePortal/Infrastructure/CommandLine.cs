@@ -1,15 +1,17 @@
 using LicensePortal.Data;
+using LicensePortal.Data.Backups;
 using Microsoft.AspNetCore.Identity;
 
 namespace LicensePortal.Infrastructure;
 
 /// <summary>
-/// The portal's command-line switches: <c>--seed-demo</c>, <c>--licenses N</c> and the
-/// <c>create-admin</c> command that makes the first admin on a production database.
+/// The portal's command-line switches: <c>--seed-demo</c>, <c>--licenses N</c>; the
+/// <c>create-admin</c> command that makes the first admin on a production database; and
+/// <c>backup</c> and <c>restore &lt;file&gt;</c> (docs/OPERATIONS.md).
 /// </summary>
 public static class CommandLine
 {
-    public const string CreateAdmin = "create-admin";
+    public const string CreateAdmin = "create-admin", Backup = "backup", Restore = "restore";
 
     /// <summary>Turns the short switches into configuration keys the rest of the app reads.</summary>
     public static string[] Normalize(string[] args)
@@ -21,6 +23,9 @@ public static class CommandLine
             {
                 case "--seed-demo":
                     result.Add("--Demo:Seed=true");
+                    break;
+                // The backup file is for the command; configuration would read "/path/file" as a switch.
+                case var _ when i == 1 && args[0] == Restore:
                     break;
                 case "--licenses" when i + 1 < args.Length:
                     result.Add($"--Demo:Licenses={args[++i]}");
@@ -36,7 +41,63 @@ public static class CommandLine
     /// <summary>Runs a command given on the command line; true when one ran and the app should exit.</summary>
     public static async Task<bool> RunCommandAsync(this WebApplication app, string[] args)
     {
-        if (args.Length == 0 || args[0] != CreateAdmin) return false;
+        switch (args.FirstOrDefault())
+        {
+            case CreateAdmin:
+                await app.Services.MigrateDatabaseAsync();
+                await CreateAdminAsync(app, args);
+                return true;
+            case Backup:
+                await BackupAsync(app);
+                return true;
+            case Restore:
+                await RestoreAsync(app, args);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static async Task BackupAsync(WebApplication app)
+    {
+        try
+        {
+            var backup = await app.Services.GetRequiredService<DatabaseBackups>().BackupAsync();
+            Console.WriteLine($"Backed up the database to {backup.Path}.");
+        }
+        catch (Exception ex)
+        {
+            Console.Error.WriteLine($"The backup failed: {ex.Message}");
+            Environment.ExitCode = 1;
+        }
+    }
+
+    private static async Task RestoreAsync(WebApplication app, string[] args)
+    {
+        var backups = app.Services.GetRequiredService<DatabaseBackups>();
+        if (args.Length < 2 || args[1].StartsWith('-'))
+        {
+            Console.Error.WriteLine("Usage: LicensePortal restore <backup file>   (stop the portal first)");
+            Console.Error.WriteLine($"Backups in {backups.Folder}:");
+            foreach (var backup in backups.List().Reverse()) Console.Error.WriteLine($"  {Path.GetFileName(backup.Path)}");
+            Environment.ExitCode = 2;
+            return;
+        }
+        try
+        {
+            var replaced = await backups.RestoreAsync(args[1]);
+            Console.WriteLine($"Restored {args[1]} to {backups.DatabasePath}.");
+            if (replaced is not null) Console.WriteLine($"The replaced database was kept as {replaced}.");
+        }
+        catch (Exception ex) when (ex is BackupException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"Nothing was restored: {ex.Message}");
+            Environment.ExitCode = 1;
+        }
+    }
+
+    private static async Task CreateAdminAsync(WebApplication app, string[] args)
+    {
 
         string? Option(string name)
         {
@@ -51,7 +112,7 @@ public static class CommandLine
             Console.Error.WriteLine("Usage: LicensePortal create-admin --email <email> --password <password> [--name \"Full Name\"]");
             Console.Error.WriteLine("       (or set LICENSEPORTAL_ADMIN_PASSWORD instead of --password)");
             Environment.ExitCode = 2;
-            return true;
+            return;
         }
 
         await using var scope = app.Services.CreateAsyncScope();
@@ -63,9 +124,8 @@ public static class CommandLine
         {
             Console.Error.WriteLine($"The admin was not created: {string.Join(" ", result.Errors.Select(e => e.Description))}");
             Environment.ExitCode = 1;
-            return true;
+            return;
         }
         Console.WriteLine($"Created admin {email}.");
-        return true;
     }
 }

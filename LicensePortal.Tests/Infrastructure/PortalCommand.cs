@@ -1,0 +1,24 @@
+using System.Diagnostics;
+
+namespace LicensePortal.Tests.Infrastructure;
+
+/// <summary>Runs the built portal as an operator would, <c>dotnet LicensePortal.dll &lt;command&gt;</c>, in its own process.</summary>
+public static class PortalCommand
+{
+    public sealed record Result(int ExitCode, string Output);
+
+    public static async Task<Result> RunAsync(string databasePath, string backupFolder, params string[] command)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LicensePortal.dll"));
+        foreach (var arg in command) start.ArgumentList.Add(arg);
+        start.ArgumentList.Add($"--ConnectionStrings:DefaultConnection=Data Source={databasePath}");
+        start.ArgumentList.Add($"--Backup:Folder={backupFolder}");
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return new Result(process.ExitCode, await output + await error);
+    }
+}
