@@ -16,7 +16,7 @@ namespace LicensePortal.Tests.Data;
 /// </summary>
 public class QueryPlanTests : IAsyncLifetime
 {
-    private static readonly string[] MillionLicenseStatistics =
+    internal static readonly string[] MillionLicenseStatistics =
     [
         "Customers|IX_Customers_Email|200000 1", "Customers|IX_Customers_Name|200000 1", "Customers|IX_Customers_Phone|200000 1",
         "FraudCases|IX_FraudCases_OneOpenPerLicense|25140 1", "FraudCases|IX_FraudCases_State_DeadlineAt|25140 1001 251",
@@ -30,11 +30,14 @@ public class QueryPlanTests : IAsyncLifetime
 
     private readonly PortalFactory portal = new() { Licenses = 50 };
 
-    public async ValueTask InitializeAsync()
+    public ValueTask InitializeAsync() => UseStatisticsAsync(portal, MillionLicenseStatistics);
+
+    /// <summary>Gives the portal's small database the planner statistics of a big one.</summary>
+    internal static async ValueTask UseStatisticsAsync(PortalFactory portal, IEnumerable<string> statistics)
     {
         await using var db = await portal.DbAsync();
         await db.Database.ExecuteSqlRawAsync("DELETE FROM sqlite_stat1;");
-        foreach (var row in MillionLicenseStatistics.Select(r => r.Split('|')))
+        foreach (var row in statistics.Select(r => r.Split('|')))
             await db.Database.ExecuteSqlRawAsync("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ({0}, {1}, {2});", row[0], row[1], row[2]);
         // Makes SQLite read the statistics again.
         await db.Database.ExecuteSqlRawAsync("ANALYZE sqlite_schema;");

@@ -106,7 +106,15 @@ public class DashboardTrendPlanTests : IAsyncLifetime
 {
     private readonly PortalFactory portal = new() { Licenses = 20 };
 
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    // The million-license database's statistics, with the trend indexes at that size: cases opened and closed a few a
+    // second at most, one license event per license and day at most, quotes a few per customer.
+    public ValueTask InitializeAsync() => LicensePortal.Tests.Data.QueryPlanTests.UseStatisticsAsync(portal,
+    [
+        .. LicensePortal.Tests.Data.QueryPlanTests.MillionLicenseStatistics,
+        "FraudCases|IX_FraudCases_OpenedAt|25140 2", "FraudCases|IX_FraudCases_ClosedAt|25140 2",
+        "LicenseEvents|IX_LicenseEvents_Kind_At|3000000 300000 2", "Quotes|IX_Quotes_SentAt|400000 2", "Quotes|IX_Quotes_AcceptedAt|400000 2",
+    ]);
+
     public ValueTask DisposeAsync() => portal.DisposeAsync();
 
     [Fact]
