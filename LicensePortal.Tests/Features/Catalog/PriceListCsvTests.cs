@@ -25,6 +25,17 @@ public class PriceListCsvTests
     }
 
     [Fact]
+    public void A_name_a_spreadsheet_would_run_as_a_formula_is_exported_as_text_and_reads_back_as_the_name()
+    {
+        PriceRow[] rows = [new(3, "=Evil()", 10, "250 mailboxes", 10m, 5m, 2.5m)];
+
+        var csv = PriceListCsv.Export(rows);
+
+        Assert.Contains("\n'=Evil(),250 mailboxes,", csv);
+        Assert.Equal(rows, PriceListCsv.Parse(csv, [(3, "=Evil()")], Levels).Rows);
+    }
+
+    [Fact]
     public void Every_bad_row_is_reported_with_its_line_and_reason_and_no_row_is_returned()
     {
         var csv = """

@@ -84,6 +84,19 @@ public class LicenseDetailServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_csv_export_neutralises_a_customer_name_a_spreadsheet_would_run_as_a_formula()
+    {
+        var customer = await portal.NewCustomerAsync("=HYPERLINK(\"http://evil.example\",\"Open\")");
+        var license = await portal.NewLicenseAsync(customer.Id);
+        var client = await portal.SignedInAsync(DemoSeeder.Users[0].Email);
+
+        var lines = (await client.GetStringAsync($"/licenses/export.csv?customer={customer.Id}")).TrimEnd().Split('\n');
+
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith($"{license.Key},\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"Open\"\")\",", lines[1]);
+    }
+
+    [Fact]
     public async Task The_csv_export_of_every_license_runs_past_a_page_and_keeps_every_row_once()
     {
         var total = (await portal.Service<LicenseService>().ListAsync(new LicenseFilter(), new PageRequest(0, 1, null, false))).Total;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using LicensePortal.Infrastructure;
 
 namespace LicensePortal.Features.Catalog;
 
@@ -22,7 +23,7 @@ public static class PriceListCsv
         var csv = new StringBuilder();
         csv.AppendLine(string.Join(',', Header));
         foreach (var r in rows)
-            csv.AppendLine(string.Join(',', Quote(r.Edition), Quote(r.Level), Price(r.LicensePrice), Price(r.FailoverPrice), Price(r.ProtectionPrice)));
+            csv.AppendLine(string.Join(',', CsvCell.Of(r.Edition), CsvCell.Of(r.Level), Price(r.LicensePrice), Price(r.FailoverPrice), Price(r.ProtectionPrice)));
         return csv.ToString();
     }
 
@@ -45,10 +46,13 @@ public static class PriceListCsv
                 continue;
             }
             var errors = new List<string>();
-            var edition = editions.FirstOrDefault(e => string.Equals(e.Name, fields[0].Trim(), StringComparison.OrdinalIgnoreCase));
-            var level = levels.FirstOrDefault(l => string.Equals(l.Name, fields[1].Trim(), StringComparison.OrdinalIgnoreCase));
-            if (edition.Name is null) errors.Add($"no edition called \"{fields[0].Trim()}\"");
-            if (level.Name is null) errors.Add($"no level called \"{fields[1].Trim()}\"");
+            // Names as exported: a neutralised formula cell ('=…) is read back as the name it stands for.
+            var editionName = CsvCell.Read(fields[0].Trim());
+            var levelName = CsvCell.Read(fields[1].Trim());
+            var edition = editions.FirstOrDefault(e => string.Equals(e.Name, editionName, StringComparison.OrdinalIgnoreCase));
+            var level = levels.FirstOrDefault(l => string.Equals(l.Name, levelName, StringComparison.OrdinalIgnoreCase));
+            if (edition.Name is null) errors.Add($"no edition called \"{editionName}\"");
+            if (level.Name is null) errors.Add($"no level called \"{levelName}\"");
             var prices = new decimal[3];
             string[] names = ["license price", "failover add-on", "protection price"];
             for (var i = 0; i < 3; i++)
@@ -74,9 +78,6 @@ public static class PriceListCsv
     }
 
     private static string Price(decimal price) => price.ToString("0.00", CultureInfo.InvariantCulture);
-
-    private static string Quote(string field) =>
-        field.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{field.Replace("\"", "\"\"")}\"" : field;
 
     /// <summary>RFC 4180 records with the line each starts on: quoted fields may hold commas, quotes and line breaks.</summary>
     private static List<(int Line, List<string> Fields)> SplitRecords(string text)

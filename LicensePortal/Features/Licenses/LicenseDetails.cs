@@ -160,13 +160,11 @@ public sealed class LicenseDetailService(
         {
             var rows = (await licenses.ListAsync(filter with { AfterId = after }, new PageRequest(0, pageSize, null, false), ct, countTotal: false)).Rows;
             foreach (var r in rows)
-                await writer.WriteLineAsync(string.Join(',', r.Key, Csv(r.Customer), Csv(r.Product), r.Major.ToString(CultureInfo.InvariantCulture), Csv(r.Edition), Csv(r.Level),
+                await writer.WriteLineAsync(string.Join(',', CsvCell.Of(r.Key), CsvCell.Of(r.Customer), CsvCell.Of(r.Product), r.Major.ToString(CultureInfo.InvariantCulture), CsvCell.Of(r.Edition), CsvCell.Of(r.Level),
                     r.HasFailover ? "yes" : "no", r.PurchasedOn.ToString("yyyy-MM-dd"), r.ProtectionEndsOn?.ToString("yyyy-MM-dd") ?? "", r.Status, r.IsLegacy ? "yes" : "no"));
             await writer.FlushAsync(ct);
             if (rows.Count < pageSize) break;
             after = rows[^1].Id;
         }
     }
-
-    private static string Csv(string field) => field.IndexOfAny([',', '"', '\n']) >= 0 ? $"\"{field.Replace("\"", "\"\"")}\"" : field;
 }
