@@ -114,14 +114,46 @@ public sealed class DatabaseMaintenance(IDbContextFactory<AppDbContext> dbFactor
 /// served. Used by the check-in, the release and the fraud monitor's batch writes; the database's
 /// own locking still guards everything else and other processes.
 /// </summary>
-public sealed class WriteGate
+public sealed class WriteGate(TimeProvider clock)
 {
     private readonly SemaphoreSlim gate = new(1, 1);
+    private int waiting;
+
+    /// <summary>Writers waiting for their turn now.</summary>
+    public int Waiting => Volatile.Read(ref waiting);
 
     public async Task<Entry> EnterAsync(CancellationToken ct)
     {
         await gate.WaitAsync(ct);
         return new Entry(gate);
+    }
+
+    /// <summary>
+    /// A turn for a request that can be turned away: null at once when <paramref name="queueLimit"/> writers already wait,
+    /// or when the turn has not come within <paramref name="wait"/>. Shedding load answers quickly instead of piling up.
+    /// </summary>
+    public async Task<Entry?> TryEnterAsync(int queueLimit, TimeSpan wait, CancellationToken ct)
+    {
+        if (Interlocked.Increment(ref waiting) > queueLimit)
+        {
+            Interlocked.Decrement(ref waiting);
+            return null;
+        }
+        try
+        {
+            using var timeout = new CancellationTokenSource(wait, clock);
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+            await gate.WaitAsync(either.Token);
+            return new Entry(gate);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return null;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref waiting);
+        }
     }
 
     public readonly struct Entry(SemaphoreSlim gate) : IDisposable

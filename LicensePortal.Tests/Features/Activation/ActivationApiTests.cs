@@ -7,6 +7,8 @@ using LicensePortal.Infrastructure;
 using LicensePortal.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using LicensePortal.Data;
 
 namespace LicensePortal.Tests.Features.Activation;
 
@@ -206,6 +208,58 @@ public class ActivationRateLimitTests
             builder.UseSetting("Activation:PerKeyPerMinute", perKey.ToString());
             builder.UseSetting("Activation:PerClientPerMinute", perClient.ToString());
         }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_body_over_16_KB_is_refused_whether_or_not_it_says_its_length(bool chunked)
+    {
+        await using var portal = new PortalFactory { Licenses = 10 };
+        var license = await portal.NewLicenseAsync((await portal.NewCustomerAsync()).Id);
+        var body = Encoding.UTF8.GetBytes($$"""{"licenseKey":"{{license.Key}}","machineId":"m","hostname":"h","productVersion":"12.0","padding":"{{new string('x', 17_000)}}"}""");
+        // A stream of unknown length goes out chunked, with no Content-Length to check up front.
+        HttpContent content = chunked ? new StreamContent(new UnknownLengthStream(body)) : new ByteArrayContent(body);
+        content.Headers.ContentType = new("application/json");
+
+        var response = await portal.Client().PostAsync("/api/v1/installations/check-in", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("at most 16 KB", await response.Content.ReadAsStringAsync());
+        await using var db = await portal.DbAsync();
+        Assert.False(await db.Installations.AnyAsync(i => i.LicenseId == license.Id));
+    }
+
+    [Fact]
+    public async Task When_the_writers_queue_is_full_a_check_in_is_answered_503_with_retry_after_and_the_queued_ones_still_land()
+    {
+        await using var portal = new PortalFactory { Licenses = 10, Settings = { ["Activation:WriteQueueLimit"] = "2" } };
+        var license = await portal.NewLicenseAsync((await portal.NewCustomerAsync()).Id);
+        var api = portal.Client();
+        var gate = portal.Services.GetRequiredService<WriteGate>();
+
+        Task<HttpResponseMessage> queued1, queued2;
+        HttpResponseMessage shed;
+        using (await gate.EnterAsync(CancellationToken.None))
+        {
+            queued1 = api.PostCheckInAsync(license.Key, "m1");
+            queued2 = api.PostCheckInAsync(license.Key, "m2");
+            while (gate.Waiting < 2) await Task.Yield();
+            shed = await api.PostCheckInAsync(license.Key, "m3");
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, shed.StatusCode);
+        Assert.Equal("5", shed.Headers.GetValues("Retry-After").Single());
+        Assert.Equal("Busy", (await JsonDocument.ParseAsync(await shed.Content.ReadAsStreamAsync())).RootElement.GetProperty("title").GetString());
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK], (await Task.WhenAll(queued1, queued2)).Select(r => r.StatusCode));
+        await using var db = await portal.DbAsync();
+        Assert.Equal(["m1", "m2"], await db.Installations.Where(i => i.LicenseId == license.Id).OrderBy(i => i.MachineId).Select(i => i.MachineId).ToListAsync());
+    }
+
+    /// <summary>A stream that does not say how long it is, as a client streaming its body would send it.</summary>
+    private sealed class UnknownLengthStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
     }
 
     [Fact]

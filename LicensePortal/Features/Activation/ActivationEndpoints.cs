@@ -16,7 +16,21 @@ public sealed class ActivationOptions
 
     /// <summary>Requests one client address may make per minute.</summary>
     public int PerClientPerMinute { get; set; } = 1200;
+
+    /// <summary>Check-ins and releases that may wait for their turn to write; more are answered 503 at once.</summary>
+    public int WriteQueueLimit { get; set; } = 256;
+
+    /// <summary>How long a check-in waits for its turn to write before it is answered 503.</summary>
+    public double WriteWaitSeconds { get; set; } = 10;
+
+    public TimeSpan WriteWait => TimeSpan.FromSeconds(WriteWaitSeconds);
+
+    /// <summary>The largest request body, chunked or not.</summary>
+    public const int MaxBodyBytes = 16_384;
 }
+
+/// <summary>The writers' queue is full or too slow: the request is turned away with 503 and Retry-After.</summary>
+public sealed class PortalBusyException() : Exception("The portal is busy: try again in a few seconds.");
 
 /// <summary>Limits each license key; keys are read from the body, so this runs inside the endpoint.</summary>
 public sealed class KeyRateLimiter(IOptions<ActivationOptions> options) : IDisposable
@@ -79,7 +93,8 @@ public static class ActivationEndpoints
             .Produces<CheckInResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         api.MapPost("/release", ReleaseAsync)
             .WithName("Release")
@@ -88,7 +103,8 @@ public static class ActivationEndpoints
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
@@ -101,8 +117,12 @@ public static class ActivationEndpoints
         // Valid, so the key normalizes; the limiter and the service both take the normalized key.
         var key = Licenses.LicenseKey.Normalize(request!.LicenseKey)!;
         if (!keys.TryAcquire(key)) return Limited(http);
-        var answer = await service.CheckInAsync(key, request, ct);
-        return answer is null ? UnknownKey() : TypedResults.Ok(answer);
+        try
+        {
+            var answer = await service.CheckInAsync(key, request, ct);
+            return answer is null ? UnknownKey() : TypedResults.Ok(answer);
+        }
+        catch (PortalBusyException ex) { return Busy(http, ex); }
     }
 
     private static async Task<IResult> ReleaseAsync(HttpContext http, CheckInService service, KeyRateLimiter keys, CancellationToken ct)
@@ -113,22 +133,47 @@ public static class ActivationEndpoints
         if (errors.Count > 0) return Invalid(errors);
         var key = Licenses.LicenseKey.Normalize(request.LicenseKey)!;
         if (!keys.TryAcquire(key)) return Limited(http);
-        return await service.ReleaseAsync(key, request.MachineId!, ct) ? TypedResults.NoContent() : UnknownKey();
+        try
+        {
+            return await service.ReleaseAsync(key, request.MachineId!, ct) ? TypedResults.NoContent() : UnknownKey();
+        }
+        catch (PortalBusyException ex) { return Busy(http, ex); }
     }
 
     /// <summary>Reads the JSON body by hand, so a body that is not JSON gets a problem that says so, never a 500.</summary>
+    /// <remarks>
+    /// At most 16 KB is read, whatever the headers say: a chunked body has no length up front, so the limit is counted
+    /// while reading, and the rest of a longer body is never buffered.
+    /// </remarks>
     private static async Task<(T? Request, IResult? Problem)> ReadAsync<T>(HttpContext http, CancellationToken ct) where T : class
     {
-        if (http.Request.ContentLength is > 16_384) return (null, Problem(400, "Request too large", "The body must be at most 16 KB of JSON."));
+        var tooLarge = Problem(400, "Request too large", "The body must be at most 16 KB of JSON.");
+        if (http.Request.ContentLength is > ActivationOptions.MaxBodyBytes) return (null, tooLarge);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(ActivationOptions.MaxBodyBytes + 1);
         try
         {
-            var request = await JsonSerializer.DeserializeAsync<T>(http.Request.Body, Json, ct);
+            var length = 0;
+            int read;
+            while (length <= ActivationOptions.MaxBodyBytes && (read = await http.Request.Body.ReadAsync(buffer.AsMemory(length, ActivationOptions.MaxBodyBytes + 1 - length), ct)) > 0)
+                length += read;
+            if (length > ActivationOptions.MaxBodyBytes) return (null, tooLarge);
+            var request = JsonSerializer.Deserialize<T>(buffer.AsSpan(0, length), Json);
             return request is null ? (null, Problem(400, "Missing body", "Send a JSON object in the request body.")) : (request, null);
         }
         catch (JsonException ex)
         {
             return (null, Problem(400, "Body is not valid JSON", $"The request body must be a JSON object: {ex.Message}"));
         }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static IResult Busy(HttpContext http, PortalBusyException ex)
+    {
+        http.Response.Headers.RetryAfter = "5";
+        return Problem(503, "Busy", ex.Message);
     }
 
     private static IResult Invalid(Dictionary<string, string[]> errors) =>

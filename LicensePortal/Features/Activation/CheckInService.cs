@@ -53,7 +53,8 @@ public static partial class ActivationValidation
 /// machine): concurrent check-ins from one machine meet in the database's unique index, never
 /// in two rows; the answer is computed after the row is stored.
 /// </summary>
-public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, CheckInCommands commands, WriteGate writes, VendorCalendar calendar, IOptions<InstallationOptions> options)
+public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, CheckInCommands commands, WriteGate writes, VendorCalendar calendar,
+    IOptions<InstallationOptions> options, IOptions<ActivationOptions> activation)
 {
     /// <summary>
     /// <see cref="InstallationStanding.StartsNewStint"/> in SQL: the present stint of the row
@@ -87,14 +88,22 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
         WHERE l."Key" = $key AND s."LastSeenAt" >= $stintsSince;
         """;
 
-    /// <summary>Null when the key is unknown. <paramref name="key"/> is the request's key, normalized.</summary>
+    /// <summary>
+    /// Null when the key is unknown. <paramref name="key"/> is the request's key, normalized. The check-in waits for its
+    /// turn to write before it takes a connection, so a queue of check-ins holds none; the upsert runs in that turn, the
+    /// reads after it. A queue too long or too slow throws <see cref="PortalBusyException"/>.
+    /// </summary>
     public async Task<CheckInResponse?> CheckInAsync(string key, CheckInRequest request, CancellationToken ct)
     {
+        var turn = await TurnAsync(ct);
+        var inTurn = true;
         var now = calendar.UtcNow;
-        var command = await commands.RentAsync(ct);
+        DbCommand? command = null;
+        DbDataReader? reader = null;
         var reusable = false;
         try
         {
+            command = await commands.RentAsync(ct);
             command.Parameters["$key"].Value = key;
             command.Parameters["$machine"].Value = request.MachineId;
             command.Parameters["$host"].Value = request.Hostname;
@@ -102,36 +111,26 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
             command.Parameters["$now"].Value = now;
             command.Parameters["$staleBefore"].Value = now - options.Value.ActiveWithin;
             command.Parameters["$stintsSince"].Value = StandingQueries.StintsSeenSince(now, options.Value);
-            var answer = await ExecuteAsync(command, request, now, ct);
+            // The statement holds SQLite's write lock from its first step until the reader moves on to the reads.
+            reader = await command.ExecuteReaderAsync(ct);
+            var known = await reader.ReadAsync(ct);
+            if (known) await reader.NextResultAsync(ct);
+            turn.Dispose();
+            inTurn = false;
+            var answer = known ? await AnswerAsync(reader, request, now, ct) : null;
             reusable = true;
             return answer;
         }
         finally
         {
-            commands.Return(command, reusable);
+            if (inTurn) turn.Dispose();
+            if (reader is not null) await reader.DisposeAsync();
+            if (command is not null) commands.Return(command, reusable);
         }
     }
 
-    /// <summary>
-    /// Runs the upsert through the write gate: the statement holds SQLite's write lock from its
-    /// first step until the reader moves on to the reads, which run outside the gate. Null when the key is unknown.
-    /// </summary>
-    private async Task<CheckInResponse?> ExecuteAsync(DbCommand command, CheckInRequest request, DateTime now, CancellationToken ct)
-    {
-        DbDataReader reader;
-        using (await writes.EnterAsync(ct))
-        {
-            reader = await command.ExecuteReaderAsync(ct);
-            if (!await reader.ReadAsync(ct))
-            {
-                await reader.DisposeAsync();
-                return null;
-            }
-            await reader.NextResultAsync(ct);
-        }
-        await using (reader)
-            return await AnswerAsync(reader, request, now, ct);
-    }
+    private async Task<WriteGate.Entry> TurnAsync(CancellationToken ct) =>
+        await writes.TryEnterAsync(activation.Value.WriteQueueLimit, activation.Value.WriteWait, ct) ?? throw new PortalBusyException();
 
     /// <summary>Reads the license, its open case and its stints, and answers by the rules.</summary>
     private async Task<CheckInResponse> AnswerAsync(DbDataReader reader, CheckInRequest request, DateTime now, CancellationToken ct)
@@ -174,7 +173,7 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var licenseId = await db.Licenses.Where(l => l.Key == key).Select(l => (int?)l.Id).FirstOrDefaultAsync(ct);
         if (licenseId is null) return false;
-        using var entry = await writes.EnterAsync(ct);
+        using var entry = await TurnAsync(ct);
         await db.Installations.Where(i => i.LicenseId == licenseId && i.MachineId == machineId && i.ReleasedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.ReleasedAt, now), ct);
         return true;

@@ -1,0 +1,41 @@
+using LicensePortal.Data;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LicensePortal.Tests.Data;
+
+public class WriteGateTests
+{
+    [Fact]
+    public async Task A_writer_that_waits_longer_than_it_may_is_turned_away_and_the_next_one_gets_its_turn()
+    {
+        var clock = new FakeTimeProvider();
+        var gate = new WriteGate(clock);
+        var holder = await gate.EnterAsync(CancellationToken.None);
+
+        var waiting = gate.TryEnterAsync(queueLimit: 5, TimeSpan.FromSeconds(10), CancellationToken.None);
+        clock.Advance(TimeSpan.FromSeconds(9));
+        Assert.False(waiting.IsCompleted);
+        clock.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Null(await waiting);
+        Assert.Equal(0, gate.Waiting);
+        holder.Dispose();
+        var next = await gate.TryEnterAsync(queueLimit: 5, TimeSpan.FromSeconds(10), CancellationToken.None);
+        Assert.NotNull(next);
+        next.Value.Dispose();
+    }
+
+    [Fact]
+    public async Task A_caller_that_gives_up_is_not_taken_for_a_full_queue()
+    {
+        var gate = new WriteGate(new FakeTimeProvider());
+        using var holder = await gate.EnterAsync(CancellationToken.None);
+        using var cancel = new CancellationTokenSource();
+
+        var waiting = gate.TryEnterAsync(queueLimit: 5, TimeSpan.FromSeconds(10), cancel.Token);
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        Assert.Equal(0, gate.Waiting);
+    }
+}
