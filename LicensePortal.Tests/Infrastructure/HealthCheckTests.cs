@@ -8,9 +8,11 @@ namespace LicensePortal.Tests.Infrastructure;
 
 public class HealthCheckTests
 {
-    private static async Task<(HttpStatusCode status, JsonElement body)> GetAsync(PortalFactory portal, string path)
+    /// <summary>As an admin, who sees what lies behind each status; <paramref name="anonymous"/> as a load balancer.</summary>
+    private static async Task<(HttpStatusCode status, JsonElement body)> GetAsync(PortalFactory portal, string path, bool anonymous = false)
     {
-        var response = await portal.CreateClient().GetAsync(path);
+        var client = anonymous ? portal.CreateClient() : await portal.SignedInAsync(BrowserPortal.Email(LicensePortal.Infrastructure.Roles.Admin));
+        var response = await client.GetAsync(path);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement);
     }
@@ -23,6 +25,18 @@ public class HealthCheckTests
         Licenses = 10,
         Settings = { ["Backup:IntervalHours"] = "24", ["Backup:MaxAgeHours"] = "30" },
     };
+
+    [Fact]
+    public async Task Anyone_learns_each_status_but_only_an_admin_what_lies_behind_it()
+    {
+        await using var portal = WithDailyBackups();
+
+        var (status, body) = await GetAsync(portal, "/health", anonymous: true);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(["backup", "database", "migrations"], body.GetProperty("checks").EnumerateObject().Select(c => c.Name).Order());
+        Assert.All(body.GetProperty("checks").EnumerateObject(), c => Assert.Equal(["status"], c.Value.EnumerateObject().Select(p => p.Name)));
+    }
 
     [Fact]
     public async Task Live_answers_without_checking_anything()
@@ -101,11 +115,12 @@ public class HealthCheckTests
         File.Move(portal.DatabasePath, portal.DatabasePath + ".gone");
         Directory.CreateDirectory(portal.DatabasePath);
 
-        var (status, body) = await GetAsync(portal, "/health/ready");
+        // Nobody can sign in without a database: this is what the load balancer sees.
+        var (status, body) = await GetAsync(portal, "/health/ready", anonymous: true);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Equal("Unhealthy", Status(body, "database"));
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await GetAsync(portal, "/health")).status);
-        Assert.Equal(HttpStatusCode.OK, (await GetAsync(portal, "/health/live")).status);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await GetAsync(portal, "/health", anonymous: true)).status);
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(portal, "/health/live", anonymous: true)).status);
     }
 }

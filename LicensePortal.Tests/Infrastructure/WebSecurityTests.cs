@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using LicensePortal.Infrastructure;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -28,7 +29,7 @@ public partial class WebSecurityTests(PortalFactory shared)
 
         var csp = response.Headers.GetValues("Content-Security-Policy").Single();
         Assert.Contains("frame-ancestors 'none'", csp);
-        Assert.Matches("script-src 'self' 'nonce-[A-Za-z0-9+/=]{24}';", csp);
+        Assert.Matches("script-src 'self' 'nonce-[0-9A-F]{32}';", csp);
         Assert.Contains("object-src 'none'", csp);
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
@@ -67,6 +68,38 @@ public partial class WebSecurityTests(PortalFactory shared)
         var options = portal.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(IdentityConstants.ApplicationScheme);
         Assert.Equal(TimeSpan.FromHours(6), options.ExpireTimeSpan);
         Assert.Contains("max-age=31536000", response.Headers.GetValues("Strict-Transport-Security").Single());
+    }
+
+    [Fact]
+    public async Task An_error_page_outside_development_carries_the_security_headers_too()
+    {
+        await using var portal = new FailingPortal { Environment = "Staging" };
+        var client = portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var response = await client.GetAsync("/boom");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+    }
+
+    /// <summary>The portal with one more address, behind all of its own, that fails: the error page's way out.</summary>
+    private sealed class FailingPortal : PortalFactory
+    {
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureServices(services => services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, Boom>());
+        }
+
+        private sealed class Boom : Microsoft.AspNetCore.Hosting.IStartupFilter
+        {
+            public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+            {
+                next(app);
+                app.Run(context => context.Request.Path == "/boom" ? throw new InvalidOperationException("boom") : Task.CompletedTask);
+            };
+        }
     }
 
     [Fact]

@@ -39,10 +39,15 @@ public static class HealthChecks
         ResponseWriter = (context, report) =>
         {
             context.Response.ContentType = "application/json";
+            // Anyone (a load balancer) learns each check's status; what lies behind it (counts, migration and backup
+            // names, ages) only a signed-in admin does.
+            var details = context.User.IsInRole(Roles.Admin);
             return context.Response.WriteAsync(JsonSerializer.Serialize(new
             {
                 status = report.Status.ToString(),
-                checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description, data = e.Value.Data }),
+                checks = report.Entries.ToDictionary(e => e.Key, e => details
+                    ? (object)new { status = e.Value.Status.ToString(), e.Value.Description, data = e.Value.Data }
+                    : new { status = e.Value.Status.ToString() }),
             }));
         },
     };

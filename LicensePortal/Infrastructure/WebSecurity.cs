@@ -80,15 +80,21 @@ public static class WebSecurity
             // A re-executed request (the not-found page) keeps the nonce its response's header already names.
             if (context.CspNonce() is null)
             {
-                var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+                // Hex: no character an HTML attribute would encode, so the page carries exactly what the header names.
+                var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
                 context.Items[NonceKey] = nonce;
-                var headers = context.Response.Headers;
-                headers.ContentSecurityPolicy = ContentSecurityPolicy(nonce);
-                headers.XContentTypeOptions = "nosniff";
-                headers.XFrameOptions = "DENY";
-                headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
-                headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
-                headers["Cross-Origin-Opener-Policy"] = "same-origin";
+                // Set as the response starts: the exception handler clears headers before it renders the error page.
+                context.Response.OnStarting(() =>
+                {
+                    var headers = context.Response.Headers;
+                    headers.ContentSecurityPolicy = ContentSecurityPolicy(nonce);
+                    headers.XContentTypeOptions = "nosniff";
+                    headers.XFrameOptions = "DENY";
+                    headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+                    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
+                    headers["Cross-Origin-Opener-Policy"] = "same-origin";
+                    return Task.CompletedTask;
+                });
             }
             return next(context);
         });
