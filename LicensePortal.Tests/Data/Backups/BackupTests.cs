@@ -235,4 +235,27 @@ public class BackupTests
         Assert.Equal(1, await CountAsync(path, "Customers"));
         Assert.Empty(Directory.GetFiles(folder, "portal.db.re*"));
     }
+
+    [Fact]
+    public async Task A_bare_name_is_looked_up_in_the_backup_folder_only_and_must_be_a_backup_name()
+    {
+        var folder = NewFolder();
+        var path = Path.Combine(folder, "portal.db");
+        await using (var portal = new PortalOn(path, Path.Combine(folder, "backups"))) await portal.NewCustomerAsync("Kept Ltd");
+
+        // A file of that name where the command runs (its working directory) is not what a bare name means.
+        var stray = Path.Combine(AppContext.BaseDirectory, "licenseportal-20260101T000000Z.db");
+        File.Copy(path, stray, overwrite: true);
+        try
+        {
+            var notInFolder = await PortalCommand.RunAsync(path, Path.Combine(folder, "backups"), "restore", "licenseportal-20260101T000000Z.db");
+            var notABackup = await PortalCommand.RunAsync(path, Path.Combine(folder, "backups"), "restore", "portal.db");
+
+            Assert.Equal((1, 1), (notInFolder.ExitCode, notABackup.ExitCode));
+            Assert.Contains("There is no backup file licenseportal-20260101T000000Z.db", notInFolder.Output);
+            Assert.Contains("portal.db is not a backup name", notABackup.Output);
+            Assert.Empty(Directory.GetFiles(folder, "portal.db.re*"));
+        }
+        finally { File.Delete(stray); }
+    }
 }

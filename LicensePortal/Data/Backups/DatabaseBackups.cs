@@ -83,9 +83,21 @@ public sealed class DatabaseBackups(IDbContextFactory<AppDbContext> dbFactory, I
     /// copied beside the database and checked with <c>PRAGMA integrity_check</c> first; the replaced
     /// file (and its write-ahead log) is renamed aside, never deleted. Returns where it went.
     /// </summary>
+    /// <summary>
+    /// A bare backup name ("licenseportal-20261126T020000Z.db") is looked up only in the backup folder, never in the
+    /// current directory; anything with a folder in it is a path, taken as given.
+    /// </summary>
+    private string SourceOf(string backup)
+    {
+        if (Path.GetFileName(backup) != backup) return Path.GetFullPath(backup);
+        if (BackupFiles.TakenAt(backup) is null)
+            throw new BackupException($"{backup} is not a backup name (licenseportal-<UTC time>.db); give a path to restore another file.");
+        return Path.Combine(Folder, backup);
+    }
+
     public async Task<string?> RestoreAsync(string backup, CancellationToken ct = default)
     {
-        var source = File.Exists(backup) ? Path.GetFullPath(backup) : Path.Combine(Folder, backup);
+        var source = SourceOf(backup);
         if (!File.Exists(source)) throw new BackupException($"There is no backup file {backup}.");
 
         var database = DatabasePath;
