@@ -1,6 +1,7 @@
 using Bunit;
 using LicensePortal.Components.Layout;
 using LicensePortal.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 
 namespace LicensePortal.Tests.Components;
@@ -46,5 +47,22 @@ public class NavMenuTests : BunitContext
 
         Assert.Empty(menu.FindAll("[data-testid=nav-section]"));
         Assert.Equal(["Home"], menu.FindAll("a").Select(a => a.TextContent.Trim()));
+    }
+
+    [Theory]
+    [InlineData("/transfers/approvals", "Approvals")]
+    [InlineData("/transfers", "Transfers")]
+    [InlineData("/licenses/42", "Licenses")]
+    [InlineData("/", "Home")]
+    public void Only_the_most_specific_link_to_the_page_is_marked_current(string path, string current)
+    {
+        var auth = AddAuthorization();
+        auth.SetAuthorized("someone@example.com");
+        auth.SetRoles(Roles.Manager);
+        Services.GetRequiredService<Bunit.TestDoubles.BunitNavigationManager>().NavigateTo(path);
+
+        var menu = Render<NavMenu>();
+
+        Assert.Equal([current], menu.FindAll("a[aria-current=page]").Select(a => a.TextContent.Trim()));
     }
 }
