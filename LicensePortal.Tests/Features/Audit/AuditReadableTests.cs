@@ -31,7 +31,9 @@ public class AuditReadableTests : IAsyncLifetime
         Assert.Equal(["Status: Draft → Sent", "Sent to: it@acme.example", "Protection ends on: 2027-03-01", "Failover: yes", "Note: old → —"],
             changes.Select(c => c.ToString()));
         Assert.Equal(["Name: Acme", "Licenses: K1, K2"], AuditExtensions.Diff(null, """{"Name":"Acme","Licenses":["K1","K2"]}""").Select(c => c.ToString()));
-        Assert.Equal(["Deadline: 2026-12-08 10:28 UTC"], AuditExtensions.Diff(null, """{"Deadline":"2026-12-08T10:28:00Z"}""").Select(c => c.ToString()));
+        Assert.Equal(["Deadline: 8 Dec 2026, 10:28 UTC"], AuditExtensions.Diff(null, """{"Deadline":"2026-12-08T10:28:00Z"}""").Select(c => c.ToString()));
+        Assert.Equal(["State: Customer notified → Contacting", "Outcome: Resolved by customer", "Customer: SmarterTools"],
+            AuditExtensions.Diff("""{"State":"CustomerNotified"}""", """{"State":"Contacting","Outcome":"ResolvedByCustomer","Customer":"SmarterTools"}""").Select(c => c.ToString()));
     }
 
     [Fact]

@@ -94,11 +94,14 @@ public static partial class AuditExtensions
             using var doc = JsonDocument.Parse(json);
             if (doc.RootElement.ValueKind != JsonValueKind.Object) { fields["Value"] = Readable(doc.RootElement); return fields; }
             foreach (var p in doc.RootElement.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Null))
-                fields[p.Name] = Readable(p.Value);
+                fields[p.Name] = StateFields.Contains(p.Name) && p.Value.ValueKind == JsonValueKind.String ? Words(p.Value.GetString()!) : Readable(p.Value);
         }
         catch (JsonException) { fields["Value"] = json; }
         return fields;
     }
+
+    /// <summary>Fields whose values are the names of states ("CustomerNotified"), read as words ("Customer notified").</summary>
+    private static readonly HashSet<string> StateFields = ["State", "Status", "Outcome", "Kind"];
 
     /// <summary>"ProtectionEndsOn" as "Protection ends on".</summary>
     private static string Words(string name)
@@ -110,14 +113,14 @@ public static partial class AuditExtensions
     [System.Text.RegularExpressions.GeneratedRegex(@"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")]
     private static partial System.Text.RegularExpressions.Regex WordBoundary();
 
-    /// <summary>Times as people read them (2026-12-08 10:28 UTC); other values as stored.</summary>
+    /// <summary>Times as people read them elsewhere in the portal (8 Dec 2026, 10:28 UTC); other values as stored.</summary>
     private static string Readable(JsonElement value) =>
         value.ValueKind == JsonValueKind.True ? "yes" : value.ValueKind == JsonValueKind.False ? "no"
         : value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(v => v.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
             ? string.Join(", ", value.EnumerateArray().Select(Readable))
         : value.ValueKind == JsonValueKind.Array ? $"{value.GetArrayLength()} entries"
         : value.ValueKind != JsonValueKind.String ? value.GetRawText()
-        : value.TryGetDateTime(out var at) && value.GetString()!.Contains('T') ? $"{at.ToUniversalTime():yyyy-MM-dd HH:mm} UTC"
+        : value.TryGetDateTime(out var at) && value.GetString()!.Contains('T') ? $"{at.ToUniversalTime():d MMM yyyy, HH:mm} UTC"
         : value.GetString()!;
 
     /// <summary>
