@@ -29,6 +29,9 @@ using Microsoft.Playwright;
 // process, same file, same run) and writes docs/BENCHMARKS.md. See README, "Benchmarks".
 internal static class Benchmarks
 {
+    /// <summary>What one open list page may hold on the server (the memory-per-page target).</summary>
+    private const int ListPageLimitKb = 1024;
+
     public static async Task<int> Main(string[] args)
     {
         var licenses = Arg("--licenses", 1_000_000);
@@ -292,12 +295,17 @@ internal static class Benchmarks
                 for (var i = 0; i < 100 && CircuitCounter.Open < circuitsBefore + pages; i++) await Task.Delay(100);
                 var (heapAfter, setAfter, circuitsAfter) = Snapshot();
                 var circuits = circuitsAfter - circuitsBefore;
+                if (circuits <= 0)
+                {
+                    rows.Add($"| memory | {string.Format(CultureInfo.InvariantCulture, what, path, pages, role)} | no circuit was counted | — | — | — | not measured |");
+                    continue;
+                }
                 var heap = (heapAfter - heapBefore) / (double)circuits / 1024;
                 var set = (setAfter - setBefore) / (double)circuits / 1024;
                 foreach (var page in opened) await page.CloseAsync();
                 await SettledAsync(circuitsBefore);
-                var verdict = !list ? "reported" : heap <= 1024 ? "met" : "missed";
-                rows.Add($"| memory | {string.Format(CultureInfo.InvariantCulture, what, path, pages, role)} ({circuits} circuits counted by the server) | {heap:N0} KB managed heap per circuit ({set:N0} KB working set) | — | — | {(list ? "≤ 1,024 KB (a list page)" : "report it")}; Microsoft plans ~273 KB | {verdict} |");
+                var verdict = !list ? "reported" : heap <= ListPageLimitKb ? "met" : "missed";
+                rows.Add($"| memory | {string.Format(CultureInfo.InvariantCulture, what, path, pages, role)} ({circuits} circuits counted by the server) | {heap:N0} KB managed heap per circuit ({set:N0} KB working set) | — | — | {(list ? $"≤ {ListPageLimitKb:N0} KB (a list page)" : "report it")}; Microsoft plans ~273 KB | {verdict} |");
                 Console.WriteLine(rows[^1]);
             }
             return rows;
@@ -362,8 +370,6 @@ internal static class Benchmarks
                     await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
                     await page.GetByTestId("home-card-count").First.WaitForAsync();
                     watch.Stop();
-                    if (Environment.GetEnvironmentVariable("SIGNIN_TRACE") is not null)
-                        Console.WriteLine(await page.EvaluateAsync<string>("() => { const n = performance.getEntriesByType('navigation')[0]; const r = performance.getEntriesByType('resource').map(e => e.name.split('/').pop().slice(0,30) + ' ' + Math.round(e.startTime) + '-' + Math.round(e.responseEnd)).join('; '); return `redirect ${Math.round(n.redirectEnd - n.redirectStart)} | request ${Math.round(n.requestStart)}-${Math.round(n.responseEnd)} | dcl ${Math.round(n.domContentLoadedEventEnd)} | now ${Math.round(performance.now())} | ${r}`; }"));
                     if (i > 0) took.Add(watch.Elapsed.TotalMilliseconds); // the first warms the server's code paths
                 }
                 took.Sort();
