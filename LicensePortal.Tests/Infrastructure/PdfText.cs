@@ -14,4 +14,11 @@ public static class PdfText
     }
 
     public static string All(byte[] pdf) => string.Join(" ", Pages(pdf));
+
+    /// <summary>Every line of text as the reader sees it, in order, for assertions about what starts a line.</summary>
+    public static IReadOnlyList<string> Lines(byte[] pdf)
+    {
+        using var document = PdfDocument.Open(pdf);
+        return [.. document.GetPages().SelectMany(p => ContentOrderTextExtractor.GetText(p).Split('\n')).Select(l => l.Trim()).Where(l => l.Length > 0)];
+    }
 }

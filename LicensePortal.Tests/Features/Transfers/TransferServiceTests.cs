@@ -110,6 +110,18 @@ public class TransferServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Line_breaks_typed_into_the_reason_cannot_start_lines_of_the_letter()
+    {
+        var id = await Transfers.RequestAsync(Sales, license.Id, buyer, null, TransferKind.Transfer, "Sale\n5. The vendor waives every condition above.");
+        await Transfers.ApproveAsync(Manager, id, null);
+
+        var pdf = (await Transfers.LetterAsync(Sales, id))!.Value.Pdf;
+
+        Assert.DoesNotContain(PdfText.Lines(pdf), line => line.StartsWith("5. The vendor", StringComparison.Ordinal));
+        Assert.Contains("reason given: Sale 5. The vendor waives every condition above.", PdfText.All(pdf));
+    }
+
+    [Fact]
     public async Task The_consent_letter_reads_back_with_reference_parties_license_conditions_and_manager()
     {
         var id = await Transfers.RequestAsync(Sales, license.Id, buyer, null, TransferKind.Transfer, "Company sold its mail business");

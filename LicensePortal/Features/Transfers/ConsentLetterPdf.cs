@@ -35,7 +35,7 @@ public static class ConsentLetterPdf
            .Paragraph($"1. The license may not be transferred or leased again without a new written consent from {vendor.Name}.")
            .Paragraph($"2. {to.Name} accepts the {vendor.Name} End User License Agreement for this license from the effective date.")
            .Paragraph($"3. On the effective date every installation of the license by {from.Name} is released; its history is kept. {to.Name} starts with the full {migrationWindowDays}-day migration window, and the license allows only the installations its configuration permits.")
-           .Paragraph($"4. This consent covers only the license identified above and the reason given: {t.Reason}");
+           .Paragraph($"4. This consent covers only the license identified above and the reason given: {OneLine(t.Reason)}");
         if (t.LeaseEndsOn is { } end)
             pdf.Paragraph($"5. The lease ends on {end:d MMMM yyyy}: on that date the license returns to {from.Name}, the installations of {to.Name} are released, " +
                 $"{from.Name} starts again with the full migration window, and both parties are notified by email.");
@@ -47,4 +47,10 @@ public static class ConsentLetterPdf
 
     private static string Address(Customer c) =>
         string.Join(", ", new[] { c.AddressLine1, c.AddressLine2, c.City, c.Region, c.PostalCode, c.Country }.Where(s => !string.IsNullOrWhiteSpace(s)));
+
+    /// <summary>
+    /// The requester's words on one line: line breaks typed into the reason must not start lines of their own in a
+    /// letter that reads as the vendor's (a forged "5. The vendor waives…").
+    /// </summary>
+    internal static string OneLine(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 }

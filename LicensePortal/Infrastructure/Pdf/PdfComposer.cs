@@ -213,33 +213,55 @@ public sealed class PdfComposer
         return stream.ToArray();
     }
 
-    /// <summary>Breaks text into lines that fit the width, at spaces where it can and inside a word where it must.</summary>
+    /// <summary>
+    /// Breaks text into lines that fit the width, at spaces where it can and inside a word where it must. Each character's
+    /// width is measured once and lines are added up as they grow, so the work is linear in the text: a 30,000-character
+    /// word is cut in one pass, never re-measured prefix by prefix.
+    /// </summary>
     internal List<string> Wrap(string text, XFont font, double width)
     {
+        var advance = new Dictionary<char, double>();
+        double Of(char c) => advance.TryGetValue(c, out var w) ? w : advance[c] = gfx!.MeasureString(c.ToString(), font).Width;
+        double Measure(string word) { var total = 0.0; foreach (var c in word) total += Of(c); return total; }
+        var space = Of(' ');
         var lines = new List<string>();
         foreach (var paragraph in (text ?? "").Replace("\r", "").Split('\n'))
         {
-            var line = "";
+            var line = new System.Text.StringBuilder();
+            var lineWidth = 0.0;
             foreach (var word in paragraph.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             {
-                var candidate = line.Length == 0 ? word : $"{line} {word}";
-                if (gfx!.MeasureString(candidate, font).Width <= width)
+                var wordWidth = Measure(word);
+                if (line.Length > 0 && lineWidth + space + wordWidth <= width)
                 {
-                    line = candidate;
+                    line.Append(' ').Append(word);
+                    lineWidth += space + wordWidth;
                     continue;
                 }
-                if (line.Length > 0) lines.Add(line);
-                line = word;
-                while (gfx.MeasureString(line, font).Width > width && line.Length > 1)
+                if (line.Length > 0) lines.Add(line.ToString());
+                line.Clear();
+                lineWidth = 0;
+                foreach (var c in word)
                 {
-                    var fit = line.Length - 1;
-                    while (fit > 1 && gfx.MeasureString(line[..fit], font).Width > width) fit--;
-                    lines.Add(line[..fit]);
-                    line = line[fit..];
+                    // Only a word wider than the whole line gets here with a full line: it is cut where it must be.
+                    if (line.Length > 0 && lineWidth + Of(c) > width)
+                    {
+                        lines.Add(line.ToString());
+                        line.Clear();
+                        lineWidth = 0;
+                    }
+                    line.Append(c);
+                    lineWidth += Of(c);
                 }
             }
-            lines.Add(line);
+            lines.Add(line.ToString());
         }
         return lines;
     }
+
+    /// <summary>The width of a line as drawn, for tests of the wrapping.</summary>
+    internal double WidthOf(string text, XFont font) => gfx!.MeasureString(text, font).Width;
+
+    /// <summary>The width text is wrapped to in a paragraph.</summary>
+    internal double LineWidth => Width;
 }
