@@ -18,10 +18,14 @@ public class OutboxServiceTests : IAsyncLifetime
         public List<string> Delivered { get; } = [];
         public string Describe => "test";
 
+        /// <summary>Stops the dispatcher right after the server took a message, as a crash or a restart would.</summary>
+        public CancellationTokenSource? StopAfterHandOver { get; set; }
+
         public Task DeliverAsync(OutboxMessage message, CancellationToken ct)
         {
             if (!Up) throw new InvalidOperationException("Connection refused by mail.example:587");
             lock (Delivered) Delivered.Add(message.Subject);
+            StopAfterHandOver?.Cancel();
             return Task.CompletedTask;
         }
     }
@@ -56,6 +60,33 @@ public class OutboxServiceTests : IAsyncLifetime
         await using var db = await portal.DbAsync();
         return await db.Outbox.SingleAsync(m => m.Id == id);
     }
+
+    [Fact]
+    public async Task A_message_handed_over_just_before_the_portal_stopped_is_never_handed_over_again_by_itself()
+    {
+        var id = await QueueAsync("Quote 7");
+        var outbox = portal.Service<OutboxService>();
+        delivery.Up = true;
+        using var stop = delivery.StopAfterHandOver = new CancellationTokenSource();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => outbox.DispatchDueAsync(stop.Token));
+        delivery.StopAfterHandOver = null;
+        portal.Clock.Advance(TimeSpan.FromHours(1));
+        await outbox.DispatchDueAsync();
+
+        Assert.Equal(["Quote 7"], delivery.Delivered);
+        Assert.Equal(OutboxStatus.Sending, (await ReadAsync(id)).Status);
+        Assert.Equal("Handed over, not confirmed: check with the recipient, then retry", OutboxText.State(OutboxStatus.Sending, 1));
+
+        await outbox.RetryAsync(id);
+        await outbox.DispatchDueAsync();
+        Assert.Equal(["Quote 7", "Quote 7"], delivery.Delivered);
+        Assert.Equal(OutboxStatus.Sent, (await ReadAsync(id)).Status);
+    }
+
+    [Fact]
+    public void Every_attempt_at_a_message_carries_the_same_message_id_at_the_senders_domain() =>
+        Assert.Equal("<outbox-42@smartertools.example>", SmtpEmailDelivery.MessageIdOf(42, "licensing@smartertools.example"));
 
     [Fact]
     public async Task A_failed_delivery_is_kept_and_retried_later_with_a_growing_delay()
@@ -109,5 +140,26 @@ public class OutboxServiceTests : IAsyncLifetime
 
         Assert.Equal(20, delivery.Delivered.Count);
         Assert.Equal(20, delivery.Delivered.Distinct().Count());
+    }
+}
+
+[Collection(SharedPortal.Name)]
+public class EmailDeliveryTests(PortalFactory portal)
+{
+    [Fact]
+    public async Task A_delivered_email_carries_its_outbox_message_id()
+    {
+        long id;
+        await using (var db = await portal.DbAsync())
+        {
+            var message = OutboxService.Enqueue(db, portal.Clock.GetUtcNow().UtcDateTime, "ids@acme.example", "Message id check", "Hello", "Test");
+            await db.SaveChangesAsync();
+            id = message.Id;
+        }
+
+        await portal.Service<OutboxService>().DispatchDueAsync();
+
+        var eml = Directory.GetFiles(portal.MailFolder, "*.eml").Select(File.ReadAllText).Single(t => t.Contains("Message id check"));
+        Assert.Contains($"Message-ID: <outbox-{id}@smartertools.example>", eml);
     }
 }

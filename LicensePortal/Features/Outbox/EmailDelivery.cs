@@ -22,6 +22,9 @@ public sealed class EmailOptions
     public string? SmtpPassword { get; set; }
     public string PickupFolder { get; set; } = "Data/mail-pickup";
 
+    /// <summary>How long one hand-over to the SMTP server may take before it counts as failed.</summary>
+    public int SmtpTimeoutSeconds { get; set; } = 30;
+
     public int MaxAttempts { get; set; } = 6;
     public int RetryAfterMinutes { get; set; } = 2;
     public int PollSeconds { get; set; } = 30;
@@ -50,10 +53,12 @@ public sealed class SmtpEmailDelivery(IOptions<EmailOptions> options, IWebHostEn
             Subject = message.Subject,
             Body = message.Body,
         };
+        // The same id whichever attempt delivers it, so a server or mailbox that sees it twice can tell.
+        mail.Headers.Add("Message-ID", MessageIdOf(message.Id, o.From));
         if (message.Attachment is { } bytes)
             mail.Attachments.Add(new Attachment(new MemoryStream(bytes), message.AttachmentName ?? "attachment", message.AttachmentContentType ?? "application/octet-stream"));
 
-        using var client = new SmtpClient();
+        using var client = new SmtpClient { Timeout = o.SmtpTimeoutSeconds * 1000 };
         if (string.IsNullOrWhiteSpace(o.SmtpHost))
         {
             Directory.CreateDirectory(PickupFolder);
@@ -67,6 +72,15 @@ public sealed class SmtpEmailDelivery(IOptions<EmailOptions> options, IWebHostEn
             client.EnableSsl = o.SmtpSsl;
             if (!string.IsNullOrEmpty(o.SmtpUser)) client.Credentials = new NetworkCredential(o.SmtpUser, o.SmtpPassword);
         }
-        await client.SendMailAsync(mail, ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(o.SmtpTimeoutSeconds));
+        try { await client.SendMailAsync(mail, timeout.Token); }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The mail server did not take the message within {o.SmtpTimeoutSeconds} seconds.");
+        }
     }
+
+    /// <summary>The Message-ID of an outbox message: its id at the sender's domain.</summary>
+    public static string MessageIdOf(long outboxId, string from) => $"<outbox-{outboxId}@{from[(from.IndexOf('@') + 1)..]}>";
 }

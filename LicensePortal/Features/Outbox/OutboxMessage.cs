@@ -3,7 +3,11 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace LicensePortal.Features.Outbox;
 
-public enum OutboxStatus { Pending, Sent, Failed }
+/// <summary>
+/// Pending: waiting or retrying. Sending: handed to the mail server and not yet confirmed; a message left so by a crash is
+/// never handed over again by itself (staff check and retry it). Sent, Failed: done.
+/// </summary>
+public enum OutboxStatus { Pending, Sent, Failed, Sending }
 
 /// <summary>An email stored with the change that caused it, so none is lost when delivery fails.</summary>
 public class OutboxMessage

@@ -20,6 +20,7 @@ public static class OutboxText
     {
         OutboxStatus.Sent => "Delivered",
         OutboxStatus.Failed => $"Failed after {attempts} attempt{(attempts == 1 ? "" : "s")}",
+        OutboxStatus.Sending => "Handed over, not confirmed: check with the recipient, then retry",
         _ when attempts > 0 => $"Retrying after {attempts} failed attempt{(attempts == 1 ? "" : "s")}",
         _ => "Waiting to be sent",
     };
@@ -57,8 +58,10 @@ public sealed class OutboxService(IDbContextFactory<AppDbContext> dbFactory, IEm
         var sent = 0;
         foreach (var candidate in due)
         {
+            // Claimed as Sending before it is handed over: if the portal stops between the hand-over and the save below,
+            // the message stays Sending and no later pass hands it over a second time.
             var claimed = await db.Outbox.Where(m => m.Id == candidate.Id && m.Status == OutboxStatus.Pending && m.NextAttemptAt == candidate.NextAttemptAt)
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.NextAttemptAt, now + Lease), ct);
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.NextAttemptAt, now + Lease).SetProperty(m => m.Status, OutboxStatus.Sending), ct);
             if (claimed == 0) continue;
             var message = await db.Outbox.SingleAsync(m => m.Id == candidate.Id, ct);
             message.Attempts++;
@@ -74,6 +77,7 @@ public sealed class OutboxService(IDbContextFactory<AppDbContext> dbFactory, IEm
             {
                 logger.LogWarning(ex, "Delivering outbox message {Id} to {To} failed (attempt {Attempt}).", message.Id, message.To, message.Attempts);
                 message.LastError = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
+                message.Status = OutboxStatus.Pending;
                 if (message.Attempts >= options.Value.MaxAttempts) message.Status = OutboxStatus.Failed;
                 else message.NextAttemptAt = now + TimeSpan.FromMinutes(options.Value.RetryAfterMinutes * Math.Pow(2, message.Attempts - 1));
             }
@@ -118,7 +122,8 @@ public sealed class OutboxService(IDbContextFactory<AppDbContext> dbFactory, IEm
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        await db.Outbox.Where(m => m.Id == id && m.Status == OutboxStatus.Failed)
+        // A failed message, or one a stopped portal left handed over but unconfirmed (once its claim has lapsed).
+        await db.Outbox.Where(m => m.Id == id && (m.Status == OutboxStatus.Failed || (m.Status == OutboxStatus.Sending && m.NextAttemptAt < now)))
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, OutboxStatus.Pending).SetProperty(m => m.Attempts, 0).SetProperty(m => m.NextAttemptAt, now), ct);
     }
 }
