@@ -197,7 +197,7 @@ public class FigureListTests(FiguresPortal portal) : IClassFixture<FiguresPortal
     [InlineData("Legacy")]
     [InlineData("Supported")]
     [InlineData("Under 7 days")]
-    [InlineData("7 to 14 days")]
+    [InlineData("7 to 13 days")]
     [InlineData("14 days or more")]
     [InlineData("by product")]
     [InlineData("by edition")]
