@@ -9,12 +9,13 @@ using LicensePortal.Features.Quotes;
 using LicensePortal.Features.Renewals;
 using LicensePortal.Features.Transfers;
 using LicensePortal.Infrastructure;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace LicensePortal.Data;
 
-public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<ApplicationUser>(options)
+public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
 {
     public DbSet<Product> Products => Set<Product>();
     public DbSet<ProductRelease> Releases => Set<ProductRelease>();
@@ -38,6 +39,8 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<OverAllowancePeriod> OverAllowancePeriods => Set<OverAllowancePeriod>();
     public DbSet<TransferRequest> TransferRequests => Set<TransferRequest>();
     public DbSet<ProtectionReminder> ProtectionReminders => Set<ProtectionReminder>();
+    /// <summary>The data-protection key ring, shared by every instance and kept across restarts (DataProtectionSetup).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
