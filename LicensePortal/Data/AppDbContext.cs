@@ -63,16 +63,26 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     private sealed class UtcConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime, DateTime>(
         v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(), v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
 
-    public override int SaveChanges(bool acceptAllChangesOnSuccess)
-    {
-        StampVersions();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
-    }
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         StampVersions();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (!ChangeTracker.Entries<AuditEntry>().Any(e => e.State == EntityState.Added))
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        // New audit rows are sealed into the chain in the same transaction that adds them (AuditChain).
+        if (Database.CurrentTransaction is not null)
+        {
+            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            await this.SealAuditLogAsync(cancellationToken);
+            return saved;
+        }
+        await using var tx = await Database.BeginTransactionAsync(cancellationToken);
+        var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        await this.SealAuditLogAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return count;
     }
 
     private void StampVersions()
