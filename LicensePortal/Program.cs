@@ -24,6 +24,7 @@ var builder = WebApplication.CreateBuilder(CommandLine.Normalize(args));
 
 builder.AddWebSecurity();
 builder.AddDatabase();
+builder.AddDataProtectionKeys();
 builder.AddBackups();
 builder.AddPortalIdentity();
 builder.AddPortalUi();

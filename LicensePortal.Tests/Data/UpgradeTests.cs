@@ -1,4 +1,5 @@
 using LicensePortal.Data;
+using LicensePortal.Features.Audit;
 using LicensePortal.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -56,6 +57,45 @@ public class UpgradeTests
         var installation = installations[0];
         Assert.Equal(new DateTime(2026, 3, 1, 10, 0, 0, DateTimeKind.Utc), installation.StintStartedAt);
         Assert.Empty(await upgraded.InstallationStints.ToListAsync());
+        Assert.Empty(await upgraded.Database.GetPendingMigrationsAsync());
+    }
+
+    [Fact]
+    public async Task Audit_rows_of_the_previous_version_keep_their_values_and_are_sealed_into_the_chain_at_start_up()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "licenseportal-tests", $"upgrade-{Guid.NewGuid():N}.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await using (var scratch = new PortalFactory { Licenses = 10 })
+        {
+            await using var db = await scratch.DbAsync();
+            db.Database.SetConnectionString($"Data Source={path};Pooling=False");
+            await db.GetService<IMigrator>().MigrateAsync("20261126141238_DataProtectionKeys");
+        }
+        await using (var old = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await old.OpenAsync();
+            await using var insert = old.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO "AuditLog" ("At", "UserName", "Action", "EntityType", "EntityId", "Before", "After")
+                VALUES ('2026-03-01 10:00:00', 'sara@example.com', 'Customer changed', 'Customer', '7', '{"Phone":"1"}', '{"Phone":"2"}'),
+                       ('2026-03-02 10:00:00', 'system', 'Key disabled', 'License', '9', NULL, '{"Status":"Disabled"}'),
+                       ('2026-03-03 10:00:00', 'maria@example.com', 'Case closed', 'FraudCase', '3', NULL, NULL);
+                """;
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await using var portal = new PortalOn(path);
+        await using var upgraded = await portal.DbAsync();
+
+        var rows = await upgraded.AuditLog.OrderBy(a => a.Id).ToListAsync();
+        Assert.Equal(["Customer changed", "Key disabled", "Case closed"], rows.Select(r => r.Action));
+        Assert.Equal("{\"Phone\":\"2\"}", rows[0].After);
+        Assert.Equal(new DateTime(2026, 3, 2, 10, 0, 0, DateTimeKind.Utc), rows[1].At);
+        Assert.Equal("", rows[0].PreviousHash);
+        Assert.Equal(rows[0].Hash, rows[1].PreviousHash);
+        Assert.Equal(rows[1].Hash, rows[2].PreviousHash);
+        var verification = await upgraded.VerifyAuditLogAsync();
+        Assert.Equal("Audit log intact: 3 rows verified.", verification.Message);
         Assert.Empty(await upgraded.Database.GetPendingMigrationsAsync());
     }
 }

@@ -26,7 +26,8 @@ public class PortalFactory : WebApplicationFactory<Program>
     /// <summary>Configuration a test sets on top of the defaults below.</summary>
     public Dictionary<string, string?> Settings { get; init; } = [];
 
-    public string DatabasePath => Path.Combine(directory, "portal.db");
+    /// <summary>The SQLite file; a test that restarts the portal gives the second factory the first one's file.</summary>
+    public string DatabasePath { get => field ?? Path.Combine(directory, "portal.db"); init; }
 
     public string BackupFolder => Path.Combine(directory, "backups");
 
@@ -55,6 +56,11 @@ public class PortalFactory : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+            // A machine without a user profile (a container): keys the app does not store itself
+            // live only as long as the process. Without this the framework would fall back to
+            // ~/.aspnet on the test machine and hide a portal that forgot its key store.
+            var perProcessKeys = new PerProcessKeys();
+            services.PostConfigure<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o => o.XmlRepository ??= perProcessKeys);
         });
     }
 

@@ -9,12 +9,13 @@ using LicensePortal.Features.Quotes;
 using LicensePortal.Features.Renewals;
 using LicensePortal.Features.Transfers;
 using LicensePortal.Infrastructure;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace LicensePortal.Data;
 
-public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<ApplicationUser>(options)
+public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
 {
     public DbSet<Product> Products => Set<Product>();
     public DbSet<ProductRelease> Releases => Set<ProductRelease>();
@@ -38,6 +39,8 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<OverAllowancePeriod> OverAllowancePeriods => Set<OverAllowancePeriod>();
     public DbSet<TransferRequest> TransferRequests => Set<TransferRequest>();
     public DbSet<ProtectionReminder> ProtectionReminders => Set<ProtectionReminder>();
+    /// <summary>The data-protection key ring, shared by every instance and kept across restarts (DataProtectionSetup).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -60,16 +63,26 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     private sealed class UtcConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime, DateTime>(
         v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(), v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
 
-    public override int SaveChanges(bool acceptAllChangesOnSuccess)
-    {
-        StampVersions();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
-    }
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         StampVersions();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (!ChangeTracker.Entries<AuditEntry>().Any(e => e.State == EntityState.Added))
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        // New audit rows are sealed into the chain in the same transaction that adds them (AuditChain).
+        if (Database.CurrentTransaction is not null)
+        {
+            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            await this.SealAuditLogAsync(cancellationToken);
+            return saved;
+        }
+        await using var tx = await Database.BeginTransactionAsync(cancellationToken);
+        var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        await this.SealAuditLogAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return count;
     }
 
     private void StampVersions()

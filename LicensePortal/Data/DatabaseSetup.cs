@@ -1,4 +1,5 @@
 using LicensePortal.Data.Backups;
+using LicensePortal.Features.Audit;
 using LicensePortal.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
@@ -55,6 +56,9 @@ public static class DatabaseSetup
         await services.GetRequiredService<DatabaseBackups>().BackupBeforeMigratingAsync(db);
         await db.Database.MigrateAsync();
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        // Rows the previous version wrote (or the migration carried over) join the audit chain in id order:
+        // SQLite has no SHA-256 for a migration to do it in SQL.
+        await db.SealAuditLogAsync();
         await EnsureRolesAsync(services);
     }
 

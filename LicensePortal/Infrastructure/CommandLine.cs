@@ -1,17 +1,19 @@
 using LicensePortal.Data;
 using LicensePortal.Data.Backups;
+using LicensePortal.Features.Audit;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 
 namespace LicensePortal.Infrastructure;
 
 /// <summary>
 /// The portal's command-line switches: <c>--seed-demo</c>, <c>--licenses N</c>; the
 /// <c>create-admin</c> command that makes the first admin on a production database; and
-/// <c>backup</c> and <c>restore &lt;file&gt;</c> (docs/OPERATIONS.md).
+/// <c>backup</c> and <c>restore &lt;file&gt;</c>; <c>verify-audit</c>, which checks the audit chain (docs/OPERATIONS.md).
 /// </summary>
 public static class CommandLine
 {
-    public const string CreateAdmin = "create-admin", Backup = "backup", Restore = "restore";
+    public const string CreateAdmin = "create-admin", Backup = "backup", Restore = "restore", VerifyAudit = "verify-audit";
 
     /// <summary>Turns the short switches into configuration keys the rest of the app reads.</summary>
     public static string[] Normalize(string[] args)
@@ -53,9 +55,28 @@ public static class CommandLine
             case Restore:
                 await RestoreAsync(app, args);
                 return true;
+            case VerifyAudit:
+                await app.Services.MigrateDatabaseAsync();
+                await VerifyAuditAsync(app);
+                return true;
             default:
                 return false;
         }
+    }
+
+    /// <summary>Checks the audit chain; exit code 1 and the first broken row when it was tampered with.</summary>
+    private static async Task VerifyAuditAsync(WebApplication app)
+    {
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        var result = await db.VerifyAuditLogAsync();
+        if (result.Intact)
+        {
+            Console.WriteLine(result.Message);
+            if (result.HeadHash is not null) Console.WriteLine($"Head hash: {result.HeadHash} (keep it elsewhere: a later check must still reach it)");
+            return;
+        }
+        Console.Error.WriteLine($"The audit log was tampered with: {result.Message} {result.RowsVerified:N0} rows before it verified.");
+        Environment.ExitCode = 1;
     }
 
     private static async Task BackupAsync(WebApplication app)

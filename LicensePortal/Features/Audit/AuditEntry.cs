@@ -17,6 +17,10 @@ public class AuditEntry
     public string EntityId { get; set; } = "";
     public string? Before { get; set; }
     public string? After { get; set; }
+    /// <summary>The previous row's <see cref="Hash"/> ("" for the first row), set when the row is sealed (AuditChain).</summary>
+    public string? PreviousHash { get; set; }
+    /// <summary>SHA-256 over <see cref="PreviousHash"/> and this row's fields; null until the row is sealed.</summary>
+    public string? Hash { get; set; }
 }
 
 internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
@@ -28,6 +32,8 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         b.Property(a => a.Action).HasMaxLength(100);
         b.Property(a => a.EntityType).HasMaxLength(100);
         b.Property(a => a.EntityId).HasMaxLength(100);
+        b.Property(a => a.PreviousHash).HasMaxLength(64);
+        b.Property(a => a.Hash).HasMaxLength(64);
         b.HasIndex(a => a.At);
         b.HasIndex(a => new { a.EntityType, a.EntityId, a.At });
         b.HasIndex(a => new { a.UserName, a.At });

@@ -38,6 +38,14 @@ public sealed class AuditLogService(IDbContextFactory<AppDbContext> dbFactory)
             EntityLabels.Link(names, a.EntityType, a.EntityId), AuditExtensions.Diff(a.Before, a.After)))], total);
     }
 
+    /// <summary>Checks the hash chain in id order, streaming (AuditChain); reads only.</summary>
+    public async Task<AuditVerification> VerifyAsync(ClaimsPrincipal actor, CancellationToken ct = default)
+    {
+        actor.Demand(Policies.Auditors, "Only managers and admins read the audit log.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.VerifyAuditLogAsync(ct);
+    }
+
     /// <summary>The values the filters offer.</summary>
     public async Task<(IReadOnlyList<string> EntityTypes, IReadOnlyList<string> Actions)> ChoicesAsync(CancellationToken ct = default)
     {

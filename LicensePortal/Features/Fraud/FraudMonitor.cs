@@ -275,6 +275,8 @@ public sealed class FraudMonitor(
                 thanked++;
             }
         }
+        // The notices' audit rows join the chain before the batch commits (AuditChain).
+        if (opened + disabled + thanked > 0) await db.SealAuditLogAsync(ct);
         await tx.CommitAsync(ct);
         return new(started, ended, opened, disabled, thanked);
     }

@@ -142,6 +142,8 @@ public sealed class ProtectionReminderSender(
                 emails++;
             }
         }
+        // The reminders' audit rows join the chain before they commit (AuditChain).
+        if (sent > 0) await db.SealAuditLogAsync(ct);
         await tx.CommitAsync(ct);
         return (sent, emails);
     }

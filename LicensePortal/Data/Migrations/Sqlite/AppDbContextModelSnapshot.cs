@@ -138,6 +138,14 @@ namespace LicensePortal.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("UserName")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -560,14 +568,14 @@ namespace LicensePortal.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ClosedAt");
+
                     b.HasIndex("LicenseId")
                         .IsUnique()
                         .HasDatabaseName("IX_FraudCases_OneOpenPerLicense")
                         .HasFilter("\"State\" IN (0, 1, 2)");
 
                     b.HasIndex("OpenedAt");
-
-                    b.HasIndex("ClosedAt");
 
                     b.HasIndex("State", "DeadlineAt");
 
@@ -1202,6 +1210,23 @@ namespace LicensePortal.Data.Migrations.Sqlite
                     b.HasIndex("Kind", "Status", "ReturnedAt", "LeaseEndsOn");
 
                     b.ToTable("TransferRequests");
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>

@@ -1,0 +1,33 @@
+using System.Net;
+using LicensePortal.Data.Demo;
+using LicensePortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace LicensePortal.Tests.Data;
+
+public class DataProtectionKeysTests
+{
+    [Fact]
+    public async Task A_sign_in_cookie_issued_before_a_restart_still_works_after_it()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "licenseportal-tests", $"keys-{Guid.NewGuid():N}.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        string cookie;
+        await using (var before = new PortalFactory { Licenses = 10, DatabasePath = path })
+        {
+            var login = await SignIn.PostLoginAsync(before.Client(), DemoSeeder.Users[0].Email, PortalFactory.Password);
+            Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+            cookie = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(".AspNetCore.Identity.Application=")).Split(';')[0];
+        }
+
+        await using var after = new PortalFactory { DatabasePath = path, Settings = { ["Demo:Seed"] = "false" } };
+        var client = after.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Add("Cookie", cookie);
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await using var db = await after.DbAsync();
+        Assert.Equal(1, await db.DataProtectionKeys.CountAsync());
+    }
+}

@@ -1,0 +1,138 @@
+using LicensePortal.Data;
+using LicensePortal.Features.Audit;
+using LicensePortal.Infrastructure;
+using LicensePortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace LicensePortal.Tests.Features.Audit;
+
+public class AuditChainTests : IAsyncLifetime
+{
+    private readonly PortalFactory portal = new() { Licenses = 10 };
+    private long[] ids = [];
+
+    public async ValueTask InitializeAsync()
+    {
+        var at = PortalFactory.Now.UtcDateTime;
+        // Saved one by one through EF, then a batch the way the bulk writers add theirs.
+        for (var i = 0; i < 5; i++)
+        {
+            await using var db = await portal.DbAsync();
+            db.Audit(TestData.As(Roles.Sales), at.AddMinutes(i), "Customer changed", "Customer", i, new { Phone = "1" }, new { Phone = $"{i}" });
+            await db.SaveChangesAsync();
+        }
+        await using (var db = await portal.DbAsync())
+        {
+            await db.Database.OpenConnectionAsync();
+            await using var tx = await db.Database.BeginTransactionAsync();
+            await using (var insert = new BulkInsert<AuditEntry>(db))
+                for (var i = 0; i < 5; i++)
+                    await insert.AddAsync(AuditExtensions.Entry(TestData.As(Roles.Admin), at.AddHours(1), "Key disabled", "License", 100 + i, null, new { Status = "Disabled" }));
+            await db.SealAuditLogAsync();
+            await tx.CommitAsync();
+        }
+        await using (var db = await portal.DbAsync())
+            ids = await db.AuditLog.OrderBy(a => a.Id).Select(a => a.Id).ToArrayAsync();
+    }
+
+    public ValueTask DisposeAsync() => portal.DisposeAsync();
+
+    private async Task<AuditVerification> VerifyAsync()
+    {
+        await using var db = await portal.DbAsync();
+        return await db.VerifyAuditLogAsync();
+    }
+
+    private async Task SqlAsync(string sql)
+    {
+        await using var db = await portal.DbAsync();
+        await db.Database.ExecuteSqlRawAsync(sql);
+    }
+
+    [Fact]
+    public async Task An_intact_log_verifies_every_row()
+    {
+        var result = await VerifyAsync();
+
+        Assert.True(result.Intact);
+        Assert.Equal(ids.Length, result.RowsVerified);
+        Assert.Equal($"Audit log intact: {ids.Length:N0} rows verified.", result.Message);
+        await using var db = await portal.DbAsync();
+        Assert.Equal(0, await db.AuditLog.CountAsync(a => a.Hash == null));
+    }
+
+    [Fact]
+    public async Task A_row_whose_after_text_was_changed_is_reported_as_the_first_altered_row()
+    {
+        var middle = ids[ids.Length / 2];
+        await SqlAsync($"UPDATE \"AuditLog\" SET \"After\" = 'Status: Active' WHERE \"Id\" = {middle}");
+
+        var result = await VerifyAsync();
+
+        Assert.False(result.Intact);
+        Assert.Equal(middle, result.FirstBrokenId);
+        Assert.Equal($"Row #{middle} was altered.", result.Message);
+        Assert.Equal(ids.Length / 2, result.RowsVerified);
+    }
+
+    [Fact]
+    public async Task A_removed_middle_row_is_reported_at_the_row_that_no_longer_follows_its_predecessor()
+    {
+        var index = ids.Length / 2;
+        await SqlAsync($"DELETE FROM \"AuditLog\" WHERE \"Id\" = {ids[index]}");
+
+        var result = await VerifyAsync();
+
+        Assert.Equal(ids[index + 1], result.FirstBrokenId);
+        Assert.Equal($"A row between #{ids[index - 1]} and #{ids[index + 1]} was removed or altered (row #{ids[index + 1]} no longer follows #{ids[index - 1]}).", result.Message);
+    }
+
+    [Fact]
+    public async Task Rows_saved_at_the_same_time_by_many_contexts_form_one_chain()
+    {
+        var at = PortalFactory.Now.UtcDateTime;
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
+        {
+            await using var db = await portal.DbAsync();
+            db.Audit(TestData.As(Roles.Sales), at, "Customer changed", "Customer", 1000 + i, null, new { Phone = $"{i}" });
+            await db.SaveChangesAsync();
+        }));
+
+        var result = await VerifyAsync();
+
+        Assert.True(result.Intact, result.Message);
+        Assert.Equal(ids.Length + 20, result.RowsVerified);
+    }
+
+    [Fact]
+    public async Task Verify_audit_exits_with_zero_when_intact_and_one_naming_the_row_when_tampered()
+    {
+        var intact = await PortalCommand.RunAsync(portal.DatabasePath, portal.BackupFolder, "verify-audit");
+        Assert.Equal(0, intact.ExitCode);
+        Assert.Contains($"Audit log intact: {ids.Length:N0} rows verified.", intact.Output);
+
+        await SqlAsync($"UPDATE \"AuditLog\" SET \"After\" = NULL WHERE \"Id\" = {ids[2]}");
+        var tampered = await PortalCommand.RunAsync(portal.DatabasePath, portal.BackupFolder, "verify-audit");
+
+        Assert.Equal(1, tampered.ExitCode);
+        Assert.Contains($"The audit log was tampered with: Row #{ids[2]} was altered. 2 rows before it verified.", tampered.Output);
+    }
+
+    [Fact]
+    public void The_hash_covers_every_field_and_the_previous_hash()
+    {
+        var at = new DateTime(2026, 11, 26, 12, 0, 0, DateTimeKind.Utc);
+        var hash = AuditChain.Hash("", 1, at, "u", "a", "E", "1", null, "{}");
+        Assert.Equal(64, hash.Length);
+        Assert.Equal(hash, AuditChain.Hash("", 1, at, "u", "a", "E", "1", null, "{}"));
+        string[] others =
+        [
+            AuditChain.Hash("x", 1, at, "u", "a", "E", "1", null, "{}"), AuditChain.Hash("", 2, at, "u", "a", "E", "1", null, "{}"),
+            AuditChain.Hash("", 1, at.AddTicks(1), "u", "a", "E", "1", null, "{}"), AuditChain.Hash("", 1, at, "v", "a", "E", "1", null, "{}"),
+            AuditChain.Hash("", 1, at, "u", "b", "E", "1", null, "{}"), AuditChain.Hash("", 1, at, "u", "a", "F", "1", null, "{}"),
+            AuditChain.Hash("", 1, at, "u", "a", "E", "2", null, "{}"), AuditChain.Hash("", 1, at, "u", "a", "E", "1", "", "{}"),
+            AuditChain.Hash("", 1, at, "u", "a", "E", "1", null, null), AuditChain.Hash("", 1, at, "ua", "", "E", "1", null, "{}"),
+        ];
+        Assert.Equal(others.Length + 1, others.Append(hash).Distinct().Count());
+    }
+}
