@@ -93,7 +93,7 @@ public class OutboxServiceTests : IAsyncLifetime
         Assert.Equal(OutboxStatus.Failed, (await ReadAsync(id)).Status);
 
         delivery.Up = true;
-        await outbox.RetryAsync(id);
+        await outbox.RetryAsync(TestData.As(Roles.Manager), id);
         await outbox.DispatchDueAsync();
 
         Assert.Equal(OutboxStatus.Sent, (await ReadAsync(id)).Status);
