@@ -94,9 +94,16 @@ public class OutboxServiceTests : IAsyncLifetime
 
         delivery.Up = true;
         await outbox.RetryAsync(TestData.As(Roles.Manager), id);
-        await outbox.DispatchDueAsync();
+        await outbox.DeliverNowAsync(TestData.As(Roles.Manager));
 
         Assert.Equal(OutboxStatus.Sent, (await ReadAsync(id)).Status);
+        await using var db = await portal.DbAsync();
+        var audit = await db.AuditLog.Where(a => a.EntityType == "Outbox").OrderBy(a => a.Id).ToListAsync();
+        Assert.Equal(
+            [("Outbox message retried", id.ToString(), "manager@demo.licenseportal.test"), ("Outbox delivered now", "due", "manager@demo.licenseportal.test")],
+            audit.Select(a => (a.Action, a.EntityId, a.UserName)));
+        Assert.StartsWith("{\"Status\":\"Failed\"", audit[0].Before);
+        Assert.Equal("{\"Due\":1,\"Delivered\":1}", audit[1].After);
     }
 
     [Fact]
