@@ -5,15 +5,30 @@ using LicensePortal.Features.Customers;
 using LicensePortal.Features.Licenses;
 using LicensePortal.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LicensePortal.Tests.Infrastructure;
 
 /// <summary>Rows with exactly the configuration a test needs, written through EF like the app writes them.</summary>
 public static class TestData
 {
+    /// <summary>
+    /// A signed-in principal; without a name it is the demo user of that role, so services that check the
+    /// user's current roles in the database (CurrentRoles) find a real account.
+    /// </summary>
     public static ClaimsPrincipal As(string role, string? name = null) =>
-        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, name ?? $"{role.ToLowerInvariant()}@example.com"), new Claim(ClaimTypes.Role, role),
+        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, name ?? LicensePortal.Data.Demo.DemoSeeder.Users.First(u => u.Role == role).Email), new Claim(ClaimTypes.Role, role),
             new Claim(UserClaims.DisplayName, $"Test {role}")], "test"));
+
+    /// <summary>A staff account in the database, for a test that needs a second person in a role.</summary>
+    public static async Task NewStaffAsync(this PortalFactory portal, string email, string role)
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ApplicationUser>>();
+        var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = email };
+        if (!(await users.CreateAsync(user, "Good-Password-1")).Succeeded || !(await users.AddToRoleAsync(user, role)).Succeeded)
+            throw new InvalidOperationException($"Could not create {email}.");
+    }
 
     /// <summary>A context on the portal's database; asking for a service starts the portal (and seeds it) first.</summary>
     public static async Task<AppDbContext> DbAsync(this PortalFactory portal) =>

@@ -138,9 +138,21 @@ public static class CommandLine
 
         await using var scope = app.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        // The UserManager saves through this scope's context: the audit row commits with the new admin, or neither does.
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await using var tx = await db.Database.BeginTransactionAsync();
         var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = Option("--name") ?? email };
         var result = await users.CreateAsync(user, password);
         if (result.Succeeded) result = await users.AddToRoleAsync(user, Roles.Admin);
+        if (result.Succeeded)
+        {
+            var commandLine = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+                [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, $"create-admin ({Environment.UserName})")], "system"));
+            LicensePortal.Features.Audit.AuditExtensions.Audit(db, commandLine, app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime, "User created", "User", email, null,
+                new { Email = email, user.DisplayName, Roles = Roles.Admin });
+            await db.SaveChangesAsync();
+            await tx.CommitAsync();
+        }
         if (!result.Succeeded)
         {
             Console.Error.WriteLine($"The admin was not created: {string.Join(" ", result.Errors.Select(e => e.Description))}");

@@ -98,7 +98,7 @@ public class AuditReadableTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
 
-        var rows = (await portal.Service<OutboxService>().ListAsync(null, null, Page)).Rows.Take(3).ToList();
+        var rows = (await portal.Service<OutboxService>().ListAsync(TestData.As(Roles.Manager), null, null, Page)).Rows.Take(3).ToList();
 
         var lost = rows[0];
         Assert.Null(lost.RecipientName);

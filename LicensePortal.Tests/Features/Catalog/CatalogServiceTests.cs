@@ -16,7 +16,7 @@ public class CatalogServiceTests : IAsyncLifetime
     public ValueTask DisposeAsync() => portal.DisposeAsync();
 
     private static ClaimsPrincipal As(string role) =>
-        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, $"{role.ToLowerInvariant()}@example.com"), new Claim(ClaimTypes.Role, role)], "test"));
+        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, LicensePortal.Data.Demo.DemoSeeder.Users.First(u => u.Role == role).Email), new Claim(ClaimTypes.Role, role)], "test"));
 
     private static readonly ClaimsPrincipal Admin = As(Roles.Admin);
     private CatalogService Catalog => portal.Service<CatalogService>();
@@ -143,7 +143,7 @@ public class CatalogServiceTests : IAsyncLifetime
         await using var db = await DbAsync();
         var audit = await db.AuditLog.OrderBy(a => a.Id).ToListAsync();
         Assert.Equal(["Price list saved", "Release added", "Edition changed"], audit.Select(a => a.Action));
-        Assert.All(audit, a => Assert.Equal("admin@example.com", a.UserName));
+        Assert.All(audit, a => Assert.Equal("admin@demo.licenseportal.test", a.UserName));
         Assert.All(audit, a => Assert.Equal(PortalFactory.Now.UtcDateTime, a.At));
         Assert.Contains($"\"LicensePrice\":{row.LicensePrice - 10m}", audit[0].Before);
         Assert.Contains($"\"LicensePrice\":{row.LicensePrice}", audit[0].After);

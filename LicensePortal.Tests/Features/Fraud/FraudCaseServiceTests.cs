@@ -9,8 +9,8 @@ namespace LicensePortal.Tests.Features.Fraud;
 public class FraudCaseServiceTests : IAsyncLifetime
 {
     private readonly PortalFactory portal = new() { Licenses = 10 };
-    private static readonly System.Security.Claims.ClaimsPrincipal Agent = TestData.As(Roles.Fraud, "agent@example.com");
-    private static readonly System.Security.Claims.ClaimsPrincipal Manager = TestData.As(Roles.Manager, "boss@example.com");
+    private static readonly System.Security.Claims.ClaimsPrincipal Agent = TestData.As(Roles.Fraud, "fraud@demo.licenseportal.test");
+    private static readonly System.Security.Claims.ClaimsPrincipal Manager = TestData.As(Roles.Manager, "manager@demo.licenseportal.test");
     private FraudCaseService Cases => portal.Service<FraudCaseService>();
     private HttpClient api = null!;
     private License license = null!;
@@ -56,7 +56,7 @@ public class FraudCaseServiceTests : IAsyncLifetime
 
         var row = (await Cases.QueueAsync(Agent, new CaseFilter(), new PageRequest(0, 10, null, false))).Rows.Single(r => r.Id == caseId);
 
-        Assert.Equal(("+1 503 555 0100", 1, CallOutcome.Voicemail, "agent@example.com"), (row.Phone, row.Attempts, row.LastOutcome, row.Assignee));
+        Assert.Equal(("+1 503 555 0100", 1, CallOutcome.Voicemail, "fraud@demo.licenseportal.test"), (row.Phone, row.Attempts, row.LastOutcome, row.Assignee));
         Assert.Equal(11, row.DaysLeft(Cases.Now), 3);
         Assert.Equal(CaseState.Contacting, (await Cases.DetailAsync(Agent, caseId)).Case.State);
     }
@@ -124,7 +124,7 @@ public class FraudCaseServiceTests : IAsyncLifetime
         var answer = await api.CheckInAsync(license.Key, "new-server");
         Assert.Equal(("grace", portal.Clock.GetUtcNow().UtcDateTime.AddDays(30)), (answer.Status, answer.GraceEndsAt));
         await using var db = await portal.DbAsync();
-        Assert.True(await db.AuditLog.AnyAsync(a => a.Action == "Key re-enabled" && a.UserName == "boss@example.com" && a.After!.Contains("Bought a second license")));
+        Assert.True(await db.AuditLog.AnyAsync(a => a.Action == "Key re-enabled" && a.UserName == "manager@demo.licenseportal.test" && a.After!.Contains("Bought a second license")));
     }
 
     [Fact]
@@ -156,7 +156,7 @@ public class FraudCaseServiceTests : IAsyncLifetime
         Assert.NotEqual(taken, next.Id);
         var chosen = (await Cases.DetailAsync(Agent, next.Id)).Case;
         Assert.True(chosen.IsOpen);
-        Assert.True(chosen.Assignee is null or "agent@example.com");
+        Assert.True(chosen.Assignee is null or "fraud@demo.licenseportal.test");
         await Assert.ThrowsAsync<DomainException>(() => Cases.NextCaseAsync(TestData.As(Roles.Sales, "sales@example.com"), caseId));
     }
 
@@ -164,11 +164,11 @@ public class FraudCaseServiceTests : IAsyncLifetime
     public async Task The_queue_shows_the_assignee_by_display_name_or_the_sign_in_before_the_at()
     {
         var colleague = LicensePortal.Data.Demo.DemoSeeder.Users.First(u => u.Role == Roles.Fraud);
-        await Cases.TakeAsync(TestData.As(Roles.Fraud, colleague.Email), caseId);
+        // The case was opened by Agent, the demo fraud user, so it is already the colleague's.
         var row = (await Cases.QueueAsync(Agent, new CaseFilter(), new PageRequest(0, 500, null, false))).Rows.Single(r => r.Id == caseId);
         Assert.Equal(colleague.DisplayName, row.AssigneeShort);
 
-        await Cases.TakeAsync(Agent, caseId);
+        await Cases.TakeAsync(TestData.As(Roles.Fraud, "agent@example.com"), caseId);
         row = (await Cases.QueueAsync(Agent, new CaseFilter(), new PageRequest(0, 500, null, false))).Rows.Single(r => r.Id == caseId);
         Assert.Equal("agent", row.AssigneeShort);
     }

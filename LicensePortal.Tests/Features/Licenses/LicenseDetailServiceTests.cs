@@ -30,7 +30,7 @@ public class LicenseDetailServiceTests : IAsyncLifetime
         var detail = await Details.DetailAsync(id);
         Assert.Equal(detail.License.Key, LicenseKey.Normalize(detail.License.Key));
         Assert.Equal((new DateOnly(2026, 11, 26), new DateOnly(2027, 11, 26), 499m), (detail.License.PurchasedOn, detail.License.ProtectionEndsOn, detail.License.PricePaid));
-        Assert.Contains(detail.Timeline, t => t.Kind == LicenseEventKinds.Issued && t.UserName == "sales@example.com");
+        Assert.Contains(detail.Timeline, t => t.Kind == LicenseEventKinds.Issued && t.UserName == "sales@demo.licenseportal.test");
         Assert.Equal("Next major free until 2027-11-26 with upgrade protection.", detail.Entitlement.Lines[1]);
         await using var db = await portal.DbAsync();
         Assert.True(await db.AuditLog.AnyAsync(a => a.Action == "License issued" && a.EntityId == detail.License.Key));

@@ -78,7 +78,7 @@ public class OutboxServiceTests : IAsyncLifetime
         Assert.Equal(OutboxStatus.Sending, (await ReadAsync(id)).Status);
         Assert.Equal("Handed over, not confirmed: check with the recipient, then retry", OutboxText.State(OutboxStatus.Sending, 1));
 
-        await outbox.RetryAsync(id);
+        await outbox.RetryAsync(TestData.As(Roles.Manager), id);
         await outbox.DispatchDueAsync();
         Assert.Equal(["Quote 7", "Quote 7"], delivery.Delivered);
         Assert.Equal(OutboxStatus.Sent, (await ReadAsync(id)).Status);
@@ -124,10 +124,17 @@ public class OutboxServiceTests : IAsyncLifetime
         Assert.Equal(OutboxStatus.Failed, (await ReadAsync(id)).Status);
 
         delivery.Up = true;
-        await outbox.RetryAsync(id);
-        await outbox.DispatchDueAsync();
+        await outbox.RetryAsync(TestData.As(Roles.Manager), id);
+        await outbox.DeliverNowAsync(TestData.As(Roles.Manager));
 
         Assert.Equal(OutboxStatus.Sent, (await ReadAsync(id)).Status);
+        await using var db = await portal.DbAsync();
+        var audit = await db.AuditLog.Where(a => a.EntityType == "Outbox").OrderBy(a => a.Id).ToListAsync();
+        Assert.Equal(
+            [("Outbox message retried", id.ToString(), "manager@demo.licenseportal.test"), ("Outbox delivered now", "due", "manager@demo.licenseportal.test")],
+            audit.Select(a => (a.Action, a.EntityId, a.UserName)));
+        Assert.StartsWith("{\"Status\":\"Failed\"", audit[0].Before);
+        Assert.Equal("{\"Due\":1,\"Delivered\":1}", audit[1].After);
     }
 
     [Fact]

@@ -59,6 +59,7 @@ public class TransferServiceTests : IAsyncLifetime
         Assert.Contains("four-eyes", error.Message);
         await Assert.ThrowsAsync<DomainException>(() => Transfers.RejectAsync(Manager, id, "No"));
 
+        await portal.NewStaffAsync("other.manager@example.com", Roles.Manager);
         await Transfers.ApproveAsync(TestData.As(Roles.Manager, "other.manager@example.com"), id, null);
     }
 

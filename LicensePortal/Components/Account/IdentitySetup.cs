@@ -25,6 +25,8 @@ public static class IdentitySetup
             options.LoginPath = "/Account/Login";
             options.AccessDeniedPath = "/Account/AccessDenied";
         });
+        // Requests outside a circuit (document downloads, exports) re-read the stamp every minute too.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
 
         services.AddIdentityCore<ApplicationUser>(options =>
             {

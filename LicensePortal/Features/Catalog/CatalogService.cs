@@ -68,7 +68,7 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ve
 
     public async Task<int> SaveProductAsync(ClaimsPrincipal actor, int? productId, string name, string levelUnit)
     {
-        EnsureAdmin(actor);
+        await EnsureAdminAsync(actor);
         await using var db = await dbFactory.CreateDbContextAsync();
         var others = await db.Products.Where(p => p.Id != productId).Select(p => p.Name).ToListAsync();
         Check(CatalogRules.CheckName(name, "product", others));
@@ -84,7 +84,7 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ve
 
     public async Task AddReleaseAsync(ClaimsPrincipal actor, int productId, int major, int minor, DateOnly releasedOn, string? notes)
     {
-        EnsureAdmin(actor);
+        await EnsureAdminAsync(actor);
         await using var db = await dbFactory.CreateDbContextAsync();
         var existing = await db.Releases.Where(r => r.ProductId == productId).Select(r => new ReleaseFacts(r.Major, r.Minor, r.ReleasedOn)).ToListAsync();
         Check(CatalogRules.CheckRelease(existing, new ReleaseFacts(major, minor, releasedOn)));
@@ -96,7 +96,7 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ve
 
     public async Task SaveEditionAsync(ClaimsPrincipal actor, int productId, int? editionId, string name, string description)
     {
-        EnsureAdmin(actor);
+        await EnsureAdminAsync(actor);
         await using var db = await dbFactory.CreateDbContextAsync();
         var siblings = await db.Editions.Where(e => e.ProductId == productId).ToListAsync();
         Check(CatalogRules.CheckName(name, "edition", siblings.Where(e => e.Id != editionId).Select(e => e.Name)));
@@ -112,7 +112,7 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ve
 
     public async Task SaveLevelAsync(ClaimsPrincipal actor, int productId, int? levelId, string name, int? capacity)
     {
-        EnsureAdmin(actor);
+        await EnsureAdminAsync(actor);
         await using var db = await dbFactory.CreateDbContextAsync();
         var siblings = await db.Levels.Where(l => l.ProductId == productId).ToListAsync();
         Check(CatalogRules.CheckName(name, "level", siblings.Where(l => l.Id != levelId).Select(l => l.Name)));
@@ -136,7 +136,7 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ve
     private async Task MoveAsync<T>(ClaimsPrincipal actor, int id, int delta, string type, Func<T, int> product, Func<T, int> rank, Action<T, int> setRank, Func<T, string> name)
         where T : class
     {
-        EnsureAdmin(actor);
+        await EnsureAdminAsync(actor);
         await using var db = await dbFactory.CreateDbContextAsync();
         var item = await db.Set<T>().FindAsync(id) ?? throw new DomainException($"That {type.ToLowerInvariant()} no longer exists.");
         var siblings = (await db.Set<T>().ToListAsync()).Where(x => product(x) == product(item)).OrderBy(rank).ToList();
@@ -174,7 +174,7 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ve
     /// <summary>Replaces a major's price list with the rows given; a row without prices is not sold.</summary>
     public async Task SavePriceListAsync(ClaimsPrincipal actor, int productId, int major, IReadOnlyCollection<PriceGridRow> rows)
     {
-        EnsureAdmin(actor);
+        await EnsureAdminAsync(actor);
         var problems = new List<string>();
         foreach (var r in rows.Where(r => r.Sold))
         {
@@ -222,7 +222,7 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ve
     /// <summary>Imports a CSV price list whole, or not at all when any row is bad.</summary>
     public async Task<CsvImport> ImportCsvAsync(ClaimsPrincipal actor, int productId, int major, string csv)
     {
-        EnsureAdmin(actor);
+        await EnsureAdminAsync(actor);
         var import = await ReadCsvAsync(productId, csv);
         if (!import.Ok) return import;
         await SavePriceListAsync(actor, productId, major, [.. import.Rows.Select(r => new PriceGridRow
@@ -237,7 +237,11 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ve
 
     private static List<MajorRelease> Majors(Product p) => [.. p.Releases.Where(r => r.Minor == 0).Select(r => new MajorRelease(r.Major, r.ReleasedOn))];
 
-    private static void EnsureAdmin(ClaimsPrincipal actor) => actor.Demand(Policies.Admin, "Only administrators can change the catalog.");
+    private async Task EnsureAdminAsync(ClaimsPrincipal actor)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        await db.DemandCurrentAsync(actor, Policies.Admin, "Only administrators can change the catalog.");
+    }
 
     private static void Check(string? problem)
     {

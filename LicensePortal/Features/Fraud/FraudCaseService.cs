@@ -297,6 +297,7 @@ public sealed class FraudCaseService(
         EnsureFraud(actor);
         RequireReason(reason);
         await using var db = await dbFactory.CreateDbContextAsync();
+        await db.DemandCurrentAsync(actor, Policies.Fraud, "Only the fraud team and managers work on fraud cases.");
         var fraudCase = await db.FraudCases.FindAsync(id) ?? throw new DomainException("That case no longer exists.");
         var license = await db.Licenses.Include(l => l.Customer).Include(l => l.Product).SingleAsync(l => l.Id == fraudCase.LicenseId);
         var now = Now;
@@ -308,12 +309,12 @@ public sealed class FraudCaseService(
     }
 
     /// <summary>A manager may move the deadline later once, with a reason.</summary>
-    public Task ExtendDeadlineAsync(ClaimsPrincipal actor, int id, DateTime newDeadline, string reason) => ChangeAsync(actor, id, "Deadline extended", (db, c, now) =>
+    public Task ExtendDeadlineAsync(ClaimsPrincipal actor, int id, DateTime newDeadline, string reason) => ChangeAsync(actor, id, "Deadline extended", async (db, c, now) =>
     {
-        EnsureManager(actor);
+        await db.DemandCurrentAsync(actor, Policies.Manager, "Only a manager can do this.");
         var before = c.DeadlineAt;
         c.ExtendDeadline(newDeadline, reason, Name(actor), now);
-        return Task.FromResult<(object?, object)>((new { Deadline = before }, new { Deadline = newDeadline, Reason = c.ExtensionReason }));
+        return ((object?)new { Deadline = before }, (object)new { Deadline = newDeadline, Reason = c.ExtensionReason });
     });
 
     /// <summary>
@@ -325,6 +326,7 @@ public sealed class FraudCaseService(
         EnsureManager(actor);
         RequireReason(reason);
         await using var db = await dbFactory.CreateDbContextAsync();
+        await db.DemandCurrentAsync(actor, Policies.Manager, "Only a manager can do this.");
         var license = await db.Licenses.FindAsync(licenseId) ?? throw new DomainException("That license no longer exists.");
         var now = Now;
         var standing = await db.StandingAsync(licenseId, now, Options);

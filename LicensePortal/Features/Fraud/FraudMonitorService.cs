@@ -15,6 +15,18 @@ public sealed class FraudMonitorService(IServiceScopeFactory scopes, IOptions<Fr
         finally { Gate.Release(); }
     }
 
+    /// <summary>A run someone started from the case queue: audited with who and what it found.</summary>
+    public static async Task<MonitorResult> RunManuallyAsync(IServiceProvider services, System.Security.Claims.ClaimsPrincipal actor, IProgress<string>? progress, CancellationToken ct)
+    {
+        LicensePortal.Infrastructure.Policies.Demand(actor, LicensePortal.Infrastructure.Policies.Fraud, "Only the fraud team and managers run the monitor.");
+        var result = await RunOnceAsync(services, progress, ct);
+        // The run saves its cases in many transactions; the audit row records that it ran, by whom, and its outcome.
+        await using var db = await services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<LicensePortal.Data.AppDbContext>>().CreateDbContextAsync(ct);
+        LicensePortal.Features.Audit.AuditExtensions.Audit(db, actor, services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime, "Fraud monitor run", "FraudMonitor", "manual", null, new { result.LicensesChecked, result.CasesOpened, result.KeysDisabled });
+        await db.SaveChangesAsync(ct);
+        return result;
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // A timer period must stay under 49 days; a week is the longest interval that makes sense.

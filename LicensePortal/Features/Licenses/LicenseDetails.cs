@@ -151,8 +151,28 @@ public sealed class LicenseDetailService(
     }
 
     /// <summary>Writes the filtered license list as CSV, a page at a time, so a million rows never sit in memory.</summary>
-    public async Task ExportCsvAsync(LicenseFilter filter, Stream output, CancellationToken ct)
+    public async Task ExportCsvAsync(LicenseFilter filter, Stream output, CancellationToken ct) => await WriteCsvAsync(filter, output, ct);
+
+    /// <summary>
+    /// An export by a person: who took which filter and how many keys is audited once the file is written.
+    /// Nothing changes state, so the row is its own save; an export cut off half-way is audited with what was written.
+    /// </summary>
+    public async Task<int> ExportCsvAsync(ClaimsPrincipal actor, LicenseFilter filter, Stream output, CancellationToken ct)
     {
+        var written = 0;
+        try { written = await WriteCsvAsync(filter, output, ct); }
+        finally
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            db.Audit(actor, calendar.UtcNow, "Licenses exported", "License", "export.csv", null, new { Filter = filter.ToString(), Keys = written });
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        return written;
+    }
+
+    private async Task<int> WriteCsvAsync(LicenseFilter filter, Stream output, CancellationToken ct)
+    {
+        var written = 0;
         await using var writer = new StreamWriter(output, new UTF8Encoding(false), bufferSize: 1 << 16);
         await writer.WriteLineAsync("key,customer,product,major,edition,level,failover,purchased_on,protection_ends_on,status,legacy");
         const int pageSize = PageRequest.MaxPageSize;
@@ -163,8 +183,10 @@ public sealed class LicenseDetailService(
                 await writer.WriteLineAsync(string.Join(',', CsvCell.Of(r.Key), CsvCell.Of(r.Customer), CsvCell.Of(r.Product), r.Major.ToString(CultureInfo.InvariantCulture), CsvCell.Of(r.Edition), CsvCell.Of(r.Level),
                     r.HasFailover ? "yes" : "no", r.PurchasedOn.ToString("yyyy-MM-dd"), r.ProtectionEndsOn?.ToString("yyyy-MM-dd") ?? "", r.Status, r.IsLegacy ? "yes" : "no"));
             await writer.FlushAsync(ct);
+            written += rows.Count;
             if (rows.Count < pageSize) break;
             after = rows[^1].Id;
         }
+        return written;
     }
 }

@@ -182,7 +182,7 @@ public static class LicensesFeature
                 Enum.TryParse<ProtectionFilter>(protection, true, out var p) ? p : null, overAllowance ?? false, customer, legacy, major, failover, edition, level, DisabledSince: disabledSince);
             http.Response.ContentType = "text/csv; charset=utf-8";
             http.Response.Headers.ContentDisposition = "attachment; filename=licenses.csv";
-            await details.ExportCsvAsync(filter, http.Response.Body, http.RequestAborted);
+            await details.ExportCsvAsync(http.User, filter, http.Response.Body, http.RequestAborted);
         })
         .RequireAuthorization(Policies.Licenses);
 }

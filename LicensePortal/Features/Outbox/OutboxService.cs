@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using LicensePortal.Data;
 using LicensePortal.Features.Audit;
 using LicensePortal.Infrastructure;
@@ -8,7 +9,8 @@ namespace LicensePortal.Features.Outbox;
 
 /// <summary>A message as staff read it: who it went to by name, what it concerns as a link, and its delivery state in words.</summary>
 public sealed record OutboxRow(long Id, DateTime CreatedAt, string To, string Subject, string About, OutboxStatus Status, int Attempts,
-    DateTime? SentAt, DateTime NextAttemptAt, string? LastError, string? AttachmentName, string? RecipientName = null, EntityLink? Concerns = null)
+    DateTime? SentAt, DateTime NextAttemptAt, string? LastError, string? AttachmentName, string? RecipientName = null, EntityLink? Concerns = null,
+    OutboxKind Kind = OutboxKind.Other, bool MayOpenAttachment = false)
 {
     public string State => OutboxText.State(Status, Attempts);
 }
@@ -49,7 +51,12 @@ public sealed class OutboxService(IDbContextFactory<AppDbContext> dbFactory, IEm
     /// Delivers the messages that are due. Each is claimed first, so two dispatchers running at
     /// once never send the same message twice; a crash leaves it to be retried when its claim lapses.
     /// </summary>
-    public async Task<int> DispatchDueAsync(CancellationToken ct = default)
+    public async Task<int> DispatchDueAsync(CancellationToken ct = default) => await DispatchAsync(null, ct);
+
+    /// <summary>"Deliver now" from the outbox page: the run and what it sent are audited under the person who asked.</summary>
+    public async Task<int> DeliverNowAsync(ClaimsPrincipal actor, CancellationToken ct = default) => await DispatchAsync(actor, ct);
+
+    private async Task<int> DispatchAsync(ClaimsPrincipal? actor, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -83,13 +90,20 @@ public sealed class OutboxService(IDbContextFactory<AppDbContext> dbFactory, IEm
             }
             await db.SaveChangesAsync(ct);
         }
+        if (actor is not null)
+        {
+            db.Audit(actor, now, "Outbox delivered now", "Outbox", "due", null, new { Due = due.Count, Delivered = sent });
+            await db.SaveChangesAsync(ct);
+        }
         return sent;
     }
 
-    public async Task<PageResult<OutboxRow>> ListAsync(OutboxStatus? status, string? search, PageRequest page, CancellationToken ct = default)
+    /// <summary>The messages <paramref name="user"/> may see (OutboxAccess): sales never see the fraud team's notices.</summary>
+    public async Task<PageResult<OutboxRow>> ListAsync(ClaimsPrincipal user, OutboxStatus? status, string? search, PageRequest page, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var messages = db.Outbox.AsNoTracking();
+        var team = options.Value.FraudTeamAddress;
+        var messages = db.Outbox.AsNoTracking().VisibleTo(user, team);
         if (status is { } s) messages = messages.Where(m => m.Status == s);
         if (!string.IsNullOrWhiteSpace(search))
         {
@@ -103,9 +117,10 @@ public sealed class OutboxService(IDbContextFactory<AppDbContext> dbFactory, IEm
         // The page's recipients and subjects are named in one query: a customer by the address the message went to.
         var about = rows.Select(r => EntityLabels.FromAbout(r.About)).ToList();
         var names = await EntityLabels.ResolveAsync(db, about.OfType<(string, string)>().Concat(rows.Select(r => (EntityLabels.Email, r.To))), ct);
-        var team = options.Value.FraudTeamAddress;
         return new([.. rows.Select((r, i) => r with
         {
+            Kind = OutboxAccess.KindOf(r.About, r.Subject, r.To, team),
+            MayOpenAttachment = OutboxAccess.MayOpenAttachment(user, OutboxAccess.KindOf(r.About, r.Subject, r.To, team)),
             RecipientName = string.Equals(r.To, team, StringComparison.OrdinalIgnoreCase) ? "Fraud team" : names.GetValueOrDefault((EntityLabels.Email, r.To))?.Label,
             Concerns = about[i] is { } a ? EntityLabels.Link(names, a.Type, a.Id) : null,
         })], total);
@@ -117,14 +132,29 @@ public sealed class OutboxService(IDbContextFactory<AppDbContext> dbFactory, IEm
         return await db.Outbox.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, ct);
     }
 
-    /// <summary>Puts a failed message back in the queue for another round of attempts.</summary>
-    public async Task RetryAsync(long id, CancellationToken ct = default)
+    /// <summary>A message's attachment, or whether it is missing or refused to <paramref name="user"/> by the document rule.</summary>
+    public async Task<(OutboxMessage? Message, bool Allowed)> AttachmentAsync(ClaimsPrincipal user, long id, CancellationToken ct = default)
+    {
+        if (await GetAsync(id, ct) is not { Attachment: not null } m) return (null, false);
+        return (m, OutboxAccess.MayOpenAttachment(user, OutboxAccess.KindOf(m.About, m.Subject, m.To, options.Value.FraudTeamAddress)));
+    }
+
+    /// <summary>Puts a failed message back in the queue for another round of attempts; audited with the retry.</summary>
+    public async Task RetryAsync(ClaimsPrincipal actor, long id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
+        var message = await db.Outbox.FirstOrDefaultAsync(m => m.Id == id, ct);
+        if (message is null || !OutboxAccess.MaySee(actor, OutboxAccess.KindOf(message.About, message.Subject, message.To, options.Value.FraudTeamAddress)))
+            throw new DomainException("This message is not in your outbox.");
         // A failed message, or one a stopped portal left handed over but unconfirmed (once its claim has lapsed).
-        await db.Outbox.Where(m => m.Id == id && (m.Status == OutboxStatus.Failed || (m.Status == OutboxStatus.Sending && m.NextAttemptAt < now)))
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, OutboxStatus.Pending).SetProperty(m => m.Attempts, 0).SetProperty(m => m.NextAttemptAt, now), ct);
+        if (!(message.Status == OutboxStatus.Failed || (message.Status == OutboxStatus.Sending && message.NextAttemptAt < now))) return;
+        var before = new { Status = message.Status, message.Attempts };
+        message.Status = OutboxStatus.Pending;
+        message.Attempts = 0;
+        message.NextAttemptAt = now;
+        db.Audit(actor, now, "Outbox message retried", "Outbox", message.Id, before, new { Status = message.Status, message.To, message.Subject });
+        await db.SaveChangesAsync(ct);
     }
 }
 
@@ -161,9 +191,12 @@ public static class OutboxFeature
     }
 
     public static IEndpointConventionBuilder MapOutboxEndpoints(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/outbox/{id:long}/attachment", async (long id, OutboxService outbox, CancellationToken ct) =>
-            await outbox.GetAsync(id, ct) is { Attachment: { } bytes } m
-                ? Results.File(bytes, m.AttachmentContentType ?? "application/octet-stream", m.AttachmentName)
-                : Results.NotFound())
+        endpoints.MapGet("/outbox/{id:long}/attachment", async (long id, ClaimsPrincipal user, OutboxService outbox, CancellationToken ct) =>
+            await outbox.AttachmentAsync(user, id, ct) switch
+            {
+                ({ Attachment: { } bytes } m, true) => Results.File(bytes, m.AttachmentContentType ?? "application/octet-stream", m.AttachmentName),
+                (null, _) => Results.NotFound(),
+                _ => Results.Forbid(),
+            })
         .RequireAuthorization(Policies.Staff);
 }

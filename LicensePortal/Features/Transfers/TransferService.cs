@@ -313,7 +313,7 @@ public sealed class TransferService(
     /// <summary>The approver must hold the Manager role and must not be the requester.</summary>
     private static async Task<TransferRequest> DecidableAsync(AppDbContext db, ClaimsPrincipal actor, int id)
     {
-        actor.Demand(Policies.Manager, "Only a manager can approve or reject a transfer.");
+        await db.DemandCurrentAsync(actor, Policies.Manager, "Only a manager can approve or reject a transfer.");
         var request = await db.TransferRequests.FirstOrDefaultAsync(t => t.Id == id) ?? throw new DomainException("That transfer request no longer exists.");
         if (request.Status != TransferStatus.Pending) throw new DomainException($"The request was already {request.Status.ToString().ToLowerInvariant()}.");
         if (string.Equals(request.RequestedBy, actor.Identity?.Name, StringComparison.OrdinalIgnoreCase))

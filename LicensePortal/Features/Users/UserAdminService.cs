@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using LicensePortal.Data;
+using LicensePortal.Features.Audit;
 using LicensePortal.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -69,7 +70,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
 
     public async Task<(IReadOnlyList<UserRow> Rows, int Total)> ListAsync(ClaimsPrincipal actor, UserQuery query, CancellationToken ct = default)
     {
-        EnsureAdmin(actor);
+        await EnsureAdminAsync(actor);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var users = db.Users.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.Search))
@@ -113,8 +114,8 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
 
     public async Task<UserAdminResult> CreateAsync(ClaimsPrincipal actor, NewUserForm form)
     {
-        EnsureAdmin(actor);
-        return await InTransactionAsync(async users =>
+        await EnsureAdminAsync(actor);
+        return await InTransactionAsync(actor, async (users, audit) =>
         {
             var user = new ApplicationUser
             {
@@ -130,15 +131,16 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
             if (!found.Succeeded) return found;
             var result = await users.CreateAsync(user, form.Password);
             if (result.Succeeded) result = await users.AddToRolesAsync(user, form.Roles.Where(Roles.All.Contains));
+            if (result.Succeeded) audit("User created", user, null, new { user.Email, user.DisplayName, Roles = string.Join(", ", form.Roles.Where(Roles.All.Contains).Order()) });
             return UserAdminResult.From(result);
         });
     }
 
     public async Task<UserAdminResult> SetRolesAsync(ClaimsPrincipal actor, string userId, IReadOnlyCollection<string> roles)
     {
-        EnsureAdmin(actor);
+        await EnsureAdminAsync(actor);
         if (roles.Count == 0) return UserAdminResult.Fail("", NoRolesMessage);
-        return await InTransactionAsync(async users =>
+        return await InTransactionAsync(actor, async (users, audit) =>
         {
             var user = await FindAsync(users, userId);
             var current = await users.GetRolesAsync(user);
@@ -148,14 +150,15 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
             if (result.Succeeded) result = await users.AddToRolesAsync(user, roles.Except(current).Where(Roles.All.Contains));
             // Signs the user's other sessions out, so they pick up the new roles.
             if (result.Succeeded) result = await users.UpdateSecurityStampAsync(user);
+            if (result.Succeeded) audit("Roles changed", user, new { Roles = string.Join(", ", current.Order()) }, new { Roles = string.Join(", ", roles.Where(Roles.All.Contains).Order()) });
             return UserAdminResult.From(result);
         });
     }
 
     public async Task<UserAdminResult> LockAsync(ClaimsPrincipal actor, string userId)
     {
-        EnsureAdmin(actor);
-        return await InTransactionAsync(async users =>
+        await EnsureAdminAsync(actor);
+        return await InTransactionAsync(actor, async (users, audit) =>
         {
             var user = await FindAsync(users, userId);
             if (await users.IsInRoleAsync(user, Roles.Admin) && await IsLastActiveAdminAsync(users, user))
@@ -163,35 +166,45 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
             var result = await users.SetLockoutEnabledAsync(user, true);
             if (result.Succeeded) result = await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
             if (result.Succeeded) result = await users.UpdateSecurityStampAsync(user);
+            if (result.Succeeded) audit("User locked", user, new { Locked = false }, new { Locked = true });
             return UserAdminResult.From(result);
         });
     }
 
     public async Task<UserAdminResult> UnlockAsync(ClaimsPrincipal actor, string userId)
     {
-        EnsureAdmin(actor);
-        return await InTransactionAsync(async users =>
+        await EnsureAdminAsync(actor);
+        return await InTransactionAsync(actor, async (users, audit) =>
         {
             var user = await FindAsync(users, userId);
             var result = await users.SetLockoutEndDateAsync(user, null);
             if (result.Succeeded) result = await users.ResetAccessFailedCountAsync(user);
+            if (result.Succeeded) audit("User unlocked", user, new { Locked = true }, new { Locked = false });
             return UserAdminResult.From(result);
         });
     }
 
     public async Task<UserAdminResult> ResetPasswordAsync(ClaimsPrincipal actor, string userId, string newPassword)
     {
-        EnsureAdmin(actor);
+        await EnsureAdminAsync(actor);
         if (string.IsNullOrEmpty(newPassword)) return UserAdminResult.Fail("Password", "Enter the new password.");
-        return await InTransactionAsync(async users =>
+        return await InTransactionAsync(actor, async (users, audit) =>
         {
             var user = await FindAsync(users, userId);
             var token = await users.GeneratePasswordResetTokenAsync(user);
-            return UserAdminResult.From(await users.ResetPasswordAsync(user, token, newPassword), "Password");
+            var result = await users.ResetPasswordAsync(user, token, newPassword);
+            // The password itself is never written down: only that it was reset.
+            if (result.Succeeded) audit("Password reset", user, null, new { PasswordReset = true });
+            return UserAdminResult.From(result, "Password");
         });
     }
 
-    private static void EnsureAdmin(ClaimsPrincipal actor) => actor.Demand(Policies.Admin, "Only administrators can manage users.");
+    /// <summary>The actor's current roles in the database, not the circuit's claims, decide.</summary>
+    private async Task EnsureAdminAsync(ClaimsPrincipal actor)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        await db.DemandCurrentAsync(actor, Policies.Admin, "Only administrators can manage users.");
+    }
 
     private static async Task<ApplicationUser> FindAsync(UserManager<ApplicationUser> users, string userId) =>
         await users.FindByIdAsync(userId) ?? throw new DomainException("That user no longer exists.");
@@ -203,15 +216,21 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
         return !admins.Any(a => a.Id != user.Id && !(a.LockoutEnd > now));
     }
 
-    /// <summary>One scope and one transaction per change, so a failed step leaves nothing half written.</summary>
-    private async Task<UserAdminResult> InTransactionAsync(Func<UserManager<ApplicationUser>, Task<UserAdminResult>> work)
+    /// <summary>
+    /// One scope and one transaction per change, so a failed step leaves nothing half written. The
+    /// UserManager's store saves through this scope's context, so the audit row the change adds is
+    /// saved and committed with it, and a failed change writes none.
+    /// </summary>
+    private async Task<UserAdminResult> InTransactionAsync(ClaimsPrincipal actor, Func<UserManager<ApplicationUser>, Action<string, ApplicationUser, object?, object>, Task<UserAdminResult>> work)
     {
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         await using var tx = await db.Database.BeginTransactionAsync();
-        var result = await work(users);
-        if (result.Succeeded) await tx.CommitAsync();
+        var result = await work(users, (action, user, before, after) => db.Audit(actor, IdentityClock.Now.UtcDateTime, action, "User", user.Email ?? user.Id, before, after));
+        if (!result.Succeeded) return result;
+        await db.SaveChangesAsync();
+        await tx.CommitAsync();
         return result;
     }
 }
