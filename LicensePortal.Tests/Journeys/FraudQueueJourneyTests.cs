@@ -81,7 +81,7 @@ public class FraudQueueJourneyTests(BrowserPortal browser)
 
         // "All" keeps the calls to make on top: a closed case comes after every open one.
         var (closed, _) = await OverAllowanceCaseAsync("Closed Early Hosting");
-        await browser.Portal.Service<FraudCaseService>().DisableNowAsync(TestData.As(Roles.Fraud, "agent"), closed, "Customer admitted reselling");
+        await browser.Portal.Service<FraudCaseService>().DisableNowAsync(TestData.As(Roles.Fraud), closed, "Customer admitted reselling");
         await page.GotoAsync("/fraud/cases?view=All");
         var rows = page.Locator(".case-queue tbody tr.mud-table-row");
         await Expect(rows.Filter(new() { HasText = "Closed Early Hosting" })).ToContainTextAsync("Key disabled");

@@ -8,7 +8,7 @@ namespace LicensePortal.Tests.Features.Home;
 [Collection(SharedPortal.Name)]
 public class HomeServiceTests(PortalFactory portal)
 {
-    private static ClaimsPrincipal As(string role) => new(new ClaimsIdentity([new Claim(ClaimTypes.Role, role)], "test"));
+    private static ClaimsPrincipal As(string role) => TestData.As(role);
 
     [Theory]
     [InlineData(Roles.Sales, "Sales")]
