@@ -21,10 +21,14 @@ public sealed class AuditLogService(IDbContextFactory<AppDbContext> dbFactory)
         var q = db.AuditLog.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(filter.User))
         {
-            // People search by the name they know as well as by the sign-in address the row stores.
+            // People search by the name they know as well as by the sign-in address the row stores. Both become ranges of
+            // the (UserName, At) index, as the license list searches keys: the few people whose names match are read
+            // first, and an address prefix is a range ('\uffff' sorts after every character), never a scan of the log.
             var term = filter.User.Trim();
-            var named = db.Users.Where(u => u.DisplayName.Contains(term)).Select(u => u.UserName!);
-            q = q.Where(a => a.UserName.StartsWith(term) || named.Contains(a.UserName));
+            var prefix = term.ToLowerInvariant();
+            var upper = prefix + '\uffff';
+            var named = await db.Users.Where(u => u.DisplayName.Contains(term)).Select(u => u.UserName!).ToListAsync(ct);
+            q = q.Where(a => (a.UserName.CompareTo(prefix) >= 0 && a.UserName.CompareTo(upper) < 0) || named.Contains(a.UserName));
         }
         if (!string.IsNullOrWhiteSpace(filter.EntityType)) q = q.Where(a => a.EntityType == filter.EntityType);
         if (!string.IsNullOrWhiteSpace(filter.EntityId)) q = q.Where(a => a.EntityId == filter.EntityId.Trim());

@@ -46,9 +46,12 @@ public sealed class DashboardService(IDbContextFactory<AppDbContext> dbFactory, 
         var monthStart = new DateOnly(today.Year, today.Month, 1);
         var disabled = (await licenses.ListAsync(new LicenseFilter(DisabledSince: monthStart), one, ct)).Total;
 
-        // SQLite can't sum decimals, and quotes are few beside licenses: add their values up here.
-        var quotes = await db.Quotes.Select(q => new { q.Status, q.ValidUntil, q.Total }).ToListAsync(ct);
-        var quoteStates = quotes.GroupBy(q => Quote.StateOn(q.Status, q.ValidUntil, today)).ToDictionary(g => g.Key, g => (Count: g.Count(), Value: g.Sum(q => q.Total)));
+        // Counted and summed in SQL by stored state and whether the validity has passed (a few groups), then read as
+        // the states people see: a draft or sent quote past its validity is expired (Quote.StateOn).
+        var quoteGroups = await db.Quotes.GroupBy(q => new { q.Status, Lapsed = q.ValidUntil < today })
+            .Select(g => new { g.Key.Status, g.Key.Lapsed, Count = g.Count(), Value = g.Sum(q => q.Total) }).ToListAsync(ct);
+        var quoteStates = quoteGroups.GroupBy(g => Quote.StateOn(g.Status, g.Lapsed ? DateOnly.MinValue : today, today))
+            .ToDictionary(g => g.Key, g => (Count: g.Sum(x => x.Count), Value: g.Sum(x => x.Value)));
         var pending = await db.TransferRequests.CountAsync(t => t.Status == TransferStatus.Pending, ct);
 
         return new(
