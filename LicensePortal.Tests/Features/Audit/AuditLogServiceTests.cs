@@ -46,6 +46,12 @@ public class AuditLogServiceTests : IAsyncLifetime
     public async Task Sales_and_fraud_cannot_read_the_audit_log(string role) =>
         await Assert.ThrowsAsync<DomainException>(() => Audit.ListAsync(TestData.As(role), new AuditFilter(), new PageRequest(0, 10, null, false)));
 
+    [Theory]
+    [InlineData(Roles.Sales)]
+    [InlineData(Roles.Fraud)]
+    public async Task Sales_and_fraud_cannot_check_the_audit_chain(string role) =>
+        await Assert.ThrowsAsync<DomainException>(() => Audit.VerifyAsync(TestData.As(role)));
+
     [Fact]
     public async Task The_dashboard_counts_match_the_lists_behind_them()
     {
