@@ -15,7 +15,7 @@ public class DataProtectionKeysTests
         string cookie;
         await using (var before = new PortalFactory { Licenses = 10, DatabasePath = path })
         {
-            var login = await SignIn.PostLoginAsync(before.Client(), DemoSeeder.Users[0].Email, PortalFactory.Password);
+            var login = await SignInForm.PostLoginAsync(before.Client(), DemoSeeder.Users[0].Email, PortalFactory.Password);
             Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
             cookie = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(".AspNetCore.Identity.Application=")).Split(';')[0];
         }

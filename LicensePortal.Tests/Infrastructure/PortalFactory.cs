@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using LicensePortal.Data.Demo;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -51,6 +52,7 @@ public class PortalFactory : WebApplicationFactory<Program>
         // Tests move days in milliseconds; the rate-limit tests set their own limits.
         builder.UseSetting("Activation:PerKeyPerMinute", "1000000");
         builder.UseSetting("Activation:PerClientPerMinute", "1000000");
+        builder.UseSetting("SignIn:AttemptsPerAddressPerMinute", "1000000");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureServices(services =>
         {
@@ -61,6 +63,7 @@ public class PortalFactory : WebApplicationFactory<Program>
             // ~/.aspnet on the test machine and hide a portal that forgot its key store.
             var perProcessKeys = new PerProcessKeys();
             services.PostConfigure<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o => o.XmlRepository ??= perProcessKeys);
+            services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, ClientAddressFilter>();
         });
     }
 
@@ -75,4 +78,21 @@ public class PortalFactory : WebApplicationFactory<Program>
     }
 
     public static string Password => new DemoOptions().Password;
+
+    /// <summary>The header a test sends to come from a given address (the test server has none of its own).</summary>
+    public const string ClientAddressHeader = "X-Test-Client-Address";
+
+    private sealed class ClientAddressFilter : Microsoft.AspNetCore.Hosting.IStartupFilter
+    {
+        public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (context, nextMiddleware) =>
+            {
+                if (context.Request.Headers.TryGetValue(ClientAddressHeader, out var address))
+                    context.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(address.ToString());
+                await nextMiddleware();
+            });
+            next(app);
+        };
+    }
 }

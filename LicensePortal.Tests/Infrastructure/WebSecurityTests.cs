@@ -58,7 +58,7 @@ public partial class WebSecurityTests(PortalFactory shared)
         await using var portal = new PortalFactory { Environment = "Staging", Settings = { ["Security:SignInHours"] = "6" } };
         var client = portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("https://portal.example.com") });
 
-        var response = await SignIn.PostLoginAsync(client, BrowserPortal.Email(Roles.Sales), PortalFactory.Password);
+        var response = await SignInForm.PostLoginAsync(client, BrowserPortal.Email(Roles.Sales), PortalFactory.Password);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(".AspNetCore.Identity.Application=", StringComparison.Ordinal));

@@ -10,4 +10,7 @@ public class ApplicationUser : IdentityUser
     public string? Title { get; set; }
 
     public bool PrefersDarkMode { get; set; }
+
+    /// <summary>Set when an administrator resets the password: the user chooses a new one at their next sign-in.</summary>
+    public bool MustChangePassword { get; set; }
 }

@@ -127,11 +127,24 @@ public static class CommandLine
         }
 
         var email = Option("--email");
-        var password = Option("--password") ?? Environment.GetEnvironmentVariable("LICENSEPORTAL_ADMIN_PASSWORD");
-        if (string.IsNullOrWhiteSpace(email) || string.IsNullOrWhiteSpace(password))
+        if (args.Contains("--password"))
         {
-            Console.Error.WriteLine("Usage: LicensePortal create-admin --email <email> --password <password> [--name \"Full Name\"]");
-            Console.Error.WriteLine("       (or set LICENSEPORTAL_ADMIN_PASSWORD instead of --password)");
+            // A password on the command line stays in the shell history and shows in every process list.
+            Console.Error.WriteLine("create-admin does not take --password: set LICENSEPORTAL_ADMIN_PASSWORD, pipe the password in, or type it when asked.");
+            Environment.ExitCode = 2;
+            return;
+        }
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            Console.Error.WriteLine("Usage: LicensePortal create-admin --email <email> [--name \"Full Name\"]");
+            Console.Error.WriteLine("       The password comes from LICENSEPORTAL_ADMIN_PASSWORD, else from standard input (asked for, unechoed, at a terminal).");
+            Environment.ExitCode = 2;
+            return;
+        }
+        var password = Environment.GetEnvironmentVariable("LICENSEPORTAL_ADMIN_PASSWORD") is { Length: > 0 } fromEnvironment ? fromEnvironment : ReadPassword(email);
+        if (string.IsNullOrEmpty(password))
+        {
+            Console.Error.WriteLine("No password given: the admin was not created.");
             Environment.ExitCode = 2;
             return;
         }
@@ -160,5 +173,29 @@ public static class CommandLine
             return;
         }
         Console.WriteLine($"Created admin {email}.");
+    }
+
+    /// <summary>The password from standard input: one line when piped, else typed twice without echo.</summary>
+    private static string? ReadPassword(string email)
+    {
+        if (Console.IsInputRedirected) return Console.In.ReadLine()?.TrimEnd('\r');
+        var first = ReadHidden($"Password for {email}: ");
+        var second = ReadHidden("The same password again: ");
+        if (first == second) return first;
+        Console.Error.WriteLine("The two passwords differ.");
+        return null;
+    }
+
+    private static string ReadHidden(string prompt)
+    {
+        Console.Error.Write(prompt);
+        var typed = new System.Text.StringBuilder();
+        for (var key = Console.ReadKey(intercept: true); key.Key != ConsoleKey.Enter; key = Console.ReadKey(intercept: true))
+        {
+            if (key.Key == ConsoleKey.Backspace) { if (typed.Length > 0) typed.Length--; }
+            else if (!char.IsControl(key.KeyChar)) typed.Append(key.KeyChar);
+        }
+        Console.Error.WriteLine();
+        return typed.ToString();
     }
 }

@@ -118,10 +118,12 @@ public class UserAdminServiceTests : IAsyncLifetime
         var id = await IdOfAsync(sales);
 
         Assert.True((await Service.LockAsync(Admin, id)).Succeeded);
-        Assert.Contains("This account is locked. Ask an administrator to unlock it.", await (await SignIn.PostLoginAsync(portal.Client(), sales, PortalFactory.Password)).Content.ReadAsStringAsync());
+        Assert.Contains("This account is locked. Ask an administrator to unlock it.", await (await SignInForm.PostLoginAsync(portal.Client(), sales, PortalFactory.Password)).Content.ReadAsStringAsync());
+        // Only someone with the password learns that the account is locked (and so that it exists).
+        Assert.Contains("The email or password is not correct.", await (await SignInForm.PostLoginAsync(portal.Client(), sales, "Not-The-Password-1")).Content.ReadAsStringAsync());
 
         Assert.True((await Service.UnlockAsync(Admin, id)).Succeeded);
-        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await SignIn.PostLoginAsync(portal.Client(), sales, PortalFactory.Password)).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await SignInForm.PostLoginAsync(portal.Client(), sales, PortalFactory.Password)).StatusCode);
     }
 
     [Fact]
@@ -133,6 +135,7 @@ public class UserAdminServiceTests : IAsyncLifetime
         Assert.Contains("at least 10", (await Service.ResetPasswordAsync(Admin, id, "weak")).Errors["Password"]);
         Assert.True((await Service.ResetPasswordAsync(Admin, id, "Reset-Password-9")).Succeeded);
 
-        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await SignIn.PostLoginAsync(portal.Client(), sales, "Reset-Password-9")).StatusCode);
+        // The reset password opens only the page where the user chooses their own (SignInTests).
+        Assert.Equal("Account/NewPassword", (await SignInForm.PostLoginAsync(portal.Client(), sales, "Reset-Password-9")).Target());
     }
 }

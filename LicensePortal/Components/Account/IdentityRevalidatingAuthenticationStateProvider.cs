@@ -4,16 +4,18 @@ using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using LicensePortal.Data;
+using LicensePortal.Features.SignIn;
 
 namespace LicensePortal.Components.Account;
 
 // Revalidates the connected user every minute an interactive circuit is connected: the security stamp,
 // the lock and the roles, so a demoted or locked user loses the open circuit within a minute
-// (docs/RULES.md, Who may do what). Sensitive service methods also check the current roles (CurrentRoles).
+// (docs/RULES.md, Who may do what), and one whose role now requires two-factor sign-in they have not set up. Sensitive service methods also check the current roles (CurrentRoles).
 internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         ILoggerFactory loggerFactory,
         IServiceScopeFactory scopeFactory,
-        IOptions<IdentityOptions> options)
+        IOptions<IdentityOptions> options,
+        IOptions<SignInSettings> signIn)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
     protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(1);
@@ -37,6 +39,11 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         var roles = await userManager.GetRolesAsync(user);
         var claimed = principal.FindAll(options.Value.ClaimsIdentity.RoleClaimType).Select(c => c.Value);
         if (!roles.ToHashSet().SetEquals(claimed))
+        {
+            return false;
+        }
+        // A session from before the role required two-factor sign-in ends, and the next sign-in sets it up.
+        if (!user.TwoFactorEnabled && signIn.Value.RequiresTwoFactor(roles))
         {
             return false;
         }

@@ -1,4 +1,5 @@
 using LicensePortal.Data;
+using LicensePortal.Features.SignIn;
 using LicensePortal.Infrastructure;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -20,6 +21,20 @@ public static class IdentitySetup
                 options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
             })
             .AddIdentityCookies();
+        // Between the password and a step the user still owes (a new password, an authenticator): good for nothing else.
+        services.AddAuthentication().AddCookie(SignInFlow.PendingScheme, options =>
+        {
+            options.Cookie.Name = ".LicensePortal.PendingSignIn";
+            options.ExpireTimeSpan = TimeSpan.FromMinutes(10);
+            options.SlidingExpiration = false;
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.Cookie.SecurePolicy = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        });
+        services.Configure<SignInSettings>(builder.Configuration.GetSection(SignInSettings.Section));
+        services.AddSingleton<SignInGuard>();
+        services.AddScoped<SignInFlow>();
+        services.AddScoped(sp => (PortalSignInManager)sp.GetRequiredService<SignInManager<ApplicationUser>>());
         services.ConfigureApplicationCookie(options =>
         {
             options.LoginPath = "/Account/Login";
@@ -34,15 +49,16 @@ public static class IdentitySetup
                 options.SignIn.RequireConfirmedAccount = false;
                 options.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
                 options.User.RequireUniqueEmail = true;
-                options.Lockout.MaxFailedAccessAttempts = 5;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                // Only administrators lock accounts. Failed sign-ins bar an address from an account (SignInGuard), so
+                // nobody can lock someone else out by typing wrong passwords or codes for them.
+                options.Lockout.MaxFailedAccessAttempts = int.MaxValue;
                 options.Lockout.AllowedForNewUsers = true;
                 options.Password.RequiredLength = 10;
             })
             .AddRoles<IdentityRole>()
             .AddClaimsPrincipalFactory<PortalClaimsFactory>()
             .AddEntityFrameworkStores<AppDbContext>()
-            .AddSignInManager()
+            .AddSignInManager<PortalSignInManager>()
             .AddDefaultTokenProviders();
 
         services.AddAuthorizationBuilder().AddPortalPolicies();

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LicensePortal.Features.Users;
 
-public sealed record UserRow(string Id, string Email, string DisplayName, string? Title, IReadOnlyList<string> Roles, DateTime? LockedUntilUtc, int FailedSignIns);
+public sealed record UserRow(string Id, string Email, string DisplayName, string? Title, IReadOnlyList<string> Roles, DateTime? LockedUntilUtc, bool TwoFactor);
 
 public sealed record UserQuery(string? Search, string? Role, string SortBy, bool Descending, int Page, int PageSize, bool LockedOnly = false);
 
@@ -99,7 +99,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
             _ => users.OrderBy(u => u.DisplayName),
         };
         var page = await users.Skip(query.Page * query.PageSize).Take(query.PageSize)
-            .Select(u => new { u.Id, u.Email, u.DisplayName, u.Title, u.LockoutEnd, u.AccessFailedCount })
+            .Select(u => new { u.Id, u.Email, u.DisplayName, u.Title, u.LockoutEnd, u.TwoFactorEnabled })
             .ToListAsync(ct);
         var ids = page.Select(u => u.Id).ToList();
         var roles = await (from ur in db.UserRoles
@@ -109,7 +109,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
         var now = IdentityClock.Now;
         return ([.. page.Select(u => new UserRow(u.Id, u.Email ?? "", u.DisplayName, u.Title,
             [.. roles.Where(r => r.UserId == u.Id).Select(r => r.Name!).OrderBy(n => n)],
-            u.LockoutEnd > now ? u.LockoutEnd.Value.UtcDateTime : null, u.AccessFailedCount))], total);
+            u.LockoutEnd > now ? u.LockoutEnd.Value.UtcDateTime : null, u.TwoFactorEnabled))], total);
     }
 
     public async Task<UserAdminResult> CreateAsync(ClaimsPrincipal actor, NewUserForm form)
@@ -192,10 +192,32 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
         {
             var user = await FindAsync(users, userId);
             var token = await users.GeneratePasswordResetTokenAsync(user);
+            // The administrator knows this password too: the user replaces it at their next sign-in.
+            user.MustChangePassword = true;
             var result = await users.ResetPasswordAsync(user, token, newPassword);
             // The password itself is never written down: only that it was reset.
-            if (result.Succeeded) audit("Password reset", user, null, new { PasswordReset = true });
+            if (result.Succeeded) audit("Password reset", user, null, new { PasswordReset = true, MustChangePassword = true });
             return UserAdminResult.From(result, "Password");
+        });
+    }
+
+    /// <summary>
+    /// For a user who lost both their phone and their recovery codes: turns two-factor sign-in off and forgets the
+    /// key. Their sessions end; a role that requires it sets it up again at the next sign-in.
+    /// </summary>
+    public async Task<UserAdminResult> ResetTwoFactorAsync(ClaimsPrincipal actor, string userId)
+    {
+        await EnsureAdminAsync(actor);
+        return await InTransactionAsync(actor, async (users, audit) =>
+        {
+            var user = await FindAsync(users, userId);
+            var was = user.TwoFactorEnabled;
+            var result = await users.SetTwoFactorEnabledAsync(user, false);
+            if (result.Succeeded) result = await users.ResetAuthenticatorKeyAsync(user);
+            // No codes left from the old key: zero new ones replace them.
+            if (result.Succeeded && await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0) is null) result = IdentityResult.Failed(new IdentityError { Description = "The recovery codes could not be cleared." });
+            if (result.Succeeded) audit("Two-factor sign-in reset", user, new { TwoFactor = was }, new { TwoFactor = false });
+            return UserAdminResult.From(result);
         });
     }
 

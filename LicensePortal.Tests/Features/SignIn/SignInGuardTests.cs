@@ -1,0 +1,86 @@
+using System.Net;
+using LicensePortal.Features.SignIn;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LicensePortal.Tests.Features.SignIn;
+
+public class SignInGuardTests
+{
+    private static readonly IPAddress Attacker = IPAddress.Parse("203.0.113.7"), Office = IPAddress.Parse("198.51.100.20");
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero));
+    private readonly SignInGuard guard;
+
+    public SignInGuardTests() =>
+        guard = new SignInGuard(Options.Create(new SignInSettings { AttemptsPerAddressPerMinute = 3, FailuresBeforeBar = 5, BarMinutes = 15 }), clock);
+
+    [Fact]
+    public void An_address_gets_its_attempts_per_minute_then_waits_for_the_next_minute()
+    {
+        Assert.True(guard.TryAttempt(Attacker));
+        Assert.True(guard.TryAttempt(Attacker));
+        Assert.True(guard.TryAttempt(Attacker));
+        Assert.False(guard.TryAttempt(Attacker));
+        Assert.True(guard.TryAttempt(Office));
+
+        clock.Advance(TimeSpan.FromSeconds(59));
+        Assert.False(guard.TryAttempt(Attacker));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(guard.TryAttempt(Attacker));
+    }
+
+    [Fact]
+    public void Five_failures_bar_that_address_from_that_account_and_nobody_else()
+    {
+        for (var i = 0; i < 4; i++) guard.Failed("admin@example.com", Attacker);
+        Assert.Null(guard.BarredFor("admin@example.com", Attacker));
+
+        guard.Failed("ADMIN@example.com ", Attacker);
+
+        Assert.Equal(TimeSpan.FromMinutes(15), guard.BarredFor("admin@example.com", Attacker));
+        // The admin at the office still signs in: the attacker cannot keep the last admin out.
+        Assert.Null(guard.BarredFor("admin@example.com", Office));
+        Assert.Null(guard.BarredFor("sales@example.com", Attacker));
+    }
+
+    [Fact]
+    public void A_bar_lifts_after_its_minutes_and_the_count_starts_again()
+    {
+        for (var i = 0; i < 5; i++) guard.Failed("admin@example.com", Attacker);
+        clock.Advance(TimeSpan.FromMinutes(14));
+        Assert.Equal(TimeSpan.FromMinutes(1), guard.BarredFor("admin@example.com", Attacker));
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Null(guard.BarredFor("admin@example.com", Attacker));
+        guard.Failed("admin@example.com", Attacker);
+        Assert.Null(guard.BarredFor("admin@example.com", Attacker));
+    }
+
+    [Fact]
+    public void Failures_spread_wider_than_the_window_never_bar()
+    {
+        for (var i = 0; i < 12; i++)
+        {
+            guard.Failed("sales@example.com", Office);
+            if (i % 4 == 3) clock.Advance(TimeSpan.FromMinutes(16));
+        }
+        Assert.Null(guard.BarredFor("sales@example.com", Office));
+    }
+
+    [Fact]
+    public void Signing_in_forgets_the_failures_from_that_address()
+    {
+        for (var i = 0; i < 4; i++) guard.Failed("sales@example.com", Office);
+        guard.Succeeded("sales@example.com", Office);
+        for (var i = 0; i < 4; i++) guard.Failed("sales@example.com", Office);
+        Assert.Null(guard.BarredFor("sales@example.com", Office));
+    }
+
+    [Theory]
+    [InlineData("Manager,Admin", "Manager", true)]
+    [InlineData("Manager, Admin", "admin", true)]
+    [InlineData("Manager,Admin", "Sales", false)]
+    [InlineData("", "Admin", false)]
+    public void Roles_requiring_two_factor_come_from_configuration(string setting, string role, bool required) =>
+        Assert.Equal(required, new SignInSettings { TwoFactorRequiredFor = setting }.RequiresTwoFactor([role]));
+}

@@ -1,0 +1,132 @@
+using System.Net;
+using LicensePortal.Data.Demo;
+using LicensePortal.Features.SignIn;
+using LicensePortal.Features.Users;
+using LicensePortal.Infrastructure;
+using LicensePortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace LicensePortal.Tests.Features.SignIn;
+
+
+public class SignInTests : IAsyncLifetime
+{
+    private const string Attacker = "203.0.113.7", Office = "198.51.100.20";
+    private readonly PortalFactory portal = new();
+    private static readonly string Sales = DemoSeeder.Users[0].Email;
+    private static readonly string Admin = DemoSeeder.Users.Single(u => u.Role == Roles.Admin).Email;
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync() => portal.DisposeAsync();
+
+    private static async Task<string> TextAsync(Task<HttpResponseMessage> response) => WebUtility.HtmlDecode(await (await response).Content.ReadAsStringAsync());
+
+    [Fact]
+    public async Task A_wrong_password_says_so_without_telling_which_part_was_wrong()
+    {
+        var client = portal.Client();
+
+        var wrongPassword = await TextAsync(SignInForm.PostLoginAsync(client, Sales, "not-the-password"));
+        var unknownEmail = await TextAsync(SignInForm.PostLoginAsync(client, "nobody@example.com", "whatever-1A!"));
+
+        Assert.Contains(SignInFlow.Failure, wrongPassword);
+        Assert.Contains(SignInFlow.Failure, unknownEmail);
+    }
+
+    [Fact]
+    public async Task Failed_sign_ins_bar_the_address_they_came_from_so_the_last_admin_still_gets_in_from_elsewhere()
+    {
+        var client = portal.Client();
+        for (var i = 0; i < 5; i++)
+            Assert.Contains(SignInFlow.Failure, await TextAsync(SignInForm.PostLoginAsync(client, Admin, "Wrong-Password-1", Attacker)));
+
+        var rightPasswordFromAttacker = await SignInForm.PostLoginAsync(portal.Client(), Admin, PortalFactory.Password, Attacker);
+        var rightPasswordFromOffice = await SignInForm.PostLoginAsync(portal.Client(), Admin, PortalFactory.Password, Office);
+
+        Assert.Equal(HttpStatusCode.OK, rightPasswordFromAttacker.StatusCode);
+        Assert.Contains("Too many failed sign-ins for this account from your network. Try again in 15 minutes", await TextAsync(Task.FromResult(rightPasswordFromAttacker)));
+        Assert.Equal(HttpStatusCode.Redirect, rightPasswordFromOffice.StatusCode);
+        // Identity's own lockout is not used: the account itself was never locked.
+        await using var db = await portal.DbAsync();
+        Assert.Null((await db.Users.SingleAsync(u => u.Email == Admin)).LockoutEnd);
+
+        portal.Clock.Advance(TimeSpan.FromMinutes(15));
+        Assert.Equal(HttpStatusCode.Redirect, (await SignInForm.PostLoginAsync(portal.Client(), Admin, PortalFactory.Password, Attacker)).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_account_that_does_not_exist_is_barred_the_same_way_so_the_answers_never_tell()
+    {
+        var client = portal.Client();
+        var answers = new List<string>();
+        foreach (var email in new[] { Sales, "nobody@example.com" })
+        {
+            for (var i = 0; i < 5; i++) await SignInForm.PostLoginAsync(client, email, "Wrong-Password-1", Attacker);
+            answers.Add(await TextAsync(SignInForm.PostLoginAsync(client, email, "Wrong-Password-1", Attacker)));
+        }
+
+        Assert.All(answers, a => Assert.Contains("Too many failed sign-ins for this account from your network.", a));
+    }
+
+    [Fact]
+    public async Task One_address_gets_a_limited_number_of_attempts_a_minute()
+    {
+        await using var limited = new PortalFactory { Settings = { ["SignIn:AttemptsPerAddressPerMinute"] = "3" } };
+        var client = limited.Client();
+        for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await SignInForm.PostLoginAsync(client, Sales, "Wrong-Password-1", Attacker)).StatusCode);
+
+        var fourth = await SignInForm.PostLoginAsync(client, Sales, PortalFactory.Password, Attacker);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, fourth.StatusCode);
+        Assert.Contains(SignInFlow.TooMany, await TextAsync(Task.FromResult(fourth)));
+        Assert.Equal(HttpStatusCode.Redirect, (await SignInForm.PostLoginAsync(limited.Client(), Sales, PortalFactory.Password, Office)).StatusCode);
+        limited.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(HttpStatusCode.Redirect, (await SignInForm.PostLoginAsync(limited.Client(), Sales, PortalFactory.Password, Attacker)).StatusCode);
+    }
+
+    [Fact]
+    public async Task After_an_admin_resets_a_password_the_user_chooses_their_own_before_getting_in()
+    {
+        await using (var db = await portal.DbAsync())
+        {
+            var id = (await db.Users.SingleAsync(u => u.Email == Sales)).Id;
+            Assert.True((await portal.Service<UserAdminService>().ResetPasswordAsync(TestData.As(Roles.Admin), id, "Temporary-Pass-1")).Succeeded);
+        }
+        var client = portal.Client();
+
+        var signIn = await SignInForm.PostLoginAsync(client, Sales, "Temporary-Pass-1");
+        Assert.Equal("Account/NewPassword", signIn.Target());
+        // The pending sign-in opens nothing but the step it owes.
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/licenses")).StatusCode);
+        Assert.Contains("Account/Login", (await client.GetAsync("/licenses")).Target());
+
+        var same = await TextAsync(SignInForm.PostFormAsync(client, "/Account/NewPassword", "new-password",
+            new() { ["Input.NewPassword"] = "Temporary-Pass-1", ["Input.ConfirmPassword"] = "Temporary-Pass-1" }));
+        Assert.Contains("Choose a password different from the one the administrator gave you.", same);
+        var chosen = await SignInForm.PostFormAsync(client, "/Account/NewPassword", "new-password",
+            new() { ["Input.NewPassword"] = "My-Own-Secret-77", ["Input.ConfirmPassword"] = "My-Own-Secret-77" });
+
+        Assert.Equal(HttpStatusCode.Redirect, chosen.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/licenses")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SignInForm.PostLoginAsync(portal.Client(), Sales, "Temporary-Pass-1")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await SignInForm.PostLoginAsync(portal.Client(), Sales, "My-Own-Secret-77")).StatusCode);
+        Assert.NotEqual("Account/NewPassword", (await SignInForm.PostLoginAsync(portal.Client(), Sales, "My-Own-Secret-77")).Target());
+        await using var after = await portal.DbAsync();
+        Assert.False((await after.Users.SingleAsync(u => u.Email == Sales)).MustChangePassword);
+    }
+
+    [Fact]
+    public async Task A_user_changes_their_password_and_signs_in_with_the_new_one()
+    {
+        var client = await portal.SignedInAsync(Sales);
+
+        var result = await TextAsync(SignInForm.PostFormAsync(client, "/Account/Manage/ChangePassword", "change-password", new()
+        {
+            ["Input.OldPassword"] = PortalFactory.Password, ["Input.NewPassword"] = "Brand-New-Secret-42", ["Input.ConfirmPassword"] = "Brand-New-Secret-42",
+        }));
+
+        Assert.Contains("Your password has been changed.", result);
+        Assert.Equal(HttpStatusCode.Redirect, (await SignInForm.PostLoginAsync(portal.Client(), Sales, "Brand-New-Secret-42")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SignInForm.PostLoginAsync(portal.Client(), Sales, PortalFactory.Password)).StatusCode);
+    }
+}

@@ -1,0 +1,41 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace LicensePortal.Tests.Infrastructure;
+
+public static partial class SignInForm
+{
+    public static HttpClient Client(this PortalFactory factory) =>
+        factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    /// <summary>Signs in through the real form: GET the page, take its hidden fields, POST it back (from <paramref name="address"/> when given).</summary>
+    public static Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string email, string password, string? address = null) =>
+        PostFormAsync(client, "/Account/Login", "login", new() { ["Input.Email"] = email, ["Input.Password"] = password }, address);
+
+    /// <summary>Submits one form of a static page as a browser would: its antiforgery token, its name, the values typed.</summary>
+    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string url, string formName, Dictionary<string, string> values, string? address = null)
+    {
+        var page = await client.GetStringAsync(url);
+        var token = HiddenInput().Matches(page).First(m => m.Groups["name"].Value == "__RequestVerificationToken").Groups["value"].Value;
+        var fields = new Dictionary<string, string>(values) { ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token), ["_handler"] = formName };
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields) };
+        if (address is not null) request.Headers.Add(PortalFactory.ClientAddressHeader, address);
+        return await client.SendAsync(request);
+    }
+
+    public static async Task<HttpClient> SignedInAsync(this PortalFactory factory, string email)
+    {
+        var client = factory.Client();
+        var response = await PostLoginAsync(client, email, PortalFactory.Password);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return client;
+    }
+
+    /// <summary>The page a redirect leads to, relative to the portal.</summary>
+    public static string Target(this HttpResponseMessage response) =>
+        response.Headers.Location is not { } location ? "" : (location.IsAbsoluteUri ? location.PathAndQuery : location.OriginalString).TrimStart('/');
+
+    [GeneratedRegex("""<input type="hidden" name="(?<name>[^"]+)" value="(?<value>[^"]*)" """, RegexOptions.None)]
+    private static partial Regex HiddenInput();
+}
