@@ -98,4 +98,38 @@ public class UpgradeTests
         Assert.Equal("Audit log intact: 3 rows verified.", verification.Message);
         Assert.Empty(await upgraded.Database.GetPendingMigrationsAsync());
     }
+
+    [Fact]
+    public async Task Staff_of_the_previous_version_keep_their_passwords_and_are_not_asked_for_a_new_one()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "licenseportal-tests", $"upgrade-{Guid.NewGuid():N}.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await using (var scratch = new PortalFactory { Licenses = 10 })
+        {
+            await using var db = await scratch.DbAsync();
+            db.Database.SetConnectionString($"Data Source={path};Pooling=False");
+            await db.GetService<IMigrator>().MigrateAsync("20261126141837_AuditHashChain");
+        }
+        var hash = new Microsoft.AspNetCore.Identity.PasswordHasher<ApplicationUser>().HashPassword(new ApplicationUser(), "Old-Version-Pass-1");
+        await using (var old = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await old.OpenAsync();
+            await using var insert = old.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO "AspNetUsers" ("Id", "UserName", "NormalizedUserName", "Email", "NormalizedEmail", "EmailConfirmed", "PasswordHash", "SecurityStamp",
+                    "ConcurrencyStamp", "PhoneNumberConfirmed", "TwoFactorEnabled", "LockoutEnabled", "AccessFailedCount", "DisplayName", "PrefersDarkMode")
+                VALUES ('u-1', 'sara@example.com', 'SARA@EXAMPLE.COM', 'sara@example.com', 'SARA@EXAMPLE.COM', 1, $hash, 'STAMP1', 'c1', 0, 0, 1, 0, 'Sara Old', 0);
+                """;
+            insert.Parameters.AddWithValue("$hash", hash);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await using var portal = new PortalOn(path);
+        await using var upgraded = await portal.DbAsync();
+
+        Assert.False((await upgraded.Users.SingleAsync(u => u.Id == "u-1")).MustChangePassword);
+        var signIn = await SignInForm.PostLoginAsync(portal.Client(), "sara@example.com", "Old-Version-Pass-1");
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.DoesNotContain("Account/", signIn.Target());
+    }
 }

@@ -7,15 +7,25 @@ public static class PortalCommand
 {
     public sealed record Result(int ExitCode, string Output);
 
-    public static async Task<Result> RunAsync(string databasePath, string backupFolder, params string[] command)
+    public static Task<Result> RunAsync(string databasePath, string backupFolder, params string[] command) =>
+        RunAsync(databasePath, backupFolder, input: null, environment: [], command);
+
+    /// <summary>With what the operator pipes into it and variables set in its environment.</summary>
+    public static async Task<Result> RunAsync(string databasePath, string backupFolder, string? input, Dictionary<string, string> environment, params string[] command)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
+        };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LicensePortal.dll"));
         foreach (var arg in command) start.ArgumentList.Add(arg);
         start.ArgumentList.Add($"--ConnectionStrings:DefaultConnection=Data Source={databasePath}");
         start.ArgumentList.Add($"--Backup:Folder={backupFolder}");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         using var process = Process.Start(start)!;
+        if (input is not null) await process.StandardInput.WriteAsync(input);
+        process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();

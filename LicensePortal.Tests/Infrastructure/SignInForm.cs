@@ -17,7 +17,8 @@ public static partial class SignInForm
     public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string url, string formName, Dictionary<string, string> values, string? address = null)
     {
         var page = await client.GetStringAsync(url);
-        var token = HiddenInput().Matches(page).First(m => m.Groups["name"].Value == "__RequestVerificationToken").Groups["value"].Value;
+        var token = HiddenInput().Matches(page).FirstOrDefault(m => m.Groups["name"].Value == "__RequestVerificationToken")?.Groups["value"].Value
+            ?? throw new InvalidOperationException($"{url} has no form to submit:\n{page}");
         var fields = new Dictionary<string, string>(values) { ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token), ["_handler"] = formName };
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields) };
         if (address is not null) request.Headers.Add(PortalFactory.ClientAddressHeader, address);

@@ -1,3 +1,4 @@
+using Deque.AxeCore.Playwright;
 using LicensePortal.Data.Demo;
 using LicensePortal.Infrastructure;
 using LicensePortal.Tests.Infrastructure;
@@ -61,5 +62,45 @@ public class SignInJourneyTests(BrowserPortal browser)
         await page.GotoAsync("/licenses");
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/Account/Login"));
         await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_rep_turns_on_two_factor_sign_in_from_the_account_menu_and_signs_in_with_a_code_after()
+    {
+        BrowserPortal.RequireChromium();
+        const string email = "two.factor@example.com";
+        await browser.Portal.NewStaffAsync(email, Roles.Sales);
+        var page = await browser.SignedInPageAsync(email, "Good-Password-1");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Account menu" }).ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Two-factor sign-in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Two-factor sign-in" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Img, new() { Name = "QR code of your authenticator key" })).ToBeVisibleAsync();
+        await AssertNoSeriousAxeViolationsAsync(page);
+        var key = (await page.GetByTestId("authenticator-key").InnerTextAsync()).Replace(" ", "");
+        await page.GetByLabel("Code from the app").FillAsync(Totp.Code(key));
+        await page.GetByLabel("Code from the app").PressAsync("Enter");
+        await Expect(page.GetByTestId("recovery-codes").Locator("li")).ToHaveCountAsync(10);
+        await page.ScreenshotAsync(new() { Path = Shot("two-factor-recovery-codes.png"), FullPage = true });
+
+        await page.GotoAsync("/");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync("Good-Password-1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Enter your authenticator code" })).ToBeVisibleAsync();
+        await AssertNoSeriousAxeViolationsAsync(page);
+        // The code field has the focus: type and press Enter, as a person with the phone in the other hand does.
+        await page.Keyboard.TypeAsync(Totp.Code(key));
+        await page.Keyboard.PressAsync("Enter");
+
+        await Expect(page.GetByTestId("user-name")).ToHaveTextAsync(email);
+        await page.Context.CloseAsync();
+    }
+
+    private static async Task AssertNoSeriousAxeViolationsAsync(IPage page)
+    {
+        var serious = (await page.RunAxe()).Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {string.Join(", ", v.Nodes.Select(n => n.Target))}").ToList();
+        Assert.True(serious.Count == 0, string.Join("\n", serious));
     }
 }

@@ -24,7 +24,7 @@ public sealed record SignInOutcome(SignInStep? Next, string? Error = null, bool 
 /// that the step pages accept and nothing else does. Every attempt goes through <see cref="SignInGuard"/>.
 /// </summary>
 public sealed class SignInFlow(
-    PortalSignInManager signIn, UserManager<ApplicationUser> users, AppDbContext db, SignInGuard guard,
+    PortalSignInManager signIn, UserManager<ApplicationUser> users, IUserStore<ApplicationUser> store, AppDbContext db, SignInGuard guard,
     IPasswordHasher<ApplicationUser> hasher, IOptions<SignInSettings> options, TimeProvider clock, ILogger<SignInFlow> logger)
 {
     public const string PendingScheme = "Identity.PendingSignIn";
@@ -137,13 +137,19 @@ public sealed class SignInFlow(
         return (await ContinueAsync(user, remember), []);
     }
 
-    /// <summary>The user's authenticator key, made on first use (a shared secret: shown only to the user).</summary>
+    /// <summary>
+    /// The user's authenticator key, made on first use (a shared secret: shown only to the user). Made without
+    /// Identity's reset, which would change the security stamp and so end the very sign-in showing the key.
+    /// </summary>
     public async Task<string> AuthenticatorKeyAsync(ApplicationUser user)
     {
         var key = await users.GetAuthenticatorKeyAsync(user);
         if (!string.IsNullOrEmpty(key)) return key;
-        await users.ResetAuthenticatorKeyAsync(user);
-        return (await users.GetAuthenticatorKeyAsync(user))!;
+        key = users.GenerateNewAuthenticatorKey();
+        await ((IUserAuthenticatorKeyStore<ApplicationUser>)store).SetAuthenticatorKeyAsync(user, key, Http.RequestAborted);
+        var saved = await users.UpdateAsync(user);
+        if (!saved.Succeeded) throw new InvalidOperationException($"No authenticator key could be saved for {user.Email}.");
+        return key;
     }
 
     /// <summary>
