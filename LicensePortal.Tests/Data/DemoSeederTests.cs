@@ -19,6 +19,18 @@ public class DemoSeederTests : IAsyncLifetime
         return await portal.Service<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
     }
 
+    [Theory]
+    [InlineData("Staging", "false")]
+    [InlineData("Production", "true")]
+    public async Task Demo_users_exist_only_when_demo_data_is_switched_on_and_never_in_production(string environment, string seed)
+    {
+        await using var live = new PortalFactory { Environment = environment, Settings = { ["Demo:Seed"] = seed } };
+        await using var db = await live.DbAsync();
+
+        Assert.Equal(0, await db.Users.CountAsync());
+        Assert.Equal(0, await db.Licenses.CountAsync());
+    }
+
     [Fact]
     public async Task Demo_data_has_the_catalog_customers_and_licenses_the_issue_asks_for()
     {
