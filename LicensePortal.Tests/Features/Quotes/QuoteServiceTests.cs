@@ -180,15 +180,16 @@ public class QuoteServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Sending_queues_the_email_with_the_pdf_and_delivers_it_to_the_pickup_folder()
+    public async Task Sending_queues_the_email_with_the_pdf_and_the_dispatcher_delivers_it_to_the_pickup_folder()
     {
         var customer = await portal.NewCustomerAsync();
         var license = await portal.NewLicenseAsync(customer.Id);
         var id = await Quotes.CreateDraftAsync(Sales, customer.Id, [await ToAsync(license, "Enterprise", "250 mailboxes")], 30, null);
 
         await Quotes.SendAsync(Sales, id, "buyer@acme.example");
-
         var quote = await Quotes.GetAsync(id);
+        await portal.DeliveredAsync($"Quote {quote.Number}");
+
         Assert.Equal((QuoteStatus.Sent, "buyer@acme.example"), (quote.Status, quote.SentTo));
         await using var db = await portal.DbAsync();
         var message = await db.Outbox.SingleAsync(m => m.About == $"Quote {quote.Number}");

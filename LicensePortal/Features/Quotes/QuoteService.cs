@@ -42,7 +42,7 @@ public sealed record QuoteRow(int Id, string Number, int CustomerId, string Cust
 /// <summary>Upgrade quotes: build, save, send, accept, cancel (docs/RULES.md, Upgrades, renewals and reminders).</summary>
 public sealed class QuoteService(
     IDbContextFactory<AppDbContext> dbFactory, VendorCalendar calendar, IOptions<QuoteOptions> options,
-    IOptions<VendorOptions> vendor, OutboxService outbox)
+    IOptions<VendorOptions> vendor, OutboxWakeup outbox)
 {
     private const string Conflict = "Someone else changed this quote or its licenses at the same time. Reload the page and try again.";
 
@@ -205,7 +205,7 @@ public sealed class QuoteService(
         return quote is null ? null : (quote.Number, QuotePdf.Render(quote, quote.Customer!, vendor.Value, options.Value.Terms));
     }
 
-    /// <summary>Marks the quote sent and queues the email with its PDF in the same transaction, then tries to deliver it.</summary>
+    /// <summary>Marks the quote sent and queues the email with its PDF in the same transaction, then wakes the outbox dispatcher to deliver it.</summary>
     public async Task SendAsync(ClaimsPrincipal actor, int id, string to)
     {
         EnsureSales(actor);
@@ -233,7 +233,7 @@ public sealed class QuoteService(
             $"Quote {quote.Number}", ($"{quote.Number}.pdf", "application/pdf", pdf));
         db.Audit(actor, now, "Quote sent", "Quote", quote.Number, new { Status = before }, new { quote.Status, quote.SentTo });
         await db.SaveOrRefuseAsync(Conflict);
-        await outbox.DispatchDueAsync();
+        outbox.Wake();
     }
 
     /// <summary>

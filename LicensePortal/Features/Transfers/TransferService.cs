@@ -33,7 +33,7 @@ public sealed record OwnershipStep(DateOnly? Since, int CustomerId, string Custo
 /// </summary>
 public sealed class TransferService(
     IDbContextFactory<AppDbContext> dbFactory, VendorCalendar calendar, IOptions<VendorOptions> vendor, IOptions<InstallationOptions> installationOptions,
-    IServiceScopeFactory scopes, OutboxService outbox, ILogger<TransferService> logger)
+    IServiceScopeFactory scopes, OutboxWakeup outbox, ILogger<TransferService> logger)
 {
     public const string RequestPolicy = Policies.Licenses;
 
@@ -160,7 +160,7 @@ public sealed class TransferService(
                 """, $"Transfer {request.Reference}", attachment);
         await db.SaveOrRefuseAsync("Someone else decided this request at the same time.");
         await tx.CommitAsync();
-        await outbox.DispatchDueAsync();
+        outbox.Wake();
     }
 
     public async Task RejectAsync(ClaimsPrincipal actor, int id, string note)
@@ -262,7 +262,7 @@ public sealed class TransferService(
             }
             catch (DomainException ex) { logger.LogWarning("Lease {Id} was not returned: {Reason}", id, ex.Message); }
         }
-        if (returned > 0) await outbox.DispatchDueAsync();
+        if (returned > 0) outbox.Wake();
         return returned;
     }
 
