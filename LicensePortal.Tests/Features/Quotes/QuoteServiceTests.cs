@@ -273,4 +273,22 @@ public class QuoteServiceTests : IAsyncLifetime
 
         Assert.Equal(new DateOnly(2027, 11, 25), (await Quotes.GetAsync(id)).ValidUntil);
     }
+
+    [Theory]
+    [InlineData("notes")]
+    [InlineData("email address")]
+    public async Task Typed_text_over_its_limit_is_refused_without_writing_and_at_its_limit_is_kept_whole(string field)
+    {
+        var customer = await portal.NewCustomerAsync();
+        var license = await portal.NewLicenseAsync(customer.Id);
+        var line = await ToAsync(license, "Enterprise", "250 mailboxes");
+        var draft = field == "notes" ? 0 : await Quotes.CreateDraftAsync(Sales, customer.Id, [line], 30, null);
+
+        if (field == "notes")
+            await portal.RefusedOverAndKeptWholeAtAsync(field, QuoteTermsForm.MaxNotesLength, t => Quotes.CreateDraftAsync(Sales, customer.Id, [line], 30, t),
+                db => db.Quotes.Where(q => q.CustomerId == customer.Id).Select(q => q.Notes).FirstOrDefaultAsync());
+        else
+            await portal.RefusedOverAndKeptWholeAtAsync(field, QuoteTermsForm.MaxEmailLength, t => Quotes.SendAsync(Sales, draft, t),
+                db => db.Quotes.Where(q => q.Id == draft).Select(q => q.SentTo).SingleAsync(), n => new string('a', n - "@acme.example".Length) + "@acme.example");
+    }
 }

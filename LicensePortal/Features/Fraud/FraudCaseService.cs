@@ -188,7 +188,8 @@ public sealed class FraudCaseService(
     public async Task<int> OpenAsync(ClaimsPrincipal actor, int licenseId, string reason)
     {
         EnsureFraud(actor);
-        RequireReason(reason);
+        // Stored after "Opened by hand: ", so the whole reason fits the case's limit and is never cut short.
+        RequireReason(reason, FraudCase.MaxHandOpenedReasonLength);
         await using var db = await dbFactory.CreateDbContextAsync();
         var license = await db.Licenses.Include(l => l.Customer).Include(l => l.Product).FirstOrDefaultAsync(l => l.Id == licenseId)
             ?? throw new DomainException("That license no longer exists.");
@@ -196,7 +197,7 @@ public sealed class FraudCaseService(
         if (await db.FraudCases.AnyAsync(c => c.LicenseId == licenseId && FraudCase.OpenStates.Contains(c.State)))
             throw new DomainException($"{license.Key} already has an open case.");
         var now = Now;
-        var fraudCase = FraudCase.Open(license.Id, now, now + Options.CaseDeadline, Name(actor), $"Opened by hand: {reason.Trim()}");
+        var fraudCase = FraudCase.Open(license.Id, now, now + Options.CaseDeadline, Name(actor), FraudCase.HandOpenedPrefix + reason.Trim());
         fraudCase.Assignee = Name(actor);
         db.FraudCases.Add(fraudCase);
         notices.CaseOpened(LicenseParty.Of(license), fraudCase, byHand: true, now, actor).AddTo(db);
@@ -355,10 +356,10 @@ public sealed class FraudCaseService(
 
     private static string Name(ClaimsPrincipal actor) => actor.Identity?.Name ?? "";
 
-    private static void RequireReason(string? reason)
+    private static void RequireReason(string? reason, int max = FraudCase.MaxTextLength)
     {
         if (string.IsNullOrWhiteSpace(reason)) throw new DomainException("Give a reason: it is kept in the audit log.");
-        if (reason.Trim().Length > FraudCase.MaxTextLength) throw new DomainException($"Keep the reason to {FraudCase.MaxTextLength:N0} characters.");
+        TextLimit.Check(reason, max, "reason");
     }
 
     private static void EnsureFraud(ClaimsPrincipal actor) => actor.Demand(Policies.Fraud, "Only the fraud team and managers work on fraud cases.");

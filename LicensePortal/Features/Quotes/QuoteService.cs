@@ -107,7 +107,7 @@ public sealed class QuoteService(
         if (lines.Count == 0) throw new DomainException("Add at least one license to the quote.");
         if (lines.Select(l => l.LicenseId).Distinct().Count() != lines.Count) throw new DomainException("Each license can appear only once in a quote.");
         if (validityDays is < QuoteTermsForm.MinValidityDays or > QuoteTermsForm.MaxValidityDays) throw new DomainException(QuoteTermsForm.ValidityMessage);
-        if (notes?.Trim().Length > QuoteTermsForm.MaxNotesLength) throw new DomainException($"Keep the notes to {QuoteTermsForm.MaxNotesLength} characters.");
+        TextLimit.Check(notes, QuoteTermsForm.MaxNotesLength, "notes");
         await using var db = await dbFactory.CreateDbContextAsync();
         var priced = await PriceAllAsync(db, customerId, lines, default);
         if (priced.FirstOrDefault(p => p.Problem is not null) is { } bad) throw new DomainException(bad.Problem!);
@@ -210,6 +210,7 @@ public sealed class QuoteService(
     {
         EnsureSales(actor);
         if (!System.Net.Mail.MailAddress.TryCreate(to?.Trim(), out var address)) throw new DomainException("Enter a valid email address to send the quote to.");
+        TextLimit.Check(address.Address, QuoteTermsForm.MaxEmailLength, "email address");
         await using var db = await dbFactory.CreateDbContextAsync();
         var quote = await db.Quotes.Include(q => q.Customer).Include(q => q.Items).ThenInclude(i => i.Lines).AsSplitQuery().FirstOrDefaultAsync(q => q.Id == id)
             ?? throw new DomainException("That quote no longer exists.");

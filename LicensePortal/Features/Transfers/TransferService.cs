@@ -39,7 +39,7 @@ public sealed class TransferService(
 
     /// <summary>The longest lease the portal records.</summary>
     public const int MaxLeaseYears = 10;
-    public const int MaxReasonLength = 1000;
+    public const int MaxReasonLength = 1000, MaxNoteLength = 1000;
     public const string ReasonMessage = "Give the reason for the transfer: it is printed on the consent letter.";
     public const string ChooseOwnerMessage = "Choose the new owner, or enter a new customer.";
     public const string LeaseEndMessage = "Give the date the lease ends: the license returns to its owner then.";
@@ -52,7 +52,7 @@ public sealed class TransferService(
     {
         actor.Demand(RequestPolicy, "Only sales, the fraud team and managers request transfers.");
         if (string.IsNullOrWhiteSpace(reason)) throw new DomainException(ReasonMessage);
-        if (reason.Trim().Length > MaxReasonLength) throw new DomainException($"Keep the reason to {MaxReasonLength} characters.");
+        TextLimit.Check(reason, MaxReasonLength, "reason");
         if (toCustomerId is null == newCustomer is null) throw new DomainException(ChooseOwnerMessage);
         CheckLeaseEnd(kind, leaseEndsOn, calendar.Today);
         var now = calendar.UtcNow;
@@ -113,6 +113,7 @@ public sealed class TransferService(
     /// </summary>
     public async Task ApproveAsync(ClaimsPrincipal actor, int id, string? note)
     {
+        TextLimit.Check(note, MaxNoteLength, "note");
         var now = calendar.UtcNow;
         await using var db = await dbFactory.CreateDbContextAsync();
         var request = await DecidableAsync(db, actor, id);
@@ -166,6 +167,7 @@ public sealed class TransferService(
     public async Task RejectAsync(ClaimsPrincipal actor, int id, string note)
     {
         if (string.IsNullOrWhiteSpace(note)) throw new DomainException("Say why the request is rejected: the requester reads it.");
+        TextLimit.Check(note, MaxNoteLength, "note");
         var now = calendar.UtcNow;
         await using var db = await dbFactory.CreateDbContextAsync();
         var request = await DecidableAsync(db, actor, id);
