@@ -210,10 +210,13 @@ public class FraudCaseServiceTests : IAsyncLifetime
             "resolution note" or "disable reason" => db => db.FraudCases.Where(c => c.Id == caseId).Select(c => c.OutcomeNote).SingleAsync(),
             "extension reason" => db => db.FraudCases.Where(c => c.Id == caseId).Select(c => c.ExtensionReason).SingleAsync(),
             "decommission reason" => db => db.AuditLog.Where(a => a.Action == "Installation decommissioned").Select(a => a.After).FirstOrDefaultAsync(),
-            _ => db => db.LicenseEvents.Where(e => e.LicenseId == license.Id && e.Kind == LicenseEventKinds.Enabled).Select(e => e.Description).FirstOrDefaultAsync(),
+            _ => db => db.AuditLog.Where(a => a.Action == "Key re-enabled").Select(a => a.After).FirstOrDefaultAsync(),
         };
 
         await portal.RefusedOverAndKeptWholeAtAsync(field, limit, act, stored, what == "number dialled" ? n => "+" + new string('5', n - 1) : null);
+        // The history line around the text fits its column (PostgreSQL refuses a longer one).
+        await using var db = await portal.DbAsync();
+        Assert.All(await db.LicenseEvents.Select(e => e.Description).ToListAsync(), d => Assert.InRange(d.Length, 0, LicenseEvent.MaxDescriptionLength));
     }
 
     [Fact]

@@ -264,7 +264,7 @@ public sealed class FraudCaseService(
         db.LicenseEvents.Add(new LicenseEvent
         {
             LicenseId = c.LicenseId, At = now, Kind = LicenseEventKinds.CaseClosed, UserName = Name(actor),
-            Description = $"Case #{c.Id} resolved: {CaseText.Of(resolution.Outcome).ToLowerInvariant()}. {c.OutcomeNote}",
+            Description = LicenseEvent.Line($"Case #{c.Id} resolved: {CaseText.Of(resolution.Outcome).ToLowerInvariant()}. {c.OutcomeNote}"),
         });
         if (license.WindowRestoredAt == now)
             db.Audit(actor, now, "Migration window restored", "License", license.Key, null, new { Case = c.Id, Outcome = CaseText.Of(resolution.Outcome), Reason = c.OutcomeNote });
@@ -333,7 +333,7 @@ public sealed class FraudCaseService(
         var standing = await db.StandingAsync(licenseId, now, Options);
         license.Reenable(!standing.OverAllowance, restoreWindow, now);
         db.LicenseEvents.Add(new LicenseEvent { LicenseId = license.Id, At = now, Kind = LicenseEventKinds.Enabled, UserName = Name(actor),
-            Description = reason.Trim() + (restoreWindow ? " The migration window was restored." : "") });
+            Description = LicenseEvent.Line(reason.Trim() + (restoreWindow ? " The migration window was restored." : "")) });
         db.Audit(actor, now, "Key re-enabled", "License", license.Key, new { Status = LicenseStatus.Disabled },
             new { Status = LicenseStatus.Active, Reason = reason.Trim(), WindowRestored = restoreWindow });
         await db.SaveOrRefuseAsync("The license changed at the same time.");
