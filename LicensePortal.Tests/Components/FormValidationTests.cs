@@ -117,7 +117,7 @@ public class FormValidationTests : BunitContext
         Click("Save customer");
 
         provider.WaitForAssertion(() => Assert.Equal(
-            ["Enter the licensing email address.", "Use digits, spaces and + ( ) - . only, e.g. +1 503 555 0100.", "Enter the street address.",
+            ["Enter the licensing email address.", "Use digits, spaces and + ( ) - . only, e.g. +1 503 555 0100 (6 to 40 characters).", "Enter the street address.",
              "Enter the city.", "Enter the postal code.", "Enter the country."],
             Errors()));
         Assert.Equal("Acme Mail GmbH", Input("Customer name").GetAttribute("value"));

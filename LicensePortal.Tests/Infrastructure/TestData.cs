@@ -78,4 +78,29 @@ public static class TestData
         return await db.PriceListEntries.SingleAsync(x => x.EditionId == e.Id && x.LevelId == l.Id
             && db.PriceLists.Any(pl => pl.Id == x.PriceListId && pl.Major == major && pl.ProductId == e.ProductId));
     }
+
+    /// <summary>
+    /// Waits for something the portal's background work does (the outbox dispatcher a click woke, say),
+    /// checking every few milliseconds and failing after <paramref name="seconds"/> of real time.
+    /// </summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what, int seconds = 15)
+    {
+        var give = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > give) throw new TimeoutException($"Waited {seconds} s for {what}.");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>Runs a dispatcher round as the background dispatcher would, then waits until every message about <paramref name="about"/> is delivered.</summary>
+    public static async Task DeliveredAsync(this PortalFactory portal, string about)
+    {
+        await portal.Service<LicensePortal.Features.Outbox.OutboxService>().DispatchDueAsync();
+        await UntilAsync(async () =>
+        {
+            await using var db = await portal.DbAsync();
+            return !await db.Outbox.AnyAsync(m => m.About == about && m.Status != LicensePortal.Features.Outbox.OutboxStatus.Sent);
+        }, $"the emails about {about} to be delivered");
+    }
 }

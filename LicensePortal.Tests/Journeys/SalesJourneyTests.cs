@@ -47,6 +47,8 @@ public class SalesJourneyTests(BrowserPortal browser)
         await page.GetByRole(AriaRole.Button, new() { Name = "Send to customer" }).ClickAsync();
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
         await Expect(page.GetByText("Quote sent to it@acme.example")).ToBeVisibleAsync();
+        // The click only queued it and woke the dispatcher: the outbox shows it delivered once the dispatcher has run.
+        await browser.Portal.DeliveredAsync($"Quote {number}");
         await page.Locator("nav a[href='/outbox']").ClickAsync();
         await page.GetByLabel("Recipient, subject or quote").FillAsync(number);
         var row = page.Locator(".mud-table-body tr").Filter(new() { HasText = number });

@@ -149,6 +149,14 @@ public static class CommandLine
             return;
         }
 
+        var limits = new LicensePortal.Features.Users.NewUserForm { Email = email, DisplayName = Option("--name") ?? email }.TooLong();
+        if (limits.Count > 0)
+        {
+            Console.Error.WriteLine($"The admin was not created: {string.Join(" ", limits.Values)}");
+            Environment.ExitCode = 2;
+            return;
+        }
+
         await using var scope = app.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         // The UserManager saves through this scope's context: the audit row commits with the new admin, or neither does.

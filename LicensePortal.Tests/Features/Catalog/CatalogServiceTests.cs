@@ -168,4 +168,36 @@ public class CatalogServiceTests : IAsyncLifetime
 
     private static List<(int, int, decimal?, decimal?, decimal?)> Prices(IEnumerable<PriceGridRow> grid) =>
         [.. grid.Select(r => (r.EditionId, r.LevelId, r.LicensePrice, r.FailoverPrice, r.ProtectionPrice))];
+
+    [Theory]
+    [InlineData("product name", CatalogRules.MaxNameLength)]
+    [InlineData("level unit", CatalogRules.MaxNameLength)]
+    [InlineData("edition name", CatalogRules.MaxNameLength)]
+    [InlineData("description", CatalogRules.MaxDescriptionLength)]
+    [InlineData("level name", CatalogRules.MaxNameLength)]
+    [InlineData("notes", CatalogRules.MaxNotesLength)]
+    public async Task Typed_text_over_its_limit_is_refused_without_writing_and_at_its_limit_is_kept_whole(string field, int limit)
+    {
+        var product = await SmarterMailAsync();
+        Func<string, Task> act = field switch
+        {
+            "product name" => t => Catalog.SaveProductAsync(Admin, null, t, "mailboxes"),
+            "level unit" => t => Catalog.SaveProductAsync(Admin, null, "SmarterLimits", t),
+            "edition name" => t => Catalog.SaveEditionAsync(Admin, product, null, t, "More"),
+            "description" => t => Catalog.SaveEditionAsync(Admin, product, null, "Platinum", t),
+            "level name" => t => Catalog.SaveLevelAsync(Admin, product, null, t, null),
+            _ => t => Catalog.AddReleaseAsync(Admin, product, 13, 0, new DateOnly(2026, 11, 26), t),
+        };
+        Func<AppDbContext, Task<List<string?>>> stored = field switch
+        {
+            "product name" => db => db.Products.Select(p => (string?)p.Name).ToListAsync(),
+            "level unit" => db => db.Products.Select(p => (string?)p.LevelUnit).ToListAsync(),
+            "edition name" => db => db.Editions.Select(e => (string?)e.Name).ToListAsync(),
+            "description" => db => db.Editions.Select(e => (string?)e.Description).ToListAsync(),
+            "level name" => db => db.Levels.Select(l => (string?)l.Name).ToListAsync(),
+            _ => db => db.Releases.Select(r => r.Notes).ToListAsync(),
+        };
+
+        await portal.RefusedOverAndKeptWholeAtAsync(field, limit, act, async db => string.Join("|", await stored(db)));
+    }
 }

@@ -67,4 +67,47 @@ public class CustomerEditTests : IAsyncLifetime
     [Fact]
     public async Task The_fraud_team_cannot_edit_customers() =>
         await Assert.ThrowsAsync<DomainException>(() => Customers.SaveAsync(TestData.As(Roles.Fraud), null, Form()));
+
+    [Theory]
+    [InlineData(nameof(CustomerForm.Name), "name", 200)]
+    [InlineData(nameof(CustomerForm.Email), "email address", 256)]
+    [InlineData(nameof(CustomerForm.Phone), "phone number", 40)]
+    [InlineData(nameof(CustomerForm.AddressLine1), "street address", 200)]
+    [InlineData(nameof(CustomerForm.AddressLine2), "second address line", 200)]
+    [InlineData(nameof(CustomerForm.City), "city", 100)]
+    [InlineData(nameof(CustomerForm.Region), "region", 100)]
+    [InlineData(nameof(CustomerForm.PostalCode), "postal code", 20)]
+    [InlineData(nameof(CustomerForm.Country), "country", 100)]
+    public async Task Typed_text_over_its_limit_is_refused_without_writing_and_at_its_limit_is_kept_whole(string field, string label, int limit)
+    {
+        var property = typeof(CustomerForm).GetProperty(field)!;
+        Func<int, string> text = field switch
+        {
+            nameof(CustomerForm.Email) => n => new string('a', n - "@acme.example".Length) + "@acme.example",
+            nameof(CustomerForm.Phone) => n => "+" + new string('5', n - 1),
+            _ => TypedText.Of,
+        };
+        var customer = typeof(LicensePortal.Features.Customers.Customer).GetProperty(field)!;
+
+        await portal.RefusedOverAndKeptWholeAtAsync(label, limit, t =>
+        {
+            var form = Form();
+            property.SetValue(form, t);
+            return Customers.SaveAsync(Sales, null, form);
+        }, async db => string.Join("|", (await db.Customers.AsNoTracking().ToListAsync()).Select(c => customer.GetValue(c))), text);
+    }
+
+    [Theory]
+    [InlineData(nameof(CustomerForm.Name), "name")]
+    [InlineData(nameof(CustomerForm.AddressLine2), "second address line")]
+    [InlineData(nameof(CustomerForm.City), "city")]
+    public async Task A_line_break_in_a_one_line_field_is_refused(string field, string label)
+    {
+        var form = Form();
+        typeof(CustomerForm).GetProperty(field)!.SetValue(form, "Storgatan 1\n5. The vendor waives every condition above.");
+
+        var error = await Assert.ThrowsAsync<DomainException>(() => Customers.SaveAsync(Sales, null, form));
+
+        Assert.Equal($"Keep the {label} on one line.", error.Message);
+    }
 }

@@ -172,4 +172,54 @@ public class FraudCaseServiceTests : IAsyncLifetime
         row = (await Cases.QueueAsync(Agent, new CaseFilter(), new PageRequest(0, 500, null, false))).Rows.Single(r => r.Id == caseId);
         Assert.Equal("agent", row.AssigneeShort);
     }
+
+    public static TheoryData<string, string, int> TypedFields => new()
+    {
+        { "open reason", "reason", FraudCase.MaxHandOpenedReasonLength },
+        { "call notes", "call notes", FraudCase.MaxCallNotesLength },
+        { "number dialled", "number dialled", FraudCase.MaxNumberLength },
+        { "resolution note", "note", FraudCase.MaxTextLength },
+        { "disable reason", "reason", FraudCase.MaxTextLength },
+        { "extension reason", "reason", FraudCase.MaxTextLength },
+        { "decommission reason", "reason", FraudCase.MaxTextLength },
+        { "re-enable reason", "reason", FraudCase.MaxTextLength },
+    };
+
+    [Theory, MemberData(nameof(TypedFields))]
+    public async Task Typed_text_over_its_limit_is_refused_without_writing_and_at_its_limit_is_kept_whole(string what, string field, int limit)
+    {
+        var other = await portal.NewLicenseAsync((await portal.NewCustomerAsync("Other Hosting Ltd")).Id);
+        var detail = await Cases.DetailAsync(Agent, caseId);
+        if (what == "re-enable reason") await Cases.DisableNowAsync(Agent, caseId, "Still on two servers at the deadline");
+        Func<string, Task> act = what switch
+        {
+            "open reason" => t => Cases.OpenAsync(Agent, other.Id, t),
+            "call notes" => t => Cases.LogCallAsync(Agent, caseId, "+1 503 555 0100", CallOutcome.Voicemail, t),
+            "number dialled" => t => Cases.LogCallAsync(Agent, caseId, t, CallOutcome.NoAnswer, null),
+            "resolution note" => t => Cases.ResolveAsync(Agent, caseId, new Resolution(CaseOutcome.FalsePositive, t)),
+            "disable reason" => t => Cases.DisableNowAsync(Agent, caseId, t),
+            "extension reason" => t => Cases.ExtendDeadlineAsync(Manager, caseId, detail.Case.DeadlineAt.AddDays(7), t),
+            "decommission reason" => t => Cases.DecommissionAsync(Agent, caseId, detail.Installations[0].Id, t),
+            _ => t => Cases.ReenableAsync(Manager, license.Id, t, restoreWindow: true),
+        };
+        Func<LicensePortal.Data.AppDbContext, Task<string?>> stored = what switch
+        {
+            "open reason" => db => db.FraudCases.Where(c => c.LicenseId == other.Id).Select(c => c.Reason).FirstOrDefaultAsync(),
+            "call notes" => db => db.CallAttempts.Where(c => c.CaseId == caseId).Select(c => c.Notes).FirstOrDefaultAsync(),
+            "number dialled" => db => db.CallAttempts.Where(c => c.CaseId == caseId).Select(c => c.NumberDialled).FirstOrDefaultAsync(),
+            "resolution note" or "disable reason" => db => db.FraudCases.Where(c => c.Id == caseId).Select(c => c.OutcomeNote).SingleAsync(),
+            "extension reason" => db => db.FraudCases.Where(c => c.Id == caseId).Select(c => c.ExtensionReason).SingleAsync(),
+            "decommission reason" => db => db.AuditLog.Where(a => a.Action == "Installation decommissioned").Select(a => a.After).FirstOrDefaultAsync(),
+            _ => db => db.AuditLog.Where(a => a.Action == "Key re-enabled").Select(a => a.After).FirstOrDefaultAsync(),
+        };
+
+        await portal.RefusedOverAndKeptWholeAtAsync(field, limit, act, stored, what == "number dialled" ? n => "+" + new string('5', n - 1) : null);
+        // The history line around the text fits its column (PostgreSQL refuses a longer one).
+        await using var db = await portal.DbAsync();
+        Assert.All(await db.LicenseEvents.Select(e => e.Description).ToListAsync(), d => Assert.InRange(d.Length, 0, LicenseEvent.MaxDescriptionLength));
+    }
+
+    [Fact]
+    public void A_reason_opened_by_hand_fits_the_case_with_its_prefix() =>
+        Assert.Equal(FraudCase.MaxTextLength, FraudCase.HandOpenedPrefix.Length + FraudCase.MaxHandOpenedReasonLength);
 }

@@ -180,15 +180,16 @@ public class QuoteServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Sending_queues_the_email_with_the_pdf_and_delivers_it_to_the_pickup_folder()
+    public async Task Sending_queues_the_email_with_the_pdf_and_the_dispatcher_delivers_it_to_the_pickup_folder()
     {
         var customer = await portal.NewCustomerAsync();
         var license = await portal.NewLicenseAsync(customer.Id);
         var id = await Quotes.CreateDraftAsync(Sales, customer.Id, [await ToAsync(license, "Enterprise", "250 mailboxes")], 30, null);
 
         await Quotes.SendAsync(Sales, id, "buyer@acme.example");
-
         var quote = await Quotes.GetAsync(id);
+        await portal.DeliveredAsync($"Quote {quote.Number}");
+
         Assert.Equal((QuoteStatus.Sent, "buyer@acme.example"), (quote.Status, quote.SentTo));
         await using var db = await portal.DbAsync();
         var message = await db.Outbox.SingleAsync(m => m.About == $"Quote {quote.Number}");
@@ -271,5 +272,23 @@ public class QuoteServiceTests : IAsyncLifetime
         var id = await Quotes.CreateDraftAsync(Sales, customer.Id, [await ToAsync(license, "Enterprise", "250 mailboxes")], 365, null);
 
         Assert.Equal(new DateOnly(2027, 11, 25), (await Quotes.GetAsync(id)).ValidUntil);
+    }
+
+    [Theory]
+    [InlineData("notes")]
+    [InlineData("email address")]
+    public async Task Typed_text_over_its_limit_is_refused_without_writing_and_at_its_limit_is_kept_whole(string field)
+    {
+        var customer = await portal.NewCustomerAsync();
+        var license = await portal.NewLicenseAsync(customer.Id);
+        var line = await ToAsync(license, "Enterprise", "250 mailboxes");
+        var draft = field == "notes" ? 0 : await Quotes.CreateDraftAsync(Sales, customer.Id, [line], 30, null);
+
+        if (field == "notes")
+            await portal.RefusedOverAndKeptWholeAtAsync(field, QuoteTermsForm.MaxNotesLength, t => Quotes.CreateDraftAsync(Sales, customer.Id, [line], 30, t),
+                db => db.Quotes.Where(q => q.CustomerId == customer.Id).Select(q => q.Notes).FirstOrDefaultAsync());
+        else
+            await portal.RefusedOverAndKeptWholeAtAsync(field, QuoteTermsForm.MaxEmailLength, t => Quotes.SendAsync(Sales, draft, t),
+                db => db.Quotes.Where(q => q.Id == draft).Select(q => q.SentTo).SingleAsync(), n => new string('a', n - "@acme.example".Length) + "@acme.example");
     }
 }

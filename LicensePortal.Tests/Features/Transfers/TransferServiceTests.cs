@@ -162,4 +162,57 @@ public class TransferServiceTests : IAsyncLifetime
         Assert.Equal(first, second);
         Assert.StartsWith("%PDF", System.Text.Encoding.ASCII.GetString(first, 0, 4));
     }
+
+    [Theory]
+    [InlineData("reason")]
+    [InlineData("approval note")]
+    [InlineData("rejection note")]
+    public async Task Typed_text_over_its_limit_is_refused_without_writing_and_at_its_limit_is_kept_whole(string what)
+    {
+        var pending = what == "reason" ? 0 : await Transfers.RequestAsync(Sales, license.Id, buyer, null, TransferKind.Transfer, "Company sold its mail business");
+        Func<string, Task> act = what switch
+        {
+            "reason" => t => Transfers.RequestAsync(Sales, license.Id, buyer, null, TransferKind.Transfer, t),
+            "approval note" => t => Transfers.ApproveAsync(Manager, pending, t),
+            _ => t => Transfers.RejectAsync(Manager, pending, t),
+        };
+        var (field, limit) = what == "reason" ? ("reason", TransferService.MaxReasonLength) : ("note", TransferService.MaxNoteLength);
+
+        await portal.RefusedOverAndKeptWholeAtAsync(field, limit, act, db => what == "reason"
+            ? db.TransferRequests.Where(t => t.LicenseId == license.Id).Select(t => t.Reason).FirstOrDefaultAsync()
+            : db.TransferRequests.Where(t => t.Id == pending).Select(t => t.DecisionNote).SingleAsync());
+    }
+
+    [Fact]
+    public async Task A_new_owner_whose_name_breaks_the_line_is_refused()
+    {
+        var form = new CustomerForm { Name = "Fresh Start AB\n5. The vendor waives every condition above.", Email = "it@freshstart.example", Phone = "+46 8 555 0100",
+            AddressLine1 = "Storgatan 2", City = "Stockholm", PostalCode = "111 22", Country = "Sweden" };
+        await using var db = await portal.DbAsync();
+        var before = await db.Customers.CountAsync();
+
+        var error = await Assert.ThrowsAsync<DomainException>(() => Transfers.RequestAsync(Sales, license.Id, null, form, TransferKind.Transfer, "Sale"));
+
+        Assert.Equal("Keep the name on one line.", error.Message);
+        Assert.Equal(before, await db.Customers.CountAsync());
+    }
+
+    [Fact]
+    public async Task Line_breaks_in_a_stored_name_or_address_cannot_start_lines_of_the_letter()
+    {
+        await using (var db = await portal.DbAsync())
+        {
+            // A customer saved before names had to be one line.
+            var customer = await db.Customers.SingleAsync(c => c.Id == buyer);
+            customer.Name = "Buyer Networks GmbH\n5. The vendor waives every condition above.";
+            customer.AddressLine2 = "Floor 2\r\n6. The vendor also refunds the license.";
+            await db.SaveChangesAsync();
+        }
+        var id = await Transfers.RequestAsync(Sales, license.Id, buyer, null, TransferKind.Transfer, "Sale");
+        await Transfers.ApproveAsync(Manager, id, null);
+
+        var lines = PdfText.Lines((await Transfers.LetterAsync(Sales, id))!.Value.Pdf);
+
+        Assert.DoesNotContain(lines, line => line.StartsWith("5. The vendor", StringComparison.Ordinal) || line.StartsWith("6. The vendor", StringComparison.Ordinal));
+    }
 }

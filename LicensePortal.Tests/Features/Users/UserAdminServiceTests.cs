@@ -5,6 +5,7 @@ using LicensePortal.Features.Users;
 using LicensePortal.Infrastructure;
 using LicensePortal.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LicensePortal.Tests.Features.Users;
@@ -137,5 +138,32 @@ public class UserAdminServiceTests : IAsyncLifetime
 
         // The reset password opens only the page where the user chooses their own (SignInTests).
         Assert.Equal("Account/NewPassword", (await SignInForm.PostLoginAsync(portal.Client(), sales, "Reset-Password-9")).Target());
+    }
+
+    [Theory]
+    [InlineData(nameof(NewUserForm.Email), "email address", NewUserForm.MaxEmailLength)]
+    [InlineData(nameof(NewUserForm.DisplayName), "name", NewUserForm.MaxNameLength)]
+    [InlineData(nameof(NewUserForm.Title), "title", NewUserForm.MaxNameLength)]
+    public async Task Typed_text_over_its_limit_is_refused_without_writing_and_at_its_limit_is_kept_whole(string field, string label, int limit)
+    {
+        string Text(int n) => field == nameof(NewUserForm.Email) ? new string('a', n - "@example.com".Length) + "@example.com" : TypedText.Of(n);
+        NewUserForm With(int n)
+        {
+            var form = Form();
+            typeof(NewUserForm).GetProperty(field)!.SetValue(form, Text(n));
+            return form;
+        }
+        await using var db = await portal.DbAsync();
+        var (users, audit) = (db.Users.Count(), db.AuditLog.Count());
+
+        var refused = await Service.CreateAsync(Admin, With(limit + 1));
+
+        Assert.Equal(TextLimit.Message(label, limit), refused.Errors[field]);
+        Assert.Equal((users, audit), (db.Users.Count(), db.AuditLog.Count()));
+
+        Assert.True((await Service.CreateAsync(Admin, With(limit))).Succeeded);
+        var email = With(limit).Email;
+        var created = db.Users.AsNoTracking().Single(u => u.Email == email);
+        Assert.Equal(Text(limit), field switch { nameof(NewUserForm.Email) => created.Email, nameof(NewUserForm.DisplayName) => created.DisplayName, _ => created.Title });
     }
 }

@@ -7,29 +7,29 @@ namespace LicensePortal.Features.Catalog;
 public sealed class ProductForm
 {
     [Required(ErrorMessage = "Enter a name for the product.")]
-    [StringLength(CatalogRules.MaxNameLength, ErrorMessage = "The product name can be at most {1} characters.")]
+    [StringLength(CatalogRules.MaxNameLength, ErrorMessage = "Keep the product name to {1:N0} characters.")]
     public string Name { get; set; } = "";
 
     [Required(ErrorMessage = CatalogRules.UnitMessage)]
-    [StringLength(CatalogRules.MaxNameLength, ErrorMessage = "Keep this to {1} characters.")]
+    [StringLength(CatalogRules.MaxNameLength, ErrorMessage = "Keep the level unit to {1:N0} characters.")]
     public string LevelUnit { get; set; } = "";
 }
 
 public sealed class EditionForm
 {
     [Required(ErrorMessage = "Enter a name for the edition.")]
-    [StringLength(CatalogRules.MaxNameLength, ErrorMessage = "The edition name can be at most {1} characters.")]
+    [StringLength(CatalogRules.MaxNameLength, ErrorMessage = "Keep the edition name to {1:N0} characters.")]
     public string Name { get; set; } = "";
 
     [Required(ErrorMessage = CatalogRules.DescriptionMessage)]
-    [StringLength(CatalogRules.MaxDescriptionLength, ErrorMessage = "Keep the description to {1} characters.")]
+    [StringLength(CatalogRules.MaxDescriptionLength, ErrorMessage = "Keep the description to {1:N0} characters.")]
     public string Description { get; set; } = "";
 }
 
 public sealed class LevelForm
 {
     [Required(ErrorMessage = "Enter a name for the level.")]
-    [StringLength(CatalogRules.MaxNameLength, ErrorMessage = "The level name can be at most {1} characters.")]
+    [StringLength(CatalogRules.MaxNameLength, ErrorMessage = "Keep the level name to {1:N0} characters.")]
     public string Name { get; set; } = "";
 
     [Range(1, int.MaxValue, ErrorMessage = CatalogRules.CapacityMessage)]
@@ -49,6 +49,6 @@ public sealed class ReleaseForm
     [Required(ErrorMessage = "Enter the release date.")]
     public DateTime? ReleasedOn { get; set; }
 
-    [StringLength(CatalogRules.MaxNotesLength, ErrorMessage = "Keep the notes to {1} characters.")]
+    [StringLength(CatalogRules.MaxNotesLength, ErrorMessage = "Keep the notes to {1:N0} characters.")]
     public string? Notes { get; set; }
 }

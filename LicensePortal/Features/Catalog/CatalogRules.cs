@@ -1,3 +1,4 @@
+using LicensePortal.Infrastructure;
 using LicensePortal.Features.Licensing;
 
 namespace LicensePortal.Features.Catalog;
@@ -17,7 +18,7 @@ public static class CatalogRules
     public static string? CheckName(string? name, string what, IEnumerable<string> others)
     {
         if (string.IsNullOrWhiteSpace(name)) return $"Enter a name for the {what}.";
-        if (name.Trim().Length > MaxNameLength) return $"The {what} name can be at most {MaxNameLength} characters.";
+        if (TextLimit.Problem(name, MaxNameLength, $"{what} name") is { } tooLong) return tooLong;
         if (others.Any(o => string.Equals(o, name.Trim(), StringComparison.OrdinalIgnoreCase))) return $"There is already a {what} called {name.Trim()}.";
         return null;
     }

@@ -73,6 +73,7 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ve
         var others = await db.Products.Where(p => p.Id != productId).Select(p => p.Name).ToListAsync();
         Check(CatalogRules.CheckName(name, "product", others));
         if (string.IsNullOrWhiteSpace(levelUnit)) throw new DomainException(CatalogRules.UnitMessage);
+        TextLimit.Check(levelUnit, CatalogRules.MaxNameLength, "level unit");
         var product = productId is { } id ? await db.Products.FindAsync(id) ?? throw new DomainException("That product no longer exists.") : new Product();
         var before = productId is null ? null : new { product.Name, product.LevelUnit };
         product.Name = name.Trim();
@@ -88,7 +89,7 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ve
         await using var db = await dbFactory.CreateDbContextAsync();
         var existing = await db.Releases.Where(r => r.ProductId == productId).Select(r => new ReleaseFacts(r.Major, r.Minor, r.ReleasedOn)).ToListAsync();
         Check(CatalogRules.CheckRelease(existing, new ReleaseFacts(major, minor, releasedOn)));
-        if (notes?.Trim().Length > CatalogRules.MaxNotesLength) throw new DomainException($"Keep the notes to {CatalogRules.MaxNotesLength} characters.");
+        TextLimit.Check(notes, CatalogRules.MaxNotesLength, "notes");
         var release = new ProductRelease { ProductId = productId, Major = major, Minor = minor, ReleasedOn = releasedOn, Notes = string.IsNullOrWhiteSpace(notes) ? null : notes.Trim() };
         db.Releases.Add(release);
         await SaveAsync(db, actor, "Release added", "Product", () => productId, null, new { Version = $"{major}.{minor}", ReleasedOn = releasedOn, release.Notes });
@@ -101,6 +102,7 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ve
         var siblings = await db.Editions.Where(e => e.ProductId == productId).ToListAsync();
         Check(CatalogRules.CheckName(name, "edition", siblings.Where(e => e.Id != editionId).Select(e => e.Name)));
         if (string.IsNullOrWhiteSpace(description)) throw new DomainException(CatalogRules.DescriptionMessage);
+        TextLimit.Check(description, CatalogRules.MaxDescriptionLength, "description");
         var edition = editionId is { } id ? siblings.FirstOrDefault(e => e.Id == id) ?? throw new DomainException("That edition no longer exists.")
             : new Edition { ProductId = productId, Rank = siblings.Select(e => e.Rank + 1).DefaultIfEmpty(0).Max() };
         var before = editionId is null ? null : new { edition.Name, edition.Description };

@@ -28,8 +28,13 @@ public class FraudCase : IVersioned
 
     public const int MaxTextLength = 1000;
     public const int MaxCallNotesLength = 2000;
-    public const string CallNotesMessage = "Call notes can be at most 2,000 characters.";
+    public const string CallNotesMessage = "Keep the call notes to 2,000 characters.";
+
+    /// <summary>A case opened by hand stores the agent's reason after this, within <see cref="MaxTextLength"/>.</summary>
+    public const string HandOpenedPrefix = "Opened by hand: ";
+    public const int MaxHandOpenedReasonLength = MaxTextLength - 16;
     public const string NumberPattern = @"^\+?[0-9 ()./-]{4,40}$";
+    public const int MaxNumberLength = 40;
     public const string NumberMessage = "The number dialled may hold digits, spaces and + ( ) - . only (4 to 40 characters).";
 
     public int Id { get; set; }
@@ -88,7 +93,9 @@ public class FraudCase : IVersioned
         var number = numberDialled?.Trim() ?? "";
         if (number.Length == 0) throw new DomainException("Enter the number you dialled.");
         if (!System.Text.RegularExpressions.Regex.IsMatch(number, NumberPattern)) throw new DomainException(NumberMessage);
-        if (notes?.Length > MaxCallNotesLength) throw new DomainException(CallNotesMessage);
+        // The pattern allows a leading + before its 40 characters; the column holds 40 in all.
+        TextLimit.Check(number, MaxNumberLength, "number dialled");
+        TextLimit.Check(notes, MaxCallNotesLength, "call notes");
         var call = new CallAttempt { At = now, Agent = agent, NumberDialled = number, Outcome = outcome, Notes = string.IsNullOrWhiteSpace(notes) ? null : notes.Trim() };
         Calls.Add(call);
         if (State is CaseState.Open or CaseState.CustomerNotified) State = CaseState.Contacting;
@@ -104,7 +111,7 @@ public class FraudCase : IVersioned
     public void Resolve(CaseOutcome outcome, string note, DateTime now, string by, bool withinAllowance, int? additionalLicenseId = null)
     {
         EnsureOpen();
-        RequireText(note, "Give a note: it is kept in the audit log.");
+        RequireText(note, "Give a note: it is kept in the audit log.", "note");
         switch (outcome)
         {
             case CaseOutcome.KeyDisabled:
@@ -136,7 +143,7 @@ public class FraudCase : IVersioned
     public void CloseWithKeyDisabled(string reason, DateTime now, string by)
     {
         EnsureOpen();
-        RequireText(reason, "Give a reason: it is kept in the audit log.");
+        RequireText(reason, "Give a reason: it is kept in the audit log.", "reason");
         Close(CaseState.KeyDisabled, CaseOutcome.KeyDisabled, reason, now, by);
     }
 
@@ -144,7 +151,7 @@ public class FraudCase : IVersioned
     public void ExtendDeadline(DateTime newDeadline, string reason, string by, DateTime now)
     {
         EnsureOpen();
-        RequireText(reason, "Give a reason: it is kept in the audit log.");
+        RequireText(reason, "Give a reason: it is kept in the audit log.", "reason");
         if (ExtendedTo is not null) throw new DomainException($"The deadline was already extended once, to {ExtendedTo:yyyy-MM-dd}.");
         if (newDeadline <= DeadlineAt || newDeadline <= now)
             throw new DomainException($"The new deadline must be after the current one ({DeadlineAt:yyyy-MM-dd HH:mm} UTC) and in the future.");
@@ -168,10 +175,10 @@ public class FraudCase : IVersioned
         ClosedBy = by;
     }
 
-    private static void RequireText(string? text, string message)
+    private static void RequireText(string? text, string message, string field)
     {
         if (string.IsNullOrWhiteSpace(text)) throw new DomainException(message);
-        if (text.Trim().Length > MaxTextLength) throw new DomainException($"Keep it to {MaxTextLength:N0} characters.");
+        TextLimit.Check(text, MaxTextLength, field);
     }
 
     private static string Clip(string text) => text.Length <= MaxTextLength ? text : text[..MaxTextLength];

@@ -188,7 +188,8 @@ public sealed class FraudCaseService(
     public async Task<int> OpenAsync(ClaimsPrincipal actor, int licenseId, string reason)
     {
         EnsureFraud(actor);
-        RequireReason(reason);
+        // Stored after "Opened by hand: ", so the whole reason fits the case's limit and is never cut short.
+        RequireReason(reason, FraudCase.MaxHandOpenedReasonLength);
         await using var db = await dbFactory.CreateDbContextAsync();
         var license = await db.Licenses.Include(l => l.Customer).Include(l => l.Product).FirstOrDefaultAsync(l => l.Id == licenseId)
             ?? throw new DomainException("That license no longer exists.");
@@ -196,7 +197,7 @@ public sealed class FraudCaseService(
         if (await db.FraudCases.AnyAsync(c => c.LicenseId == licenseId && FraudCase.OpenStates.Contains(c.State)))
             throw new DomainException($"{license.Key} already has an open case.");
         var now = Now;
-        var fraudCase = FraudCase.Open(license.Id, now, now + Options.CaseDeadline, Name(actor), $"Opened by hand: {reason.Trim()}");
+        var fraudCase = FraudCase.Open(license.Id, now, now + Options.CaseDeadline, Name(actor), FraudCase.HandOpenedPrefix + reason.Trim());
         fraudCase.Assignee = Name(actor);
         db.FraudCases.Add(fraudCase);
         notices.CaseOpened(LicenseParty.Of(license), fraudCase, byHand: true, now, actor).AddTo(db);
@@ -263,7 +264,7 @@ public sealed class FraudCaseService(
         db.LicenseEvents.Add(new LicenseEvent
         {
             LicenseId = c.LicenseId, At = now, Kind = LicenseEventKinds.CaseClosed, UserName = Name(actor),
-            Description = $"Case #{c.Id} resolved: {CaseText.Of(resolution.Outcome).ToLowerInvariant()}. {c.OutcomeNote}",
+            Description = LicenseEvent.Line($"Case #{c.Id} resolved: {CaseText.Of(resolution.Outcome).ToLowerInvariant()}. {c.OutcomeNote}"),
         });
         if (license.WindowRestoredAt == now)
             db.Audit(actor, now, "Migration window restored", "License", license.Key, null, new { Case = c.Id, Outcome = CaseText.Of(resolution.Outcome), Reason = c.OutcomeNote });
@@ -332,7 +333,7 @@ public sealed class FraudCaseService(
         var standing = await db.StandingAsync(licenseId, now, Options);
         license.Reenable(!standing.OverAllowance, restoreWindow, now);
         db.LicenseEvents.Add(new LicenseEvent { LicenseId = license.Id, At = now, Kind = LicenseEventKinds.Enabled, UserName = Name(actor),
-            Description = reason.Trim() + (restoreWindow ? " The migration window was restored." : "") });
+            Description = LicenseEvent.Line(reason.Trim() + (restoreWindow ? " The migration window was restored." : "")) });
         db.Audit(actor, now, "Key re-enabled", "License", license.Key, new { Status = LicenseStatus.Disabled },
             new { Status = LicenseStatus.Active, Reason = reason.Trim(), WindowRestored = restoreWindow });
         await db.SaveOrRefuseAsync("The license changed at the same time.");
@@ -355,10 +356,10 @@ public sealed class FraudCaseService(
 
     private static string Name(ClaimsPrincipal actor) => actor.Identity?.Name ?? "";
 
-    private static void RequireReason(string? reason)
+    private static void RequireReason(string? reason, int max = FraudCase.MaxTextLength)
     {
         if (string.IsNullOrWhiteSpace(reason)) throw new DomainException("Give a reason: it is kept in the audit log.");
-        if (reason.Trim().Length > FraudCase.MaxTextLength) throw new DomainException($"Keep the reason to {FraudCase.MaxTextLength:N0} characters.");
+        TextLimit.Check(reason, max, "reason");
     }
 
     private static void EnsureFraud(ClaimsPrincipal actor) => actor.Demand(Policies.Fraud, "Only the fraud team and managers work on fraud cases.");

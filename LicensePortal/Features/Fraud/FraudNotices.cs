@@ -111,7 +111,7 @@ public sealed class FraudNotices(IOptions<Installations.InstallationOptions> ins
                 {v.Name} licensing
                 """, $"License {license.Key}"),
         ],
-            new LicenseEvent { LicenseId = license.Id, At = now, Kind = LicenseEventKinds.CaseClosed, UserName = Name(actor), Description = $"Case #{fraudCase.Id} resolved by the customer: {fraudCase.OutcomeNote}" },
+            new LicenseEvent { LicenseId = license.Id, At = now, Kind = LicenseEventKinds.CaseClosed, UserName = Name(actor), Description = LicenseEvent.Line($"Case #{fraudCase.Id} resolved by the customer: {fraudCase.OutcomeNote}") },
             AuditExtensions.Entry(actor, now, "Case resolved by the customer", "FraudCase", fraudCase.Id.ToString(), new { State = before },
                 new { fraudCase.State, fraudCase.Outcome, fraudCase.OutcomeNote }));
     }

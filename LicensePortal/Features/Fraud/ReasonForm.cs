@@ -8,6 +8,6 @@ public sealed class ReasonForm
     public const string Missing = "Give a reason: it is kept in the audit log.";
 
     [Required(ErrorMessage = Missing)]
-    [StringLength(FraudCase.MaxTextLength, ErrorMessage = "Keep it to 1,000 characters.")]
+    [StringLength(FraudCase.MaxTextLength, ErrorMessage = "Keep the reason to {1:N0} characters.")]
     public string Reason { get; set; } = "";
 }

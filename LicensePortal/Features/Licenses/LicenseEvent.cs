@@ -12,6 +12,14 @@ public class LicenseEvent
     public string Kind { get; set; } = "";
     public string Description { get; set; } = "";
     public string UserName { get; set; } = "";
+
+    public const int MaxDescriptionLength = 1000;
+
+    /// <summary>
+    /// A history line built around typed text (a 1,000-character note plus what happened) may run past the column;
+    /// the line is shortened with an ellipsis, while the typed text itself is kept whole on its case and in the audit log.
+    /// </summary>
+    public static string Line(string text) => text.Length <= MaxDescriptionLength ? text : text[..(MaxDescriptionLength - 1)] + "…";
 }
 
 public static class LicenseEventKinds
@@ -32,7 +40,7 @@ internal sealed class LicenseEventConfiguration : IEntityTypeConfiguration<Licen
     public void Configure(EntityTypeBuilder<LicenseEvent> b)
     {
         b.Property(e => e.Kind).HasMaxLength(50);
-        b.Property(e => e.Description).HasMaxLength(1000);
+        b.Property(e => e.Description).HasMaxLength(LicenseEvent.MaxDescriptionLength);
         b.Property(e => e.UserName).HasMaxLength(256);
         b.HasOne<License>().WithMany().HasForeignKey(e => e.LicenseId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(e => new { e.LicenseId, e.At });

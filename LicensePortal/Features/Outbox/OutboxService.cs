@@ -32,13 +32,16 @@ public static class OutboxText
 /// Emails go into the outbox in the same transaction as the change that causes them; a
 /// dispatcher delivers them, retrying with a growing delay, and staff can see each one's state.
 /// </summary>
-public sealed class OutboxService(IDbContextFactory<AppDbContext> dbFactory, IEmailDelivery delivery, IOptions<EmailOptions> options, TimeProvider clock, ILogger<OutboxService> logger)
+public sealed class OutboxService(IDbContextFactory<AppDbContext> dbFactory, IEmailDelivery delivery, OutboxWakeup wakeup, IOptions<EmailOptions> options, TimeProvider clock, ILogger<OutboxService> logger)
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
 
     public string DeliveryDescription => delivery.Describe;
 
-    /// <summary>Adds a message to the context; it is stored by the caller's SaveChanges.</summary>
+    /// <summary>
+    /// Adds a message to the context; it is stored by the caller's SaveChanges. After committing, the caller
+    /// wakes the dispatcher (<see cref="OutboxWakeup"/>): nothing is sent inside the caller's request.
+    /// </summary>
     public static OutboxMessage Enqueue(AppDbContext db, DateTime now, string to, string subject, string body, string about,
         (string Name, string ContentType, byte[] Content)? attachment = null)
     {
@@ -51,12 +54,24 @@ public sealed class OutboxService(IDbContextFactory<AppDbContext> dbFactory, IEm
     /// Delivers the messages that are due. Each is claimed first, so two dispatchers running at
     /// once never send the same message twice; a crash leaves it to be retried when its claim lapses.
     /// </summary>
-    public async Task<int> DispatchDueAsync(CancellationToken ct = default) => await DispatchAsync(null, ct);
+    public async Task<int> DispatchDueAsync(CancellationToken ct = default) => await DispatchAsync(ct);
 
-    /// <summary>"Deliver now" from the outbox page: the run and what it sent are audited under the person who asked.</summary>
-    public async Task<int> DeliverNowAsync(ClaimsPrincipal actor, CancellationToken ct = default) => await DispatchAsync(actor, ct);
+    /// <summary>
+    /// "Deliver now" from the outbox page: wakes the dispatcher instead of sending inside the click, so a slow
+    /// mail server never holds up the page. Audited under the person who asked, with how many messages were due.
+    /// </summary>
+    public async Task<int> DeliverNowAsync(ClaimsPrincipal actor, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var due = await db.Outbox.CountAsync(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now, ct);
+        db.Audit(actor, now, "Outbox delivered now", "Outbox", "due", null, new { Due = due });
+        await db.SaveChangesAsync(ct);
+        wakeup.Wake();
+        return due;
+    }
 
-    private async Task<int> DispatchAsync(ClaimsPrincipal? actor, CancellationToken ct)
+    private async Task<int> DispatchAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -88,11 +103,6 @@ public sealed class OutboxService(IDbContextFactory<AppDbContext> dbFactory, IEm
                 if (message.Attempts >= options.Value.MaxAttempts) message.Status = OutboxStatus.Failed;
                 else message.NextAttemptAt = now + TimeSpan.FromMinutes(options.Value.RetryAfterMinutes * Math.Pow(2, message.Attempts - 1));
             }
-            await db.SaveChangesAsync(ct);
-        }
-        if (actor is not null)
-        {
-            db.Audit(actor, now, "Outbox delivered now", "Outbox", "due", null, new { Due = due.Count, Delivered = sent });
             await db.SaveChangesAsync(ct);
         }
         return sent;
@@ -139,7 +149,7 @@ public sealed class OutboxService(IDbContextFactory<AppDbContext> dbFactory, IEm
         return (m, OutboxAccess.MayOpenAttachment(user, OutboxAccess.KindOf(m.About, m.Subject, m.To, options.Value.FraudTeamAddress)));
     }
 
-    /// <summary>Puts a failed message back in the queue for another round of attempts; audited with the retry.</summary>
+    /// <summary>Puts a failed message back in the queue for another round of attempts, audited with the retry, and wakes the dispatcher.</summary>
     public async Task RetryAsync(ClaimsPrincipal actor, long id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -155,16 +165,17 @@ public sealed class OutboxService(IDbContextFactory<AppDbContext> dbFactory, IEm
         message.NextAttemptAt = now;
         db.Audit(actor, now, "Outbox message retried", "Outbox", message.Id, before, new { Status = message.Status, message.To, message.Subject });
         await db.SaveChangesAsync(ct);
+        wakeup.Wake();
     }
 }
 
-/// <summary>Delivers due outbox messages on an interval.</summary>
-public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IOptions<EmailOptions> options, TimeProvider clock, ILogger<OutboxDispatcher> logger) : BackgroundService
+/// <summary>Delivers due outbox messages every poll interval, and at once when something wakes it (<see cref="OutboxWakeup"/>).</summary>
+public sealed class OutboxDispatcher(IServiceScopeFactory scopes, OutboxWakeup wakeup, IOptions<EmailOptions> options, TimeProvider clock, ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.Value.PollSeconds)), clock);
-        do
+        var interval = TimeSpan.FromSeconds(Math.Max(1, options.Value.PollSeconds));
+        while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
@@ -175,7 +186,8 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IOptions<Email
             {
                 logger.LogError(ex, "The outbox dispatcher failed; it tries again on its next round.");
             }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
+            await wakeup.WaitAsync(interval, clock, stoppingToken);
+        }
     }
 }
 
@@ -186,6 +198,7 @@ public static class OutboxFeature
         builder.Services.Configure<EmailOptions>(builder.Configuration.GetSection(EmailOptions.Section));
         builder.Services.AddSingleton<IEmailDelivery, SmtpEmailDelivery>();
         builder.Services.AddScoped<OutboxService>();
+        builder.Services.AddSingleton<OutboxWakeup>();
         builder.Services.AddHostedService<OutboxDispatcher>();
         return builder;
     }

@@ -42,7 +42,7 @@ public sealed record QuoteRow(int Id, string Number, int CustomerId, string Cust
 /// <summary>Upgrade quotes: build, save, send, accept, cancel (docs/RULES.md, Upgrades, renewals and reminders).</summary>
 public sealed class QuoteService(
     IDbContextFactory<AppDbContext> dbFactory, VendorCalendar calendar, IOptions<QuoteOptions> options,
-    IOptions<VendorOptions> vendor, OutboxService outbox)
+    IOptions<VendorOptions> vendor, OutboxWakeup outbox)
 {
     private const string Conflict = "Someone else changed this quote or its licenses at the same time. Reload the page and try again.";
 
@@ -107,7 +107,7 @@ public sealed class QuoteService(
         if (lines.Count == 0) throw new DomainException("Add at least one license to the quote.");
         if (lines.Select(l => l.LicenseId).Distinct().Count() != lines.Count) throw new DomainException("Each license can appear only once in a quote.");
         if (validityDays is < QuoteTermsForm.MinValidityDays or > QuoteTermsForm.MaxValidityDays) throw new DomainException(QuoteTermsForm.ValidityMessage);
-        if (notes?.Trim().Length > QuoteTermsForm.MaxNotesLength) throw new DomainException($"Keep the notes to {QuoteTermsForm.MaxNotesLength} characters.");
+        TextLimit.Check(notes, QuoteTermsForm.MaxNotesLength, "notes");
         await using var db = await dbFactory.CreateDbContextAsync();
         var priced = await PriceAllAsync(db, customerId, lines, default);
         if (priced.FirstOrDefault(p => p.Problem is not null) is { } bad) throw new DomainException(bad.Problem!);
@@ -205,11 +205,12 @@ public sealed class QuoteService(
         return quote is null ? null : (quote.Number, QuotePdf.Render(quote, quote.Customer!, vendor.Value, options.Value.Terms));
     }
 
-    /// <summary>Marks the quote sent and queues the email with its PDF in the same transaction, then tries to deliver it.</summary>
+    /// <summary>Marks the quote sent and queues the email with its PDF in the same transaction, then wakes the outbox dispatcher to deliver it.</summary>
     public async Task SendAsync(ClaimsPrincipal actor, int id, string to)
     {
         EnsureSales(actor);
         if (!System.Net.Mail.MailAddress.TryCreate(to?.Trim(), out var address)) throw new DomainException("Enter a valid email address to send the quote to.");
+        TextLimit.Check(address.Address, QuoteTermsForm.MaxEmailLength, "email address");
         await using var db = await dbFactory.CreateDbContextAsync();
         var quote = await db.Quotes.Include(q => q.Customer).Include(q => q.Items).ThenInclude(i => i.Lines).AsSplitQuery().FirstOrDefaultAsync(q => q.Id == id)
             ?? throw new DomainException("That quote no longer exists.");
@@ -233,7 +234,7 @@ public sealed class QuoteService(
             $"Quote {quote.Number}", ($"{quote.Number}.pdf", "application/pdf", pdf));
         db.Audit(actor, now, "Quote sent", "Quote", quote.Number, new { Status = before }, new { quote.Status, quote.SentTo });
         await db.SaveOrRefuseAsync(Conflict);
-        await outbox.DispatchDueAsync();
+        outbox.Wake();
     }
 
     /// <summary>

@@ -18,7 +18,7 @@ public sealed class TransferRequestForm
     public CustomerForm Customer { get; set; } = new();
 
     [Required(ErrorMessage = TransferService.ReasonMessage)]
-    [StringLength(TransferService.MaxReasonLength, ErrorMessage = "Keep the reason to {1} characters.")]
+    [StringLength(TransferService.MaxReasonLength, ErrorMessage = "Keep the reason to {1:N0} characters.")]
     public string Reason { get; set; } = "";
 
     [RequiredWhen(nameof(Kind), TransferKind.Lease, ErrorMessage = TransferService.LeaseEndMessage)]

@@ -33,13 +33,13 @@ public sealed record OwnershipStep(DateOnly? Since, int CustomerId, string Custo
 /// </summary>
 public sealed class TransferService(
     IDbContextFactory<AppDbContext> dbFactory, VendorCalendar calendar, IOptions<VendorOptions> vendor, IOptions<InstallationOptions> installationOptions,
-    IServiceScopeFactory scopes, OutboxService outbox, ILogger<TransferService> logger)
+    IServiceScopeFactory scopes, OutboxWakeup outbox, ILogger<TransferService> logger)
 {
     public const string RequestPolicy = Policies.Licenses;
 
     /// <summary>The longest lease the portal records.</summary>
     public const int MaxLeaseYears = 10;
-    public const int MaxReasonLength = 1000;
+    public const int MaxReasonLength = 1000, MaxNoteLength = 1000;
     public const string ReasonMessage = "Give the reason for the transfer: it is printed on the consent letter.";
     public const string ChooseOwnerMessage = "Choose the new owner, or enter a new customer.";
     public const string LeaseEndMessage = "Give the date the lease ends: the license returns to its owner then.";
@@ -52,7 +52,7 @@ public sealed class TransferService(
     {
         actor.Demand(RequestPolicy, "Only sales, the fraud team and managers request transfers.");
         if (string.IsNullOrWhiteSpace(reason)) throw new DomainException(ReasonMessage);
-        if (reason.Trim().Length > MaxReasonLength) throw new DomainException($"Keep the reason to {MaxReasonLength} characters.");
+        TextLimit.Check(reason, MaxReasonLength, "reason");
         if (toCustomerId is null == newCustomer is null) throw new DomainException(ChooseOwnerMessage);
         CheckLeaseEnd(kind, leaseEndsOn, calendar.Today);
         var now = calendar.UtcNow;
@@ -113,6 +113,7 @@ public sealed class TransferService(
     /// </summary>
     public async Task ApproveAsync(ClaimsPrincipal actor, int id, string? note)
     {
+        TextLimit.Check(note, MaxNoteLength, "note");
         var now = calendar.UtcNow;
         await using var db = await dbFactory.CreateDbContextAsync();
         var request = await DecidableAsync(db, actor, id);
@@ -160,12 +161,13 @@ public sealed class TransferService(
                 """, $"Transfer {request.Reference}", attachment);
         await db.SaveOrRefuseAsync("Someone else decided this request at the same time.");
         await tx.CommitAsync();
-        await outbox.DispatchDueAsync();
+        outbox.Wake();
     }
 
     public async Task RejectAsync(ClaimsPrincipal actor, int id, string note)
     {
         if (string.IsNullOrWhiteSpace(note)) throw new DomainException("Say why the request is rejected: the requester reads it.");
+        TextLimit.Check(note, MaxNoteLength, "note");
         var now = calendar.UtcNow;
         await using var db = await dbFactory.CreateDbContextAsync();
         var request = await DecidableAsync(db, actor, id);
@@ -262,7 +264,7 @@ public sealed class TransferService(
             }
             catch (DomainException ex) { logger.LogWarning("Lease {Id} was not returned: {Reason}", id, ex.Message); }
         }
-        if (returned > 0) await outbox.DispatchDueAsync();
+        if (returned > 0) outbox.Wake();
         return returned;
     }
 

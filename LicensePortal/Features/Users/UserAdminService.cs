@@ -16,14 +16,14 @@ public sealed class NewUserForm
 {
     [Required(ErrorMessage = "Enter the user's email address.")]
     [EmailAddress(ErrorMessage = "This is not a valid email address.")]
-    [StringLength(256)]
+    [StringLength(MaxEmailLength, ErrorMessage = "Keep the email address to {1:N0} characters.")]
     public string Email { get; set; } = "";
 
     [Required(ErrorMessage = "Enter the user's full name.")]
-    [StringLength(100)]
+    [StringLength(MaxNameLength, ErrorMessage = "Keep the name to {1:N0} characters.")]
     public string DisplayName { get; set; } = "";
 
-    [StringLength(100)]
+    [StringLength(MaxNameLength, ErrorMessage = "Keep the title to {1:N0} characters.")]
     public string? Title { get; set; }
 
     [Required(ErrorMessage = "Enter a first password for the user.")]
@@ -33,6 +33,15 @@ public sealed class NewUserForm
     public HashSet<string> Roles { get; set; } = [];
 
     public const string NoRoleMessage = "Choose at least one role.";
+    public const int MaxEmailLength = 256, MaxNameLength = 100;
+
+    /// <summary>What the service refuses before Identity sees the user: over-long text, by field (docs/RULES.md).</summary>
+    public Dictionary<string, string> TooLong() => new (string Field, string? Problem)[]
+    {
+        (nameof(Email), TextLimit.Problem(Email, MaxEmailLength, "email address")),
+        (nameof(DisplayName), TextLimit.Problem(DisplayName, MaxNameLength, "name")),
+        (nameof(Title), TextLimit.Problem(Title, MaxNameLength, "title")),
+    }.Where(p => p.Problem is not null).ToDictionary(p => p.Field, p => p.Problem!);
 }
 
 /// <summary>What went wrong, by form field ("" for the whole form).</summary>
@@ -128,6 +137,8 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
             foreach (var v in users.PasswordValidators) problems.AddRange((await v.ValidateAsync(users, user, form.Password)).Errors);
             var found = UserAdminResult.From(IdentityResult.Failed([.. problems]));
             if (form.Roles.Count == 0) found = new UserAdminResult(new Dictionary<string, string>(found.Errors) { [nameof(NewUserForm.Roles)] = NewUserForm.NoRoleMessage });
+            if (form.TooLong() is { Count: > 0 } tooLong)
+                found = new UserAdminResult(found.Errors.Where(e => !tooLong.ContainsKey(e.Key)).Concat(tooLong).ToDictionary());
             if (!found.Succeeded) return found;
             var result = await users.CreateAsync(user, form.Password);
             if (result.Succeeded) result = await users.AddToRolesAsync(user, form.Roles.Where(Roles.All.Contains));
