@@ -127,7 +127,7 @@ public static class CommandLine
         }
 
         var email = Option("--email");
-        if (args.Contains("--password"))
+        if (args.Any(a => a.StartsWith("--password", StringComparison.OrdinalIgnoreCase)))
         {
             // A password on the command line stays in the shell history and shows in every process list.
             Console.Error.WriteLine("create-admin does not take --password: set LICENSEPORTAL_ADMIN_PASSWORD, pipe the password in, or type it when asked.");

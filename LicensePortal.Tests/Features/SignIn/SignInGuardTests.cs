@@ -32,10 +32,10 @@ public class SignInGuardTests
     [Fact]
     public void Five_failures_bar_that_address_from_that_account_and_nobody_else()
     {
-        for (var i = 0; i < 4; i++) guard.Failed("admin@example.com", Attacker);
+        for (var i = 0; i < 4; i++) Assert.Null(guard.TryBegin("admin@example.com", Attacker));
         Assert.Null(guard.BarredFor("admin@example.com", Attacker));
 
-        guard.Failed("ADMIN@example.com ", Attacker);
+        Assert.Null(guard.TryBegin("ADMIN@example.com ", Attacker));
 
         Assert.Equal(TimeSpan.FromMinutes(15), guard.BarredFor("admin@example.com", Attacker));
         // The admin at the office still signs in: the attacker cannot keep the last admin out.
@@ -46,13 +46,13 @@ public class SignInGuardTests
     [Fact]
     public void A_bar_lifts_after_its_minutes_and_the_count_starts_again()
     {
-        for (var i = 0; i < 5; i++) guard.Failed("admin@example.com", Attacker);
+        for (var i = 0; i < 5; i++) guard.TryBegin("admin@example.com", Attacker);
         clock.Advance(TimeSpan.FromMinutes(14));
         Assert.Equal(TimeSpan.FromMinutes(1), guard.BarredFor("admin@example.com", Attacker));
 
         clock.Advance(TimeSpan.FromMinutes(1));
         Assert.Null(guard.BarredFor("admin@example.com", Attacker));
-        guard.Failed("admin@example.com", Attacker);
+        guard.TryBegin("admin@example.com", Attacker);
         Assert.Null(guard.BarredFor("admin@example.com", Attacker));
     }
 
@@ -61,7 +61,7 @@ public class SignInGuardTests
     {
         for (var i = 0; i < 12; i++)
         {
-            guard.Failed("sales@example.com", Office);
+            guard.TryBegin("sales@example.com", Office);
             if (i % 4 == 3) clock.Advance(TimeSpan.FromMinutes(16));
         }
         Assert.Null(guard.BarredFor("sales@example.com", Office));
@@ -70,10 +70,28 @@ public class SignInGuardTests
     [Fact]
     public void Signing_in_forgets_the_failures_from_that_address()
     {
-        for (var i = 0; i < 4; i++) guard.Failed("sales@example.com", Office);
+        for (var i = 0; i < 4; i++) guard.TryBegin("sales@example.com", Office);
         guard.Succeeded("sales@example.com", Office);
-        for (var i = 0; i < 4; i++) guard.Failed("sales@example.com", Office);
+        for (var i = 0; i < 4; i++) guard.TryBegin("sales@example.com", Office);
         Assert.Null(guard.BarredFor("sales@example.com", Office));
+    }
+
+    [Fact]
+    public async Task Attempts_sent_side_by_side_get_no_more_tries_than_one_after_another()
+    {
+        var allowed = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => Task.Run(() => guard.TryBegin("admin@example.com", Attacker) is null)));
+
+        Assert.Equal(5, allowed.Count(a => a));
+    }
+
+    [Theory]
+    [InlineData("2001:db8:1:2::7", "2001:db8:1:2:ffff::1", true)]
+    [InlineData("2001:db8:1:2::7", "2001:db8:1:3::7", false)]
+    [InlineData("::ffff:203.0.113.7", "203.0.113.7", true)]
+    public void An_IPv6_network_counts_as_one_address(string first, string second, bool same)
+    {
+        for (var i = 0; i < 5; i++) guard.TryBegin("admin@example.com", IPAddress.Parse(first));
+        Assert.Equal(same, guard.BarredFor("admin@example.com", IPAddress.Parse(second)) is not null);
     }
 
     [Theory]

@@ -26,11 +26,16 @@ public class SignInTests : IAsyncLifetime
     {
         var client = portal.Client();
 
-        var wrongPassword = await TextAsync(SignInForm.PostLoginAsync(client, Sales, "not-the-password"));
-        var unknownEmail = await TextAsync(SignInForm.PostLoginAsync(client, "nobody@example.com", "whatever-1A!"));
+        var wrongPassword = await SignInForm.PostLoginAsync(client, Sales, "not-the-password");
+        var unknownEmail = await SignInForm.PostLoginAsync(client, "nobody@example.com", "not-the-password");
 
-        Assert.Contains(SignInFlow.Failure, wrongPassword);
-        Assert.Contains(SignInFlow.Failure, unknownEmail);
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (wrongPassword.StatusCode, unknownEmail.StatusCode));
+        // The same page apart from the email typed back into the form and the per-request tokens.
+        static string Comparable(string page, string email) =>
+            System.Text.RegularExpressions.Regex.Replace(page.Replace(email, "EMAIL"), "(value|nonce|content)=\"[^\"]*\"|<!--Blazor-Server-Component-State:[^>]*-->|\"[A-Za-z0-9+/=_-]{40,}\"", "");
+        var (known, unknown) = (await TextAsync(Task.FromResult(wrongPassword)), await TextAsync(Task.FromResult(unknownEmail)));
+        Assert.Contains(SignInFlow.Failure, known);
+        Assert.Equal(Comparable(known, Sales), Comparable(unknown, "nobody@example.com"));
     }
 
     [Fact]
@@ -66,6 +71,43 @@ public class SignInTests : IAsyncLifetime
         }
 
         Assert.All(answers, a => Assert.Contains("Too many failed sign-ins for this account from your network.", a));
+    }
+
+    [Fact]
+    public async Task Behind_a_trusted_proxy_the_client_address_comes_from_X_Forwarded_For_and_from_nobody_else()
+    {
+        const string proxy = "10.0.0.5";
+        await using var proxied = new PortalFactory { Settings = { ["Security:TrustedProxies:0"] = proxy } };
+        async Task<HttpResponseMessage> ThroughAsync(string peer, string forwardedFor, string password)
+        {
+            var client = proxied.Client();
+            client.DefaultRequestHeaders.Add("X-Forwarded-For", forwardedFor);
+            return await SignInForm.PostLoginAsync(client, Admin, password, peer);
+        }
+
+        for (var i = 0; i < 5; i++) await ThroughAsync(proxy, Attacker, "Wrong-Password-1");
+
+        Assert.Contains("Too many failed sign-ins", await TextAsync(ThroughAsync(proxy, Attacker, PortalFactory.Password)));
+        Assert.Equal(HttpStatusCode.Redirect, (await ThroughAsync(proxy, Office, PortalFactory.Password)).StatusCode);
+        // A peer that is not the proxy cannot claim another address: it is counted as itself.
+        for (var i = 0; i < 5; i++) await ThroughAsync("198.51.100.99", Office, "Wrong-Password-1");
+        Assert.Equal(HttpStatusCode.Redirect, (await ThroughAsync(proxy, Office, PortalFactory.Password)).StatusCode);
+        Assert.Contains("Too many failed sign-ins", await TextAsync(ThroughAsync("198.51.100.99", Attacker, PortalFactory.Password)));
+    }
+
+    [Theory]
+    [InlineData("//evil.example/steal")]
+    [InlineData("/\\evil.example")]
+    [InlineData("https://evil.example/")]
+    public async Task A_return_address_outside_the_portal_is_never_followed(string returnUrl)
+    {
+        var client = portal.Client();
+        var page = await client.GetStringAsync("/Account/Login");
+        var response = await SignInForm.PostFormAsync(client, $"/Account/Login?ReturnUrl={Uri.EscapeDataString(returnUrl)}", "login",
+            new() { ["Input.Email"] = Sales, ["Input.Password"] = PortalFactory.Password });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.DoesNotContain("evil", response.Headers.Location!.ToString());
     }
 
     [Fact]

@@ -119,7 +119,9 @@ public partial class TwoFactorTests : IAsyncLifetime
         Assert.StartsWith("Account/LoginWith2fa", (await SignInForm.PostLoginAsync(portal.Client(), Sales, PortalFactory.Password)).Target());
 
         // The page still works for the session that turned it on (its cookie was renewed with the new stamp).
-        var off = await TextAsync(SignInForm.PostFormAsync(client, "/Account/Manage/TwoFactor?Confirm=off", "turn-off", []));
+        var withoutCode = await TextAsync(SignInForm.PostFormAsync(client, "/Account/Manage/TwoFactor?Confirm=off", "turn-off", new() { ["TurnOff.Code"] = Wrong(Totp.Code(key)) }));
+        Assert.Contains(SignInFlow.WrongCode, withoutCode);
+        var off = await TextAsync(SignInForm.PostFormAsync(client, "/Account/Manage/TwoFactor?Confirm=off", "turn-off", new() { ["TurnOff.Code"] = Totp.Code(key) }));
         Assert.Contains("Two-factor sign-in is off.", off);
         Assert.DoesNotContain("Account/", (await SignInForm.PostLoginAsync(portal.Client(), Sales, PortalFactory.Password)).Target());
     }
@@ -162,6 +164,92 @@ public partial class TwoFactorTests : IAsyncLifetime
 
         Assert.False(await StillValidAsync(Manager));
         Assert.True(await StillValidAsync(Sales));
+    }
+
+    [Fact]
+    public async Task A_reset_password_cannot_be_skipped_by_going_straight_to_the_authenticator_set_up()
+    {
+        await using (var db = await portal.DbAsync())
+        {
+            var id = (await db.Users.SingleAsync(u => u.Email == Manager)).Id;
+            Assert.True((await portal.Service<UserAdminService>().ResetPasswordAsync(TestData.As(Roles.Admin), id, "Temporary-Pass-1")).Succeeded);
+        }
+        var client = portal.Client();
+        Assert.Equal("Account/NewPassword", (await SignInForm.PostLoginAsync(client, Manager, "Temporary-Pass-1")).Target());
+
+        var skipped = await TextAsync(client.GetAsync("/Account/SetUpAuthenticator"));
+        Assert.Contains(SignInFlow.Expired, skipped);
+        Assert.DoesNotContain("authenticator-key", skipped);
+        Assert.Contains("Account/Login", (await client.GetAsync("/transfers")).Target());
+
+        // In order, both steps work: a new password, then the authenticator.
+        var chosen = await SignInForm.PostFormAsync(client, "/Account/NewPassword", "new-password",
+            new() { ["Input.NewPassword"] = "My-Own-Secret-77", ["Input.ConfirmPassword"] = "My-Own-Secret-77" });
+        Assert.Equal("Account/SetUpAuthenticator", chosen.Target());
+        var key = KeyShown().Match(await client.GetStringAsync("/Account/SetUpAuthenticator")).Groups[1].Value.Replace(" ", "");
+        await SignInForm.PostFormAsync(client, "/Account/SetUpAuthenticator", "set-up-authenticator", new() { ["Input.Code"] = Totp.Code(key) });
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/transfers")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Typing_the_password_again_does_not_reset_the_count_of_wrong_codes()
+    {
+        var (key, _, _) = await SetUpAsync(Manager);
+        var guesser = portal.Client();
+        var codePage = "/" + (await SignInForm.PostLoginAsync(guesser, Manager, PortalFactory.Password)).Target();
+        for (var i = 0; i < 4; i++)
+            Assert.Contains(SignInFlow.WrongCode, await TextAsync(SignInForm.PostFormAsync(guesser, codePage, "login-with-2fa", new() { ["Input.Code"] = Wrong(Totp.Code(key)) })));
+
+        var again = await TextAsync(SignInForm.PostLoginAsync(guesser, Manager, PortalFactory.Password));
+
+        Assert.Contains("Too many failed sign-ins for this account from your network.", again);
+    }
+
+    [Fact]
+    public async Task A_leftover_half_finished_sign_in_is_forgotten_when_the_sign_in_page_opens_again()
+    {
+        var client = portal.Client();
+        Assert.Equal("Account/SetUpAuthenticator", (await SignInForm.PostLoginAsync(client, Manager, PortalFactory.Password)).Target());
+
+        await client.GetAsync("/Account/Login");
+
+        Assert.Contains(SignInFlow.Expired, await TextAsync(client.GetAsync("/Account/SetUpAuthenticator")));
+    }
+
+    [Fact]
+    public async Task Each_set_up_shows_a_new_key_so_a_key_seen_once_is_not_the_one_kept()
+    {
+        string First()
+        {
+            var client = portal.Client();
+            SignInForm.PostLoginAsync(client, Manager, PortalFactory.Password).GetAwaiter().GetResult();
+            return KeyShown().Match(client.GetStringAsync("/Account/SetUpAuthenticator").GetAwaiter().GetResult()).Groups[1].Value;
+        }
+
+        Assert.NotEqual(First(), First());
+    }
+
+    [Fact]
+    public async Task A_session_from_before_two_factor_was_required_ends_at_its_next_request()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "licenseportal-tests", $"two-factor-{Guid.NewGuid():N}.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        string cookie;
+        await using (var before = new PortalFactory { Licenses = 10, DatabasePath = path })
+        {
+            var login = await SignInForm.PostLoginAsync(before.Client(), Manager, PortalFactory.Password);
+            cookie = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(".AspNetCore.Identity.Application=")).Split(';')[0];
+        }
+        await using var after = new PortalFactory { DatabasePath = path, Settings = { ["Demo:Seed"] = "false", ["SignIn:TwoFactorRequiredFor"] = "Manager,Admin" } };
+        var client = after.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false });
+
+        // A download outside any live page: the cookie no longer opens it.
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/licenses/export.csv");
+        request.Headers.Add("Cookie", cookie);
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("Account/Login", response.Target());
     }
 
     [GeneratedRegex("""data-testid="authenticator-key">([^<]+)<""")]

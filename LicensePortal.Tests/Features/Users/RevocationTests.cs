@@ -89,7 +89,7 @@ public class RevocationTests : IAsyncLifetime
                 ("Roles changed", DemoSeeder.Users[1].Email, "{\"Roles\":\"Fraud\"}", "{\"Roles\":\"Fraud, Sales\"}"),
                 ("User locked", DemoSeeder.Users[1].Email, "{\"Locked\":false}", "{\"Locked\":true}"),
                 ("User unlocked", DemoSeeder.Users[1].Email, "{\"Locked\":true}", "{\"Locked\":false}"),
-                ("Password reset", DemoSeeder.Users[1].Email, null, "{\"PasswordReset\":true}"),
+                ("Password reset", DemoSeeder.Users[1].Email, null, "{\"PasswordReset\":true,\"MustChangePassword\":true}"),
             ],
             rows.Select(r => (r.Action, r.EntityId, r.Before, r.After)));
         Assert.All(rows, r => Assert.Equal(DemoSeeder.Users[3].Email, r.UserName));

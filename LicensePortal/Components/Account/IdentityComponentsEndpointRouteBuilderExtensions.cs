@@ -1,4 +1,5 @@
 using LicensePortal.Data;
+using LicensePortal.Features.SignIn;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 
@@ -10,9 +11,10 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
     {
         var accountGroup = endpoints.MapGroup("/Account");
         accountGroup.MapPost("/Logout", async (
-            [FromServices] SignInManager<ApplicationUser> signInManager) =>
+            [FromServices] SignInManager<ApplicationUser> signInManager, [FromServices] SignInFlow flow) =>
         {
             await signInManager.SignOutAsync();
+            await flow.ForgetHalfFinishedAsync();
             return TypedResults.LocalRedirect("~/Account/Login");
         });
         return accountGroup;

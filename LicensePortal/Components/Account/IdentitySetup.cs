@@ -2,7 +2,10 @@ using LicensePortal.Data;
 using LicensePortal.Features.SignIn;
 using LicensePortal.Infrastructure;
 using Microsoft.AspNetCore.Components.Authorization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Components.Account;
 
@@ -39,6 +42,19 @@ public static class IdentitySetup
         {
             options.LoginPath = "/Account/Login";
             options.AccessDeniedPath = "/Account/AccessDenied";
+            // After Identity's security-stamp check: a sign-in made without two-factor, by a user whose roles now
+            // require it (a sign-in from before the requirement, or before a promotion), ends at its next request, and
+            // the next sign-in sets it up. Read from the cookie's claims, so no request pays a query for it.
+            var checkStamp = options.Events.OnValidatePrincipal;
+            options.Events.OnValidatePrincipal = async context =>
+            {
+                await checkStamp(context);
+                if (context.Principal is not { } principal || principal.HasClaim(UserClaims.TwoFactor, "on")) return;
+                var settings = context.HttpContext.RequestServices.GetRequiredService<IOptions<SignInSettings>>().Value;
+                if (!settings.RequiresTwoFactor(principal.FindAll(ClaimTypes.Role).Select(c => c.Value))) return;
+                context.RejectPrincipal();
+                await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+            };
         });
         // Requests outside a circuit (document downloads, exports) re-read the stamp every minute too.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
@@ -49,9 +65,11 @@ public static class IdentitySetup
                 options.SignIn.RequireConfirmedAccount = false;
                 options.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
                 options.User.RequireUniqueEmail = true;
-                // Only administrators lock accounts. Failed sign-ins bar an address from an account (SignInGuard), so
-                // nobody can lock someone else out by typing wrong passwords or codes for them.
-                options.Lockout.MaxFailedAccessAttempts = int.MaxValue;
+                // Wrong passwords never lock an account: they bar an address from an account (SignInGuard), so nobody
+                // can lock someone else out. Identity counts only wrong authenticator and recovery codes, which only
+                // someone with the password can type: ten pause the account for 15 minutes.
+                options.Lockout.MaxFailedAccessAttempts = 10;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 options.Lockout.AllowedForNewUsers = true;
                 options.Password.RequiredLength = 10;
             })

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using LicensePortal.Features.SignIn;
 
 namespace LicensePortal.Components.Account;
@@ -19,30 +18,8 @@ internal static class StepPages
     }
 
     /// <summary>A return address for a plain link: only one inside the portal.</summary>
-    public static string Local(string? url) =>
-        !string.IsNullOrEmpty(url) && Uri.IsWellFormedUriString(url, UriKind.Relative) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\") ? url : "/";
-}
+    public static string Local(string? url) => SignInFlow.LocalOrNull(url) ?? "/";
 
-internal sealed class CodeInput
-{
-    [Required(ErrorMessage = "Enter the six-digit code from your authenticator app.")]
-    [RegularExpression(@"^\s*(\d\s*-?\s*){6}$", ErrorMessage = "The code is six digits, e.g. 123 456.")]
-    public string Code { get; set; } = "";
-}
-
-internal sealed class RecoveryCodeInput
-{
-    [Required(ErrorMessage = "Enter one of your recovery codes.")]
-    [StringLength(32, ErrorMessage = "A recovery code is at most 32 characters.")]
-    public string Code { get; set; } = "";
-}
-
-internal sealed class NewPasswordInput
-{
-    [Required(ErrorMessage = "Enter a new password.")]
-    [StringLength(100, ErrorMessage = "The new password must be 10 to 100 characters long.", MinimumLength = 10)]
-    public string NewPassword { get; set; } = "";
-
-    [Compare(nameof(NewPassword), ErrorMessage = "The new password and its confirmation do not match.")]
-    public string ConfirmPassword { get; set; } = "";
+    /// <summary>Pages that show a secret (an authenticator key, recovery codes) are never kept in a cache.</summary>
+    public static void NoStore(HttpContext http) => http.Response.Headers.CacheControl = "no-store";
 }

@@ -32,7 +32,7 @@ public class FraudCase : IVersioned
 
     /// <summary>A case opened by hand stores the agent's reason after this, within <see cref="MaxTextLength"/>.</summary>
     public const string HandOpenedPrefix = "Opened by hand: ";
-    public const int MaxHandOpenedReasonLength = MaxTextLength - 16;
+    public const int MaxHandOpenedReasonLength = MaxTextLength - 16; // HandOpenedPrefix.Length, which C# cannot use in a constant
     public const string NumberPattern = @"^\+?[0-9 ()./-]{4,40}$";
     public const int MaxNumberLength = 40;
     public const string NumberMessage = "The number dialled may hold digits, spaces and + ( ) - . only (4 to 40 characters).";

@@ -54,7 +54,10 @@ public sealed class OutboxService(IDbContextFactory<AppDbContext> dbFactory, IEm
     /// Delivers the messages that are due. Each is claimed first, so two dispatchers running at
     /// once never send the same message twice; a crash leaves it to be retried when its claim lapses.
     /// </summary>
-    public async Task<int> DispatchDueAsync(CancellationToken ct = default) => await DispatchAsync(ct);
+    public async Task<int> DispatchDueAsync(CancellationToken ct = default) => (await DispatchRoundAsync(ct)).Sent;
+
+    /// <summary>Messages one round takes at most; a full round is followed by another at once.</summary>
+    public const int BatchSize = 50;
 
     /// <summary>
     /// "Deliver now" from the outbox page: wakes the dispatcher instead of sending inside the click, so a slow
@@ -64,19 +67,23 @@ public sealed class OutboxService(IDbContextFactory<AppDbContext> dbFactory, IEm
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var due = await db.Outbox.CountAsync(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now, ct);
+        // Only the messages this person may see are counted: a sales rep learns nothing of fraud notices from the number.
+        var due = (await db.Outbox.Where(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now)
+                .Select(m => new { m.About, m.Subject, m.To }).ToListAsync(ct))
+            .Count(m => OutboxAccess.MaySee(actor, OutboxAccess.KindOf(m.About, m.Subject, m.To, options.Value.FraudTeamAddress)));
         db.Audit(actor, now, "Outbox delivered now", "Outbox", "due", null, new { Due = due });
         await db.SaveChangesAsync(ct);
         wakeup.Wake();
         return due;
     }
 
-    private async Task<int> DispatchAsync(CancellationToken ct)
+    /// <summary>One round: delivers up to <see cref="BatchSize"/> due messages; Full when there may be more.</summary>
+    public async Task<(int Sent, bool Full)> DispatchRoundAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var due = await db.Outbox.Where(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now)
-            .OrderBy(m => m.NextAttemptAt).Select(m => new { m.Id, m.NextAttemptAt }).Take(50).ToListAsync(ct);
+            .OrderBy(m => m.NextAttemptAt).Select(m => new { m.Id, m.NextAttemptAt }).Take(BatchSize).ToListAsync(ct);
         var sent = 0;
         foreach (var candidate in due)
         {
@@ -95,7 +102,8 @@ public sealed class OutboxService(IDbContextFactory<AppDbContext> dbFactory, IEm
                 message.LastError = null;
                 sent++;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            // Only the portal stopping ends a round; anything else (a timeout included) is a failed attempt to retry.
+            catch (Exception ex) when (!ct.IsCancellationRequested)
             {
                 logger.LogWarning(ex, "Delivering outbox message {Id} to {To} failed (attempt {Attempt}).", message.Id, message.To, message.Attempts);
                 message.LastError = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
@@ -105,7 +113,7 @@ public sealed class OutboxService(IDbContextFactory<AppDbContext> dbFactory, IEm
             }
             await db.SaveChangesAsync(ct);
         }
-        return sent;
+        return (sent, due.Count == BatchSize);
     }
 
     /// <summary>The messages <paramref name="user"/> may see (OutboxAccess): sales never see the fraud team's notices.</summary>
@@ -170,23 +178,25 @@ public sealed class OutboxService(IDbContextFactory<AppDbContext> dbFactory, IEm
 }
 
 /// <summary>Delivers due outbox messages every poll interval, and at once when something wakes it (<see cref="OutboxWakeup"/>).</summary>
-public sealed class OutboxDispatcher(IServiceScopeFactory scopes, OutboxWakeup wakeup, IOptions<EmailOptions> options, TimeProvider clock, ILogger<OutboxDispatcher> logger) : BackgroundService
+public sealed class OutboxDispatcher(IServiceScopeFactory scopes, OutboxWakeup wakeup, IOptions<EmailOptions> options, ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = TimeSpan.FromSeconds(Math.Max(1, options.Value.PollSeconds));
         while (!stoppingToken.IsCancellationRequested)
         {
+            var full = false;
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<OutboxService>().DispatchDueAsync(stoppingToken);
+                (_, full) = await scope.ServiceProvider.GetRequiredService<OutboxService>().DispatchRoundAsync(stoppingToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogError(ex, "The outbox dispatcher failed; it tries again on its next round.");
             }
-            await wakeup.WaitAsync(interval, clock, stoppingToken);
+            wakeup.RoundDone();
+            if (!full) await wakeup.WaitAsync(interval, stoppingToken);
         }
     }
 }

@@ -36,94 +36,121 @@ public sealed class SignInFlow(
     private const string RememberClaim = "remember", StampClaim = "stamp";
 
     /// <summary>A hash to check unknown accounts' passwords against, so they take as long to refuse as known ones.</summary>
-    private static string? decoy;
+    private static readonly Lazy<string> Decoy = new(() => new PasswordHasher<ApplicationUser>().HashPassword(new ApplicationUser(), Guid.NewGuid().ToString()));
 
     private HttpContext Http => signIn.Context;
     private IPAddress? Address => Http.Connection.RemoteIpAddress;
 
-    /// <summary>The page for a step, keeping where the user was going.</summary>
+    /// <summary>The page for a step, keeping where the user was going (only an address inside the portal).</summary>
     public static string UrlFor(SignInStep step, string? returnUrl, bool remember = false)
     {
-        var back = string.IsNullOrEmpty(returnUrl) ? "" : $"ReturnUrl={Uri.EscapeDataString(returnUrl)}";
+        var local = LocalOrNull(returnUrl);
+        var back = local is null ? "" : $"ReturnUrl={Uri.EscapeDataString(local)}";
         return step switch
         {
             SignInStep.AuthenticatorCode => $"Account/LoginWith2fa?RememberMe={remember}{(back == "" ? "" : "&" + back)}",
             SignInStep.NewPassword => $"Account/NewPassword{(back == "" ? "" : "?" + back)}",
             SignInStep.SetUpAuthenticator => $"Account/SetUpAuthenticator{(back == "" ? "" : "?" + back)}",
-            _ => returnUrl ?? "",
+            _ => local ?? "/",
         };
+    }
+
+    /// <summary>A return address inside the portal ("/licenses?x=1"), or null for anything else (another site, "//host", "/\\host").</summary>
+    public static string? LocalOrNull(string? url) =>
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\")
+            && Uri.IsWellFormedUriString(url, UriKind.Relative) ? url : null;
+
+    /// <summary>Forgets a half-finished sign-in (the code step, a pending step): on the sign-in page and at sign-out.</summary>
+    public async Task ForgetHalfFinishedAsync()
+    {
+        await Http.SignOutAsync(PendingScheme);
+        await Http.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
     }
 
     public async Task<SignInOutcome> PasswordAsync(string email, string password, bool remember)
     {
         if (!guard.TryAttempt(Address)) return new(null, TooMany, TooManyAttempts: true);
         var account = email.Trim();
-        if (guard.BarredFor(account, Address) is { } left) return SignInOutcome.Fail(BarredMessage(left));
+        if (guard.TryBegin(account, Address) is { } left) return SignInOutcome.Fail(BarredMessage(left));
         var user = await users.FindByEmailAsync(account);
         if (user is null)
         {
-            decoy ??= hasher.HashPassword(new ApplicationUser(), Guid.NewGuid().ToString());
-            hasher.VerifyHashedPassword(new ApplicationUser(), decoy, password);
-            return Failed(account);
+            hasher.VerifyHashedPassword(new ApplicationUser(), Decoy.Value, password);
+            return SignInOutcome.Fail(Failure);
         }
         var check = await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: false);
-        // Only administrators lock accounts now; say so only to someone who knows the password.
+        // Say an account is locked only to someone who knows its password.
         if (check.IsLockedOut)
-            return await users.CheckPasswordAsync(user, password)
-                ? SignInOutcome.Fail("This account is locked. Ask an administrator to unlock it.")
-                : Failed(account);
-        if (!check.Succeeded) return Failed(account);
-        guard.Succeeded(account, Address);
+            return await users.CheckPasswordAsync(user, password) ? SignInOutcome.Fail(LockedMessage(user)) : SignInOutcome.Fail(Failure);
+        if (!check.Succeeded) return SignInOutcome.Fail(Failure);
         logger.LogInformation("{Email} entered the right password.", user.Email);
-        if (user.TwoFactorEnabled)
-        {
-            await signIn.AskForAuthenticatorCodeAsync(user, remember);
-            return new(SignInStep.AuthenticatorCode);
-        }
+        if (!user.TwoFactorEnabled) return await ContinueAsync(user, remember);
+        var asked = await signIn.AskForAuthenticatorCodeAsync(user, remember);
+        if (asked.RequiresTwoFactor) return new(SignInStep.AuthenticatorCode);
+        // Identity signed in without a code (it would for a remembered browser; the portal never remembers one).
+        await signIn.SignOutAsync();
         return await ContinueAsync(user, remember);
     }
 
-    public async Task<SignInOutcome> AuthenticatorCodeAsync(string code, bool remember) =>
-        await SecondFactorAsync(user => signIn.TwoFactorAuthenticatorSignInAsync(Digits(code), remember, rememberClient: false), remember, WrongCode);
+    public Task<SignInOutcome> AuthenticatorCodeAsync(string code, bool remember) =>
+        SecondFactorAsync(remember, WrongCode,
+            signInWithIt: () => signIn.TwoFactorAuthenticatorSignInAsync(Digits(code), remember, rememberClient: false),
+            checkIt: user => users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Digits(code)));
 
-    public async Task<SignInOutcome> RecoveryCodeAsync(string code) =>
-        await SecondFactorAsync(user => signIn.TwoFactorRecoveryCodeSignInAsync(code.Replace(" ", "")), remember: false, WrongRecoveryCode);
+    public Task<SignInOutcome> RecoveryCodeAsync(string code, bool remember) =>
+        SecondFactorAsync(remember, WrongRecoveryCode,
+            signInWithIt: () => signIn.TwoFactorRecoveryCodeSignInAsync(code.Replace(" ", "")),
+            checkIt: async user => (await users.RedeemTwoFactorRecoveryCodeAsync(user, code.Replace(" ", ""))).Succeeded);
 
-    private async Task<SignInOutcome> SecondFactorAsync(Func<ApplicationUser, Task<SignInResult>> attempt, bool remember, string wrong)
+    /// <summary>
+    /// The code step. When nothing else is owed Identity signs the user in with the code; when a step is still owed the
+    /// code is only checked, and the user goes on to that step holding the pending cookie (never a full sign-in).
+    /// Wrong codes count on the address's bar and on the account (Identity locks it for a while after ten).
+    /// </summary>
+    private async Task<SignInOutcome> SecondFactorAsync(bool remember, string wrong, Func<Task<SignInResult>> signInWithIt, Func<ApplicationUser, Task<bool>> checkIt)
     {
         if (!guard.TryAttempt(Address)) return new(null, TooMany, TooManyAttempts: true);
         var user = await signIn.GetTwoFactorAuthenticationUserAsync();
         if (user is null) return SignInOutcome.Fail(Expired);
         var account = user.Email ?? user.Id;
-        if (guard.BarredFor(account, Address) is { } left) return SignInOutcome.Fail(BarredMessage(left));
-        var result = await attempt(user);
-        if (result.IsLockedOut) return SignInOutcome.Fail("This account is locked. Ask an administrator to unlock it.");
-        if (!result.Succeeded)
+        if (guard.TryBegin(account, Address) is { } left) return SignInOutcome.Fail(BarredMessage(left));
+        if (await users.IsLockedOutAsync(user)) return SignInOutcome.Fail(LockedMessage(user));
+        if (StepOwed(user, await users.GetRolesAsync(user)) is null)
         {
-            guard.Failed(account, Address);
+            var result = await signInWithIt();
+            if (result.IsLockedOut) return SignInOutcome.Fail(LockedMessage(user));
+            if (!result.Succeeded) return SignInOutcome.Fail(wrong);
+            guard.Succeeded(account, Address);
+            return new(SignInStep.Portal);
+        }
+        if (!await checkIt(user))
+        {
+            await users.AccessFailedAsync(user);
             return SignInOutcome.Fail(wrong);
         }
-        guard.Succeeded(account, Address);
-        // Identity signed the user in; a step still owed takes that back until it is done.
-        if (StepOwed(user, await users.GetRolesAsync(user)) is null) return new(SignInStep.Portal);
-        await signIn.SignOutAsync();
+        await users.ResetAccessFailedCountAsync(user);
+        await Http.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
         return await ContinueAsync(user, remember);
     }
 
-    /// <summary>The user who proved their password (and code) but still owes a step, or null when the pending sign-in expired.</summary>
-    public async Task<(ApplicationUser User, bool Remember)?> PendingAsync()
+    /// <summary>
+    /// The user who proved their password (and code) and still owes <paramref name="step"/>, or null: the pending
+    /// sign-in expired or was voided (a reset or a lock in between), or the user owes another step first.
+    /// </summary>
+    public async Task<(ApplicationUser User, bool Remember)?> PendingAsync(SignInStep step)
     {
         var pending = await Http.AuthenticateAsync(PendingScheme);
         if (!pending.Succeeded) return null;
         var user = await users.FindByIdAsync(pending.Principal.FindFirstValue(ClaimTypes.NameIdentifier) ?? "");
-        // A reset or a lock in between voids it.
         if (user is null || user.SecurityStamp != pending.Principal.FindFirstValue(StampClaim) || await users.IsLockedOutAsync(user)) return null;
+        if (StepOwed(user, await users.GetRolesAsync(user)) != step) return null;
         return (user, pending.Principal.FindFirstValue(RememberClaim) == "true");
     }
 
     /// <summary>The new password a user chooses after an administrator reset theirs; then the next step.</summary>
     public async Task<(SignInOutcome Outcome, IReadOnlyList<string> Errors)> SetNewPasswordAsync(ApplicationUser user, bool remember, string password)
     {
+        if (!user.MustChangePassword) return (SignInOutcome.Fail(Expired), [Expired]);
         if (user.PasswordHash is not null && hasher.VerifyHashedPassword(user, user.PasswordHash, password) != PasswordVerificationResult.Failed)
             return (new(null), ["Choose a password different from the one the administrator gave you."]);
         user.MustChangePassword = false;
@@ -137,15 +164,18 @@ public sealed class SignInFlow(
         return (await ContinueAsync(user, remember), []);
     }
 
+    /// <summary>The signed-in user's authenticator key, made on first use (a shared secret: shown only to the user).</summary>
+    public async Task<string> AuthenticatorKeyAsync(ApplicationUser user) =>
+        await users.GetAuthenticatorKeyAsync(user) is { Length: > 0 } key ? key : await NewAuthenticatorKeyAsync(user);
+
     /// <summary>
-    /// The user's authenticator key, made on first use (a shared secret: shown only to the user). Made without
-    /// Identity's reset, which would change the security stamp and so end the very sign-in showing the key.
+    /// A new key, stored without Identity's reset, which would change the security stamp and so end the very sign-in
+    /// showing the key. Each pending set-up gets its own, so a key someone saw once (say, with a temporary password)
+    /// is not the one the user ends up with.
     /// </summary>
-    public async Task<string> AuthenticatorKeyAsync(ApplicationUser user)
+    private async Task<string> NewAuthenticatorKeyAsync(ApplicationUser user)
     {
-        var key = await users.GetAuthenticatorKeyAsync(user);
-        if (!string.IsNullOrEmpty(key)) return key;
-        key = users.GenerateNewAuthenticatorKey();
+        var key = users.GenerateNewAuthenticatorKey();
         await ((IUserAuthenticatorKeyStore<ApplicationUser>)store).SetAuthenticatorKeyAsync(user, key, Http.RequestAborted);
         var saved = await users.UpdateAsync(user);
         if (!saved.Succeeded) throw new InvalidOperationException($"No authenticator key could be saved for {user.Email}.");
@@ -153,43 +183,41 @@ public sealed class SignInFlow(
     }
 
     /// <summary>
-    /// Turns the authenticator on once the user types a code it shows, with ten new recovery codes, in one transaction.
-    /// Null when the code is wrong. A pending sign-in is completed: password and code are both proved now.
+    /// Turns the authenticator on once the user types a code it shows, with ten new recovery codes, in one transaction;
+    /// or says why not. A pending sign-in goes on: password and code are both proved now.
     /// </summary>
-    public async Task<IReadOnlyList<string>?> EnableAuthenticatorAsync(ApplicationUser user, string code, bool completePendingSignIn, bool remember)
+    public async Task<(IReadOnlyList<string>? Codes, string? Error)> EnableAuthenticatorAsync(ApplicationUser user, string code, bool completePendingSignIn, bool remember)
     {
-        if (!guard.TryAttempt(Address)) return null;
-        if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Digits(code))) return null;
+        if (await CheckCodeAsync(user, code) is { } error) return (null, error);
         await using var tx = await db.Database.BeginTransactionAsync();
         var result = await users.SetTwoFactorEnabledAsync(user, true);
         var codes = result.Succeeded ? (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))?.ToList() : null;
         if (codes is null) throw new InvalidOperationException($"Two-factor sign-in could not be turned on for {user.Email}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
         await AuditAsync(user, "Two-factor sign-in turned on", new { TwoFactor = false }, new { TwoFactor = true });
         await tx.CommitAsync();
-        if (completePendingSignIn)
-        {
-            await Http.SignOutAsync(PendingScheme);
-            await signIn.SignInAsync(user, remember, authenticationMethod: "mfa");
-        }
+        if (completePendingSignIn) await ContinueAsync(user, remember);
         else await signIn.RefreshSignInAsync(user);
-        return codes;
+        return (codes, null);
     }
 
-    /// <summary>Ten new recovery codes for a signed-in user; the old ones stop working.</summary>
-    public async Task<IReadOnlyList<string>> NewRecoveryCodesAsync(ApplicationUser user)
+    /// <summary>Ten new recovery codes for a signed-in user who types a current code; the old ones stop working.</summary>
+    public async Task<(IReadOnlyList<string>? Codes, string? Error)> NewRecoveryCodesAsync(ApplicationUser user, string code)
     {
+        if (!user.TwoFactorEnabled) return (null, "Two-factor sign-in is off: turn it on first.");
+        if (await CheckCodeAsync(user, code) is { } error) return (null, error);
         await using var tx = await db.Database.BeginTransactionAsync();
         var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))!.ToList();
         await AuditAsync(user, "Recovery codes replaced", null, new { RecoveryCodes = codes.Count });
         await tx.CommitAsync();
-        return codes;
+        return (codes, null);
     }
 
-    /// <summary>Turns the authenticator off for a user whose roles do not require it; a new key is made for next time.</summary>
-    public async Task<string?> DisableAuthenticatorAsync(ApplicationUser user)
+    /// <summary>Turns the authenticator off for a user whose roles do not require it and who types a current code.</summary>
+    public async Task<string?> DisableAuthenticatorAsync(ApplicationUser user, string code)
     {
         if (options.Value.RequiresTwoFactor(await users.GetRolesAsync(user)))
             return "Your role requires two-factor sign-in: it cannot be turned off. Ask an administrator to reset it if you lost your authenticator.";
+        if (await CheckCodeAsync(user, code) is { } error) return error;
         await using var tx = await db.Database.BeginTransactionAsync();
         var result = await users.SetTwoFactorEnabledAsync(user, false);
         if (result.Succeeded) result = await users.ResetAuthenticatorKeyAsync(user);
@@ -206,6 +234,10 @@ public sealed class SignInFlow(
         : !user.TwoFactorEnabled && options.Value.RequiresTwoFactor(roles) ? SignInStep.SetUpAuthenticator
         : null;
 
+    /// <summary>
+    /// After the password (and code): signs in when nothing is owed, else hands out the pending cookie for the step
+    /// owed (with a fresh authenticator key for a set-up).
+    /// </summary>
     private async Task<SignInOutcome> ContinueAsync(ApplicationUser user, bool remember)
     {
         var step = StepOwed(user, await users.GetRolesAsync(user));
@@ -213,8 +245,10 @@ public sealed class SignInFlow(
         {
             await Http.SignOutAsync(PendingScheme);
             await signIn.SignInAsync(user, remember);
+            guard.Succeeded(user.Email ?? user.Id, Address);
             return new(SignInStep.Portal);
         }
+        if (step == SignInStep.SetUpAuthenticator) await NewAuthenticatorKeyAsync(user);
         var pending = new ClaimsIdentity(
             [new(ClaimTypes.NameIdentifier, user.Id), new(StampClaim, user.SecurityStamp ?? ""), new(RememberClaim, remember ? "true" : "false")],
             PendingScheme);
@@ -222,17 +256,28 @@ public sealed class SignInFlow(
         return new(step);
     }
 
-    private SignInOutcome Failed(string account)
+    /// <summary>Checks a code from the user's authenticator app, counted like a sign-in attempt; null when it is right.</summary>
+    private async Task<string?> CheckCodeAsync(ApplicationUser user, string code)
     {
-        guard.Failed(account, Address);
-        return SignInOutcome.Fail(Failure);
+        if (!guard.TryAttempt(Address)) return TooMany;
+        var account = user.Email ?? user.Id;
+        if (guard.TryBegin(account, Address) is { } left) return BarredMessage(left);
+        if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Digits(code))) return WrongCode;
+        guard.Succeeded(account, Address);
+        return null;
     }
 
     private static string BarredMessage(TimeSpan left)
     {
         var minutes = Math.Max(1, (int)Math.Ceiling(left.TotalMinutes));
-        return $"Too many failed sign-ins for this account from your network. Try again in {minutes} minute{(minutes == 1 ? "" : "s")}, or ask an administrator to reset your password.";
+        return $"Too many failed sign-ins for this account from your network. Try again in {minutes} minute{(minutes == 1 ? "" : "s")}.";
     }
+
+    /// <summary>Locked by an administrator, or paused by Identity after ten wrong codes (only someone with the password gets that far).</summary>
+    private static string LockedMessage(ApplicationUser user) =>
+        user.LockoutEnd is { } end && end.Year < 9000 && end > LicensePortal.Infrastructure.IdentityClock.Now
+            ? $"Too many wrong codes: sign-in to this account is paused until {end.UtcDateTime:HH:mm} UTC. An administrator can unlock it sooner."
+            : "This account is locked. Ask an administrator to unlock it.";
 
     private static string Digits(string code) => code.Replace(" ", "").Replace("-", "");
 

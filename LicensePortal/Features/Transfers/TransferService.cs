@@ -113,10 +113,11 @@ public sealed class TransferService(
     /// </summary>
     public async Task ApproveAsync(ClaimsPrincipal actor, int id, string? note)
     {
-        TextLimit.Check(note, MaxNoteLength, "note");
         var now = calendar.UtcNow;
         await using var db = await dbFactory.CreateDbContextAsync();
         var request = await DecidableAsync(db, actor, id);
+        // After the role check: someone who may not decide is told that, not how long a note may be.
+        TextLimit.Check(note, MaxNoteLength, "note");
         var license = await db.Licenses.Include(l => l.Product).Include(l => l.Edition).Include(l => l.Level).SingleAsync(l => l.Id == request.LicenseId);
         await CheckTransferableAsync(db, license);
         if (license.CustomerId != request.FromCustomerId) throw new DomainException("The license changed owner since this request was made: reject it and make a new one.");
@@ -167,10 +168,11 @@ public sealed class TransferService(
     public async Task RejectAsync(ClaimsPrincipal actor, int id, string note)
     {
         if (string.IsNullOrWhiteSpace(note)) throw new DomainException("Say why the request is rejected: the requester reads it.");
-        TextLimit.Check(note, MaxNoteLength, "note");
         var now = calendar.UtcNow;
         await using var db = await dbFactory.CreateDbContextAsync();
         var request = await DecidableAsync(db, actor, id);
+        // After the role check: someone who may not decide is told that, not how long a note may be.
+        TextLimit.Check(note, MaxNoteLength, "note");
         var (name, title) = await ManagerAsync(actor);
         request.Status = TransferStatus.Rejected;
         request.DecidedBy = actor.Identity?.Name;

@@ -8,9 +8,12 @@ namespace LicensePortal.Infrastructure;
 public static class UserClaims
 {
     public const string DisplayName = "portal:display_name";
+
+    /// <summary>"on" when the user had two-factor sign-in when this sign-in was made (turning it on or off renews the sign-in).</summary>
+    public const string TwoFactor = "portal:two_factor";
 }
 
-/// <summary>Puts the display name in the sign-in cookie so the app bar needs no query.</summary>
+/// <summary>Puts the display name (so the app bar needs no query) and whether two-factor sign-in is on in the sign-in cookie.</summary>
 internal sealed class PortalClaimsFactory(
     UserManager<ApplicationUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options)
     : UserClaimsPrincipalFactory<ApplicationUser, IdentityRole>(users, roles, options)
@@ -19,6 +22,7 @@ internal sealed class PortalClaimsFactory(
     {
         var identity = await base.GenerateClaimsAsync(user);
         identity.AddClaim(new Claim(UserClaims.DisplayName, string.IsNullOrWhiteSpace(user.DisplayName) ? user.Email ?? "" : user.DisplayName));
+        if (user.TwoFactorEnabled) identity.AddClaim(new Claim(UserClaims.TwoFactor, "on"));
         return identity;
     }
 }
