@@ -359,6 +359,7 @@ internal static class Benchmarks
             foreach (var role in new[] { Roles.Sales, Roles.Fraud, Roles.Manager, Roles.Admin })
             {
                 var took = new List<double>();
+                var phases = new List<double[]>();
                 for (var i = 0; i <= times; i++)
                 {
                     await using var context = await browser.NewContextAsync(new() { BaseURL = baseUrl });
@@ -370,8 +371,20 @@ internal static class Benchmarks
                     await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
                     await page.GetByTestId("home-card-count").First.WaitForAsync();
                     watch.Stop();
-                    if (i > 0) took.Add(watch.Elapsed.TotalMilliseconds); // the first warms the server's code paths
+                    // Where the time went, from Chromium's own clock (the home page's navigation entry starts with the sign-in POST):
+                    // the POST and its redirect, the home page's HTML, its scripts run (DOMContentLoaded), the figures drawn.
+                    var timing = await page.EvaluateAsync<double[]>("""
+                        () => { const n = performance.getEntriesByType('navigation')[0];
+                                return [n.redirectEnd || n.fetchStart, n.responseEnd, n.domContentLoadedEventEnd, performance.now()]; }
+                        """);
+                    if (i > 0)
+                    {
+                        took.Add(watch.Elapsed.TotalMilliseconds); // the first warms the server's code paths
+                        phases.Add([timing[0], timing[1] - timing[0], timing[2] - timing[1], timing[3] - timing[2]]);
+                    }
                 }
+                double Phase(int k) => phases.Select(p => p[k]).Order().ElementAt(phases.Count / 2);
+                Console.WriteLine($"  {role}: sign-in POST and redirect {Phase(0):N0} ms, home HTML {Phase(1):N0} ms, scripts to DOMContentLoaded {Phase(2):N0} ms, then live connection and figures {Phase(3):N0} ms (medians)");
                 took.Sort();
                 var median = took[took.Count / 2];
                 rows.Add($"| sign-in | {string.Format(CultureInfo.InvariantCulture, what, role, times)} (slowest {took[^1]:N0} ms) | {median:N0} ms | — | — | < 500 ms | {(median < 500 ? "met" : "missed")} |");

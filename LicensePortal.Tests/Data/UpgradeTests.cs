@@ -21,17 +21,22 @@ public class UpgradeTests
         }
     }
 
-    [Fact]
-    public async Task Installations_of_the_previous_version_carry_over_as_one_stint_from_their_first_check_in()
+    /// <summary>A database file as the version that ended with <paramref name="lastMigration"/> left it (no rows).</summary>
+    private static async Task<string> DatabaseOfPreviousVersionAsync(string lastMigration)
     {
         var path = Path.Combine(Path.GetTempPath(), "licenseportal-tests", $"upgrade-{Guid.NewGuid():N}.db");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await using (var scratch = new PortalFactory { Licenses = 10 })
-        {
-            await using var db = await scratch.DbAsync();
-            db.Database.SetConnectionString($"Data Source={path};Pooling=False");
-            await db.GetService<IMigrator>().MigrateAsync("20261126065424_OneOpenPeriodPerLicense");
-        }
+        await using var scratch = new PortalFactory { Licenses = 10 };
+        await using var db = await scratch.DbAsync();
+        db.Database.SetConnectionString($"Data Source={path};Pooling=False");
+        await db.GetService<IMigrator>().MigrateAsync(lastMigration);
+        return path;
+    }
+
+    [Fact]
+    public async Task Installations_of_the_previous_version_carry_over_as_one_stint_from_their_first_check_in()
+    {
+        var path = await DatabaseOfPreviousVersionAsync("20261126065424_OneOpenPeriodPerLicense");
         await using (var old = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
             await old.OpenAsync();
@@ -63,14 +68,7 @@ public class UpgradeTests
     [Fact]
     public async Task Audit_rows_of_the_previous_version_keep_their_values_and_are_sealed_into_the_chain_at_start_up()
     {
-        var path = Path.Combine(Path.GetTempPath(), "licenseportal-tests", $"upgrade-{Guid.NewGuid():N}.db");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await using (var scratch = new PortalFactory { Licenses = 10 })
-        {
-            await using var db = await scratch.DbAsync();
-            db.Database.SetConnectionString($"Data Source={path};Pooling=False");
-            await db.GetService<IMigrator>().MigrateAsync("20261126141238_DataProtectionKeys");
-        }
+        var path = await DatabaseOfPreviousVersionAsync("20261126141238_DataProtectionKeys");
         await using (var old = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
             await old.OpenAsync();
@@ -102,14 +100,7 @@ public class UpgradeTests
     [Fact]
     public async Task Staff_of_the_previous_version_keep_their_passwords_and_are_not_asked_for_a_new_one()
     {
-        var path = Path.Combine(Path.GetTempPath(), "licenseportal-tests", $"upgrade-{Guid.NewGuid():N}.db");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await using (var scratch = new PortalFactory { Licenses = 10 })
-        {
-            await using var db = await scratch.DbAsync();
-            db.Database.SetConnectionString($"Data Source={path};Pooling=False");
-            await db.GetService<IMigrator>().MigrateAsync("20261126141837_AuditHashChain");
-        }
+        var path = await DatabaseOfPreviousVersionAsync("20261126141837_AuditHashChain");
         var hash = new Microsoft.AspNetCore.Identity.PasswordHasher<ApplicationUser>().HashPassword(new ApplicationUser(), "Old-Version-Pass-1");
         await using (var old = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
