@@ -67,6 +67,8 @@ public sealed class BrowserPortal : IAsyncLifetime
         // on the click left each journey to wait for that itself; most waited for a home card, but one went straight
         // to GotoAsync while the sign-in redirect could still be under way.
         await page.GetByTestId("user-name").WaitForAsync();
+        // The home page is drawn before it is live (App.razor): its buttons answer once the live connection is up.
+        await page.GetByTestId("live").WaitForAsync(new() { State = WaitForSelectorState.Attached });
         return page;
     }
 

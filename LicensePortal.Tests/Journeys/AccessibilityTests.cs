@@ -114,6 +114,7 @@ public class AccessibilityTests(BrowserPortal browser)
     private static async Task LoadedAsync(IPage page)
     {
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await page.GetByTestId("live").WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await Expect(page.Locator("main h1, .mud-main-content h1").First).ToBeVisibleAsync();
         await Expect(page.Locator(".mud-table-loading, .mud-progress-linear, .mud-skeleton")).ToHaveCountAsync(0);
     }
