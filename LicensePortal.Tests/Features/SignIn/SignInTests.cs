@@ -60,6 +60,23 @@ public class SignInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_admin_sees_a_barred_account_among_the_locked_ones_and_unlocking_lets_the_user_in_again()
+    {
+        for (var i = 0; i < 5; i++) await SignInForm.PostLoginAsync(portal.Client(), Sales, "Wrong-Password-1", Office);
+        var users = portal.Service<UserAdminService>();
+
+        var (rows, total) = await users.ListAsync(TestData.As(Roles.Admin), new UserQuery(null, null, "Name", false, 0, 25, LockedOnly: true));
+        Assert.Equal(1, total);
+        Assert.True(rows.Single().Barred);
+        Assert.Equal(Sales, rows.Single().Email);
+
+        Assert.True((await users.UnlockAsync(TestData.As(Roles.Admin), rows.Single().Id)).Succeeded);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await SignInForm.PostLoginAsync(portal.Client(), Sales, PortalFactory.Password, Office)).StatusCode);
+        Assert.Equal(0, (await users.ListAsync(TestData.As(Roles.Admin), new UserQuery(null, null, "Name", false, 0, 25, LockedOnly: true))).Total);
+    }
+
+    [Fact]
     public async Task An_account_that_does_not_exist_is_barred_the_same_way_so_the_answers_never_tell()
     {
         var client = portal.Client();

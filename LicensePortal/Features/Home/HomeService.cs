@@ -74,7 +74,7 @@ public sealed class HomeService(VendorCalendar calendar, LicenseService licenses
             Add("Admin", "Staff accounts", UsersIn(() => users.ListAsync(user, new UserQuery(null, null, "Name", false, 0, 1), ct)),
                 "People who can sign in to the portal.", "/admin/users");
             Add("Admin", "Locked accounts", UsersIn(() => users.ListAsync(user, new UserQuery(null, null, "Name", false, 0, 1, LockedOnly: true), ct)),
-                "Locked by an admin or after 5 failed sign-ins.", "/admin/users?locked=true");
+                "Locked by an admin, or barred after failed sign-ins.", "/admin/users?locked=true");
         }
         await Task.WhenAll(cards.Select(c => c.Count));
         return [.. cards.Select(c => new HomeCard(c.Area, c.Title, c.Count.Result, c.Caption, c.Href))];

@@ -99,8 +99,15 @@ public sealed class SignInFlow(
 
     public Task<SignInOutcome> RecoveryCodeAsync(string code, bool remember) =>
         SecondFactorAsync(remember, WrongRecoveryCode,
-            signInWithIt: () => signIn.TwoFactorRecoveryCodeSignInAsync(code.Replace(" ", "")),
-            checkIt: async user => (await users.RedeemTwoFactorRecoveryCodeAsync(user, code.Replace(" ", ""))).Succeeded);
+            signInWithIt: () => signIn.TwoFactorRecoveryCodeSignInAsync(RecoveryCode(code)),
+            checkIt: async user => (await users.RedeemTwoFactorRecoveryCodeAsync(user, RecoveryCode(code))).Succeeded);
+
+    /// <summary>A recovery code as Identity made it (XXXXX-XXXXX), whatever the case, spaces or dash typed.</summary>
+    public static string RecoveryCode(string typed)
+    {
+        var plain = new string([.. typed.Where(char.IsLetterOrDigit)]).ToUpperInvariant();
+        return plain.Length == 10 ? $"{plain[..5]}-{plain[5..]}" : plain;
+    }
 
     /// <summary>
     /// The code step. When nothing else is owed Identity signs the user in with the code; when a step is still owed the
@@ -170,8 +177,9 @@ public sealed class SignInFlow(
 
     /// <summary>
     /// A new key, stored without Identity's reset, which would change the security stamp and so end the very sign-in
-    /// showing the key. Each pending set-up gets its own, so a key someone saw once (say, with a temporary password)
-    /// is not the one the user ends up with.
+    /// showing the key. It stays until set-up succeeds, so a user who scanned it and comes back later finds the same;
+    /// an administrator's password reset replaces it (UserAdminService), so a key seen with a temporary password is
+    /// not the one the user ends up with.
     /// </summary>
     private async Task<string> NewAuthenticatorKeyAsync(ApplicationUser user)
     {
@@ -236,7 +244,7 @@ public sealed class SignInFlow(
 
     /// <summary>
     /// After the password (and code): signs in when nothing is owed, else hands out the pending cookie for the step
-    /// owed (with a fresh authenticator key for a set-up).
+    /// owed.
     /// </summary>
     private async Task<SignInOutcome> ContinueAsync(ApplicationUser user, bool remember)
     {
@@ -248,7 +256,6 @@ public sealed class SignInFlow(
             guard.Succeeded(user.Email ?? user.Id, Address);
             return new(SignInStep.Portal);
         }
-        if (step == SignInStep.SetUpAuthenticator) await NewAuthenticatorKeyAsync(user);
         var pending = new ClaimsIdentity(
             [new(ClaimTypes.NameIdentifier, user.Id), new(StampClaim, user.SecurityStamp ?? ""), new(RememberClaim, remember ? "true" : "false")],
             PendingScheme);

@@ -70,6 +70,24 @@ public sealed class SignInGuard(IOptions<SignInSettings> options, TimeProvider c
         lock (count) return count.BarredUntil > now ? count.BarredUntil.Value - now : null;
     }
 
+    /// <summary>The accounts (upper case, as Identity normalises emails) that some address is barred from now.</summary>
+    public IReadOnlySet<string> BarredAccounts()
+    {
+        var now = clock.GetUtcNow();
+        var barred = new HashSet<string>();
+        foreach (var (key, count) in failures)
+            lock (count)
+                if (count.BarredUntil > now) barred.Add(key[..key.LastIndexOf('|')]);
+        return barred;
+    }
+
+    /// <summary>An administrator lets the user in again: the account's counts from every address are forgotten.</summary>
+    public void ForgetAccount(string account)
+    {
+        var prefix = Key(account, null)[..^"unknown".Length];
+        foreach (var key in failures.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal))) failures.TryRemove(key, out _);
+    }
+
     /// <summary>A completed sign-in forgets the attempts from that address.</summary>
     public void Succeeded(string account, IPAddress? address) => failures.TryRemove(Key(account, address), out _);
 

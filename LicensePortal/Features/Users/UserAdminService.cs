@@ -2,13 +2,14 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using LicensePortal.Data;
 using LicensePortal.Features.Audit;
+using LicensePortal.Features.SignIn;
 using LicensePortal.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace LicensePortal.Features.Users;
 
-public sealed record UserRow(string Id, string Email, string DisplayName, string? Title, IReadOnlyList<string> Roles, DateTime? LockedUntilUtc, bool TwoFactor);
+public sealed record UserRow(string Id, string Email, string DisplayName, string? Title, IReadOnlyList<string> Roles, DateTime? LockedUntilUtc, bool TwoFactor, bool Barred = false);
 
 public sealed record UserQuery(string? Search, string? Role, string SortBy, bool Descending, int Page, int PageSize, bool LockedOnly = false);
 
@@ -73,7 +74,7 @@ public sealed record UserAdminResult(IReadOnlyDictionary<string, string> Errors)
 /// User and role administration. Every method re-checks that the actor is an admin, and none
 /// may leave the portal without an admin who can sign in.
 /// </summary>
-public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbContextFactory<AppDbContext> dbFactory)
+public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbContextFactory<AppDbContext> dbFactory, SignInGuard guard)
 {
     public const string NoRolesMessage = "A user needs at least one role; lock the account instead to stop them signing in.";
 
@@ -97,7 +98,9 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
             var lockedNow = IdentityClock.Now;
             var locked = (await db.Users.Where(u => u.LockoutEnd != null).Select(u => new { u.Id, u.LockoutEnd }).ToListAsync(ct))
                 .Where(u => u.LockoutEnd > lockedNow).Select(u => u.Id).ToList();
-            users = users.Where(u => locked.Contains(u.Id));
+            // And those that failed sign-ins bar from some address (SignInGuard): the admin can let them in again here.
+            var barred = guard.BarredAccounts().ToList();
+            users = users.Where(u => locked.Contains(u.Id) || barred.Contains(u.NormalizedEmail!));
         }
         var total = await users.CountAsync(ct);
         users = (query.SortBy, query.Descending) switch
@@ -116,9 +119,10 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
                            where ids.Contains(ur.UserId)
                            select new { ur.UserId, r.Name }).ToListAsync(ct);
         var now = IdentityClock.Now;
+        var barredNow = guard.BarredAccounts();
         return ([.. page.Select(u => new UserRow(u.Id, u.Email ?? "", u.DisplayName, u.Title,
             [.. roles.Where(r => r.UserId == u.Id).Select(r => r.Name!).OrderBy(n => n)],
-            u.LockoutEnd > now ? u.LockoutEnd.Value.UtcDateTime : null, u.TwoFactorEnabled))], total);
+            u.LockoutEnd > now ? u.LockoutEnd.Value.UtcDateTime : null, u.TwoFactorEnabled, barredNow.Contains((u.Email ?? "").ToUpperInvariant())))], total);
     }
 
     public async Task<UserAdminResult> CreateAsync(ClaimsPrincipal actor, NewUserForm form)
@@ -191,6 +195,8 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
             var result = await users.SetLockoutEndDateAsync(user, null);
             if (result.Succeeded) result = await users.ResetAccessFailedCountAsync(user);
             if (result.Succeeded) audit("User unlocked", user, new { Locked = true }, new { Locked = false });
+            // Also the bars failed sign-ins put on addresses (this instance's; the others' lapse by themselves).
+            if (result.Succeeded) guard.ForgetAccount(user.Email ?? "");
             return UserAdminResult.From(result);
         });
     }
@@ -206,6 +212,9 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
             // The administrator knows this password too: the user replaces it at their next sign-in.
             user.MustChangePassword = true;
             var result = await users.ResetPasswordAsync(user, token, newPassword);
+            // A key someone may have seen while setting up with the old password is not the one the user ends up with.
+            if (result.Succeeded && !user.TwoFactorEnabled) result = await users.ResetAuthenticatorKeyAsync(user);
+            if (result.Succeeded) guard.ForgetAccount(user.Email ?? "");
             // The password itself is never written down: only that it was reset.
             if (result.Succeeded) audit("Password reset", user, null, new { PasswordReset = true, MustChangePassword = true });
             return UserAdminResult.From(result, "Password");
