@@ -17,6 +17,9 @@ public sealed class SignInSettings
     /// <summary>How long the bar lasts, and the window the failures are counted in.</summary>
     public int BarMinutes { get; set; } = 15;
 
+    /// <summary>The name authenticator apps list this portal under; give a test or staging portal its own.</summary>
+    public string AuthenticatorIssuer { get; set; } = "LicensePortal";
+
     public IReadOnlySet<string> RolesRequiringTwoFactor =>
         TwoFactorRequiredFor.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
