@@ -32,6 +32,9 @@ public class PortalFactory : WebApplicationFactory<Program>
 
     public string BackupFolder => Path.Combine(directory, "backups");
 
+    /// <summary>The answer-signing keys; a test that restarts the portal gives the second factory the first one's folder.</summary>
+    public string SigningKeyFolder { get => field ?? Path.Combine(directory, "signing-keys"); init; }
+
     /// <summary>Where delivered emails land as .eml files.</summary>
     public string MailFolder => Path.Combine(directory, "mail");
 
@@ -48,6 +51,7 @@ public class PortalFactory : WebApplicationFactory<Program>
         builder.UseSetting("Renewals:RunAtStartup", "false");
         // Backups go beside the test's database; the backup tests schedule their own.
         builder.UseSetting("Backup:Folder", BackupFolder);
+        builder.UseSetting("Activation:SigningKeyFolder", SigningKeyFolder);
         builder.UseSetting("Backup:IntervalHours", "0");
         // Tests move days in milliseconds; the rate-limit tests set their own limits.
         builder.UseSetting("Activation:PerKeyPerMinute", "1000000");

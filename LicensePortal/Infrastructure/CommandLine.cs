@@ -9,11 +9,11 @@ namespace LicensePortal.Infrastructure;
 /// <summary>
 /// The portal's command-line switches: <c>--seed-demo</c>, <c>--licenses N</c>; the
 /// <c>create-admin</c> command that makes the first admin on a production database; and
-/// <c>backup</c> and <c>restore &lt;file&gt;</c>; <c>verify-audit</c>, which checks the audit chain (docs/OPERATIONS.md).
+/// <c>backup</c> and <c>restore &lt;file&gt;</c>; <c>verify-audit</c>, which checks the audit chain; <c>rotate-signing-key</c> (docs/OPERATIONS.md).
 /// </summary>
 public static class CommandLine
 {
-    public const string CreateAdmin = "create-admin", Backup = "backup", Restore = "restore", VerifyAudit = "verify-audit";
+    public const string CreateAdmin = "create-admin", Backup = "backup", Restore = "restore", VerifyAudit = "verify-audit", RotateSigningKey = "rotate-signing-key";
 
     /// <summary>Turns the short switches into configuration keys the rest of the app reads.</summary>
     public static string[] Normalize(string[] args)
@@ -58,6 +58,12 @@ public static class CommandLine
             case VerifyAudit:
                 await app.Services.MigrateDatabaseAsync();
                 await VerifyAuditAsync(app);
+                return true;
+            case RotateSigningKey:
+                // A new key signs from the next start of each instance; the old ones stay published (docs/OPERATIONS.md).
+                var folder = app.Services.GetRequiredService<LicensePortal.Features.Activation.SigningKeys>().Folder;
+                var id = LicensePortal.Features.Activation.SigningKeys.Create(folder, app.Services.GetRequiredService<TimeProvider>());
+                Console.WriteLine($"Made signing key {id} in {folder}. Restart every portal instance to sign with it; keep the old key files until the answers they signed have expired.");
                 return true;
             default:
                 return false;

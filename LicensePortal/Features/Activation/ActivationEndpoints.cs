@@ -27,6 +27,12 @@ public sealed class ActivationOptions
 
     /// <summary>The largest request body, chunked or not.</summary>
     public const int MaxBodyBytes = 16_384;
+
+    /// <summary>How long a signed answer holds: after that a product must hear from the portal again.</summary>
+    public double AnswerValidDays { get; set; } = 7;
+
+    /// <summary>Where the answer-signing keys live (PEM files; relative to the app's folder).</summary>
+    public string SigningKeyFolder { get; set; } = "Data/signing-keys";
 }
 
 /// <summary>The writers' queue is full or too slow: the request is turned away with 503 and Retry-After.</summary>
@@ -50,6 +56,7 @@ public sealed class KeyRateLimiter(IOptions<ActivationOptions> options) : IDispo
 public static class ActivationEndpoints
 {
     private const string ClientPolicy = "activation-client";
+    private const string Prefix = "/api/v1/installations";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static WebApplicationBuilder AddActivationApi(this WebApplicationBuilder builder)
@@ -58,6 +65,7 @@ public static class ActivationEndpoints
         builder.Services.AddSingleton<KeyRateLimiter>();
         builder.Services.AddScoped<CheckInService>();
         builder.Services.AddSingleton<CheckInCommands>();
+        builder.Services.AddSingleton<SigningKeys>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddRateLimiter(limiter =>
@@ -81,9 +89,14 @@ public static class ActivationEndpoints
 
     public static WebApplication MapActivationApi(this WebApplication app)
     {
+        // Signing wraps the rate limiter, so its refusals are signed too.
+        app.UseWhen(http => http.Request.Path.StartsWithSegments(Prefix), signed => signed.UseMiddleware<AnswerSigning>());
         app.UseRateLimiter();
+        // The public keys products verify answers with: the current one and those before it.
+        app.MapGet("/.well-known/licenseportal-keys.json", (SigningKeys keys) => TypedResults.Ok(new { keys = keys.Published }))
+            .AllowAnonymous().WithTags("Activation").WithName("SigningKeys");
         app.MapOpenApi().AllowAnonymous();
-        var api = app.MapGroup("/api/v1/installations").AllowAnonymous().RequireRateLimiting(ClientPolicy).WithTags("Activation").DisableAntiforgery();
+        var api = app.MapGroup(Prefix).AllowAnonymous().RequireRateLimiting(ClientPolicy).WithTags("Activation").DisableAntiforgery();
 
         api.MapPost("/check-in", CheckInAsync)
             .WithName("CheckIn")
@@ -112,6 +125,7 @@ public static class ActivationEndpoints
     {
         var (request, problem) = await ReadAsync<CheckInRequest>(http, ct);
         if (problem is not null) return problem;
+        Sign(http, request!.LicenseKey, request.MachineId);
         var errors = ActivationValidation.Check(request!);
         if (errors.Count > 0) return Invalid(errors);
         // Valid, so the key normalizes; the limiter and the service both take the normalized key.
@@ -129,6 +143,7 @@ public static class ActivationEndpoints
     {
         var (request, problem) = await ReadAsync<ReleaseRequest>(http, ct);
         if (problem is not null) return problem;
+        Sign(http, request!.LicenseKey, request.MachineId);
         var errors = ActivationValidation.CheckKeyAndMachine(request!.LicenseKey, request.MachineId);
         if (errors.Count > 0) return Invalid(errors);
         var key = Licenses.LicenseKey.Normalize(request.LicenseKey)!;
@@ -138,6 +153,13 @@ public static class ActivationEndpoints
             return await service.ReleaseAsync(key, request.MachineId!, ct) ? TypedResults.NoContent() : UnknownKey();
         }
         catch (PortalBusyException ex) { return Busy(http, ex); }
+    }
+
+    /// <summary>The key and machine id the product sent, exactly, go into the answer's signature (AnswerSigning).</summary>
+    private static void Sign(HttpContext http, string? licenseKey, string? machineId)
+    {
+        http.Items[AnswerSigning.KeyItem] = licenseKey ?? "";
+        http.Items[AnswerSigning.MachineItem] = machineId ?? "";
     }
 
     /// <summary>Reads the JSON body by hand, so a body that is not JSON gets a problem that says so, never a 500.</summary>

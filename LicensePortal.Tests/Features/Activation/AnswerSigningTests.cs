@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LicensePortal.Features.Activation;
+using LicensePortal.Features.Licenses;
+using LicensePortal.Tests.Infrastructure;
+using LicensePortal.Verifier;
+
+namespace LicensePortal.Tests.Features.Activation;
+
+/// <summary>Every answer of the activation API verifies with the portal's published key, and nothing else does.</summary>
+public class AnswerSigningTests : IAsyncLifetime
+{
+    private readonly PortalFactory portal = new() { Licenses = 10, Settings = { ["Activation:PerKeyPerMinute"] = "2" } };
+    private HttpClient api = null!;
+    private License license = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        api = portal.Client();
+        license = await portal.NewLicenseAsync((await portal.NewCustomerAsync()).Id);
+    }
+
+    public ValueTask DisposeAsync() => portal.DisposeAsync();
+
+    private DateTimeOffset Now => portal.Clock.GetUtcNow();
+
+    private static async Task<Dictionary<string, string>> PublishedKeysAsync(HttpClient client)
+    {
+        var json = await client.GetFromJsonAsync<JsonElement>("/.well-known/licenseportal-keys.json");
+        return json.GetProperty("keys").EnumerateArray().ToDictionary(k => k.GetProperty("keyId").GetString()!, k => k.GetProperty("subjectPublicKeyInfo").GetString()!);
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) => response.Headers.TryGetValues(name, out var v) ? v.Single() : null;
+
+    public static TheoryData<string> Answers => ["active", "unknown key", "invalid", "not JSON", "released", "too many for the key"];
+
+    [Theory]
+    [MemberData(nameof(Answers))]
+    public async Task Every_kind_of_answer_is_signed_and_verifies(string kind)
+    {
+        var keys = await PublishedKeysAsync(api);
+        var (sentKey, machine, response) = kind switch
+        {
+            "active" => (license.Key, "m-1", await api.PostCheckInAsync(license.Key, "m-1")),
+            "unknown key" => ("AAAAA-BBBBB-CCCCC-DDDDD-EEEEE", "m-1", await api.PostCheckInAsync("AAAAA-BBBBB-CCCCC-DDDDD-EEEEE", "m-1")),
+            "invalid" => (license.Key, "", await api.PostCheckInAsync(license.Key, "")),
+            "not JSON" => ("", "", await api.PostAsync("/api/v1/installations/check-in", new StringContent("not json", System.Text.Encoding.UTF8, "application/json"))),
+            "released" => (license.Key, "m-1", await api.ReleaseAsync(license.Key, "m-1")),
+            _ => (license.Key, "m-1", await TooManyAsync()),
+        };
+
+        Assert.Equal(kind switch { "active" => HttpStatusCode.OK, "unknown key" => HttpStatusCode.NotFound, "released" => HttpStatusCode.NoContent,
+            "too many for the key" => HttpStatusCode.TooManyRequests, _ => HttpStatusCode.BadRequest }, response.StatusCode);
+        Assert.Equal(Verdict.Valid, await AnswerVerifier.VerifyAsync(keys, response, sentKey, machine, Now));
+    }
+
+    private async Task<HttpResponseMessage> TooManyAsync()
+    {
+        await api.PostCheckInAsync(license.Key, "m-1");
+        await api.PostCheckInAsync(license.Key, "m-1");
+        return await api.PostCheckInAsync(license.Key, "m-1");
+    }
+
+    [Fact]
+    public async Task A_changed_byte_another_machine_another_key_or_a_lapsed_answer_does_not_verify()
+    {
+        var keys = await PublishedKeysAsync(api);
+        var response = await api.PostCheckInAsync(license.Key, "m-1");
+        var body = await response.Content.ReadAsByteArrayAsync();
+        Verdict Check(byte[] bytes, string machine, DateTimeOffset at, IReadOnlyDictionary<string, string>? with = null, string? keyId = null) =>
+            AnswerVerifier.Verify(with ?? keys, 200, license.Key, machine, keyId ?? Header(response, AnswerVerifier.KeyIdHeader),
+                Header(response, AnswerVerifier.SignedAtHeader), Header(response, AnswerVerifier.ExpiresAtHeader), Header(response, AnswerVerifier.SignatureHeader), bytes, at);
+
+        var changed = (byte[])body.Clone();
+        changed[Array.IndexOf(changed, (byte)'a')] = (byte)'b';
+
+        Assert.Equal(Verdict.Valid, Check(body, "m-1", Now));
+        Assert.Equal(Verdict.Forged, Check(changed, "m-1", Now));
+        Assert.Equal(Verdict.Forged, Check(body, "m-2", Now));
+        Assert.Equal(Verdict.UnknownKey, Check(body, "m-1", Now, keyId: "someone-elses-key"));
+        // The same key id, but not the portal's key: a fake server cannot sign as the portal.
+        using var fake = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var impostor = keys.ToDictionary(k => k.Key, _ => Convert.ToBase64String(fake.ExportSubjectPublicKeyInfo()));
+        Assert.Equal(Verdict.Forged, Check(body, "m-1", Now, with: impostor));
+        Assert.Equal(Verdict.Valid, Check(body, "m-1", Now.AddDays(7).AddSeconds(-1)));
+        Assert.Equal(Verdict.Expired, Check(body, "m-1", Now.AddDays(7)));
+        Assert.Equal(Verdict.FromTheFuture, Check(body, "m-1", Now.AddMinutes(-6)));
+        Assert.Equal(Verdict.Unsigned, AnswerVerifier.Verify(keys, 200, license.Key, "m-1", null, null, null, null, body, Now));
+    }
+
+    [Fact]
+    public async Task After_a_key_rotation_old_answers_verify_until_they_expire_and_new_ones_use_the_new_key()
+    {
+        var before = await api.PostCheckInAsync(license.Key, "m-1");
+        var oldKey = Header(before, AnswerVerifier.KeyIdHeader)!;
+        portal.Clock.Advance(TimeSpan.FromDays(1));
+        var newKey = SigningKeys.Create(portal.SigningKeyFolder, portal.Clock);
+
+        await using var restarted = new PortalFactory { DatabasePath = portal.DatabasePath, SigningKeyFolder = portal.SigningKeyFolder, Settings = { ["Demo:Seed"] = "false" } };
+        restarted.Clock.Advance(TimeSpan.FromDays(1));
+        var client = restarted.Client();
+        var keys = await PublishedKeysAsync(client);
+        var after = await client.PostCheckInAsync(license.Key, "m-1");
+
+        Assert.Equal([oldKey, newKey], keys.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(newKey, Header(after, AnswerVerifier.KeyIdHeader));
+        Assert.Equal(Verdict.Valid, await AnswerVerifier.VerifyAsync(keys, after, license.Key, "m-1", restarted.Clock.GetUtcNow()));
+        Assert.Equal(Verdict.Valid, await AnswerVerifier.VerifyAsync(keys, before, license.Key, "m-1", restarted.Clock.GetUtcNow()));
+        Assert.Equal(Verdict.Expired, await AnswerVerifier.VerifyAsync(keys, before, license.Key, "m-1", PortalFactory.Now.AddDays(7)));
+    }
+}
