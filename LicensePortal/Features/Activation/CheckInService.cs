@@ -73,7 +73,7 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
         SELECT "Id", $machine, $host, $version, $now, $now, $now FROM "Licenses" WHERE "Key" = $key
         ON CONFLICT ("LicenseId", "MachineId") DO UPDATE SET
             "Hostname" = excluded."Hostname", "ProductVersion" = excluded."ProductVersion", "LastSeenAt" = excluded."LastSeenAt",
-            "StintStartedAt" = CASE WHEN {StintEnded("\"Installations\"")} THEN excluded."LastSeenAt" ELSE "StintStartedAt" END,
+            "StintStartedAt" = CASE WHEN {StintEnded("\"Installations\"")} THEN excluded."LastSeenAt" ELSE "Installations"."StintStartedAt" END,
             "ReleasedAt" = NULL, "DecommissionedAt" = NULL
         RETURNING "LicenseId";
         SELECT l."HasFailover", l."Status", l."WindowRestoredAt", l."Major", l."ProtectionEndsOn", c."OpenedAt", COALESCE(c."ExtendedTo", c."DeadlineAt"),
