@@ -138,6 +138,27 @@ public class PostgresTests
         await using var db = await pg.Portal.DbAsync();
         Assert.True(await db.FraudCases.AnyAsync(c => c.LicenseId == license.Id && FraudCase.OpenStates.Contains(c.State), TestContext.Current.CancellationToken));
     }
+
+    [Fact]
+    public async Task Protection_reminders_go_out_once_and_a_lost_unique_race_is_recognised()
+    {
+        await using var pg = await PostgresPortal.StartAsync(licenses: 50);
+        var customer = await pg.Portal.NewCustomerAsync("Renewal Hosting");
+        var license = await pg.Portal.NewLicenseAsync(customer.Id, protection: DateOnly.FromDateTime(PortalFactory.Now.UtcDateTime).AddDays(30));
+        var sender = pg.Portal.Service<LicensePortal.Features.Renewals.ProtectionReminderSender>();
+
+        await sender.SendDueAsync(ct: TestContext.Current.CancellationToken);
+        await sender.SendDueAsync(ct: TestContext.Current.CancellationToken);
+
+        await using var db = await pg.Portal.DbAsync();
+        Assert.Equal(30, (await db.ProtectionReminders.SingleAsync(r => r.LicenseId == license.Id, TestContext.Current.CancellationToken)).DaysBefore);
+        db.Counters.Add(new Counter { Name = "race", Value = 1 });
+        await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        await using var other = await pg.Portal.DbAsync();
+        other.Counters.Add(new Counter { Name = "race", Value = 2 });
+        var lost = await Assert.ThrowsAsync<DbUpdateException>(() => other.SaveChangesAsync(TestContext.Current.CancellationToken));
+        Assert.True(SaveExtensions.IsUniqueViolation(lost));
+    }
 }
 
 /// <summary>A fresh PostgreSQL database with the portal started on it; dropped when disposed.</summary>
