@@ -191,8 +191,17 @@ public sealed class PostgresPortal : IAsyncDisposable
         await using (var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", admin))
             await create.ExecuteNonQueryAsync();
         var pg = new PostgresPortal(server, database, licenses);
-        _ = pg.Portal.Server;
-        return pg;
+        try
+        {
+            _ = pg.Portal.Server;
+            return pg;
+        }
+        catch
+        {
+            // A portal that failed to start leaves no database behind either.
+            await pg.DisposeAsync();
+            throw;
+        }
     }
 
     private static async Task<NpgsqlConnection> OpenAdminAsync(string server)
