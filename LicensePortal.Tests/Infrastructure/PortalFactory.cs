@@ -27,6 +27,12 @@ public class PortalFactory : WebApplicationFactory<Program>
     /// <summary>Configuration a test sets on top of the defaults below.</summary>
     public Dictionary<string, string?> Settings { get; init; } = [];
 
+    /// <summary>
+    /// The portal's database on a PostgreSQL server instead of the SQLite file (<c>Database:Provider=Postgres</c>);
+    /// the test owns the database (PostgresTests makes and drops one per test).
+    /// </summary>
+    public string? PostgresConnectionString { get; init; }
+
     /// <summary>The SQLite file; a test that restarts the portal gives the second factory the first one's file.</summary>
     public string DatabasePath { get => field ?? Path.Combine(directory, "portal.db"); init; }
 
@@ -42,7 +48,13 @@ public class PortalFactory : WebApplicationFactory<Program>
     {
         Directory.CreateDirectory(directory);
         builder.UseEnvironment(Environment);
-        builder.UseSetting("ConnectionStrings:DefaultConnection", $"Data Source={DatabasePath}");
+        if (PostgresConnectionString is null)
+            builder.UseSetting("ConnectionStrings:DefaultConnection", $"Data Source={DatabasePath}");
+        else
+        {
+            builder.UseSetting("Database:Provider", "Postgres");
+            builder.UseSetting("ConnectionStrings:DefaultConnection", PostgresConnectionString);
+        }
         builder.UseSetting("Demo:Seed", "true");
         builder.UseSetting("Demo:Licenses", Licenses.ToString());
         builder.UseSetting("Email:PickupFolder", MailFolder);

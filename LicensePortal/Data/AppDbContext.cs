@@ -15,8 +15,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LicensePortal.Data;
 
-public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
+public class AppDbContext : IdentityDbContext<ApplicationUser>, IDataProtectionKeyContext
 {
+    public AppDbContext(DbContextOptions<AppDbContext> options) : base(options) { }
+
+    /// <summary>For a provider's own context type (<see cref="PostgresAppDbContext"/>), which keeps its own migrations.</summary>
+    protected AppDbContext(DbContextOptions options) : base(options) { }
+
     public DbSet<Product> Products => Set<Product>();
     public DbSet<ProductRelease> Releases => Set<ProductRelease>();
     public DbSet<Edition> Editions => Set<Edition>();

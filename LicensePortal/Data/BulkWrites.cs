@@ -9,24 +9,26 @@ namespace LicensePortal.Data;
 /// One SQL statement prepared once and run many times on one connection: how bulk work (the demo
 /// seeder, the fraud monitor's batches) writes thousands of rows without the change tracker.
 /// Parameters are <c>$p0</c>, <c>$p1</c>, … in order; values are bound as EF Core stores them
-/// (enums as numbers, Guids as upper-case text, DateTimes as ISO text).
+/// (<see cref="SqlDialect.Bind"/>: enums as numbers, on SQLite Guids as upper-case text and DateTimes as ISO text).
 /// </summary>
 public sealed class PreparedStatement : IAsyncDisposable
 {
     private readonly DbCommand command;
+    private readonly SqlDialect dialect;
 
     public PreparedStatement(DbConnection connection, string sql, int parameters, DbTransaction? transaction = null)
     {
+        dialect = SqlDialect.Of(connection);
         command = connection.CreateCommand();
-        command.CommandText = sql;
+        command.CommandText = dialect.Sql(sql);
         command.Transaction = transaction;
         for (var i = 0; i < parameters; i++)
         {
             var parameter = command.CreateParameter();
-            parameter.ParameterName = $"$p{i}";
+            parameter.ParameterName = dialect.ParameterName($"$p{i}");
             command.Parameters.Add(parameter);
         }
-        command.Prepare();
+        if (dialect.PreparesUnboundCommands) command.Prepare();
     }
 
     /// <summary>An INSERT of the given columns, in that order.</summary>
@@ -49,13 +51,9 @@ public sealed class PreparedStatement : IAsyncDisposable
     private void Bind(object?[] values)
     {
         for (var i = 0; i < values.Length; i++)
-            command.Parameters[i].Value = values[i] switch
-            {
-                null => DBNull.Value,
-                Enum e => Convert.ToInt64(e, System.Globalization.CultureInfo.InvariantCulture),
-                Guid g => g.ToString().ToUpperInvariant(),
-                var v => v,
-            };
+            command.Parameters[i].Value = dialect.IsSqlite && values[i] is Enum e
+                ? Convert.ToInt64(e, System.Globalization.CultureInfo.InvariantCulture)
+                : dialect.Bind(values[i]);
     }
 
     public ValueTask DisposeAsync() => command.DisposeAsync();
@@ -81,9 +79,8 @@ public sealed class BulkInsert<T> : IAsyncDisposable where T : class
             .Select(p => (p, ToProvider(p.GetRelationalTypeMapping())))
             .ToArray();
         var names = columns.Select(c => $"\"{c.Property.GetColumnName(table)}\"").ToArray();
-        statement = PreparedStatement.For(db,
-            $"INSERT {(orIgnore ? "OR IGNORE " : "")}INTO \"{table.Name}\" ({string.Join(", ", names)}) VALUES ({string.Join(", ", names.Select((_, i) => $"$p{i}"))})",
-            names.Length);
+        var (into, values) = ($"\"{table.Name}\" ({string.Join(", ", names)})", string.Join(", ", names.Select((_, i) => $"$p{i}")));
+        statement = PreparedStatement.For(db, orIgnore ? SqlDialect.Of(db).InsertOrIgnore(into, values) : $"INSERT INTO {into} VALUES ({values})", names.Length);
     }
 
     /// <summary>True when the row went in; false when <c>orIgnore</c> skipped it.</summary>

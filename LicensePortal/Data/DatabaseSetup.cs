@@ -14,18 +14,36 @@ public static class DatabaseSetup
 
     public static WebApplicationBuilder AddDatabase(this WebApplicationBuilder builder)
     {
-        var connectionString = ResolveSqlitePath(
-            builder.Configuration.GetConnectionString("DefaultConnection")
-                ?? throw new InvalidOperationException("Connection string 'DefaultConnection' is not configured."),
-            builder.Environment.ContentRootPath);
+        var configured = builder.Configuration.GetConnectionString("DefaultConnection")
+            ?? throw new InvalidOperationException("Connection string 'DefaultConnection' is not configured.");
+        var dialect = SqlDialect.Of(SqlDialect.Configured(builder.Configuration));
+        builder.Services.AddSingleton(dialect);
 
         // Pooled: services make a short-lived context per call, from every page and the monitor.
-        builder.Services.AddPooledDbContextFactory<AppDbContext>(options => options.UseSqlite(connectionString));
+        if (dialect.IsSqlite)
+        {
+            var connectionString = ResolveSqlitePath(configured, builder.Environment.ContentRootPath);
+            builder.Services.AddPooledDbContextFactory<AppDbContext>(options => options.UseSqlite(connectionString));
+        }
+        else
+        {
+            // Its own context type keeps PostgreSQL's migrations apart; everything else asks for an AppDbContext.
+            builder.Services.AddPooledDbContextFactory<PostgresAppDbContext>(options => PostgresAppDbContext.Configure(options, configured));
+            builder.Services.AddSingleton<IDbContextFactory<AppDbContext>>(sp =>
+                new AsAppDbContextFactory<PostgresAppDbContext>(sp.GetRequiredService<IDbContextFactory<PostgresAppDbContext>>()));
+        }
         // The scoped context that Identity's stores use.
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
-        builder.Services.AddSingleton<WriteGate>();
+        builder.Services.AddSingleton(sp => new WriteGate(sp.GetRequiredService<TimeProvider>(), dialect.QueuesWrites));
         builder.Services.AddHostedService<DatabaseMaintenance>();
         return builder;
+    }
+
+    private sealed class AsAppDbContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<AppDbContext> where TContext : AppDbContext
+    {
+        public AppDbContext CreateDbContext() => inner.CreateDbContext();
+
+        public async Task<AppDbContext> CreateDbContextAsync(CancellationToken ct = default) => await inner.CreateDbContextAsync(ct);
     }
 
     /// <summary>
@@ -55,7 +73,7 @@ public static class DatabaseSetup
         await using var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
         await services.GetRequiredService<DatabaseBackups>().BackupBeforeMigratingAsync(db);
         await db.Database.MigrateAsync();
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        if (SqlDialect.Of(db).AfterMigrateSql is { } afterMigrate) await db.Database.ExecuteSqlRawAsync(afterMigrate);
         // Rows the previous version wrote (or the migration carried over) join the audit chain in id order:
         // SQLite has no SHA-256 for a migration to do it in SQL.
         await db.SealAuditLogAsync();
@@ -63,7 +81,7 @@ public static class DatabaseSetup
     }
 
     /// <summary>
-    /// Samples every index so SQLite's planner knows which one narrows a query most; without
+    /// Samples every index so SQLite's planner (or PostgreSQL's) knows which one narrows a query most; without
     /// statistics it may, for example, read all open cases through the state index instead of
     /// looking up a batch's licenses in the one-open-case-per-license index. The sample is
     /// bounded, so this takes a fraction of a second on a million licenses; it runs after seeding,
@@ -71,7 +89,7 @@ public static class DatabaseSetup
     /// the data as it grows without delaying start-up. SQLite keeps them in the file.
     /// </summary>
     public static Task RefreshPlannerStatisticsAsync(this AppDbContext db, CancellationToken ct = default) =>
-        db.Database.ExecuteSqlRawAsync("PRAGMA analysis_limit=1000; ANALYZE;", ct);
+        db.Database.ExecuteSqlRawAsync(SqlDialect.Of(db).PlannerStatisticsSql, ct);
 
     private static async Task EnsureRolesAsync(IServiceProvider services)
     {
@@ -116,11 +134,12 @@ public sealed class DatabaseMaintenance(IDbContextFactory<AppDbContext> dbFactor
 /// that by sleeping 150 ms before trying again (dotnet/efcore#36658): under load most threads
 /// sleep while the database idles. Waiting here instead is asynchronous and first come, first
 /// served. Used by the check-in, the release and the fraud monitor's batch writes; the database's
-/// own locking still guards everything else and other processes.
+/// own locking still guards everything else and other processes. On PostgreSQL (<paramref name="queues"/>
+/// false) every writer goes in at once: its row locks let them write in parallel.
 /// </summary>
-public sealed class WriteGate(TimeProvider clock)
+public sealed class WriteGate(TimeProvider clock, bool queues = true)
 {
-    private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly SemaphoreSlim? gate = queues ? new(1, 1) : null;
     private int waiting;
 
     /// <summary>Writers waiting for their turn now.</summary>
@@ -128,6 +147,7 @@ public sealed class WriteGate(TimeProvider clock)
 
     public async Task<Entry> EnterAsync(CancellationToken ct)
     {
+        if (gate is null) return default;
         await gate.WaitAsync(ct);
         return new Entry(gate);
     }
@@ -138,6 +158,7 @@ public sealed class WriteGate(TimeProvider clock)
     /// </summary>
     public async Task<Entry?> TryEnterAsync(int queueLimit, TimeSpan wait, CancellationToken ct)
     {
+        if (gate is null) return default(Entry);
         if (Interlocked.Increment(ref waiting) > queueLimit)
         {
             Interlocked.Decrement(ref waiting);
@@ -160,8 +181,8 @@ public sealed class WriteGate(TimeProvider clock)
         }
     }
 
-    public readonly struct Entry(SemaphoreSlim gate) : IDisposable
+    public readonly struct Entry(SemaphoreSlim? gate) : IDisposable
     {
-        public void Dispose() => gate.Release();
+        public void Dispose() => gate?.Release();
     }
 }

@@ -1,14 +1,10 @@
 using LicensePortal.Infrastructure;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace LicensePortal.Data;
 
 public static class SaveExtensions
 {
-    // SQLite's extended result codes for a unique index or primary key that another save filled first.
-    private const int UniqueViolation = 2067, PrimaryKeyViolation = 1555;
-
     /// <summary>
     /// Saves, turning a lost race with another user (a changed concurrency token or a unique
     /// index another save filled first) into a message the person can act on. Any other failure
@@ -23,5 +19,5 @@ public static class SaveExtensions
     }
 
     public static bool IsUniqueViolation(DbUpdateException ex) =>
-        ex.InnerException is SqliteException { SqliteExtendedErrorCode: UniqueViolation or PrimaryKeyViolation };
+        SqlDialect.IsUniqueViolation(ex.InnerException);
 }

@@ -102,6 +102,12 @@ public static class CommandLine
     private static async Task RestoreAsync(WebApplication app, string[] args)
     {
         var backups = app.Services.GetRequiredService<DatabaseBackups>();
+        if (!backups.Supported)
+        {
+            Console.Error.WriteLine(DatabaseBackups.NotOnPostgres);
+            Environment.ExitCode = 1;
+            return;
+        }
         if (args.Length < 2 || args[1].StartsWith('-'))
         {
             Console.Error.WriteLine("Usage: LicensePortal restore <backup file>   (stop the portal first)");

@@ -97,6 +97,8 @@ internal sealed class BackupHealthCheck(DatabaseBackups backups, IOptions<Backup
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (!backups.Supported)
+            return Task.FromResult(HealthCheckResult.Healthy("The portal takes no backups on PostgreSQL: pg_dump is the operator's (docs/OPERATIONS.md)."));
         var newest = backups.Newest();
         var data = new Dictionary<string, object>
         {

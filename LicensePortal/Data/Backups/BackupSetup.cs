@@ -9,6 +9,8 @@ public static class BackupSetup
             .Validate(o => o.Keep >= 1, "Backup:Keep must keep at least one backup.")
             .ValidateOnStart();
         builder.Services.AddSingleton<DatabaseBackups>();
+        // The file lock and the schedule are about SQLite's file; PostgreSQL's backups are the operator's (pg_dump).
+        if (SqlDialect.Configured(builder.Configuration) != DatabaseProvider.Sqlite) return builder;
         builder.Services.AddHostedService<PortalRunningLock>();
         builder.Services.AddHostedService<ScheduledBackups>();
         return builder;

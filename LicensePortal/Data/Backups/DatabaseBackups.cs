@@ -8,10 +8,16 @@ namespace LicensePortal.Data.Backups;
 /// Online backups of the SQLite database into the configured folder, their retention, and the
 /// offline restore. A backup is <c>VACUUM INTO</c> a temporary name, which reads one consistent
 /// snapshot while other connections keep writing (WAL), then a rename: a backup cut short by a
-/// crash or a full disk is never taken for a finished one.
+/// crash or a full disk is never taken for a finished one. On PostgreSQL the portal takes no backups:
+/// the server's own tools do it better (pg_dump, or continuous archiving), and the operator runs them.
 /// </summary>
-public sealed class DatabaseBackups(IDbContextFactory<AppDbContext> dbFactory, IOptions<BackupOptions> options, IHostEnvironment environment, TimeProvider clock, ILogger<DatabaseBackups> logger)
+public sealed class DatabaseBackups(IDbContextFactory<AppDbContext> dbFactory, IOptions<BackupOptions> options, IHostEnvironment environment, TimeProvider clock, ILogger<DatabaseBackups> logger, SqlDialect dialect)
 {
+    public const string NotOnPostgres = "On PostgreSQL the portal takes and restores no backups itself: back up with pg_dump and restore with pg_restore (see docs/OPERATIONS.md).";
+
+    /// <summary>False on PostgreSQL, whose backups are the operator's.</summary>
+    public bool Supported => dialect.IsSqlite;
+
     private readonly SemaphoreSlim oneAtATime = new(1, 1);
 
     public string DatabasePath
@@ -36,6 +42,7 @@ public sealed class DatabaseBackups(IDbContextFactory<AppDbContext> dbFactory, I
     /// <summary>Writes a consistent copy of the database to the folder, then deletes all but the newest <c>Backup:Keep</c>.</summary>
     public async Task<BackupFile> BackupAsync(string? label = null, CancellationToken ct = default)
     {
+        if (!Supported) throw new BackupException(NotOnPostgres);
         await oneAtATime.WaitAsync(ct);
         try
         {
@@ -72,6 +79,7 @@ public sealed class DatabaseBackups(IDbContextFactory<AppDbContext> dbFactory, I
     /// </summary>
     public async Task<BackupFile?> BackupBeforeMigratingAsync(AppDbContext db, CancellationToken ct = default)
     {
+        if (!Supported) return null;
         if (!File.Exists(DatabasePath) || new FileInfo(DatabasePath).Length == 0) return null;
         if (!(await db.Database.GetAppliedMigrationsAsync(ct)).Any()) return null;
         if (!(await db.Database.GetPendingMigrationsAsync(ct)).Any()) return null;
@@ -97,6 +105,7 @@ public sealed class DatabaseBackups(IDbContextFactory<AppDbContext> dbFactory, I
 
     public async Task<string?> RestoreAsync(string backup, CancellationToken ct = default)
     {
+        if (!Supported) throw new BackupException(NotOnPostgres);
         var source = SourceOf(backup);
         if (!File.Exists(source)) throw new BackupException($"There is no backup file {backup}.");
 

@@ -330,7 +330,8 @@ public sealed class DemoSeeder(
         }
     }
 
-    private static string NewVersion() => Guid.NewGuid().ToString().ToUpperInvariant();
+    // Bound as the engine stores a Guid (SqlDialect.Bind): upper-case text on SQLite, uuid on PostgreSQL.
+    private static Guid NewVersion() => Guid.NewGuid();
 
     private static string TopLevel(string country) => country switch
     {

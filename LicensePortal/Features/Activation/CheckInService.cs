@@ -6,7 +6,6 @@ using LicensePortal.Features.Fraud;
 using LicensePortal.Features.Installations;
 using LicensePortal.Features.Licenses;
 using LicensePortal.Features.Licensing;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -74,7 +73,7 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
         SELECT "Id", $machine, $host, $version, $now, $now, $now FROM "Licenses" WHERE "Key" = $key
         ON CONFLICT ("LicenseId", "MachineId") DO UPDATE SET
             "Hostname" = excluded."Hostname", "ProductVersion" = excluded."ProductVersion", "LastSeenAt" = excluded."LastSeenAt",
-            "StintStartedAt" = CASE WHEN {StintEnded("\"Installations\"")} THEN excluded."LastSeenAt" ELSE "StintStartedAt" END,
+            "StintStartedAt" = CASE WHEN {StintEnded("\"Installations\"")} THEN excluded."LastSeenAt" ELSE "Installations"."StintStartedAt" END,
             "ReleasedAt" = NULL, "DecommissionedAt" = NULL
         RETURNING "LicenseId";
         SELECT l."HasFailover", l."Status", l."WindowRestoredAt", l."Major", l."ProtectionEndsOn", c."OpenedAt", COALESCE(c."ExtendedTo", c."DeadlineAt"),
@@ -104,13 +103,14 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
         try
         {
             command = await commands.RentAsync(ct);
-            command.Parameters["$key"].Value = key;
-            command.Parameters["$machine"].Value = request.MachineId;
-            command.Parameters["$host"].Value = request.Hostname;
-            command.Parameters["$version"].Value = request.ProductVersion;
-            command.Parameters["$now"].Value = now;
-            command.Parameters["$staleBefore"].Value = now - options.Value.ActiveWithin;
-            command.Parameters["$stintsSince"].Value = StandingQueries.StintsSeenSince(now, options.Value);
+            // In the order of CheckInCommands.Parameters, whatever each engine calls them.
+            command.Parameters[0].Value = key;
+            command.Parameters[1].Value = request.MachineId;
+            command.Parameters[2].Value = request.Hostname;
+            command.Parameters[3].Value = request.ProductVersion;
+            command.Parameters[4].Value = now;
+            command.Parameters[5].Value = now - options.Value.ActiveWithin;
+            command.Parameters[6].Value = StandingQueries.StintsSeenSince(now, options.Value);
             // The statement holds SQLite's write lock from its first step until the reader moves on to the reads.
             reader = await command.ExecuteReaderAsync(ct);
             var known = await reader.ReadAsync(ct);
@@ -203,10 +203,10 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
 /// the next: preparing the two statements cost more than running them. A command whose use
 /// failed half-way is closed, not reused.
 /// </summary>
-public sealed class CheckInCommands(IDbContextFactory<AppDbContext> dbFactory) : IDisposable
+public sealed class CheckInCommands(IDbContextFactory<AppDbContext> dbFactory, SqlDialect dialect) : IDisposable
 {
     private const int MaxIdle = 16;
-    private static readonly string[] Parameters = ["$key", "$machine", "$host", "$version", "$now", "$staleBefore", "$stintsSince"];
+    internal static readonly string[] Parameters = ["$key", "$machine", "$host", "$version", "$now", "$staleBefore", "$stintsSince"];
     private readonly ConcurrentBag<DbCommand> idle = [];
     private string? connectionString;
 
@@ -218,17 +218,17 @@ public sealed class CheckInCommands(IDbContextFactory<AppDbContext> dbFactory) :
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             connectionString = db.Database.GetConnectionString();
         }
-        var connection = new SqliteConnection(connectionString);
+        var connection = dialect.CreateConnection(connectionString!);
         await connection.OpenAsync(ct);
         command = connection.CreateCommand();
-        command.CommandText = CheckInService.CheckInSql;
+        command.CommandText = dialect.Sql(CheckInService.CheckInSql);
         foreach (var name in Parameters)
         {
             var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
+            parameter.ParameterName = dialect.ParameterName(name);
             command.Parameters.Add(parameter);
         }
-        command.Prepare();
+        if (dialect.PreparesUnboundCommands) command.Prepare();
         return command;
     }
 

@@ -85,7 +85,7 @@ public sealed class FraudMonitor(
                 INSERT INTO "Counters" ("Name", "Value") VALUES ({Watermark}, {now.Ticks})
                 ON CONFLICT ("Name") DO UPDATE SET "Value" = excluded."Value"
                 """, ct);
-            await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(PASSIVE);", ct);
+            if (SqlDialect.Of(db).AfterBulkPassSql is { } checkpoint) await db.Database.ExecuteSqlRawAsync(checkpoint, ct);
         }
         var result = new MonitorResult(candidates.Count, totals, stopwatch.Elapsed);
         logger.LogInformation("Fraud monitor: {Result}", result);
@@ -199,7 +199,8 @@ public sealed class FraudMonitor(
         await db.Database.OpenConnectionAsync(ct);
         // A batch writes thousands of pages; left to itself, SQLite would copy them back into the
         // database file at every commit. The pass checkpoints once at its end instead.
-        await db.Database.ExecuteSqlRawAsync("PRAGMA wal_autocheckpoint=0;", ct);
+        var dialect = SqlDialect.Of(db);
+        if (dialect.BeforeBulkBatchSql is { } before) await db.Database.ExecuteSqlRawAsync(before, ct);
         try
         {
             // Check-ins wait for the batch in the write gate rather than in SQLite's busy retries.
@@ -208,7 +209,7 @@ public sealed class FraudMonitor(
         }
         finally
         {
-            await db.Database.ExecuteSqlRawAsync($"PRAGMA wal_autocheckpoint={DatabaseSetup.WalAutoCheckpointPages};", CancellationToken.None);
+            if (dialect.AfterBulkBatchSql is { } after) await db.Database.ExecuteSqlRawAsync(after, CancellationToken.None);
         }
     }
 

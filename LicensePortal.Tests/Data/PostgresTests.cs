@@ -1,0 +1,223 @@
+using System.Net;
+using LicensePortal.Data;
+using LicensePortal.Data.Demo;
+using LicensePortal.Features.Fraud;
+using LicensePortal.Features.Licenses;
+using LicensePortal.Features.Quotes;
+using LicensePortal.Infrastructure;
+using LicensePortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace LicensePortal.Tests.Data;
+
+/// <summary>
+/// The real portal on PostgreSQL, with demo data, when <c>LICENSEPORTAL_TEST_POSTGRES</c> holds a connection string to a
+/// server (e.g. <c>Host=localhost;Username=postgres;Password=postgres</c>). Each test makes its own database and drops it.
+/// </summary>
+public class PostgresTests
+{
+    public const string Variable = "LICENSEPORTAL_TEST_POSTGRES";
+
+    [Fact]
+    public async Task Migrations_are_applied_and_demo_users_sign_in_over_http()
+    {
+        await using var pg = await PostgresPortal.StartAsync();
+
+        await using (var db = await pg.Portal.DbAsync())
+        {
+            Assert.IsType<PostgresAppDbContext>(db);
+            Assert.Empty(await db.Database.GetPendingMigrationsAsync(TestContext.Current.CancellationToken));
+            Assert.Contains(await db.Database.GetAppliedMigrationsAsync(TestContext.Current.CancellationToken), m => m.EndsWith("_InitialPostgres"));
+            Assert.Equal(300, await db.Licenses.CountAsync(TestContext.Current.CancellationToken));
+        }
+        foreach (var user in DemoSeeder.Users)
+        {
+            var client = await pg.Portal.SignedInAsync(user.Email);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/", TestContext.Current.CancellationToken)).StatusCode);
+        }
+        // No backup age on PostgreSQL: its backups are the operator's.
+        var admin = await pg.Portal.SignedInAsync(DemoSeeder.Users.First(u => u.Role == Roles.Admin).Email);
+        var health = await admin.GetStringAsync("/health", TestContext.Current.CancellationToken);
+        Assert.Contains("pg_dump", health);
+        Assert.DoesNotContain("ageHours", health);
+    }
+
+    [Fact]
+    public async Task The_license_list_pages_and_searches_case_insensitively()
+    {
+        await using var pg = await PostgresPortal.StartAsync();
+        var licenses = pg.Portal.Service<LicenseService>();
+        List<int> ids;
+        string customer;
+        await using (var db = await pg.Portal.DbAsync())
+        {
+            ids = await db.Licenses.OrderBy(l => l.Id).Select(l => l.Id).ToListAsync(TestContext.Current.CancellationToken);
+            customer = await db.Licenses.OrderBy(l => l.Id).Select(l => l.Customer!.Name).FirstAsync(TestContext.Current.CancellationToken);
+        }
+
+        var second = await licenses.ListAsync(new LicenseFilter(), new PageRequest(1, 50, null, false), TestContext.Current.CancellationToken);
+        Assert.Equal(ids.Count, second.Total);
+        Assert.Equal(ids.Skip(50).Take(50), second.Rows.Select(r => r.Id));
+
+        var exact = await licenses.ListAsync(new LicenseFilter(Search: customer), new PageRequest(0, 500, null, false), TestContext.Current.CancellationToken);
+        var lower = await licenses.ListAsync(new LicenseFilter(Search: customer.ToLowerInvariant()), new PageRequest(0, 500, null, false), TestContext.Current.CancellationToken);
+        Assert.NotEmpty(exact.Rows);
+        Assert.Equal(exact.Rows.Select(r => r.Id), lower.Rows.Select(r => r.Id));
+        Assert.All(lower.Rows, r => Assert.Contains(customer, r.Customer, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task A_check_in_through_the_activation_api_answers_and_keeps_the_stint_that_ended()
+    {
+        await using var pg = await PostgresPortal.StartAsync();
+        var license = await pg.Portal.NewLicenseAsync((await pg.Portal.NewCustomerAsync()).Id);
+        var api = pg.Portal.Client();
+
+        var first = await api.CheckInAsync(license.Key, "machine-a");
+        Assert.Equal(("active", 1, 1), (first.Status, first.Allowance, first.ActiveInstallations));
+        var second = await api.CheckInAsync(license.Key, "machine-b");
+        Assert.Equal(("grace", 2), (second.Status, second.ActiveInstallations));
+        Assert.Equal(HttpStatusCode.NoContent, (await api.ReleaseAsync(license.Key, "machine-b")).StatusCode);
+        pg.Portal.Clock.Advance(TimeSpan.FromHours(1));
+        // A new stint on a released machine: the database's trigger keeps the one that ended.
+        var again = await api.CheckInAsync(license.Key.ToLowerInvariant(), "machine-b");
+        Assert.Equal(2, again.ActiveInstallations);
+
+        await using var db = await pg.Portal.DbAsync();
+        var kept = Assert.Single(await db.InstallationStints.Where(s => s.LicenseId == license.Id).ToListAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(PortalFactory.Now.UtcDateTime, kept.StartedAt);
+        Assert.NotNull(kept.ReleasedAt);
+        Assert.Equal(DateTimeKind.Utc, kept.StartedAt.Kind);
+    }
+
+    [Fact]
+    public async Task Quote_numbers_come_from_the_counter()
+    {
+        await using var pg = await PostgresPortal.StartAsync();
+        var quotes = pg.Portal.Service<QuoteService>();
+        var customer = await pg.Portal.NewCustomerAsync();
+        var license = await pg.Portal.NewLicenseAsync(customer.Id);
+        var (edition, level) = await pg.Portal.ConfigAsync("SmarterMail", "Enterprise", "250 mailboxes");
+        var sales = TestData.As(Roles.Sales);
+
+        var numbers = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var id = await quotes.CreateDraftAsync(sales, customer.Id, [new QuoteRequestLine(license.Id, edition.Id, level.Id, false)], 30, null);
+            numbers.Add((await quotes.GetAsync(id)).Number);
+        }
+
+        await using var db = await pg.Portal.DbAsync();
+        var counter = await db.Counters.SingleAsync(c => c.Name == "quote-2026", TestContext.Current.CancellationToken);
+        Assert.Equal([.. Enumerable.Range((int)counter.Value - 2, 3).Select(n => $"Q-2026-{n:000000}")], numbers);
+    }
+
+    [Fact]
+    public async Task The_fraud_monitor_runs_a_pass_and_a_second_changes_nothing()
+    {
+        await using var pg = await PostgresPortal.StartAsync();
+        var customer = await pg.Portal.NewCustomerAsync();
+        var license = await pg.Portal.NewLicenseAsync(customer.Id);
+        var api = pg.Portal.Client();
+        // Two servers checking in daily past the 30-day migration window: the monitor opens a case.
+        for (var day = 0; day <= 31; day++)
+        {
+            if (day > 0) pg.Portal.Clock.Advance(TimeSpan.FromDays(1));
+            await api.CheckInAsync(license.Key, "a");
+            await api.CheckInAsync(license.Key, "b");
+        }
+        var monitor = pg.Portal.Service<FraudMonitor>();
+
+        var pass = await monitor.RunAsync(ct: TestContext.Current.CancellationToken, full: true);
+        var again = await monitor.RunAsync(ct: TestContext.Current.CancellationToken, full: true);
+
+        Assert.True(pass.LicensesChecked > 0);
+        Assert.True(pass.CasesOpened >= 1);
+        Assert.Equal(0, again.CasesOpened);
+        await using var db = await pg.Portal.DbAsync();
+        Assert.True(await db.FraudCases.AnyAsync(c => c.LicenseId == license.Id && FraudCase.OpenStates.Contains(c.State), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Protection_reminders_go_out_once_and_a_lost_unique_race_is_recognised()
+    {
+        await using var pg = await PostgresPortal.StartAsync(licenses: 50);
+        var customer = await pg.Portal.NewCustomerAsync("Renewal Hosting");
+        var license = await pg.Portal.NewLicenseAsync(customer.Id, protection: DateOnly.FromDateTime(PortalFactory.Now.UtcDateTime).AddDays(30));
+        var sender = pg.Portal.Service<LicensePortal.Features.Renewals.ProtectionReminderSender>();
+
+        await sender.SendDueAsync(ct: TestContext.Current.CancellationToken);
+        await sender.SendDueAsync(ct: TestContext.Current.CancellationToken);
+
+        await using var db = await pg.Portal.DbAsync();
+        Assert.Equal(30, (await db.ProtectionReminders.SingleAsync(r => r.LicenseId == license.Id, TestContext.Current.CancellationToken)).DaysBefore);
+        db.Counters.Add(new Counter { Name = "race", Value = 1 });
+        await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        await using var other = await pg.Portal.DbAsync();
+        other.Counters.Add(new Counter { Name = "race", Value = 2 });
+        var lost = await Assert.ThrowsAsync<DbUpdateException>(() => other.SaveChangesAsync(TestContext.Current.CancellationToken));
+        Assert.True(SaveExtensions.IsUniqueViolation(lost));
+    }
+}
+
+/// <summary>A fresh PostgreSQL database with the portal started on it; dropped when disposed.</summary>
+public sealed class PostgresPortal : IAsyncDisposable
+{
+    private readonly string server, database;
+
+    private PostgresPortal(string server, string database, int licenses)
+    {
+        (this.server, this.database) = (server, database);
+        Portal = new PortalFactory
+        {
+            Licenses = licenses,
+            PostgresConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString,
+        };
+    }
+
+    public PortalFactory Portal { get; }
+
+    /// <summary>Skips the test when no server is configured.</summary>
+    public static async Task<PostgresPortal> StartAsync(int licenses = 300)
+    {
+        var server = Environment.GetEnvironmentVariable(PostgresTests.Variable);
+        if (string.IsNullOrWhiteSpace(server))
+            Assert.Skip($"PostgreSQL tests need {PostgresTests.Variable}, a connection string to a server (e.g. Host=localhost;Username=postgres;Password=postgres).");
+        // Npgsql reads its timestamp switch once, when first used: before this test's own connection, not at the portal's start.
+        PostgresAppDbContext.UseLegacyTimestamps();
+        var database = $"licenseportal_test_{Guid.NewGuid():N}";
+        await using (var admin = await OpenAdminAsync(server))
+        await using (var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", admin))
+            await create.ExecuteNonQueryAsync();
+        var pg = new PostgresPortal(server, database, licenses);
+        try
+        {
+            _ = pg.Portal.Server;
+            return pg;
+        }
+        catch
+        {
+            // A portal that failed to start leaves no database behind either.
+            await pg.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<NpgsqlConnection> OpenAdminAsync(string server)
+    {
+        var csb = new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false };
+        var connection = new NpgsqlConnection(csb.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Portal.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = await OpenAdminAsync(server);
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", admin);
+        await drop.ExecuteNonQueryAsync();
+    }
+}
