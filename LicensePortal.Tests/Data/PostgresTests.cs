@@ -7,6 +7,7 @@ using LicensePortal.Features.Quotes;
 using LicensePortal.Infrastructure;
 using LicensePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace LicensePortal.Tests.Data;
@@ -111,6 +112,25 @@ public class PostgresTests
         await using var db = await pg.Portal.DbAsync();
         var counter = await db.Counters.SingleAsync(c => c.Name == "quote-2026", TestContext.Current.CancellationToken);
         Assert.Equal([.. Enumerable.Range((int)counter.Value - 2, 3).Select(n => $"Q-2026-{n:000000}")], numbers);
+    }
+
+    [Fact]
+    public async Task While_another_instance_runs_the_monitor_on_the_same_database_this_one_does_nothing()
+    {
+        await using var pg = await PostgresPortal.StartAsync();
+        await using var scope = pg.Portal.Services.CreateAsyncScope();
+        await using var otherInstance = await pg.Portal.DbAsync();
+
+        await using (var held = await InstanceLock.TryTakeAsync(otherInstance, "fraud-monitor", TestContext.Current.CancellationToken))
+        {
+            Assert.NotNull(held);
+            var skipped = await FraudMonitorService.RunOnceAsync(scope.ServiceProvider, null, TestContext.Current.CancellationToken);
+            Assert.True(skipped.RunningElsewhere);
+            Assert.Equal(0, skipped.LicensesChecked);
+        }
+
+        var ran = await FraudMonitorService.RunOnceAsync(scope.ServiceProvider, null, TestContext.Current.CancellationToken);
+        Assert.False(ran.RunningElsewhere);
     }
 
     [Fact]

@@ -7,11 +7,20 @@ public sealed class FraudMonitorService(IServiceScopeFactory scopes, IOptions<Fr
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);
 
-    /// <summary>One pass at a time in this process; the database constraints cover other processes.</summary>
+    /// <summary>
+    /// One pass at a time in this process and, on PostgreSQL, on the database (several instances share it): a pass
+    /// that finds another instance's running does nothing. The database constraints would still make a second pass harmless.
+    /// </summary>
     public static async Task<MonitorResult> RunOnceAsync(IServiceProvider services, IProgress<string>? progress, CancellationToken ct)
     {
         await Gate.WaitAsync(ct);
-        try { return await services.GetRequiredService<FraudMonitor>().RunAsync(progress, ct); }
+        try
+        {
+            await using var db = await services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<LicensePortal.Data.AppDbContext>>().CreateDbContextAsync(ct);
+            await using var instances = await LicensePortal.Data.InstanceLock.TryTakeAsync(db, "fraud-monitor", ct);
+            if (instances is null) return MonitorResult.Elsewhere;
+            return await services.GetRequiredService<FraudMonitor>().RunAsync(progress, ct);
+        }
         finally { Gate.Release(); }
     }
 

@@ -16,7 +16,13 @@ public sealed record MonitorResult(int LicensesChecked, MonitorCounts Counts, Ti
     public int PeriodsStarted => Counts.PeriodsStarted;
     public int PeriodsEnded => Counts.PeriodsEnded;
 
-    public override string ToString() =>
-        $"Checked {LicensesChecked:N0} licenses in {Took.TotalSeconds:0.0} s: {CasesOpened} case(s) opened, {KeysDisabled} key(s) disabled, " +
+    /// <summary>Another portal instance was running a pass on the same database: this one did nothing.</summary>
+    public bool RunningElsewhere { get; init; }
+
+    public static MonitorResult Elsewhere => new(0, default, TimeSpan.Zero) { RunningElsewhere = true };
+
+    public override string ToString() => RunningElsewhere
+        ? "Another portal instance is running the monitor on this database now: its cases appear in the queue as it finds them."
+        : $"Checked {LicensesChecked:N0} licenses in {Took.TotalSeconds:0.0} s: {CasesOpened} case(s) opened, {KeysDisabled} key(s) disabled, " +
         $"{ResolvedByCustomer} case(s) resolved by the customer, {PeriodsStarted} migration(s) started, {PeriodsEnded} ended.";
 }

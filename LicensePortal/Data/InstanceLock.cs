@@ -1,0 +1,48 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace LicensePortal.Data;
+
+/// <summary>
+/// Work that one portal instance at a time may do on a database several share (the fraud monitor's pass): on
+/// PostgreSQL a session advisory lock, held on its own connection until disposed (or until that connection drops,
+/// so a crashed instance never keeps it). SQLite is one process's file: the caller's in-process gate is enough.
+/// </summary>
+public sealed class InstanceLock : IAsyncDisposable
+{
+    private readonly NpgsqlConnection? connection;
+    private readonly long key;
+
+    private InstanceLock(NpgsqlConnection? connection, long key) => (this.connection, this.key) = (connection, key);
+
+    /// <summary>The lock, or null when another instance holds it.</summary>
+    public static async Task<InstanceLock?> TryTakeAsync(AppDbContext db, string name, CancellationToken ct)
+    {
+        if (SqlDialect.Of(db).IsSqlite) return new InstanceLock(null, 0);
+        var key = Key(name);
+        var connection = new NpgsqlConnection(db.Database.GetConnectionString());
+        await connection.OpenAsync(ct);
+        await using var take = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection) { Parameters = { new("key", key) } };
+        if ((bool)(await take.ExecuteScalarAsync(ct))!) return new InstanceLock(connection, key);
+        await connection.DisposeAsync();
+        return null;
+    }
+
+    /// <summary>A stable 64-bit key for a name (the same in every instance and version).</summary>
+    private static long Key(string name) =>
+        BitConverter.ToInt64(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("licenseportal:" + name)), 0);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (connection is null) return;
+        try
+        {
+            await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection) { Parameters = { new("key", key) } };
+            await release.ExecuteScalarAsync();
+        }
+        finally
+        {
+            await connection.DisposeAsync();
+        }
+    }
+}
