@@ -115,21 +115,69 @@ public class PostgresTests
     }
 
     [Fact]
+    public async Task Two_instances_on_one_database_make_no_duplicate_installation_case_email_or_number_and_share_sign_ins()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var pg = await PostgresPortal.StartAsync(licenses: 50);
+        await using var second = pg.SecondInstance();
+        PortalFactory[] instances = [pg.Portal, second];
+        var license = await pg.Portal.NewLicenseAsync((await pg.Portal.NewCustomerAsync()).Id);
+        var apis = instances.Select(i => i.Client()).ToArray();
+
+        // Two servers check in daily through both instances at once, past the 30-day migration window.
+        for (var day = 0; day <= 31; day++)
+        {
+            foreach (var instance in instances) if (day > 0) instance.Clock.Advance(TimeSpan.FromDays(1));
+            await Task.WhenAll(apis.SelectMany(api => new[] { api.CheckInAsync(license.Key, "a"), api.CheckInAsync(license.Key, "b") }));
+        }
+        // The monitor started on both at once, then each instance's outbox dispatcher round at once.
+        var passes = await Task.WhenAll(instances.Select(i => i.Service<FraudMonitorRunner>().RunOnceAsync(null, ct)));
+        await Task.WhenAll(instances.Select(i => i.Service<LicensePortal.Features.Outbox.OutboxService>().DispatchDueAsync(ct)));
+        // Quote numbers taken from both at once.
+        var numbers = await Task.WhenAll(Enumerable.Range(0, 20).Select(async n =>
+        {
+            await using var db = await instances[n % 2].DbAsync();
+            return await db.NextAsync("quote-2026", ct);
+        }));
+
+        Assert.Contains(passes, p => !p.RunningElsewhere);
+        await using (var db = await pg.Portal.DbAsync())
+        {
+            Assert.Equal(2, await db.Installations.CountAsync(i => i.LicenseId == license.Id, ct));
+            Assert.Equal(1, await db.FraudCases.CountAsync(c => c.LicenseId == license.Id, ct));
+            var notices = await db.Outbox.Where(m => m.Subject.Contains(license.Key)).Select(m => new { m.To, m.Subject, m.Status }).ToListAsync(ct);
+            Assert.Equal(2, notices.Count);
+            Assert.Equal(notices.Count, notices.Select(m => (m.To, m.Subject)).Distinct().Count());
+            var delivered = instances.SelectMany(i => Directory.Exists(i.MailFolder) ? Directory.GetFiles(i.MailFolder, "*.eml") : [])
+                .Count(file => File.ReadAllText(file).Contains(license.Key));
+            Assert.Equal(notices.Count, delivered);
+        }
+        Assert.Equal(Enumerable.Range(1, 20).Select(n => (long)n), numbers.Order());
+
+        // Signed in on one instance, the same cookie works on the other (the data-protection keys are in the database).
+        var login = await SignInForm.PostLoginAsync(pg.Portal.Client(), DemoSeeder.Users[0].Email, PortalFactory.Password);
+        var cookie = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(".AspNetCore.Identity.Application=")).Split(';')[0];
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/licenses");
+        request.Headers.Add("Cookie", cookie);
+        Assert.Equal(HttpStatusCode.OK, (await second.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false }).SendAsync(request, ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task While_another_instance_runs_the_monitor_on_the_same_database_this_one_does_nothing()
     {
         await using var pg = await PostgresPortal.StartAsync();
-        await using var scope = pg.Portal.Services.CreateAsyncScope();
+        var runner = pg.Portal.Service<FraudMonitorRunner>();
         await using var otherInstance = await pg.Portal.DbAsync();
 
         await using (var held = await InstanceLock.TryTakeAsync(otherInstance, "fraud-monitor", TestContext.Current.CancellationToken))
         {
             Assert.NotNull(held);
-            var skipped = await FraudMonitorService.RunOnceAsync(scope.ServiceProvider, null, TestContext.Current.CancellationToken);
+            var skipped = await runner.RunOnceAsync(null, TestContext.Current.CancellationToken);
             Assert.True(skipped.RunningElsewhere);
             Assert.Equal(0, skipped.LicensesChecked);
         }
 
-        var ran = await FraudMonitorService.RunOnceAsync(scope.ServiceProvider, null, TestContext.Current.CancellationToken);
+        var ran = await runner.RunOnceAsync(null, TestContext.Current.CancellationToken);
         Assert.False(ran.RunningElsewhere);
     }
 
@@ -197,6 +245,14 @@ public sealed class PostgresPortal : IAsyncDisposable
     }
 
     public PortalFactory Portal { get; }
+
+    /// <summary>Another portal instance on the same database (no seeding: the first one did it), started.</summary>
+    public PortalFactory SecondInstance()
+    {
+        var other = new PortalFactory { PostgresConnectionString = Portal.PostgresConnectionString, SigningKeyFolder = Portal.SigningKeyFolder, Settings = { ["Demo:Seed"] = "false" } };
+        _ = other.Server;
+        return other;
+    }
 
     /// <summary>Skips the test when no server is configured on a developer's machine; with CI=true it fails instead, so CI never skips it.</summary>
     public static async Task<PostgresPortal> StartAsync(int licenses = 300)

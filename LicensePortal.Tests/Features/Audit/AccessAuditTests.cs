@@ -36,9 +36,7 @@ public class AccessAuditTests : IAsyncLifetime
     [Fact]
     public async Task A_monitor_run_started_by_hand_is_audited_with_who_and_what_it_found()
     {
-        await using var scope = portal.Services.CreateAsyncScope();
-
-        var result = await FraudMonitorService.RunManuallyAsync(scope.ServiceProvider, TestData.As(Roles.Fraud), null, CancellationToken.None);
+        var result = await portal.Service<FraudMonitorRunner>().RunManuallyAsync(TestData.As(Roles.Fraud), null, CancellationToken.None);
 
         await using var db = await portal.DbAsync();
         var row = Assert.Single(await db.AuditLog.Where(a => a.Action == "Fraud monitor run").ToListAsync());

@@ -374,6 +374,7 @@ public static class FraudFeature
         builder.Services.Configure<FraudOptions>(builder.Configuration.GetSection(FraudOptions.Section));
         builder.Services.AddSingleton<FraudNotices>();
         builder.Services.AddScoped<FraudMonitor>();
+        builder.Services.AddSingleton<FraudMonitorRunner>();
         builder.Services.AddScoped<FraudCaseService>();
         builder.Services.AddHostedService<FraudMonitorService>();
         return builder;
