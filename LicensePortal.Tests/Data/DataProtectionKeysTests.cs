@@ -17,14 +17,11 @@ public class DataProtectionKeysTests
         {
             var login = await SignInForm.PostLoginAsync(before.Client(), DemoSeeder.Users[0].Email, PortalFactory.Password);
             Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
-            cookie = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(".AspNetCore.Identity.Application=")).Split(';')[0];
+            cookie = login.SignInCookie();
         }
 
         await using var after = new PortalFactory { DatabasePath = path, Settings = { ["Demo:Seed"] = "false" } };
-        var client = after.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false });
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
-        request.Headers.Add("Cookie", cookie);
-        var response = await client.SendAsync(request);
+        var response = await after.GetWithCookieAsync("/", cookie);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await using var db = await after.DbAsync();

@@ -33,6 +33,18 @@ public static partial class SignInForm
         return client;
     }
 
+    /// <summary>The sign-in cookie a sign-in response set, as a Cookie header value, to carry to another instance or a restarted one.</summary>
+    public static string SignInCookie(this HttpResponseMessage signIn) =>
+        signIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(".AspNetCore.Identity.Application=", StringComparison.Ordinal)).Split(';')[0];
+
+    /// <summary>A GET on <paramref name="portal"/> with only <paramref name="cookie"/>, no redirects followed.</summary>
+    public static async Task<HttpResponseMessage> GetWithCookieAsync(this PortalFactory portal, string url, string cookie, CancellationToken ct = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Add("Cookie", cookie);
+        return await portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }).SendAsync(request, ct);
+    }
+
     /// <summary>The page a redirect leads to, relative to the portal.</summary>
     public static string Target(this HttpResponseMessage response) =>
         response.Headers.Location is not { } location ? "" : (location.IsAbsoluteUri ? location.PathAndQuery : location.OriginalString).TrimStart('/');

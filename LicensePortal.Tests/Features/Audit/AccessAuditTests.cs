@@ -34,6 +34,15 @@ public class AccessAuditTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sales_cannot_start_a_monitor_run_and_nothing_is_audited()
+    {
+        await Assert.ThrowsAsync<DomainException>(() => portal.Service<FraudMonitorRunner>().RunManuallyAsync(TestData.As(Roles.Sales), null, CancellationToken.None));
+
+        await using var db = await portal.DbAsync();
+        Assert.Empty(await db.AuditLog.Where(a => a.Action == "Fraud monitor run").ToListAsync());
+    }
+
+    [Fact]
     public async Task A_monitor_run_started_by_hand_is_audited_with_who_and_what_it_found()
     {
         var result = await portal.Service<FraudMonitorRunner>().RunManuallyAsync(TestData.As(Roles.Fraud), null, CancellationToken.None);

@@ -248,6 +248,15 @@ public partial class TwoFactorTests : IAsyncLifetime
         Assert.Equal(code, SignInFlow.RecoveryCode(typed));
 
     [Fact]
+    public async Task The_two_factor_page_is_only_for_someone_signed_in()
+    {
+        var anonymous = await portal.Client().GetAsync("/Account/Manage/TwoFactor");
+
+        Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
+        Assert.Contains("Account/Login", anonymous.Target());
+    }
+
+    [Fact]
     public async Task A_session_from_before_two_factor_was_required_ends_at_its_next_request()
     {
         var path = Path.Combine(Path.GetTempPath(), "licenseportal-tests", $"two-factor-{Guid.NewGuid():N}.db");
@@ -256,15 +265,12 @@ public partial class TwoFactorTests : IAsyncLifetime
         await using (var before = new PortalFactory { Licenses = 10, DatabasePath = path })
         {
             var login = await SignInForm.PostLoginAsync(before.Client(), Manager, PortalFactory.Password);
-            cookie = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(".AspNetCore.Identity.Application=")).Split(';')[0];
+            cookie = login.SignInCookie();
         }
         await using var after = new PortalFactory { DatabasePath = path, Settings = { ["Demo:Seed"] = "false", ["SignIn:TwoFactorRequiredFor"] = "Manager,Admin" } };
-        var client = after.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false });
 
         // A download outside any live page: the cookie no longer opens it.
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/licenses/export.csv");
-        request.Headers.Add("Cookie", cookie);
-        var response = await client.SendAsync(request);
+        var response = await after.GetWithCookieAsync("/licenses/export.csv", cookie);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Contains("Account/Login", response.Target());

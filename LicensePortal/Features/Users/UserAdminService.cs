@@ -82,6 +82,9 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
     {
         await EnsureAdminAsync(actor);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // Accounts failed sign-ins bar from some address (SignInGuard, this instance): listed among the locked ones,
+        // so the admin can let them in again here.
+        var barred = guard.BarredAccounts();
         var users = db.Users.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
@@ -98,9 +101,8 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
             var lockedNow = IdentityClock.Now;
             var locked = (await db.Users.Where(u => u.LockoutEnd != null).Select(u => new { u.Id, u.LockoutEnd }).ToListAsync(ct))
                 .Where(u => u.LockoutEnd > lockedNow).Select(u => u.Id).ToList();
-            // And those that failed sign-ins bar from some address (SignInGuard): the admin can let them in again here.
-            var barred = guard.BarredAccounts().ToList();
-            users = users.Where(u => locked.Contains(u.Id) || barred.Contains(u.NormalizedEmail!));
+            var barredEmails = barred.ToList();
+            users = users.Where(u => locked.Contains(u.Id) || barredEmails.Contains(u.NormalizedEmail!));
         }
         var total = await users.CountAsync(ct);
         users = (query.SortBy, query.Descending) switch
@@ -119,10 +121,9 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
                            where ids.Contains(ur.UserId)
                            select new { ur.UserId, r.Name }).ToListAsync(ct);
         var now = IdentityClock.Now;
-        var barredNow = guard.BarredAccounts();
         return ([.. page.Select(u => new UserRow(u.Id, u.Email ?? "", u.DisplayName, u.Title,
             [.. roles.Where(r => r.UserId == u.Id).Select(r => r.Name!).OrderBy(n => n)],
-            u.LockoutEnd > now ? u.LockoutEnd.Value.UtcDateTime : null, u.TwoFactorEnabled, barredNow.Contains((u.Email ?? "").ToUpperInvariant())))], total);
+            u.LockoutEnd > now ? u.LockoutEnd.Value.UtcDateTime : null, u.TwoFactorEnabled, barred.Contains((u.Email ?? "").ToUpperInvariant())))], total);
     }
 
     public async Task<UserAdminResult> CreateAsync(ClaimsPrincipal actor, NewUserForm form)
