@@ -60,8 +60,8 @@ public class DemoSeederTests : IAsyncLifetime
     {
         await using var db = await DbAsync();
         var now = PortalFactory.Now.UtcDateTime;
-        var activeSince = now.AddDays(-14);
-        var active = db.Installations.Active(activeSince);
+        var cut = ActivityCut.At(now, new InstallationOptions());
+        var active = db.Installations.Active(cut);
         var perLicense = await active.GroupBy(i => i.LicenseId)
             .Select(g => new { Count = g.Count(), Failover = g.First().License!.HasFailover, Newest = g.Max(i => i.FirstSeenAt) })
             .ToListAsync();
@@ -70,8 +70,8 @@ public class DemoSeederTests : IAsyncLifetime
         Assert.Contains(perLicense, l => l.Count == 2 && l.Failover);                              // failover pair
         Assert.Contains(perLicense, l => l.Count == 2 && !l.Failover && l.Newest > now.AddDays(-30));  // migration in progress
         Assert.Contains(perLicense, l => l.Count == 2 && !l.Failover && l.Newest < now.AddDays(-30));  // migration days used up
-        Assert.True(await db.Installations.InState(InstallationState.Stale, activeSince).AnyAsync());
-        Assert.True(await db.Installations.InState(InstallationState.Released, activeSince).AnyAsync());
+        Assert.True(await db.Installations.InState(InstallationState.Stale, cut).AnyAsync());
+        Assert.True(await db.Installations.InState(InstallationState.Released, cut).AnyAsync());
     }
 
     [Fact]

@@ -95,11 +95,12 @@ public class QueryPlanTests : IAsyncLifetime
         var plans = new List<List<string>>();
         foreach (var query in queries) plans.Add(await QueryPlan.OfAsync(db, query));
 
-        Assert.Equal(4, plans.Count);
+        Assert.Equal(5, plans.Count);
         ReadsThroughIndex(plans[0], "i", "IX_Installations_LastSeenAt");
         ReadsThroughIndex(plans[1], "i", "IX_Installations_ReleasedAt");
         ReadsThroughIndex(plans[2], "i", "IX_Installations_DecommissionedAt");
         ReadsThroughIndex(plans[3], "i", "IX_Installations_LastSeenAt");
+        ReadsThroughIndex(plans[4], "i", "IX_Installations_OfflineUntil");
     }
 
     [Fact]

@@ -123,4 +123,37 @@ public class UpgradeTests
         Assert.Equal(System.Net.HttpStatusCode.Redirect, signIn.StatusCode);
         Assert.DoesNotContain("Account/", signIn.Target());
     }
+
+    [Fact]
+    public async Task Installations_of_the_previous_version_are_online_ones_and_the_stint_trigger_keeps_the_offline_expiry_after_the_upgrade()
+    {
+        var path = await DatabaseOfPreviousVersionAsync("20261126153932_PasswordChangeAtNextSignIn");
+        await using (var old = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await old.OpenAsync();
+            await using var insert = old.CreateCommand();
+            insert.CommandText = """
+                PRAGMA foreign_keys = OFF;
+                INSERT INTO "Installations" ("LicenseId", "MachineId", "Hostname", "ProductVersion", "FirstSeenAt", "StintStartedAt", "LastSeenAt", "ReleasedAt", "DecommissionedAt")
+                VALUES (7, 'm-1', 'mail1.example.com', '12.1', '2026-03-01 10:00:00', '2026-03-01 10:00:00', '2026-11-20 10:00:00', NULL, NULL);
+                """;
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await using var portal = new PortalOn(path);
+        await using var upgraded = await portal.DbAsync();
+
+        var carried = await upgraded.Installations.SingleAsync();
+        Assert.Null(carried.OfflineUntil);
+        Assert.Null(carried.ReleaseCodeHash);
+        // The replaced trigger archives an ended stint with its new column (offline until 2027), in the same statement.
+        await upgraded.Database.ExecuteSqlRawAsync("""
+            PRAGMA foreign_keys = OFF;
+            UPDATE "Installations" SET "OfflineUntil" = '2027-03-01 10:00:00' WHERE "MachineId" = 'm-1';
+            UPDATE "Installations" SET "StintStartedAt" = '2026-12-01 10:00:00' WHERE "MachineId" = 'm-1';
+            """);
+        var stint = await upgraded.InstallationStints.SingleAsync();
+        Assert.Equal(new DateTime(2026, 3, 1, 10, 0, 0), stint.StartedAt);
+        Assert.Equal(new DateTime(2027, 3, 1, 10, 0, 0), stint.OfflineUntil);
+    }
 }

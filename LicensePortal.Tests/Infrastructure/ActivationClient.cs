@@ -18,6 +18,13 @@ public static class ActivationClient
         return (await response.Content.ReadFromJsonAsync<Answer>(new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
     }
 
+    /// <summary>The public keys the portal publishes, by key id, as a product would fetch them once.</summary>
+    public static async Task<Dictionary<string, string>> PublishedKeysAsync(this HttpClient client)
+    {
+        var json = await client.GetFromJsonAsync<JsonElement>("/.well-known/licenseportal-keys.json");
+        return json.GetProperty("keys").EnumerateArray().ToDictionary(k => k.GetProperty("keyId").GetString()!, k => k.GetProperty("subjectPublicKeyInfo").GetString()!);
+    }
+
     public static Task<HttpResponseMessage> ReleaseAsync(this HttpClient client, string key, string machine) =>
         client.PostAsJsonAsync("/api/v1/installations/release", new { licenseKey = key, machineId = machine });
 }

@@ -25,12 +25,6 @@ public class AnswerSigningTests : IAsyncLifetime
 
     private DateTimeOffset Now => portal.Clock.GetUtcNow();
 
-    private static async Task<Dictionary<string, string>> PublishedKeysAsync(HttpClient client)
-    {
-        var json = await client.GetFromJsonAsync<JsonElement>("/.well-known/licenseportal-keys.json");
-        return json.GetProperty("keys").EnumerateArray().ToDictionary(k => k.GetProperty("keyId").GetString()!, k => k.GetProperty("subjectPublicKeyInfo").GetString()!);
-    }
-
     private static string? Header(HttpResponseMessage response, string name) => response.Headers.TryGetValues(name, out var v) ? v.Single() : null;
 
     public static TheoryData<string> Answers => ["active", "unknown key", "invalid", "not JSON", "released", "too many for the key"];
@@ -39,7 +33,7 @@ public class AnswerSigningTests : IAsyncLifetime
     [MemberData(nameof(Answers))]
     public async Task Every_kind_of_answer_is_signed_and_verifies(string kind)
     {
-        var keys = await PublishedKeysAsync(api);
+        var keys = await api.PublishedKeysAsync();
         var (sentKey, machine, response) = kind switch
         {
             "active" => (license.Key, "m-1", await api.PostCheckInAsync(license.Key, "m-1")),
@@ -65,7 +59,7 @@ public class AnswerSigningTests : IAsyncLifetime
     [Fact]
     public async Task A_changed_byte_another_machine_another_key_or_a_lapsed_answer_does_not_verify()
     {
-        var keys = await PublishedKeysAsync(api);
+        var keys = await api.PublishedKeysAsync();
         var response = await api.PostCheckInAsync(license.Key, "m-1");
         var body = await response.Content.ReadAsByteArrayAsync();
         Verdict Check(byte[] bytes, string machine, DateTimeOffset at, IReadOnlyDictionary<string, string>? with = null, string? keyId = null) =>
@@ -100,7 +94,7 @@ public class AnswerSigningTests : IAsyncLifetime
         await using var restarted = new PortalFactory { DatabasePath = portal.DatabasePath, SigningKeyFolder = portal.SigningKeyFolder, Settings = { ["Demo:Seed"] = "false" } };
         restarted.Clock.Advance(TimeSpan.FromDays(1));
         var client = restarted.Client();
-        var keys = await PublishedKeysAsync(client);
+        var keys = await client.PublishedKeysAsync();
         var after = await client.PostCheckInAsync(license.Key, "m-1");
 
         Assert.Equal([oldKey, newKey], keys.Keys.Order(StringComparer.Ordinal));

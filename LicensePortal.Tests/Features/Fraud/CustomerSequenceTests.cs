@@ -339,9 +339,10 @@ public class CustomerSequenceTests : IAsyncLifetime
             await using var db = await portal.DbAsync();
             await db.Database.OpenConnectionAsync();
             await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = $"SELECT {InstallationQueries.OverAllowanceSql("$license", "$since")}";
+            command.CommandText = $"SELECT {InstallationQueries.OverAllowanceSql("$license", "$since", "$now")}";
             command.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$license", license.Id));
             command.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$since", portal.Clock.GetUtcNow().UtcDateTime - new InstallationOptions().ActiveWithin));
+            command.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$now", portal.Clock.GetUtcNow().UtcDateTime));
             return Convert.ToInt64(await command.ExecuteScalarAsync()) == 1;
         }
         await api.CheckInAsync(license.Key, "A");

@@ -71,8 +71,7 @@ public class LicenseServiceTests(PortalFactory portal)
     public async Task Over_allowance_means_more_active_installations_than_one_or_two_with_failover()
     {
         await using var db = await portal.Service<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
-        var activeSince = PortalFactory.Now.UtcDateTime.AddDays(-14);
-        var active = await db.Installations.Active(activeSince).Select(i => i.LicenseId).ToListAsync();
+        var active = await db.Installations.Active(ActivityCut.At(PortalFactory.Now.UtcDateTime, new InstallationOptions())).Select(i => i.LicenseId).ToListAsync();
         var licenses = (await AllAsync()).ToDictionary(l => l.Id);
         var expected = active.GroupBy(id => id).Where(g => g.Count() > (licenses[g.Key].HasFailover ? 2 : 1)).Select(g => g.Key).Order().ToList();
 

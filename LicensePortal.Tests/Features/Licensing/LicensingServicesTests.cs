@@ -63,7 +63,7 @@ public class LicensingServicesTests(PortalFactory portal)
     public async Task The_standing_service_agrees_with_the_over_allowance_list()
     {
         await using var db = await DbAsync();
-        var allOver = await db.OverAllowanceLicenseIds(PortalFactory.Now.UtcDateTime.AddDays(-14)).ToListAsync();
+        var allOver = await db.OverAllowanceLicenseIds(ActivityCut.At(PortalFactory.Now.UtcDateTime, new InstallationOptions())).ToListAsync();
         var over = allOver.Take(5).ToList();
         var standing = portal.Service<StandingService>();
 

@@ -276,6 +276,35 @@ public partial class TwoFactorTests : IAsyncLifetime
         Assert.Contains("Account/Login", response.Target());
     }
 
+    /// <summary>
+    /// Two pages drawn at once for a user without a key (two tabs, or a reload while the first was drawn): each makes a
+    /// key, the first saved stays and both show it, rather than the second failing (which CI once saw as an error page).
+    /// </summary>
+    [Fact]
+    public async Task Two_pages_opened_at_once_show_the_same_new_key_and_neither_fails()
+    {
+        await portal.NewStaffAsync("two.tabs@example.com", Roles.Sales);
+        async Task<(AsyncServiceScope Scope, SignInFlow Flow, ApplicationUser User)> PageAsync()
+        {
+            var scope = portal.Services.CreateAsyncScope();
+            var signIn = scope.ServiceProvider.GetRequiredService<PortalSignInManager>();
+            signIn.Context = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = scope.ServiceProvider };
+            var user = (await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync("two.tabs@example.com"))!;
+            return (scope, scope.ServiceProvider.GetRequiredService<SignInFlow>(), user);
+        }
+        var (first, second) = (await PageAsync(), await PageAsync());
+        await using (first.Scope)
+        await using (second.Scope)
+        {
+            var firstKey = await first.Flow.AuthenticatorKeyAsync(first.User);
+            var secondKey = await second.Flow.AuthenticatorKeyAsync(second.User);
+
+            Assert.Equal(firstKey, secondKey);
+            var third = await PageAsync();
+            await using (third.Scope) Assert.Equal(firstKey, await third.Flow.AuthenticatorKeyAsync(third.User));
+        }
+    }
+
     [GeneratedRegex("""data-testid="authenticator-key">([^<]+)<""")]
     private static partial Regex KeyShown();
 

@@ -253,7 +253,7 @@ public sealed class DemoSeeder(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var rules = installationOptions.Value;
-        var usedUp = await db.Installations.Active(now - rules.ActiveWithin)
+        var usedUp = await db.Installations.Active(ActivityCut.At(now, rules))
             .GroupBy(i => i.LicenseId)
             .Where(g => g.Count() == 2)
             .Select(g => new { LicenseId = g.Key, Newest = g.Max(i => i.FirstSeenAt) })

@@ -31,6 +31,10 @@ public sealed class ActivationOptions
     /// <summary>How long a signed answer holds: after that a product must hear from the portal again.</summary>
     public double AnswerValidDays { get; set; } = 7;
 
+    /// <summary>How long an offline license file holds, and so how long an offline server counts without a release.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 3650, ErrorMessage = "Activation:OfflineValidDays must be between 1 and 3650 days.")]
+    public int OfflineValidDays { get; set; } = 365;
+
     /// <summary>Where the answer-signing keys live (PEM files; relative to the app's folder).</summary>
     public string SigningKeyFolder { get; set; } = "Data/signing-keys";
 }
@@ -61,9 +65,13 @@ public static class ActivationEndpoints
 
     public static WebApplicationBuilder AddActivationApi(this WebApplicationBuilder builder)
     {
-        builder.Services.Configure<ActivationOptions>(builder.Configuration.GetSection(ActivationOptions.Section));
+        builder.Services.AddOptions<ActivationOptions>()
+            .Bind(builder.Configuration.GetSection(ActivationOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddSingleton<KeyRateLimiter>();
         builder.Services.AddScoped<CheckInService>();
+        builder.Services.AddScoped<OfflineActivationService>();
         builder.Services.AddSingleton<CheckInCommands>();
         builder.Services.AddSingleton<SigningKeys>();
         builder.Services.AddProblemDetails();

@@ -57,10 +57,10 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
 {
     /// <summary>
     /// <see cref="InstallationStanding.StartsNewStint"/> in SQL: the present stint of the row
-    /// <paramref name="row"/> has ended (released, decommissioned, or unseen since $staleBefore).
+    /// <paramref name="row"/> has ended (released, decommissioned, or unseen since $staleBefore with no offline license file current at $now).
     /// </summary>
     internal static string StintEnded(string row) =>
-        $"""({row}."ReleasedAt" IS NOT NULL OR {row}."DecommissionedAt" IS NOT NULL OR {row}."LastSeenAt" < $staleBefore)""";
+        $"""({row}."ReleasedAt" IS NOT NULL OR {row}."DecommissionedAt" IS NOT NULL OR ({row}."LastSeenAt" < $staleBefore AND ({row}."OfflineUntil" IS NULL OR {row}."OfflineUntil" <= $now)))""";
 
     /// <summary>
     /// The check-in is the portal's hottest path, so it is one command: the upsert (which also finds
@@ -74,17 +74,19 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
         ON CONFLICT ("LicenseId", "MachineId") DO UPDATE SET
             "Hostname" = excluded."Hostname", "ProductVersion" = excluded."ProductVersion", "LastSeenAt" = excluded."LastSeenAt",
             "StintStartedAt" = CASE WHEN {StintEnded("\"Installations\"")} THEN excluded."LastSeenAt" ELSE "Installations"."StintStartedAt" END,
+            "OfflineUntil" = CASE WHEN {StintEnded("\"Installations\"")} THEN NULL ELSE "Installations"."OfflineUntil" END,
+            "ReleaseCodeHash" = CASE WHEN {StintEnded("\"Installations\"")} THEN NULL ELSE "Installations"."ReleaseCodeHash" END,
             "ReleasedAt" = NULL, "DecommissionedAt" = NULL
         RETURNING "LicenseId";
         SELECT l."HasFailover", l."Status", l."WindowRestoredAt", l."Major", l."ProtectionEndsOn", c."OpenedAt", COALESCE(c."ExtendedTo", c."DeadlineAt"),
-               i."StintStartedAt", i."LastSeenAt", i."ReleasedAt", i."DecommissionedAt"
+               i."StintStartedAt", i."LastSeenAt", i."ReleasedAt", i."DecommissionedAt", i."OfflineUntil"
         FROM "Licenses" l
         LEFT JOIN "FraudCases" c ON c."LicenseId" = l."Id" AND c.{FraudCase.OpenStatesSql}
         JOIN "Installations" i ON i."LicenseId" = l."Id"
         WHERE l."Key" = $key;
-        SELECT s."StartedAt", s."LastSeenAt", s."ReleasedAt", s."DecommissionedAt"
+        SELECT s."StartedAt", s."LastSeenAt", s."ReleasedAt", s."DecommissionedAt", s."OfflineUntil"
         FROM "InstallationStints" s JOIN "Licenses" l ON l."Id" = s."LicenseId"
-        WHERE l."Key" = $key AND s."LastSeenAt" >= $stintsSince;
+        WHERE l."Key" = $key AND (s."LastSeenAt" >= $stintsSince OR s."OfflineUntil" >= $stintsSince);
         """;
 
     /// <summary>
@@ -160,7 +162,7 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
     }
 
     private static InstallationFacts Stint(DbDataReader reader, int first) =>
-        new(Utc(reader.GetDateTime(first)), Utc(reader.GetDateTime(first + 1)), UtcOrNull(reader, first + 2), UtcOrNull(reader, first + 3));
+        new(Utc(reader.GetDateTime(first)), Utc(reader.GetDateTime(first + 1)), UtcOrNull(reader, first + 2), UtcOrNull(reader, first + 3), UtcOrNull(reader, first + 4));
 
     private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
 

@@ -58,7 +58,7 @@ public sealed class FraudCaseService(
         EnsureFraud(actor);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // EF inlines this query into each case's subquery: one definition of "active" (InstallationQueries) for all of them.
-        var active = db.Installations.Active(Now - Options.ActiveWithin);
+        var active = db.Installations.Active(ActivityCut.At(Now, Options));
         var me = actor.Identity?.Name;
         var cases = db.FraudCases.AsNoTracking().Select(c => new
         {
@@ -125,7 +125,7 @@ public sealed class FraudCaseService(
         EnsureFraud(actor);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // EF inlines this query into each case's subquery: one definition of "active" (InstallationQueries) for all of them.
-        var active = db.Installations.Active(Now - Options.ActiveWithin);
+        var active = db.Installations.Active(ActivityCut.At(Now, Options));
         var me = actor.Identity?.Name;
         return await db.FraudCases.AsNoTracking()
             .Where(c => c.Id != afterId && FraudCase.OpenStates.Contains(c.State))
@@ -164,7 +164,7 @@ public sealed class FraudCaseService(
             .Prepend(new TimelineEntry(fraudCase.OpenedAt, "Opened", fraudCase.Reason, fraudCase.OpenedBy))
             .Concat(fraudCase.Calls.Select(c => new TimelineEntry(c.At, $"Call: {Describe(c.Outcome)}", $"{c.NumberDialled}. {c.Notes}", c.Agent)))
             .Select((t, i) => (Entry: t, Order: i)).OrderByDescending(x => x.Entry.At).ThenByDescending(x => x.Order).Select(x => x.Entry).ToList();
-        var active = db.Installations.Active(now - Options.ActiveWithin);
+        var active = db.Installations.Active(ActivityCut.At(now, Options));
         var others = await db.Licenses.Where(l => l.CustomerId == license.CustomerId && l.ProductId == license.ProductId && l.Id != license.Id && l.Status == LicenseStatus.Active)
             .Select(l => new OtherLicense(l.Id, l.Key,
                 active.Count(i => i.LicenseId == l.Id),

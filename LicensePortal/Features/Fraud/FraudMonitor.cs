@@ -55,7 +55,7 @@ public sealed class FraudMonitor(
             }
             else
             {
-                changed = await db.OverAllowanceLicenseIds(now - options.ActiveWithin).ToListAsync(ct);
+                changed = await db.OverAllowanceLicenseIds(ActivityCut.At(now, options)).ToListAsync(ct);
                 changed.AddRange(await db.OverAllowancePeriods.Where(p => p.EndedAt == null).Select(p => p.LicenseId).ToListAsync(ct));
                 changed.AddRange(await db.FraudCases.Where(c => FraudCase.OpenStates.Contains(c.State)).Select(c => c.LicenseId).ToListAsync(ct));
             }
@@ -94,8 +94,8 @@ public sealed class FraudMonitor(
 
     /// <summary>
     /// The licenses whose installations changed since a pass: checked in, released or
-    /// decommissioned since then, or gone stale in between. One indexed range read each: as one
-    /// query, with OR or UNION, SQLite walks every installation instead.
+    /// decommissioned since then, or gone stale or past their offline license file's expiry in between. One indexed
+    /// range read each: as one query, with OR or UNION, SQLite walks every installation instead.
     /// </summary>
     internal IEnumerable<IQueryable<int>> ChangedSince(AppDbContext db, DateTime since, DateTime now)
     {
@@ -105,6 +105,7 @@ public sealed class FraudMonitor(
         yield return db.Installations.Where(i => i.ReleasedAt >= since).Select(i => i.LicenseId);
         yield return db.Installations.Where(i => i.DecommissionedAt >= since).Select(i => i.LicenseId);
         yield return db.Installations.Where(i => i.LastSeenAt >= staleFrom && i.LastSeenAt < staleTo).Select(i => i.LicenseId);
+        yield return db.Installations.Where(i => i.OfflineUntil >= since && i.OfflineUntil <= now).Select(i => i.LicenseId);
     }
 
     private sealed record LicenseRow(int Id, string Key, int CustomerId, int ProductId, bool HasFailover, LicenseStatus Status, DateTime? WindowRestoredAt);
@@ -247,12 +248,12 @@ public sealed class FraudMonitor(
                 UPDATE "FraudCases" SET "State" = $p2, "Outcome" = $p3, "OutcomeNote" = $p4, "ClosedAt" = $p5, "ClosedBy" = $p6, "Version" = $p7
                 WHERE "Id" = $p0 AND "Version" = $p1 AND
                 """;
-            var overAllowance = InstallationQueries.OverAllowanceSql("\"FraudCases\".\"LicenseId\"", "$p8");
-            await using var closeOver = PreparedStatement.For(db, $"{close} {overAllowance}", 9);
-            await using var closeWithin = PreparedStatement.For(db, $"{close} NOT {overAllowance}", 9);
-            var activeSince = now - installationOptions.Value.ActiveWithin;
+            var overAllowance = InstallationQueries.OverAllowanceSql("\"FraudCases\".\"LicenseId\"", "$p8", "$p9");
+            await using var closeOver = PreparedStatement.For(db, $"{close} {overAllowance}", 10);
+            await using var closeWithin = PreparedStatement.For(db, $"{close} NOT {overAllowance}", 10);
+            var cut = ActivityCut.At(now, installationOptions.Value);
             async Task<bool> CloseAsync(PreparedStatement statement, CaseRow row, FraudCase closed) =>
-                await statement.RunAsync(row.Id, row.Version, closed.State, closed.Outcome, closed.OutcomeNote, closed.ClosedAt, closed.ClosedBy, Guid.NewGuid(), activeSince) == 1;
+                await statement.RunAsync(row.Id, row.Version, closed.State, closed.Outcome, closed.OutcomeNote, closed.ClosedAt, closed.ClosedBy, Guid.NewGuid(), cut.SeenSince, cut.Now) == 1;
 
             await using var disableLicense = PreparedStatement.For(db, """
                 UPDATE "Licenses" SET "Status" = $p1, "Version" = $p2 WHERE "Id" = $p0 AND "Status" = $p3

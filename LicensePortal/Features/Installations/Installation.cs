@@ -28,8 +28,14 @@ public class Installation
     /// <summary>When staff marked the server as taken out of service.</summary>
     public DateTime? DecommissionedAt { get; set; }
 
+    /// <summary>Activated offline: the server counts until its license file expires, without checking in.</summary>
+    public DateTime? OfflineUntil { get; set; }
+
+    /// <summary>SHA-256 (hex) of the release code printed in the offline license file; staff type the code to release the server.</summary>
+    public string? ReleaseCodeHash { get; set; }
+
     /// <summary>The present stint as the installation rules read it.</summary>
-    public InstallationFacts Stint => new(StintStartedAt, LastSeenAt, ReleasedAt, DecommissionedAt);
+    public InstallationFacts Stint => new(StintStartedAt, LastSeenAt, ReleasedAt, DecommissionedAt, OfflineUntil);
 
     /// <summary>A machine's first check-in on a license.</summary>
     public static Installation New(int licenseId, string machineId, string hostname, string productVersion, DateTime now) => new()
@@ -52,11 +58,32 @@ public class Installation
             StintStartedAt = now;
             ReleasedAt = null;
             DecommissionedAt = null;
+            OfflineUntil = null;
+            ReleaseCodeHash = null;
         }
         Hostname = hostname;
         ProductVersion = productVersion;
         LastSeenAt = now;
         return starts;
+    }
+
+    /// <summary>
+    /// Staff activated the server offline: it checks in now and counts until <paramref name="until"/> without checking in
+    /// again, unless released with <paramref name="releaseCodeHash"/>'s code or decommissioned. Returns whether a new stint started.
+    /// </summary>
+    public bool ActivateOffline(string hostname, string productVersion, DateTime now, DateTime until, string releaseCodeHash, InstallationOptions options)
+    {
+        var starts = CheckIn(hostname, productVersion, now, options);
+        OfflineUntil = until;
+        ReleaseCodeHash = releaseCodeHash;
+        return starts;
+    }
+
+    /// <summary>The product printed its release code when it was uninstalled: the server stops counting now.</summary>
+    public void ReleaseOffline(DateTime now)
+    {
+        if (ReleasedAt is not null || DecommissionedAt is not null) throw new Infrastructure.DomainException($"{Hostname} no longer counts already.");
+        ReleasedAt = now;
     }
 
     /// <summary>Staff take the server out of service: it stops counting now.</summary>
@@ -84,8 +111,9 @@ public class InstallationStint
     public DateTime LastSeenAt { get; set; }
     public DateTime? ReleasedAt { get; set; }
     public DateTime? DecommissionedAt { get; set; }
+    public DateTime? OfflineUntil { get; set; }
 
-    public InstallationFacts Facts => new(StartedAt, LastSeenAt, ReleasedAt, DecommissionedAt);
+    public InstallationFacts Facts => new(StartedAt, LastSeenAt, ReleasedAt, DecommissionedAt, OfflineUntil);
 }
 
 internal sealed class InstallationConfiguration : IEntityTypeConfiguration<Installation>
@@ -106,6 +134,8 @@ internal sealed class InstallationConfiguration : IEntityTypeConfiguration<Insta
         // The fraud monitor's incremental pass looks up what changed since its last pass.
         b.HasIndex(i => i.ReleasedAt);
         b.HasIndex(i => i.DecommissionedAt);
+        b.HasIndex(i => i.OfflineUntil);
+        b.Property(i => i.ReleaseCodeHash).HasMaxLength(64);
         b.Ignore(i => i.Stint);
     }
 }

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace LicensePortal.Features.Installations;
 
 public sealed record InstallationRow(long Id, int LicenseId, string LicenseKey, string Customer, string Hostname, string ProductVersion,
-    DateTime FirstSeenAt, DateTime LastSeenAt, InstallationState State, int LicenseMajor, DateOnly? ProtectionEndsOn,
+    DateTime FirstSeenAt, DateTime LastSeenAt, InstallationState State, int LicenseMajor, DateOnly? ProtectionEndsOn, DateTime? OfflineUntil = null,
     double MigrationDaysUsed = 0, double MigrationDaysLeft = 0, bool NeedsUpgrade = false);
 
 public sealed class InstallationService(IDbContextFactory<AppDbContext> dbFactory, VendorCalendar calendar, IOptions<InstallationOptions> options)
@@ -16,9 +16,9 @@ public sealed class InstallationService(IDbContextFactory<AppDbContext> dbFactor
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = calendar.UtcNow;
-        var activeSince = now - options.Value.ActiveWithin;
+        var cut = ActivityCut.At(now, options.Value);
         var installations = db.Installations.AsNoTracking();
-        if (state is { } s) installations = installations.InState(s, activeSince);
+        if (state is { } s) installations = installations.InState(s, cut);
         if (!string.IsNullOrWhiteSpace(search))
         {
             var term = search.Trim();
@@ -37,7 +37,8 @@ public sealed class InstallationService(IDbContextFactory<AppDbContext> dbFactor
                 i.FirstSeenAt, i.LastSeenAt,
                 i.ReleasedAt != null ? InstallationState.Released
                 : i.DecommissionedAt != null ? InstallationState.Decommissioned
-                : i.LastSeenAt >= activeSince ? InstallationState.Active : InstallationState.Stale, i.License.Major, i.License.ProtectionEndsOn))
+                : i.LastSeenAt >= cut.SeenSince || i.OfflineUntil > cut.Now ? InstallationState.Active : InstallationState.Stale, i.License.Major, i.License.ProtectionEndsOn,
+                i.OfflineUntil))
             .ToListAsync(ct);
 
         // Migration days of the licenses on this page, from the same rule the API answers with.

@@ -11,7 +11,8 @@ public static class StandingQueries
 {
     /// <summary>
     /// Earlier stints that may still count at <paramref name="now"/>: one that ended within the
-    /// look-back period was last seen at most the active period before its end.
+    /// look-back period was last seen at most the active period before its end (or held an offline license file
+    /// until then).
     /// </summary>
     public static DateTime StintsSeenSince(DateTime now, InstallationOptions options) => now - options.Lookback - options.ActiveWithin;
 
@@ -21,9 +22,9 @@ public static class StandingQueries
     {
         var since = StintsSeenSince(now, options);
         var current = await db.Installations.Where(i => EF.Parameter(licenseIds).Contains(i.LicenseId))
-            .Select(i => new { i.LicenseId, Facts = new InstallationFacts(i.StintStartedAt, i.LastSeenAt, i.ReleasedAt, i.DecommissionedAt) }).ToListAsync(ct);
-        var earlier = await db.InstallationStints.Where(s => EF.Parameter(licenseIds).Contains(s.LicenseId) && s.LastSeenAt >= since)
-            .Select(s => new { s.LicenseId, Facts = new InstallationFacts(s.StartedAt, s.LastSeenAt, s.ReleasedAt, s.DecommissionedAt) }).ToListAsync(ct);
+            .Select(i => new { i.LicenseId, Facts = new InstallationFacts(i.StintStartedAt, i.LastSeenAt, i.ReleasedAt, i.DecommissionedAt, i.OfflineUntil) }).ToListAsync(ct);
+        var earlier = await db.InstallationStints.Where(s => EF.Parameter(licenseIds).Contains(s.LicenseId) && (s.LastSeenAt >= since || s.OfflineUntil >= since))
+            .Select(s => new { s.LicenseId, Facts = new InstallationFacts(s.StartedAt, s.LastSeenAt, s.ReleasedAt, s.DecommissionedAt, s.OfflineUntil) }).ToListAsync(ct);
         return current.Concat(earlier).ToLookup(x => x.LicenseId, x => x.Facts);
     }
 

@@ -14,7 +14,7 @@ using Microsoft.Extensions.Options;
 namespace LicensePortal.Features.Licenses;
 
 public sealed record InstallationView(long Id, string Hostname, string MachineId, string ProductVersion, DateTime FirstSeenAt, DateTime StintStartedAt,
-    DateTime LastSeenAt, InstallationState State, bool NeedsUpgrade)
+    DateTime LastSeenAt, InstallationState State, bool NeedsUpgrade, DateTime? OfflineUntil = null)
 {
     /// <summary>An installation as the license and case pages show it, in the state the rules give it now.</summary>
     public static InstallationView Of(Installation i, License license, DateOnly today, DateTime now, InstallationOptions options) =>
@@ -22,7 +22,7 @@ public sealed record InstallationView(long Id, string Hostname, string MachineId
             i.ReleasedAt is not null ? InstallationState.Released
             : i.DecommissionedAt is not null ? InstallationState.Decommissioned
             : InstallationStanding.IsActive(i.Stint, now, options) ? InstallationState.Active : InstallationState.Stale,
-            !VersionEntitlement.Covers(license.Major, license.ProtectionEndsOn, i.ProductVersion, today));
+            !VersionEntitlement.Covers(license.Major, license.ProtectionEndsOn, i.ProductVersion, today), i.OfflineUntil);
 
     /// <summary>Running a later major than the license allows without current upgrade protection.</summary>
     public string? UpgradeWarning(int licenseMajor) =>

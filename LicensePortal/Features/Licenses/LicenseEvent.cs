@@ -33,6 +33,8 @@ public static class LicenseEventKinds
     public const string Disabled = "Disabled";
     public const string Enabled = "Re-enabled";
     public const string OwnerChanged = "Owner changed";
+    public const string ActivatedOffline = "Activated offline";
+    public const string ReleasedOffline = "Offline server released";
 }
 
 internal sealed class LicenseEventConfiguration : IEntityTypeConfiguration<LicenseEvent>

@@ -118,7 +118,7 @@ public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, Ti
         };
         if (filter.OverAllowance)
         {
-            var over = db.OverAllowanceLicenseIds(now.AddDays(-installationOptions.Value.ActiveWithinDays));
+            var over = db.OverAllowanceLicenseIds(ActivityCut.At(now, installationOptions.Value));
             licenses = licenses.Where(l => over.Contains(l.Id));
         }
 

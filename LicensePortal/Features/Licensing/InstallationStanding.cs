@@ -9,7 +9,8 @@ public enum StandingStatus { Active, Grace, Flagged, Disabled }
 /// One stint of an installation: from the check-in that started it until it was released,
 /// decommissioned or went unseen for the active period. A machine back after a gap starts a new stint.
 /// </summary>
-public sealed record InstallationFacts(DateTime StartedAt, DateTime LastSeenAt, DateTime? ReleasedAt = null, DateTime? DecommissionedAt = null);
+/// <remarks><paramref name="OfflineUntil"/>: the stint was activated offline and counts until then without checking in.</remarks>
+public sealed record InstallationFacts(DateTime StartedAt, DateTime LastSeenAt, DateTime? ReleasedAt = null, DateTime? DecommissionedAt = null, DateTime? OfflineUntil = null);
 
 /// <summary>An open fraud case on the license: when it opened and when its deadline (extended or not) falls.</summary>
 public sealed record CaseFacts(DateTime OpenedAt, DateTime DeadlineAt);
@@ -50,21 +51,32 @@ public static class InstallationStanding
 
     /// <summary>
     /// An installation is active when it has not been released or decommissioned and was seen
-    /// within <see cref="InstallationOptions.ActiveWithinDays"/>.
+    /// within <see cref="InstallationOptions.ActiveWithinDays"/>, or was activated offline and its license file has
+    /// not expired.
     /// </summary>
     public static bool IsActive(InstallationFacts i, DateTime now, InstallationOptions options) =>
-        i.ReleasedAt is null && i.DecommissionedAt is null && i.StartedAt <= now && !IsStale(i.LastSeenAt, now, options);
+        i.ReleasedAt is null && i.DecommissionedAt is null && i.StartedAt <= now && !IsSilent(i, now, options);
+
+    /// <summary>Neither seen within the active period nor holding an unexpired offline license file.</summary>
+    public static bool IsSilent(InstallationFacts i, DateTime now, InstallationOptions options) =>
+        IsStale(i.LastSeenAt, now, options) && !OfflineCurrent(i.OfflineUntil, now);
+
+    /// <summary>An offline license file that has not expired: the server counts without checking in.</summary>
+    public static bool OfflineCurrent(DateTime? offlineUntil, DateTime now) => offlineUntil is { } until && now < until;
 
     /// <summary>Unseen for longer than the active period: a check-in from it now starts a new stint.</summary>
     public static bool IsStale(DateTime lastSeenAt, DateTime now, InstallationOptions options) => lastSeenAt < now - options.ActiveWithin;
 
     /// <summary>Whether a check-in at <paramref name="now"/> starts a new stint rather than continuing the present one.</summary>
     public static bool StartsNewStint(InstallationFacts current, DateTime now, InstallationOptions options) =>
-        current.ReleasedAt is not null || current.DecommissionedAt is not null || IsStale(current.LastSeenAt, now, options);
+        current.ReleasedAt is not null || current.DecommissionedAt is not null || IsSilent(current, now, options);
 
-    /// <summary>When a stint stopped counting: its release, its decommissioning, or the active period after it was last seen.</summary>
+    /// <summary>
+    /// When a stint stopped counting: its release, its decommissioning, or the active period after it was last seen
+    /// (or its offline license file's expiry, when that is later).
+    /// </summary>
     public static DateTime EndOf(InstallationFacts i, InstallationOptions options) =>
-        Min(i.LastSeenAt + options.ActiveWithin, i.ReleasedAt ?? DateTime.MaxValue, i.DecommissionedAt ?? DateTime.MaxValue);
+        Min(Max(i.LastSeenAt + options.ActiveWithin, i.OfflineUntil ?? DateTime.MinValue), i.ReleasedAt ?? DateTime.MaxValue, i.DecommissionedAt ?? DateTime.MaxValue);
 
     /// <summary>
     /// The date the key is disabled when a case opens at <paramref name="openedAt"/> for a window

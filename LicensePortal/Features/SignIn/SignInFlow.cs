@@ -186,8 +186,13 @@ public sealed class SignInFlow(
         var key = users.GenerateNewAuthenticatorKey();
         await ((IUserAuthenticatorKeyStore<ApplicationUser>)store).SetAuthenticatorKeyAsync(user, key, Http.RequestAborted);
         var saved = await users.UpdateAsync(user);
-        if (!saved.Succeeded) throw new InvalidOperationException($"No authenticator key could be saved for {user.Email}.");
-        return key;
+        if (saved.Succeeded) return key;
+        // Two pages opened at once (two tabs, or a reload while the first was drawn) each made a key: the one saved
+        // first stays, and both pages show it.
+        if (!IsConcurrencyFailure(saved)) throw new InvalidOperationException($"No authenticator key could be saved for {user.Email}.");
+        db.ChangeTracker.Clear();
+        var fresh = await users.FindByIdAsync(user.Id) ?? throw new Infrastructure.DomainException("Your account no longer exists.");
+        return await users.GetAuthenticatorKeyAsync(fresh) ?? throw new InvalidOperationException($"No authenticator key could be saved for {user.Email}.");
     }
 
     /// <summary>
@@ -199,6 +204,7 @@ public sealed class SignInFlow(
         if (await CheckCodeAsync(user, code) is { } error) return (null, error);
         await using var tx = await db.Database.BeginTransactionAsync();
         var result = await users.SetTwoFactorEnabledAsync(user, true);
+        if (IsConcurrencyFailure(result)) return (null, ChangedMeanwhile);
         var codes = result.Succeeded ? (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))?.ToList() : null;
         if (codes is null) throw new InvalidOperationException($"Two-factor sign-in could not be turned on for {user.Email}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
         await AuditAsync(user, "Two-factor sign-in turned on", new { TwoFactor = false }, new { TwoFactor = true });
@@ -228,6 +234,7 @@ public sealed class SignInFlow(
         if (await CheckCodeAsync(user, code) is { } error) return error;
         await using var tx = await db.Database.BeginTransactionAsync();
         var result = await users.SetTwoFactorEnabledAsync(user, false);
+        if (IsConcurrencyFailure(result)) return ChangedMeanwhile;
         if (result.Succeeded) result = await users.ResetAuthenticatorKeyAsync(user);
         if (!result.Succeeded) throw new InvalidOperationException($"Two-factor sign-in could not be turned off for {user.Email}.");
         await AuditAsync(user, "Two-factor sign-in turned off", new { TwoFactor = true }, new { TwoFactor = false });
@@ -264,6 +271,11 @@ public sealed class SignInFlow(
     }
 
     /// <summary>Checks a code from the user's authenticator app, counted like a sign-in attempt; null when it is right.</summary>
+    private const string ChangedMeanwhile = "Your account changed while this page was open (another tab, or the button pressed twice): reload the page and try again.";
+
+    private bool IsConcurrencyFailure(IdentityResult result) =>
+        result.Errors.Any(e => e.Code == users.ErrorDescriber.ConcurrencyFailure().Code);
+
     private async Task<string?> CheckCodeAsync(ApplicationUser user, string code)
     {
         if (!guard.TryAttempt(Address)) return TooMany;

@@ -674,10 +674,17 @@ namespace LicensePortal.Data.Migrations.Postgres
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<DateTime?>("OfflineUntil")
+                        .HasColumnType("timestamp without time zone");
+
                     b.Property<string>("ProductVersion")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<string>("ReleaseCodeHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<DateTime?>("ReleasedAt")
                         .HasColumnType("timestamp without time zone");
@@ -690,6 +697,8 @@ namespace LicensePortal.Data.Migrations.Postgres
                     b.HasIndex("DecommissionedAt");
 
                     b.HasIndex("LastSeenAt");
+
+                    b.HasIndex("OfflineUntil");
 
                     b.HasIndex("ReleasedAt");
 
@@ -726,6 +735,9 @@ namespace LicensePortal.Data.Migrations.Postgres
 
                     b.Property<int>("LicenseId")
                         .HasColumnType("integer");
+
+                    b.Property<DateTime?>("OfflineUntil")
+                        .HasColumnType("timestamp without time zone");
 
                     b.Property<string>("ProductVersion")
                         .IsRequired()

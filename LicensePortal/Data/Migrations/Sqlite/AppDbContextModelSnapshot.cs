@@ -643,9 +643,16 @@ namespace LicensePortal.Data.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("OfflineUntil")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ProductVersion")
                         .IsRequired()
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReleaseCodeHash")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("ReleasedAt")
@@ -659,6 +666,8 @@ namespace LicensePortal.Data.Migrations.Sqlite
                     b.HasIndex("DecommissionedAt");
 
                     b.HasIndex("LastSeenAt");
+
+                    b.HasIndex("OfflineUntil");
 
                     b.HasIndex("ReleasedAt");
 
@@ -693,6 +702,9 @@ namespace LicensePortal.Data.Migrations.Sqlite
 
                     b.Property<int>("LicenseId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("OfflineUntil")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("ProductVersion")
                         .IsRequired()

@@ -1,0 +1,119 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using LicensePortal.Data;
+using LicensePortal.Features.Audit;
+using LicensePortal.Features.Installations;
+using LicensePortal.Features.Licenses;
+using LicensePortal.Features.Licensing;
+using LicensePortal.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace LicensePortal.Features.Activation;
+
+/// <summary>What staff hand back to the customer for a server activated offline.</summary>
+public sealed record OfflineActivationResult(string Hostname, string File, string ReleaseCode, DateTime ExpiresAt)
+{
+    /// <summary>The name the license file downloads as: the server's, so a customer with several knows which is which.</summary>
+    public string FileName => $"{string.Concat(Hostname.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '_'))}.license";
+}
+
+/// <summary>
+/// Offline activation on a license's page: staff paste the request an air-gapped server wrote, the portal checks it as
+/// a check-in would and issues the signed license file; the server counts until the file expires or staff enter the
+/// release code the product printed when it was uninstalled.
+/// </summary>
+public sealed class OfflineActivationService(IDbContextFactory<AppDbContext> dbFactory, VendorCalendar calendar, SigningKeys keys,
+    IOptions<InstallationOptions> installationOptions, IOptions<ActivationOptions> activation)
+{
+    public const string Conflict = "Someone else changed this license's servers at the same time. Reload the page and try again.";
+
+    /// <summary>
+    /// Activates the server of <paramref name="requestText"/> on the license, or refuses with what is wrong: a malformed
+    /// request, one made with another key, a disabled key, or a license that would be over its allowance (an offline
+    /// server counts for the file's whole life and cannot be told to stop, so the portal never issues one beyond it).
+    /// Asking again for a server that counts already renews its file.
+    /// </summary>
+    public async Task<OfflineActivationResult> ActivateAsync(ClaimsPrincipal actor, int licenseId, string? requestText, CancellationToken ct = default)
+    {
+        Demand(actor);
+        var request = OfflineActivationFiles.ParseRequest(requestText);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var license = await db.Licenses.FirstOrDefaultAsync(l => l.Id == licenseId, ct) ?? throw new DomainException("That license no longer exists.");
+        if (request.LicenseKey != license.Key)
+            throw new DomainException($"This request was made with the key {request.LicenseKey}, not this license's {license.Key}: open that license, or ask the customer for a request made with this key.");
+        if (license.Status == LicenseStatus.Disabled)
+            throw new DomainException("This key is disabled: a manager has to re-enable it before any server can be activated.");
+
+        var now = calendar.UtcNow;
+        var options = installationOptions.Value;
+        var installation = await db.Installations.FirstOrDefaultAsync(i => i.LicenseId == licenseId && i.MachineId == request.MachineId, ct);
+        var standing = await db.StandingAsync(licenseId, now, options, ct);
+        var counts = installation is not null && InstallationStanding.IsActive(installation.Stint, now, options);
+        var after = standing.ActiveInstallations + (counts ? 0 : 1);
+        if (after > standing.Allowance)
+            throw new DomainException($"This license allows {Servers(standing.Allowance)} and {Servers(standing.ActiveInstallations)} already count{(standing.ActiveInstallations == 1 ? "s" : "")}: "
+                + "an offline server counts for its license file's whole life, so release or decommission the old server first (with its release code if it was offline).");
+
+        var expiresAt = now.AddDays(activation.Value.OfflineValidDays);
+        var (file, releaseCode) = OfflineActivationFiles.Issue(keys, request, new DateTimeOffset(now), new DateTimeOffset(expiresAt));
+        if (installation is null)
+        {
+            installation = Installation.New(licenseId, request.MachineId, request.Hostname, request.ProductVersion, now);
+            db.Installations.Add(installation);
+        }
+        installation.ActivateOffline(request.Hostname, request.ProductVersion, now, expiresAt, Hash(releaseCode), options);
+        // Two activations of one license at once: the second save finds the version changed and is refused, so
+        // neither can slip a server past the allowance the other just filled.
+        license.Version = Guid.NewGuid();
+        db.LicenseEvents.Add(new LicenseEvent
+        {
+            LicenseId = licenseId, At = now, Kind = LicenseEventKinds.ActivatedOffline, UserName = actor.Identity?.Name ?? "",
+            Description = LicenseEvent.Line($"{request.Hostname} activated offline ({request.ProductVersion}); its license file holds until {expiresAt:d MMM yyyy}."),
+        });
+        db.Audit(actor, now, "Server activated offline", "License", license.Key, null,
+            new { request.Hostname, request.MachineId, request.ProductVersion, ExpiresAt = expiresAt, Renewed = counts });
+        await db.SaveOrRefuseAsync(Conflict, ct);
+        return new(request.Hostname, file, releaseCode, expiresAt);
+    }
+
+    /// <summary>
+    /// Releases the offline server whose license file printed <paramref name="releaseCode"/> (typed in any case, with
+    /// or without its dash): it stops counting now. Returns the server's hostname.
+    /// </summary>
+    public async Task<string> ReleaseAsync(ClaimsPrincipal actor, int licenseId, string? releaseCode, CancellationToken ct = default)
+    {
+        Demand(actor);
+        var code = string.Concat((releaseCode ?? "").Where(char.IsAsciiLetterOrDigit)).ToUpperInvariant();
+        if (code.Length != 10)
+            throw new DomainException("A release code is ten letters and digits, like ABCDE-23456: type the one the product printed when it was uninstalled.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var license = await db.Licenses.FirstOrDefaultAsync(l => l.Id == licenseId, ct) ?? throw new DomainException("That license no longer exists.");
+        var hash = Hash(code);
+        var installation = await db.Installations.FirstOrDefaultAsync(i => i.LicenseId == licenseId && i.ReleaseCodeHash == hash, ct)
+            ?? throw new DomainException("No offline server of this license has that release code. Check it with the customer: codes never use 0, O, 1 or I.");
+        if (installation.ReleasedAt is { } released)
+            throw new DomainException($"{installation.Hostname} was released already, on {released:d MMM yyyy}.");
+        var now = calendar.UtcNow;
+        installation.ReleaseOffline(now);
+        license.Version = Guid.NewGuid();
+        db.LicenseEvents.Add(new LicenseEvent
+        {
+            LicenseId = licenseId, At = now, Kind = LicenseEventKinds.ReleasedOffline, UserName = actor.Identity?.Name ?? "",
+            Description = LicenseEvent.Line($"{installation.Hostname} released with its release code: it no longer counts."),
+        });
+        db.Audit(actor, now, "Offline server released", "License", license.Key, null, new { installation.Hostname, installation.MachineId });
+        await db.SaveOrRefuseAsync(Conflict, ct);
+        return installation.Hostname;
+    }
+
+    /// <summary>The release code as stored: SHA-256 of its ten characters, so the table alone cannot release a server.</summary>
+    internal static string Hash(string releaseCode) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.ASCII.GetBytes(string.Concat(releaseCode.Where(char.IsAsciiLetterOrDigit)).ToUpperInvariant())));
+
+    private static string Servers(int count) => count == 1 ? "1 server" : $"{count} servers";
+
+    private static void Demand(ClaimsPrincipal actor) =>
+        actor.Demand(Policies.Licenses, "Only sales, the fraud team and managers activate or release servers offline.");
+}
