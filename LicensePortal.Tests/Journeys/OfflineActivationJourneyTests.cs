@@ -1,0 +1,61 @@
+using Deque.AxeCore.Playwright;
+using LicensePortal.Infrastructure;
+using LicensePortal.Tests.Infrastructure;
+using LicensePortal.Verifier;
+using static LicensePortal.Tests.Infrastructure.BrowserPortal;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace LicensePortal.Tests.Journeys;
+
+[Collection(BrowserCollection.Name)]
+public class OfflineActivationJourneyTests(BrowserPortal browser)
+{
+    [Fact]
+    public async Task A_sales_rep_activates_an_air_gapped_server_hands_back_its_license_file_and_later_releases_it_with_its_code()
+    {
+        BrowserPortal.RequireChromium();
+        var customer = await browser.Portal.NewCustomerAsync("Vault Bank plc");
+        var license = await browser.Portal.NewLicenseAsync(customer.Id);
+        var request = OfflineActivation.Request(license.Key, "vault-7", "mail.vault.bank.example", "12.3.9142", browser.Portal.Clock.GetUtcNow());
+        var page = await browser.SignedInPageAsync(Email(Roles.Sales), PortalFactory.Password);
+        await page.GotoAsync($"/licenses/{license.Id}");
+        await page.GetByTestId("live").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+        // The customer emailed the request the product wrote: paste it, as it came.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Activate a server offline…" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByLabel("Activation request").FillAsync($"Hello, here is our request:\n{request}");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Activate server" }).ClickAsync();
+        await Expect(dialog.GetByTestId("offline-activated")).ToContainTextAsync("mail.vault.bank.example is activated offline: its license file holds until");
+        var code = (await dialog.GetByTestId("offline-release-code").InnerTextAsync()).Trim();
+        var serious = (await page.RunAxe()).Violations.Where(v => v.Impact is "serious" or "critical").Select(v => v.Id).ToList();
+        Assert.True(serious.Count == 0, string.Join(", ", serious));
+        await page.ScreenshotAsync(new() { Path = Shot("offline-activated.png"), FullPage = true });
+
+        // The file downloads under the server's name and verifies on the server, as the product checks it.
+        var download = await page.RunAndWaitForDownloadAsync(() => dialog.GetByRole(AriaRole.Link, new() { Name = "Download mail.vault.bank.example.license" }).ClickAsync());
+        Assert.Equal("mail.vault.bank.example.license", download.SuggestedFilename);
+        var path = Shot("mail.vault.bank.example.license");
+        await download.SaveAsAsync(path);
+        using var http = new HttpClient { BaseAddress = new Uri(browser.BaseUrl) };
+        var keys = await http.PublishedKeysAsync();
+        Assert.Equal(LicenseFileVerdict.Valid, OfflineActivation.Verify(keys, await File.ReadAllTextAsync(path), license.Key, "vault-7", browser.Portal.Clock.GetUtcNow(), out var grant));
+        Assert.Equal(code, grant!.ReleaseCode);
+
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
+        await Expect(page.GetByTestId("license-installation").GetByTestId("offline-until")).ToContainTextAsync("Offline until");
+
+        // A year on the customer uninstalls it and reads out the code: a typo is refused in the dialog, which keeps it.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Release an offline server…" }).ClickAsync();
+        var release = page.GetByRole(AriaRole.Dialog);
+        await release.GetByLabel("Release code").FillAsync("ABCDE-23456");
+        await release.GetByRole(AriaRole.Button, new() { Name = "Release server" }).ClickAsync();
+        await Expect(release).ToContainTextAsync("No offline server of this license has that release code");
+        await release.GetByLabel("Release code").FillAsync(code.ToLowerInvariant());
+        await release.GetByRole(AriaRole.Button, new() { Name = "Release server" }).ClickAsync();
+        await Expect(page.GetByText("mail.vault.bank.example released: it no longer counts.")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("license-installation")).ToContainTextAsync("Released");
+        await page.Context.CloseAsync();
+    }
+}
