@@ -55,9 +55,12 @@ public static class OfflineActivation
     public static LicenseFileVerdict Verify(IReadOnlyDictionary<string, string> publicKeys, string file, string licenseKey, string machineId, DateTimeOffset now, out LicenseGrant? grant)
     {
         grant = null;
-        var fields = Unarmor(file, FileBegin, FileEnd)?.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => line.Split(':', 2, StringSplitOptions.TrimEntries)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
-        if (fields is null || !fields.TryGetValue("Key-Id", out var keyId) || !fields.TryGetValue("Payload", out var payload) || !fields.TryGetValue("Signature", out var signature))
+        var pairs = Unarmor(file, FileBegin, FileEnd)?.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(':', 2, StringSplitOptions.TrimEntries)).Where(p => p.Length == 2).ToList();
+        // A field given twice is not a file the portal wrote: which one would count is exactly what a forger wants to choose.
+        if (pairs is null || pairs.Select(p => p[0]).Distinct().Count() != pairs.Count) return LicenseFileVerdict.Malformed;
+        var fields = pairs.ToDictionary(p => p[0], p => p[1]);
+        if (!fields.TryGetValue("Key-Id", out var keyId) || !fields.TryGetValue("Payload", out var payload) || !fields.TryGetValue("Signature", out var signature))
             return LicenseFileVerdict.Malformed;
         if (!publicKeys.TryGetValue(keyId, out var publicKey)) return LicenseFileVerdict.UnknownKey;
         try

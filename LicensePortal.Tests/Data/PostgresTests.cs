@@ -93,6 +93,32 @@ public class PostgresTests
     }
 
     [Fact]
+    public async Task An_offline_server_counts_for_check_ins_is_not_released_by_the_api_and_keeps_its_expiry_when_its_stint_ends()
+    {
+        await using var pg = await PostgresPortal.StartAsync();
+        var license = await pg.Portal.NewLicenseAsync((await pg.Portal.NewCustomerAsync()).Id);
+        var offline = pg.Portal.Service<LicensePortal.Features.Activation.OfflineActivationService>();
+        var rep = TestData.As(LicensePortal.Infrastructure.Roles.Sales, BrowserPortal.Email(LicensePortal.Infrastructure.Roles.Sales));
+        var api = pg.Portal.Client();
+
+        var issued = await offline.ActivateAsync(rep, license.Id, LicensePortal.Verifier.OfflineActivation.Request(license.Key, "vault-1", "vault.example", "12.3", pg.Portal.Clock.GetUtcNow()),
+            TestContext.Current.CancellationToken);
+        pg.Portal.Clock.Advance(TimeSpan.FromDays(100));
+        Assert.Equal(("grace", 2), ((await api.CheckInAsync(license.Key, "online-2")) is var a ? (a.Status, a.ActiveInstallations) : default));
+        Assert.Equal(HttpStatusCode.Conflict, (await api.ReleaseAsync(license.Key, "vault-1")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await api.ReleaseAsync(license.Key, "online-2")).StatusCode);
+        await pg.Portal.Service<LicensePortal.Features.Fraud.FraudMonitor>().RunAsync(full: true, ct: TestContext.Current.CancellationToken);
+
+        await offline.ReleaseAsync(rep, license.Id, issued.ReleaseCode, TestContext.Current.CancellationToken);
+        pg.Portal.Clock.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(1, (await api.CheckInAsync(license.Key, "vault-1")).ActiveInstallations);
+
+        await using var db = await pg.Portal.DbAsync();
+        var kept = await db.InstallationStints.SingleAsync(s => s.LicenseId == license.Id, TestContext.Current.CancellationToken);
+        Assert.Equal(issued.ExpiresAt, kept.OfflineUntil);
+    }
+
+    [Fact]
     public async Task Quote_numbers_come_from_the_counter()
     {
         await using var pg = await PostgresPortal.StartAsync();

@@ -76,4 +76,15 @@ public class OfflineActivationFilesTests : IDisposable
 
         Assert.StartsWith("The activation request is not valid:", Assert.Throws<DomainException>(() => OfflineActivationFiles.ParseRequest(text)).Message);
     }
+
+    [Fact]
+    public void A_license_file_with_a_field_given_twice_is_malformed_rather_than_a_crash()
+    {
+        var (file, _) = OfflineActivationFiles.Issue(keys, new OfflineRequest(Key, "srv-7", "mail7", "12.3"), Now, Now.AddYears(1));
+        var payload = file.Split('\n').Single(l => l.StartsWith("Payload: ", StringComparison.Ordinal));
+        var doubled = file.Replace(payload, $"{payload}\n{payload}");
+
+        Assert.Equal(LicenseFileVerdict.Malformed, OfflineActivation.Verify(Published, doubled, Key, "srv-7", Now, out var grant));
+        Assert.Null(grant);
+    }
 }

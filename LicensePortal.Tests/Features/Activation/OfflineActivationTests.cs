@@ -16,7 +16,7 @@ namespace LicensePortal.Tests.Features.Activation;
 /// </summary>
 public class OfflineActivationTests : IAsyncLifetime
 {
-    private static readonly System.Security.Claims.ClaimsPrincipal Rep = TestData.As(Roles.Sales, "rep@example.com");
+    private static readonly System.Security.Claims.ClaimsPrincipal Rep = TestData.As(Roles.Sales, BrowserPortal.Email(Roles.Sales));
     private readonly PortalFactory portal = new() { Licenses = 10 };
     private HttpClient api = null!;
     private License license = null!;
@@ -67,6 +67,7 @@ public class OfflineActivationTests : IAsyncLifetime
         // A year without a single check-in: the server counts on its last day, and not once the file has expired.
         portal.Clock.Advance(TimeSpan.FromDays(365) - TimeSpan.FromMinutes(1));
         Assert.Equal(1, await ActiveAsync());
+        Assert.Empty((await portal.Service<InstallationService>().ListAsync(InstallationState.Stale, license.Key, Page)).Rows);
         var rows = await portal.Service<InstallationService>().ListAsync(InstallationState.Active, license.Key, Page);
         Assert.Equal(Now.AddMinutes(1), Assert.Single(rows.Rows).OfflineUntil);
         portal.Clock.Advance(TimeSpan.FromMinutes(1));
@@ -85,6 +86,35 @@ public class OfflineActivationTests : IAsyncLifetime
 
         Assert.Equal("grace", answer.Status);
         Assert.Equal(2, answer.ActiveInstallations);
+    }
+
+    [Fact]
+    public async Task The_activation_api_does_not_release_a_server_whose_offline_file_is_valid_but_does_once_it_has_expired()
+    {
+        await Offline.ActivateAsync(Rep, license.Id, RequestFrom("vault-1"));
+
+        var refused = await api.ReleaseAsync(license.Key, "vault-1");
+
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("release code", await refused.Content.ReadAsStringAsync());
+        Assert.NotNull(refused.Headers.GetValues("X-License-Signature").Single());
+        Assert.Equal(1, await ActiveAsync());
+        portal.Clock.Advance(TimeSpan.FromDays(366));
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, (await api.ReleaseAsync(license.Key, "vault-1")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_rep_whose_role_was_taken_away_while_the_page_was_open_is_refused()
+    {
+        await using (var db = await portal.DbAsync())
+        {
+            var user = await db.Users.SingleAsync(u => u.Email == BrowserPortal.Email(Roles.Sales));
+            var salesRole = await db.Roles.SingleAsync(r => r.Name == Roles.Sales);
+            await db.UserRoles.Where(r => r.UserId == user.Id && r.RoleId == salesRole.Id).ExecuteDeleteAsync();
+        }
+
+        await Assert.ThrowsAsync<DomainException>(() => Offline.ActivateAsync(Rep, license.Id, RequestFrom("vault-1")));
+        Assert.Equal(0, await ActiveAsync());
     }
 
     [Fact]
@@ -168,7 +198,7 @@ public class OfflineActivationTests : IAsyncLifetime
     [Fact]
     public async Task Admins_cannot_activate_or_release_servers()
     {
-        var admin = TestData.As(Roles.Admin, "admin@example.com");
+        var admin = TestData.As(Roles.Admin, BrowserPortal.Email(Roles.Admin));
         var activation = await Assert.ThrowsAsync<DomainException>(() => Offline.ActivateAsync(admin, license.Id, RequestFrom("vault-1")));
         var release = await Assert.ThrowsAsync<DomainException>(() => Offline.ReleaseAsync(admin, license.Id, "ABCDE-23456"));
 

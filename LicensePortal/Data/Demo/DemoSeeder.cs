@@ -159,23 +159,21 @@ public sealed class DemoSeeder(
         var now = clock.GetUtcNow().UtcDateTime;
         var today = DateOnly.FromDateTime(now);
 
-        await using var customer = PreparedStatement.Insert(connection, "Customers", "Name", "Email", "Phone", "AddressLine1", "AddressLine2", "City", "Region", "PostalCode", "Country", "CreatedAt", "Version");
-        await using var contact = PreparedStatement.Insert(connection, "CustomerContacts", "CustomerId", "Name", "JobTitle", "Email", "Phone", "IsPrimary");
-        await using var license = PreparedStatement.Insert(connection, "Licenses", "Key", "CustomerId", "ProductId", "Major", "EditionId", "LevelId", "HasFailover", "PurchasedOn", "PricePaid", "ProtectionEndsOn", "Status", "CreatedAt", "Version");
-        await using var installation = PreparedStatement.Insert(connection, "Installations", "LicenseId", "MachineId", "Hostname", "ProductVersion", "FirstSeenAt", "StintStartedAt", "LastSeenAt", "ReleasedAt", "DecommissionedAt");
+        // One batch of rows at a time: COPY on PostgreSQL, prepared inserts on SQLite (BatchedInserts).
+        await using var rows = new BatchedInserts(connection);
+        var customer = rows.Table("Customers", "Name", "Email", "Phone", "AddressLine1", "AddressLine2", "City", "Region", "PostalCode", "Country", "CreatedAt", "Version");
+        var contact = rows.Table("CustomerContacts", "CustomerId", "Name", "JobTitle", "Email", "Phone", "IsPrimary");
+        var license = rows.Table("Licenses", "Key", "CustomerId", "ProductId", "Major", "EditionId", "LevelId", "HasFailover", "PurchasedOn", "PricePaid", "ProtectionEndsOn", "Status", "CreatedAt", "Version");
+        var installation = rows.Table("Installations", "LicenseId", "MachineId", "Hostname", "ProductVersion", "FirstSeenAt", "StintStartedAt", "LastSeenAt", "ReleasedAt", "DecommissionedAt");
 
-        DbTransaction? tx = null;
-        var pending = 0;
         async Task Step()
         {
-            if (tx is not null && ++pending < BatchSize) return;
-            if (tx is not null) await tx.CommitAsync(ct);
-            tx = await connection.BeginTransactionAsync(ct);
-            foreach (var command in new[] { customer, contact, license, installation }) command.Transaction = tx;
-            pending = 0;
+            if (rows.Pending < BatchSize) return;
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            await rows.FlushAsync(tx, ct);
+            await tx.CommitAsync(ct);
         }
 
-        await Step();
         var domains = new string[customerCount];
         for (var c = 1; c <= customerCount; c++)
         {
@@ -187,7 +185,7 @@ public sealed class DemoSeeder(
             var name = $"{first} {second} {suffix}".Trim() + (c > 400 ? $" #{c}" : "");
             var domain = $"{first}{second}".Replace(" ", "").ToLowerInvariant() + (c > 400 ? c.ToString() : "") + TopLevel(place.Country);
             domains[c - 1] = domain;
-            await customer.RunAsync(name, $"licensing@{domain}", Phone(place.PhonePrefix, rng),
+            rows.Add(customer, name, $"licensing@{domain}", Phone(place.PhonePrefix, rng),
                 $"{rng.Next(1, 9999)} {DemoNames.Streets[rng.Next(DemoNames.Streets.Length)]}",
                 rng.Next(4) == 0 ? $"Suite {rng.Next(100, 999)}" : null, place.City, place.Region, Postal(place.Postal, rng), place.Country,
                 now.AddDays(-rng.Next(30, 2500)), NewVersion());
@@ -195,7 +193,7 @@ public sealed class DemoSeeder(
             for (var k = 0; k < 1 + rng.Next(2); k++)
             {
                 var person = $"{DemoNames.FirstNames[rng.Next(DemoNames.FirstNames.Length)]} {DemoNames.LastNames[rng.Next(DemoNames.LastNames.Length)]}";
-                await contact.RunAsync(c, person, DemoNames.JobTitles[rng.Next(DemoNames.JobTitles.Length)],
+                rows.Add(contact, c, person, DemoNames.JobTitles[rng.Next(DemoNames.JobTitles.Length)],
                     $"{person.Replace(' ', '.').ToLowerInvariant()}@{domain}", Phone(place.PhonePrefix, rng), k == 0);
                 await Step();
             }
@@ -224,7 +222,7 @@ public sealed class DemoSeeder(
                     while (protection < today) protection = protection.Value.AddYears(1);
             }
             var disabled = rng.NextDouble() < 0.01;
-            await license.RunAsync(LicenseKey.New(), 1 + rng.Next(customerCount), product.Id, major, product.EditionIds[editionRank],
+            rows.Add(license, LicenseKey.New(), 1 + rng.Next(customerCount), product.Id, major, product.EditionIds[editionRank],
                 product.LevelIds[levelRank], failover, purchasedOn, paid, protection, disabled ? (int)LicenseStatus.Disabled : (int)LicenseStatus.Active,
                 purchasedOn.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), NewVersion());
             await Step();
@@ -234,12 +232,16 @@ public sealed class DemoSeeder(
             foreach (var (firstSeen, lastSeen, released) in Scenario(failover, purchased, now, rng))
             {
                 var machine = Convert.ToHexString(BitConverter.GetBytes(rng.NextInt64())).ToLowerInvariant() + Convert.ToHexString(BitConverter.GetBytes(rng.NextInt64())).ToLowerInvariant();
-                await installation.RunAsync(l, machine, $"mail{rng.Next(1, 40):00}.{domains[rng.Next(customerCount)]}", version, firstSeen, firstSeen, lastSeen, released, null);
+                rows.Add(installation, l, machine, $"mail{rng.Next(1, 40):00}.{domains[rng.Next(customerCount)]}", version, firstSeen, firstSeen, lastSeen, released, null);
                 installationCount++;
                 await Step();
             }
         }
-        if (tx is not null) await tx.CommitAsync(ct);
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            await rows.FlushAsync(tx, ct);
+            await tx.CommitAsync(ct);
+        }
         logger.LogInformation("Demo data: {Installations} installations.", installationCount);
     }
 

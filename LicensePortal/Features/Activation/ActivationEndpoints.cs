@@ -29,6 +29,7 @@ public sealed class ActivationOptions
     public const int MaxBodyBytes = 16_384;
 
     /// <summary>How long a signed answer holds: after that a product must hear from the portal again.</summary>
+    [System.ComponentModel.DataAnnotations.Range(0.01, 365, ErrorMessage = "Activation:AnswerValidDays must be between 0.01 and 365 days.")]
     public double AnswerValidDays { get; set; } = 7;
 
     /// <summary>How long an offline license file holds, and so how long an offline server counts without a release.</summary>
@@ -158,7 +159,13 @@ public static class ActivationEndpoints
         if (!keys.TryAcquire(key)) return Limited(http);
         try
         {
-            return await service.ReleaseAsync(key, request.MachineId!, ct) ? TypedResults.NoContent() : UnknownKey();
+            return await service.ReleaseAsync(key, request.MachineId!, ct) switch
+            {
+                ReleaseOutcome.Released => TypedResults.NoContent(),
+                ReleaseOutcome.ActivatedOffline => Problem(409, "Activated offline",
+                    "This server was activated offline and its license file is still valid: it is released with the release code the product printed when it was uninstalled, entered by the vendor's staff."),
+                _ => UnknownKey(),
+            };
         }
         catch (PortalBusyException ex) { return Busy(http, ex); }
     }

@@ -47,6 +47,8 @@ public static partial class ActivationValidation
     [GeneratedRegex(@"^[A-Za-z0-9._:-]+$")] private static partial Regex MachineId();
 }
 
+public enum ReleaseOutcome { Released, UnknownKey, ActivatedOffline }
+
 /// <summary>
 /// Check-ins and releases from deployed products. A check-in is one upsert per (license,
 /// machine): concurrent check-ins from one machine meet in the database's unique index, never
@@ -168,17 +170,23 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
 
     private static DateTime? UtcOrNull(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : Utc(reader.GetDateTime(ordinal));
 
-/// <summary>False when the key is unknown; releasing a machine that never checked in is not an error.</summary>
-    public async Task<bool> ReleaseAsync(string key, string machineId, CancellationToken ct)
+/// <summary>
+    /// Releases the machine; releasing a machine that never checked in is not an error. A server activated offline whose
+    /// license file has not expired is not released here: its file stays valid, so only the release code its product
+    /// printed on uninstall, entered by staff on the license page, stops it counting.
+    /// </summary>
+    public async Task<ReleaseOutcome> ReleaseAsync(string key, string machineId, CancellationToken ct)
     {
         var now = calendar.UtcNow;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var licenseId = await db.Licenses.Where(l => l.Key == key).Select(l => (int?)l.Id).FirstOrDefaultAsync(ct);
-        if (licenseId is null) return false;
+        if (licenseId is null) return ReleaseOutcome.UnknownKey;
         using var entry = await TurnAsync(ct);
-        await db.Installations.Where(i => i.LicenseId == licenseId && i.MachineId == machineId && i.ReleasedAt == null)
+        var released = await db.Installations.Where(i => i.LicenseId == licenseId && i.MachineId == machineId && i.ReleasedAt == null
+                && (i.OfflineUntil == null || i.OfflineUntil <= now))
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.ReleasedAt, now), ct);
-        return true;
+        return released == 0 && await db.Installations.AnyAsync(i => i.LicenseId == licenseId && i.MachineId == machineId && i.ReleasedAt == null && i.OfflineUntil > now, ct)
+            ? ReleaseOutcome.ActivatedOffline : ReleaseOutcome.Released;
     }
 
     /// <param name="licensedMajor">Set when the server runs a later major than the license covers.</param>

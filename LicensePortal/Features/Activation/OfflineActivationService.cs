@@ -37,9 +37,9 @@ public sealed class OfflineActivationService(IDbContextFactory<AppDbContext> dbF
     /// </summary>
     public async Task<OfflineActivationResult> ActivateAsync(ClaimsPrincipal actor, int licenseId, string? requestText, CancellationToken ct = default)
     {
-        Demand(actor);
         var request = OfflineActivationFiles.ParseRequest(requestText);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await DemandAsync(db, actor, ct);
         var license = await db.Licenses.FirstOrDefaultAsync(l => l.Id == licenseId, ct) ?? throw new DomainException("That license no longer exists.");
         if (request.LicenseKey != license.Key)
             throw new DomainException($"This request was made with the key {request.LicenseKey}, not this license's {license.Key}: open that license, or ask the customer for a request made with this key.");
@@ -54,7 +54,7 @@ public sealed class OfflineActivationService(IDbContextFactory<AppDbContext> dbF
         var after = standing.ActiveInstallations + (counts ? 0 : 1);
         if (after > standing.Allowance)
             throw new DomainException($"This license allows {Servers(standing.Allowance)} and {Servers(standing.ActiveInstallations)} already count{(standing.ActiveInstallations == 1 ? "s" : "")}: "
-                + "an offline server counts for its license file's whole life, so release or decommission the old server first (with its release code if it was offline).");
+                + "an offline server counts for its license file's whole life, so the old server has to stop counting first: release it (with its release code if it was activated offline), or ask the fraud team to mark it decommissioned.");
 
         var expiresAt = now.AddDays(activation.Value.OfflineValidDays);
         var (file, releaseCode) = OfflineActivationFiles.Issue(keys, request, new DateTimeOffset(now), new DateTimeOffset(expiresAt));
@@ -84,11 +84,11 @@ public sealed class OfflineActivationService(IDbContextFactory<AppDbContext> dbF
     /// </summary>
     public async Task<string> ReleaseAsync(ClaimsPrincipal actor, int licenseId, string? releaseCode, CancellationToken ct = default)
     {
-        Demand(actor);
         var code = string.Concat((releaseCode ?? "").Where(char.IsAsciiLetterOrDigit)).ToUpperInvariant();
         if (code.Length != 10)
             throw new DomainException("A release code is ten letters and digits, like ABCDE-23456: type the one the product printed when it was uninstalled.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await DemandAsync(db, actor, ct);
         var license = await db.Licenses.FirstOrDefaultAsync(l => l.Id == licenseId, ct) ?? throw new DomainException("That license no longer exists.");
         var hash = Hash(code);
         var installation = await db.Installations.FirstOrDefaultAsync(i => i.LicenseId == licenseId && i.ReleaseCodeHash == hash, ct)
@@ -98,11 +98,6 @@ public sealed class OfflineActivationService(IDbContextFactory<AppDbContext> dbF
         var now = calendar.UtcNow;
         installation.ReleaseOffline(now);
         license.Version = Guid.NewGuid();
-        db.LicenseEvents.Add(new LicenseEvent
-        {
-            LicenseId = licenseId, At = now, Kind = LicenseEventKinds.ReleasedOffline, UserName = actor.Identity?.Name ?? "",
-            Description = LicenseEvent.Line($"{installation.Hostname} released with its release code: it no longer counts."),
-        });
         db.Audit(actor, now, "Offline server released", "License", license.Key, null, new { installation.Hostname, installation.MachineId });
         await db.SaveOrRefuseAsync(Conflict, ct);
         return installation.Hostname;
@@ -114,6 +109,7 @@ public sealed class OfflineActivationService(IDbContextFactory<AppDbContext> dbF
 
     private static string Servers(int count) => count == 1 ? "1 server" : $"{count} servers";
 
-    private static void Demand(ClaimsPrincipal actor) =>
-        actor.Demand(Policies.Licenses, "Only sales, the fraud team and managers activate or release servers offline.");
+    /// <summary>A file that cannot be revoked: the roles are read from the database, not only from the sign-in.</summary>
+    private static Task DemandAsync(AppDbContext db, ClaimsPrincipal actor, CancellationToken ct) =>
+        db.DemandCurrentAsync(actor, Policies.Licenses, "Only sales, the fraud team and managers activate or release servers offline.", ct);
 }

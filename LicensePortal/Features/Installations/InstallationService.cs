@@ -38,7 +38,7 @@ public sealed class InstallationService(IDbContextFactory<AppDbContext> dbFactor
                 i.ReleasedAt != null ? InstallationState.Released
                 : i.DecommissionedAt != null ? InstallationState.Decommissioned
                 : i.LastSeenAt >= cut.SeenSince || i.OfflineUntil > cut.Now ? InstallationState.Active : InstallationState.Stale, i.License.Major, i.License.ProtectionEndsOn,
-                i.OfflineUntil))
+                i.OfflineUntil > cut.Now ? i.OfflineUntil : null))
             .ToListAsync(ct);
 
         // Migration days of the licenses on this page, from the same rule the API answers with.

@@ -22,7 +22,8 @@ public sealed record InstallationView(long Id, string Hostname, string MachineId
             i.ReleasedAt is not null ? InstallationState.Released
             : i.DecommissionedAt is not null ? InstallationState.Decommissioned
             : InstallationStanding.IsActive(i.Stint, now, options) ? InstallationState.Active : InstallationState.Stale,
-            !VersionEntitlement.Covers(license.Major, license.ProtectionEndsOn, i.ProductVersion, today), i.OfflineUntil);
+            !VersionEntitlement.Covers(license.Major, license.ProtectionEndsOn, i.ProductVersion, today),
+            InstallationStanding.OfflineCurrent(i.OfflineUntil, now) ? i.OfflineUntil : null);
 
     /// <summary>Running a later major than the license allows without current upgrade protection.</summary>
     public string? UpgradeWarning(int licenseMajor) =>
@@ -82,7 +83,7 @@ public sealed class LicenseDetailService(
                 $"Bought as {license.Product!.Name} {license.Major}.x for {license.PricePaid.Usd()}.", null))
             .Concat(installations.Select(i => new TimelineEntry(i.FirstSeenAt, "Installed", $"First check-in from {i.Hostname} ({i.ProductVersion}).", null)))
             .Concat(installations.Where(i => i.StintStartedAt > i.FirstSeenAt).Select(i => new TimelineEntry(i.StintStartedAt, "Back", $"{i.Hostname} checked in again and counts from then on.", null)))
-            .Concat(installations.Where(i => i.ReleasedAt is not null).Select(i => new TimelineEntry(i.ReleasedAt!.Value, "Released", $"{i.Hostname} released the key.", null)))
+            .Concat(installations.Where(i => i.ReleasedAt is not null).Select(i => new TimelineEntry(i.ReleasedAt!.Value, "Released", i.ReleaseCodeHash is null ? $"{i.Hostname} released the key." : $"{i.Hostname} released with its release code.", null)))
             .Concat(installations.Where(i => i.DecommissionedAt is not null).Select(i => new TimelineEntry(i.DecommissionedAt!.Value, "Decommissioned", $"{i.Hostname} was marked decommissioned and no longer counts.", null)))
             .Concat(stints.Select(s => StintEnd(s, options)))
             .Concat(stints.Where(s => s.StartedAt > installations.First(i => i.Id == s.InstallationId).FirstSeenAt)
@@ -100,6 +101,7 @@ public sealed class LicenseDetailService(
     private static TimelineEntry StintEnd(InstallationStint s, InstallationOptions options) =>
         s.DecommissionedAt is { } d ? new(d, "Decommissioned", $"{s.Hostname} was marked decommissioned (it checked in again later).", null)
         : s.ReleasedAt is { } r ? new(r, "Released", $"{s.Hostname} released the key (it checked in again later).", null)
+        : s.OfflineUntil is { } until && until >= s.LastSeenAt + options.ActiveWithin ? new(until, "Offline file expired", $"{s.Hostname}'s offline license file ran out (it was activated again later).", null)
         : new(InstallationStanding.EndOf(s.Facts, options), "Went silent", $"{s.Hostname} stopped checking in after {s.LastSeenAt:yyyy-MM-dd} (it checked in again later).", null);
 
     /// <summary>Issues a new license with a random key, its history entry and audit row in one transaction.</summary>

@@ -34,7 +34,6 @@ public static class LicenseEventKinds
     public const string Enabled = "Re-enabled";
     public const string OwnerChanged = "Owner changed";
     public const string ActivatedOffline = "Activated offline";
-    public const string ReleasedOffline = "Offline server released";
 }
 
 internal sealed class LicenseEventConfiguration : IEntityTypeConfiguration<LicenseEvent>
