@@ -25,7 +25,11 @@ public class OfflineActivationJourneyTests(BrowserPortal browser)
         // The customer emailed the request the product wrote: paste it, as it came.
         await page.GetByRole(AriaRole.Button, new() { Name = "Activate a server offline…" }).ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
-        await dialog.GetByLabel("Activation request").FillAsync($"Hello, here is our request:\n{request}");
+        // The field has the focus when the dialog opens: a paste lands in it. The keyboard reaches the file button too.
+        await Expect(dialog.GetByLabel("Activation request")).ToBeFocusedAsync();
+        await page.Keyboard.InsertTextAsync($"Hello, here is our request:\n{request}");
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(dialog.GetByRole(AriaRole.Button, new() { Name = "Load request file…" })).ToBeFocusedAsync();
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Activate server" }).ClickAsync();
         await Expect(dialog.GetByTestId("offline-activated")).ToContainTextAsync("mail.vault.bank.example is activated offline: its license file holds until");
         var code = (await dialog.GetByTestId("offline-release-code").InnerTextAsync()).Trim();

@@ -99,6 +99,16 @@ public sealed partial class SqlDialect
         var v => v,
     };
 
+    /// <summary>
+    /// The connection string for connections that run the same few commands all day (the check-in). SQLite prepares them
+    /// itself; Npgsql cannot prepare a command whose parameters have no types yet, so PostgreSQL connections prepare a
+    /// statement on its second use (auto-prepare): parsing and planning the check-in's three statements every time cost
+    /// more than running them.
+    /// </summary>
+    public string ForRepeatedCommands(string connectionString) => IsSqlite
+        ? connectionString
+        : new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 16, AutoPrepareMinUsages = 2 }.ConnectionString;
+
     public DbConnection CreateConnection(string connectionString) =>
         IsSqlite ? new SqliteConnection(connectionString) : new NpgsqlConnection(connectionString);
 

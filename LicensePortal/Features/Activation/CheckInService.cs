@@ -226,7 +226,7 @@ public sealed class CheckInCommands(IDbContextFactory<AppDbContext> dbFactory, S
         if (connectionString is null)
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            connectionString = db.Database.GetConnectionString();
+            connectionString = dialect.ForRepeatedCommands(db.Database.GetConnectionString()!);
         }
         var connection = dialect.CreateConnection(connectionString!);
         await connection.OpenAsync(ct);

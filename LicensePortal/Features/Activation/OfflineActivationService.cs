@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace LicensePortal.Features.Activation;
 
 /// <summary>What staff hand back to the customer for a server activated offline.</summary>
-public sealed record OfflineActivationResult(string Hostname, string File, string ReleaseCode, DateTime ExpiresAt)
+public sealed record OfflineActivationResult(string Hostname, string File, string ReleaseCode, DateTime ExpiresAt, bool Renewed = false)
 {
     /// <summary>The name the license file downloads as: the server's, so a customer with several knows which is which.</summary>
     public string FileName => $"{string.Concat(Hostname.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '_'))}.license";
@@ -53,8 +53,12 @@ public sealed class OfflineActivationService(IDbContextFactory<AppDbContext> dbF
         var counts = installation is not null && InstallationStanding.IsActive(installation.Stint, now, options);
         var after = standing.ActiveInstallations + (counts ? 0 : 1);
         if (after > standing.Allowance)
-            throw new DomainException($"This license allows {Servers(standing.Allowance)} and {Servers(standing.ActiveInstallations)} already count{(standing.ActiveInstallations == 1 ? "s" : "")}: "
-                + "an offline server counts for its license file's whole life, so the old server has to stop counting first: release it (with its release code if it was activated offline), or ask the fraud team to mark it decommissioned.");
+        {
+            var counting = await db.Installations.Active(ActivityCut.At(now, options)).Where(i => i.LicenseId == licenseId).Select(i => i.Hostname).ToListAsync(ct);
+            throw new DomainException($"This license allows {Servers(standing.Allowance)} and {Servers(standing.ActiveInstallations)} already count{(standing.ActiveInstallations == 1 ? "s" : "")}"
+                + $"{(counting.Count > 0 ? $" ({string.Join(", ", counting)})" : "")}: an offline server counts for its license file's whole life, so one of them has to stop counting first. "
+                + "Uninstalling the product releases an online server by itself; a server activated offline is released with its release code (Release an offline server…); or ask the fraud team to mark it decommissioned.");
+        }
 
         var expiresAt = now.AddDays(activation.Value.OfflineValidDays);
         var (file, releaseCode) = OfflineActivationFiles.Issue(keys, request, new DateTimeOffset(now), new DateTimeOffset(expiresAt));
@@ -75,7 +79,7 @@ public sealed class OfflineActivationService(IDbContextFactory<AppDbContext> dbF
         db.Audit(actor, now, "Server activated offline", "License", license.Key, null,
             new { request.Hostname, request.MachineId, request.ProductVersion, ExpiresAt = expiresAt, Renewed = counts });
         await db.SaveOrRefuseAsync(Conflict, ct);
-        return new(request.Hostname, file, releaseCode, expiresAt);
+        return new(request.Hostname, file, releaseCode, expiresAt, counts);
     }
 
     /// <summary>

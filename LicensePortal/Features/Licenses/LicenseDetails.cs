@@ -81,7 +81,9 @@ public sealed class LicenseDetailService(
         var timeline = events.Select(e => new TimelineEntry(e.At, e.Kind, e.Description, e.UserName))
             .Append(new TimelineEntry(license.PurchasedOn.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), "Purchased",
                 $"Bought as {license.Product!.Name} {license.Major}.x for {license.PricePaid.Usd()}.", null))
-            .Concat(installations.Select(i => new TimelineEntry(i.FirstSeenAt, "Installed", $"First check-in from {i.Hostname} ({i.ProductVersion}).", null)))
+            // A server activated offline on its first appearance has its "Activated offline" entry instead: it never checked in.
+            .Concat(installations.Where(i => !(i.OfflineUntil is not null && i.StintStartedAt == i.FirstSeenAt && i.LastSeenAt == i.FirstSeenAt))
+                .Select(i => new TimelineEntry(i.FirstSeenAt, "Installed", $"First check-in from {i.Hostname} ({i.ProductVersion}).", null)))
             .Concat(installations.Where(i => i.StintStartedAt > i.FirstSeenAt).Select(i => new TimelineEntry(i.StintStartedAt, "Back", $"{i.Hostname} checked in again and counts from then on.", null)))
             .Concat(installations.Where(i => i.ReleasedAt is not null).Select(i => new TimelineEntry(i.ReleasedAt!.Value, "Released", i.ReleaseCodeHash is null ? $"{i.Hostname} released the key." : $"{i.Hostname} released with its release code.", null)))
             .Concat(installations.Where(i => i.DecommissionedAt is not null).Select(i => new TimelineEntry(i.DecommissionedAt!.Value, "Decommissioned", $"{i.Hostname} was marked decommissioned and no longer counts.", null)))
