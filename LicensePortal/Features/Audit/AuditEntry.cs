@@ -31,7 +31,7 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         b.Property(a => a.UserName).HasMaxLength(256);
         b.Property(a => a.Action).HasMaxLength(100);
         b.Property(a => a.EntityType).HasMaxLength(100);
-        b.Property(a => a.EntityId).HasMaxLength(100);
+        b.Property(a => a.EntityId).HasMaxLength(256);
         b.Property(a => a.PreviousHash).HasMaxLength(64);
         b.Property(a => a.Hash).HasMaxLength(64);
         b.HasIndex(a => a.At);
