@@ -9,7 +9,8 @@ namespace LicensePortal.Tests.Infrastructure;
 
 /// <summary>
 /// The real app over a fresh SQLite file with demo data, on a fake clock. Each factory has its
-/// own file, so tests that change data don't see each other.
+/// own file, so tests that change data don't see each other. With <c>LICENSEPORTAL_TEST_PROVIDER=Postgres</c>
+/// (<see cref="PostgresServer"/>) the file is a PostgreSQL database of its own instead, made at start and dropped on dispose.
 /// </summary>
 public class PortalFactory : WebApplicationFactory<Program>
 {
@@ -33,8 +34,15 @@ public class PortalFactory : WebApplicationFactory<Program>
     /// </summary>
     public string? PostgresConnectionString { get; init; }
 
+    /// <summary>The connection string the portal runs on when it is on PostgreSQL (given, or made for the PostgreSQL pass); null on SQLite.</summary>
+    public string? PostgresConnection => PostgresConnectionString ?? ownConnectionString;
+
+    // The database this factory made on the PostgreSQL pass (see PostgresServer), and whether it drops it.
+    private string? ownDatabase, ownConnectionString;
+    private bool dropOwnDatabase, explicitDatabasePath;
+
     /// <summary>The SQLite file; a test that restarts the portal gives the second factory the first one's file.</summary>
-    public string DatabasePath { get => field ?? Path.Combine(directory, "portal.db"); init; }
+    public string DatabasePath { get => field ?? Path.Combine(directory, "portal.db"); init { field = value; explicitDatabasePath = true; } }
 
     public string BackupFolder => Path.Combine(directory, "backups");
 
@@ -48,12 +56,13 @@ public class PortalFactory : WebApplicationFactory<Program>
     {
         Directory.CreateDirectory(directory);
         builder.UseEnvironment(Environment);
-        if (PostgresConnectionString is null)
+        if (PostgresConnectionString is null && PostgresServer.RunsSuite) UseOwnPostgresConnection();
+        if (PostgresConnection is null)
             builder.UseSetting("ConnectionStrings:DefaultConnection", $"Data Source={DatabasePath}");
         else
         {
             builder.UseSetting("Database:Provider", "Postgres");
-            builder.UseSetting("ConnectionStrings:DefaultConnection", PostgresConnectionString);
+            builder.UseSetting("ConnectionStrings:DefaultConnection", PostgresConnection);
         }
         builder.UseSetting("Demo:Seed", "true");
         builder.UseSetting("Demo:Licenses", Licenses.ToString());
@@ -83,6 +92,19 @@ public class PortalFactory : WebApplicationFactory<Program>
         });
     }
 
+    /// <summary>
+    /// The PostgreSQL pass: the database stands for the SQLite file, so it is named after <see cref="DatabasePath"/>. A test that
+    /// restarts the portal gives the second factory the first one's path, and so its database: a first factory on a path the
+    /// test chose leaves its database for the restart, and the restart (which did not make it) drops it.
+    /// </summary>
+    private void UseOwnPostgresConnection()
+    {
+        if (ownConnectionString is not null) return;
+        var name = PostgresServer.NewDatabaseName(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(DatabasePath)))[..32]);
+        var made = PostgresServer.Create(name, out var connectionString);
+        (ownDatabase, ownConnectionString, dropOwnDatabase) = (name, connectionString, !made || !explicitDatabasePath);
+    }
+
     /// <summary>A service as a page would get it, from its own scope.</summary>
     public T Service<T>() where T : notnull => Services.CreateScope().ServiceProvider.GetRequiredService<T>();
 
@@ -90,6 +112,7 @@ public class PortalFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (ownDatabase is not null && dropOwnDatabase) await PostgresServer.DropAsync(ownDatabase);
         try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
     }
 
