@@ -101,8 +101,27 @@ public class PortalFactory : WebApplicationFactory<Program>
     {
         if (ownConnectionString is not null) return;
         var name = PostgresServer.NewDatabaseName(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(DatabasePath)))[..32]);
-        var made = PostgresServer.Create(name, out var connectionString);
+        var made = PostgresServer.Create(name, out var connectionString, SeedsPlainDemoData ? templates.GetOrAdd(Licenses, l => new(() => MakeTemplate(l))).Value : null);
         (ownDatabase, ownConnectionString, dropOwnDatabase) = (name, connectionString, !made || !explicitDatabasePath);
+    }
+
+    // Migrating and seeding take most of a portal's start on PostgreSQL, and every PortalFactory seeds the same demo data
+    // for its number of licenses at the same time: a factory without settings of its own copies a database that has it.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Lazy<string>> templates = new();
+
+    private bool SeedsPlainDemoData => Settings.Count == 0 && Environment == "Development" && Clock.GetUtcNow() == Now
+        && GetType().GetMethod(nameof(ConfigureWebHost), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.DeclaringType == typeof(PortalFactory);
+
+    private static string MakeTemplate(int licenses)
+    {
+        var name = PostgresServer.NewDatabaseName($"template_{licenses}_{Guid.NewGuid():N}");
+        PostgresServer.Create(name, out var connectionString);
+        PostgresServer.DropAtExit(name);
+        var seeding = new PortalFactory { Licenses = licenses, PostgresConnectionString = connectionString };
+        _ = seeding.Server;
+        seeding.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        Npgsql.NpgsqlConnection.ClearPool(new Npgsql.NpgsqlConnection(connectionString));
+        return name;
     }
 
     /// <summary>A service as a page would get it, from its own scope.</summary>
@@ -112,7 +131,7 @@ public class PortalFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (ownDatabase is not null && dropOwnDatabase) await PostgresServer.DropAsync(ownDatabase);
+        if (ownDatabase is not null && dropOwnDatabase) PostgresServer.DropLater(ownDatabase);
         try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
     }
 

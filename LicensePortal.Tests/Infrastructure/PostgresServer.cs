@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using LicensePortal.Data;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
@@ -37,8 +38,11 @@ public static class PostgresServer
     /// <summary>A database name a test can own: the prefix and something unique (a Guid, a hash).</summary>
     public static string NewDatabaseName(string unique) => DatabasePrefix + unique.ToLowerInvariant();
 
-    /// <summary>Makes the database unless it exists; true when this call made it. Returns its connection string in <paramref name="connectionString"/>.</summary>
-    public static bool Create(string database, out string connectionString)
+    /// <summary>
+    /// Makes the database unless it exists, empty or as a copy of <paramref name="template"/>; true when this call made it.
+    /// Returns its connection string in <paramref name="connectionString"/>.
+    /// </summary>
+    public static bool Create(string database, out string connectionString, string? template = null)
     {
         var server = Require();
         // Npgsql reads its timestamp switch once, when first used: before this process's first connection, not at a portal's start.
@@ -50,16 +54,57 @@ public static class PostgresServer
             exists.Parameters.AddWithValue("name", database);
             if (exists.ExecuteScalar() is not null) return false;
         }
-        using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", admin);
+        if (template is not null)
+        {
+            // Copying needs nobody on the template; the portal that seeded it is gone, but its connections may linger a moment.
+            using var leave = new NpgsqlCommand("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = @name", admin);
+            leave.Parameters.AddWithValue("name", template);
+            leave.ExecuteNonQuery();
+        }
+        using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"" + (template is null ? "" : $" TEMPLATE \"{template}\""), admin);
         create.ExecuteNonQuery();
         return true;
+    }
+
+    /// <summary>
+    /// Drops the database in the background, one at a time, so a test does not wait for it: PostgreSQL checkpoints on every
+    /// drop, which takes up to a second or two on a busy machine. What is still queued when the test process ends is dropped
+    /// then; what a killed process leaves, .ci/run drops (every name starting with <see cref="DatabasePrefix"/>).
+    /// </summary>
+    public static void DropLater(string database) => drops.Writer.TryWrite(database);
+
+    private static readonly Channel<string> drops = Channel.CreateUnbounded<string>(new() { SingleReader = true });
+    private static readonly Task dropper = DropQueuedAsync();
+    private static readonly List<string> dropAtExit = [];
+
+    /// <summary>Drops the database when the test process ends (templates other databases are copied from).</summary>
+    public static void DropAtExit(string database)
+    {
+        lock (dropAtExit) dropAtExit.Add(database);
+    }
+
+    static PostgresServer() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        lock (dropAtExit) foreach (var database in dropAtExit) drops.Writer.TryWrite(database);
+        drops.Writer.TryComplete();
+        dropper.Wait(TimeSpan.FromMinutes(2));
+    };
+
+    private static async Task DropQueuedAsync()
+    {
+        await foreach (var database in drops.Reader.ReadAllAsync())
+        {
+            try { await DropAsync(database); }
+            catch (NpgsqlException) { } // Left for .ci/run to drop; a test has no one to tell.
+        }
     }
 
     /// <summary>Drops the database, ending whatever connections are still open on it.</summary>
     public static async Task DropAsync(string database)
     {
-        NpgsqlConnection.ClearAllPools();
-        await using var admin = OpenAdmin(Require());
+        var server = Require();
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString));
+        await using var admin = OpenAdmin(server);
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", admin);
         await drop.ExecuteNonQueryAsync();
     }
