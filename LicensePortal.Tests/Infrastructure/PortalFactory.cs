@@ -131,7 +131,12 @@ public class PortalFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (ownDatabase is not null && dropOwnDatabase) PostgresServer.DropLater(ownDatabase);
+        if (ownConnectionString is not null)
+        {
+            // Npgsql keeps idle connections for minutes; hundreds of finished portals would use up the server's connections.
+            Npgsql.NpgsqlConnection.ClearPool(new Npgsql.NpgsqlConnection(ownConnectionString));
+            if (dropOwnDatabase) PostgresServer.DropLater(ownDatabase!);
+        }
         try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
     }
 
