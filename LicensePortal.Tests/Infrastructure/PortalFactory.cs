@@ -120,6 +120,13 @@ public class PortalFactory : WebApplicationFactory<Program>
         var seeding = new PortalFactory { Licenses = licenses, PostgresConnectionString = connectionString };
         _ = seeding.Server;
         seeding.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        // Each copy makes its own data-protection keys, as each SQLite file does: one test's cookie never works on another's portal.
+        using (var template = new Npgsql.NpgsqlConnection(connectionString))
+        {
+            template.Open();
+            using var forget = new Npgsql.NpgsqlCommand("DELETE FROM \"DataProtectionKeys\"", template);
+            forget.ExecuteNonQuery();
+        }
         Npgsql.NpgsqlConnection.ClearPool(new Npgsql.NpgsqlConnection(connectionString));
         return name;
     }
