@@ -10,7 +10,8 @@ namespace LicensePortal.Tests.Infrastructure;
 /// <summary>
 /// The real app over a fresh SQLite file with demo data, on a fake clock. Each factory has its
 /// own file, so tests that change data don't see each other. With <c>LICENSEPORTAL_TEST_PROVIDER=Postgres</c>
-/// (<see cref="PostgresServer"/>) the file is a PostgreSQL database of its own instead, made at start and dropped on dispose.
+/// (<see cref="PostgresServer"/>) the file is a PostgreSQL database of its own instead, made at start (copied from a
+/// seeded template when the factory has no settings of its own) and dropped in the background after dispose.
 /// </summary>
 public class PortalFactory : WebApplicationFactory<Program>
 {
