@@ -106,6 +106,7 @@ public class DemoSeederTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Provider", "Sqlite")]
     public async Task The_database_runs_in_write_ahead_logging_mode()
     {
         await using var db = await DbAsync();

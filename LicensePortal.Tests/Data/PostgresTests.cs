@@ -8,18 +8,17 @@ using LicensePortal.Infrastructure;
 using LicensePortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace LicensePortal.Tests.Data;
 
 /// <summary>
 /// The real portal on PostgreSQL, with demo data, when <c>LICENSEPORTAL_TEST_POSTGRES</c> holds a connection string to a
-/// server (e.g. <c>Host=localhost;Username=postgres;Password=postgres</c>). Each test makes its own database and drops it.
+/// server (see <see cref="PostgresServer"/>). Each test makes its own database and drops it. What only these tests show
+/// (two instances on one database, the monitor's advisory lock) needs no second run on the PostgreSQL pass.
 /// </summary>
+[Trait("Provider", "Postgres")]
 public class PostgresTests
 {
-    public const string Variable = "LICENSEPORTAL_TEST_POSTGRES";
-
     [Fact]
     public async Task Migrations_are_applied_and_demo_users_sign_in_over_http()
     {
@@ -255,16 +254,12 @@ public class PostgresTests
 /// <summary>A fresh PostgreSQL database with the portal started on it; dropped when disposed.</summary>
 public sealed class PostgresPortal : IAsyncDisposable
 {
-    private readonly string server, database;
+    private readonly string database;
 
-    private PostgresPortal(string server, string database, int licenses)
+    private PostgresPortal(string database, string connectionString, int licenses)
     {
-        (this.server, this.database) = (server, database);
-        Portal = new PortalFactory
-        {
-            Licenses = licenses,
-            PostgresConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString,
-        };
+        this.database = database;
+        Portal = new PortalFactory { Licenses = licenses, PostgresConnectionString = connectionString };
     }
 
     public PortalFactory Portal { get; }
@@ -280,18 +275,9 @@ public sealed class PostgresPortal : IAsyncDisposable
     /// <summary>Skips the test when no server is configured on a developer's machine; with CI=true it fails instead, so CI never skips it.</summary>
     public static async Task<PostgresPortal> StartAsync(int licenses = 300)
     {
-        var server = Environment.GetEnvironmentVariable(PostgresTests.Variable);
-        var missing = $"PostgreSQL tests need {PostgresTests.Variable}, a connection string to a server (e.g. Host=localhost;Username=postgres;Password=postgres).";
-        if (string.IsNullOrWhiteSpace(server) && string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-            throw new InvalidOperationException($"CI=true but {missing} .ci/run sets it up.");
-        if (string.IsNullOrWhiteSpace(server)) Assert.Skip(missing);
-        // Npgsql reads its timestamp switch once, when first used: before this test's own connection, not at the portal's start.
-        PostgresAppDbContext.UseLegacyTimestamps();
-        var database = $"licenseportal_test_{Guid.NewGuid():N}";
-        await using (var admin = await OpenAdminAsync(server))
-        await using (var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", admin))
-            await create.ExecuteNonQueryAsync();
-        var pg = new PostgresPortal(server, database, licenses);
+        var database = PostgresServer.NewDatabaseName(Guid.NewGuid().ToString("N"));
+        PostgresServer.Create(database, out var connectionString);
+        var pg = new PostgresPortal(database, connectionString, licenses);
         try
         {
             _ = pg.Portal.Server;
@@ -305,20 +291,9 @@ public sealed class PostgresPortal : IAsyncDisposable
         }
     }
 
-    private static async Task<NpgsqlConnection> OpenAdminAsync(string server)
-    {
-        var csb = new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false };
-        var connection = new NpgsqlConnection(csb.ConnectionString);
-        await connection.OpenAsync();
-        return connection;
-    }
-
     public async ValueTask DisposeAsync()
     {
         await Portal.DisposeAsync();
-        NpgsqlConnection.ClearAllPools();
-        await using var admin = await OpenAdminAsync(server);
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", admin);
-        await drop.ExecuteNonQueryAsync();
+        await PostgresServer.DropAsync(database);
     }
 }

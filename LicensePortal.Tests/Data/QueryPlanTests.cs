@@ -14,6 +14,8 @@ namespace LicensePortal.Tests.Data;
 /// from its statistics, so the test database is given those of the benchmark's million-license
 /// database (as SQLite's documentation suggests for testing plans), not its own few hundred rows.
 /// </summary>
+// SQLite's query plans (EXPLAIN QUERY PLAN, sqlite_stat1).
+[Trait("Provider", "Sqlite")]
 public class QueryPlanTests : IAsyncLifetime
 {
     internal static readonly string[] MillionLicenseStatistics =

@@ -9,6 +9,8 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace LicensePortal.Tests.Data;
 
 /// <summary>A database made by the previous version upgrades at start-up and keeps its rows.</summary>
+// Upgrades a SQLite file the previous version wrote; there was no previous version on PostgreSQL.
+[Trait("Provider", "Sqlite")]
 public class UpgradeTests
 {
     private sealed class PortalOn(string path) : PortalFactory

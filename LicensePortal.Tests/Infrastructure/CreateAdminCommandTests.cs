@@ -4,6 +4,8 @@ using Microsoft.Data.Sqlite;
 namespace LicensePortal.Tests.Infrastructure;
 
 /// <summary>The first admin of a production database, made from the command line without the password ever on it.</summary>
+// The command runs on a SQLite file of the test's own, without a portal factory.
+[Trait("Provider", "Sqlite")]
 public class CreateAdminCommandTests : IDisposable
 {
     private readonly string folder = Path.Combine(Path.GetTempPath(), "licenseportal-tests", $"create-admin-{Guid.NewGuid():N}");

@@ -51,6 +51,7 @@ public class HealthCheckTests
     }
 
     [Fact]
+    [Trait("Provider", "Sqlite")] // The portal's own backups are SQLite's; on PostgreSQL they are the operator's (PostgresTests).
     public async Task Ready_checks_the_database_the_migrations_and_the_backup_age()
     {
         await using var portal = WithDailyBackups();
@@ -80,6 +81,7 @@ public class HealthCheckTests
     }
 
     [Fact]
+    [Trait("Provider", "Sqlite")] // As above.
     public async Task Without_scheduled_backups_the_age_is_shown_but_does_not_degrade_readiness()
     {
         await using var portal = new PortalFactory { Licenses = 10 };
@@ -95,18 +97,24 @@ public class HealthCheckTests
     public async Task Ready_fails_while_a_migration_is_pending_and_live_still_answers()
     {
         await using var portal = new PortalFactory { Licenses = 10 };
+        string forgotten;
         await using (var db = await portal.DbAsync())
-            await db.Database.ExecuteSqlRawAsync("""DELETE FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261126124506_DashboardTrendIndexes';""");
+        {
+            // Each engine has its own migrations: forget the newest one this database applied.
+            forgotten = (await db.Database.GetAppliedMigrationsAsync()).Last();
+            await db.Database.ExecuteSqlRawAsync("""DELETE FROM "__EFMigrationsHistory" WHERE "MigrationId" = {0};""", forgotten);
+        }
 
         var (status, body) = await GetAsync(portal, "/health/ready");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Equal("Unhealthy", Status(body, "migrations"));
-        Assert.Contains("20261126124506_DashboardTrendIndexes", body.GetProperty("checks").GetProperty("migrations").GetProperty("Description").GetString());
+        Assert.Contains(forgotten, body.GetProperty("checks").GetProperty("migrations").GetProperty("Description").GetString());
         Assert.Equal(HttpStatusCode.OK, (await GetAsync(portal, "/health/live")).status);
     }
 
     [Fact]
+    [Trait("Provider", "Sqlite")] // Takes the SQLite file away.
     public async Task Ready_and_the_full_report_fail_when_the_database_cannot_be_opened()
     {
         await using var portal = new PortalFactory { Licenses = 10 };

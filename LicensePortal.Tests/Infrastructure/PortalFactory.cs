@@ -9,7 +9,9 @@ namespace LicensePortal.Tests.Infrastructure;
 
 /// <summary>
 /// The real app over a fresh SQLite file with demo data, on a fake clock. Each factory has its
-/// own file, so tests that change data don't see each other.
+/// own file, so tests that change data don't see each other. With <c>LICENSEPORTAL_TEST_PROVIDER=Postgres</c>
+/// (<see cref="PostgresServer"/>) the file is a PostgreSQL database of its own instead, made at start (copied from a
+/// seeded template when the factory has no settings of its own) and dropped in the background after dispose.
 /// </summary>
 public class PortalFactory : WebApplicationFactory<Program>
 {
@@ -33,8 +35,15 @@ public class PortalFactory : WebApplicationFactory<Program>
     /// </summary>
     public string? PostgresConnectionString { get; init; }
 
+    /// <summary>The connection string the portal runs on when it is on PostgreSQL (given, or made for the PostgreSQL pass); null on SQLite.</summary>
+    public string? PostgresConnection => PostgresConnectionString ?? ownConnectionString;
+
+    // The database this factory made on the PostgreSQL pass (see PostgresServer), and whether it drops it.
+    private string? ownDatabase, ownConnectionString;
+    private bool dropOwnDatabase, explicitDatabasePath;
+
     /// <summary>The SQLite file; a test that restarts the portal gives the second factory the first one's file.</summary>
-    public string DatabasePath { get => field ?? Path.Combine(directory, "portal.db"); init; }
+    public string DatabasePath { get => field ?? Path.Combine(directory, "portal.db"); init { field = value; explicitDatabasePath = true; } }
 
     public string BackupFolder => Path.Combine(directory, "backups");
 
@@ -48,12 +57,13 @@ public class PortalFactory : WebApplicationFactory<Program>
     {
         Directory.CreateDirectory(directory);
         builder.UseEnvironment(Environment);
-        if (PostgresConnectionString is null)
+        if (PostgresConnectionString is null && PostgresServer.RunsSuite) UseOwnPostgresConnection();
+        if (PostgresConnection is null)
             builder.UseSetting("ConnectionStrings:DefaultConnection", $"Data Source={DatabasePath}");
         else
         {
             builder.UseSetting("Database:Provider", "Postgres");
-            builder.UseSetting("ConnectionStrings:DefaultConnection", PostgresConnectionString);
+            builder.UseSetting("ConnectionStrings:DefaultConnection", PostgresConnection);
         }
         builder.UseSetting("Demo:Seed", "true");
         builder.UseSetting("Demo:Licenses", Licenses.ToString());
@@ -83,6 +93,45 @@ public class PortalFactory : WebApplicationFactory<Program>
         });
     }
 
+    /// <summary>
+    /// The PostgreSQL pass: the database stands for the SQLite file, so it is named after <see cref="DatabasePath"/>. A test that
+    /// restarts the portal gives the second factory the first one's path, and so its database: a first factory on a path the
+    /// test chose leaves its database for the restart, and the restart (which did not make it) drops it.
+    /// </summary>
+    private void UseOwnPostgresConnection()
+    {
+        if (ownConnectionString is not null) return;
+        var name = PostgresServer.NewDatabaseName(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(DatabasePath)))[..32]);
+        var made = PostgresServer.Create(name, out var connectionString, SeedsPlainDemoData ? templates.GetOrAdd(Licenses, l => new(() => MakeTemplate(l))).Value : null);
+        (ownDatabase, ownConnectionString, dropOwnDatabase) = (name, connectionString, !made || !explicitDatabasePath);
+    }
+
+    // Migrating and seeding take most of a portal's start on PostgreSQL, and every PortalFactory seeds the same demo data
+    // for its number of licenses at the same time: a factory without settings of its own copies a database that has it.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Lazy<string>> templates = new();
+
+    private bool SeedsPlainDemoData => Settings.Count == 0 && Environment == "Development" && Clock.GetUtcNow() == Now
+        && GetType().GetMethod(nameof(ConfigureWebHost), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.DeclaringType == typeof(PortalFactory);
+
+    private static string MakeTemplate(int licenses)
+    {
+        var name = PostgresServer.NewDatabaseName($"template_{licenses}_{Guid.NewGuid():N}");
+        PostgresServer.Create(name, out var connectionString);
+        PostgresServer.DropAtExit(name);
+        var seeding = new PortalFactory { Licenses = licenses, PostgresConnectionString = connectionString };
+        _ = seeding.Server;
+        seeding.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        // Each copy makes its own data-protection keys, as each SQLite file does: one test's cookie never works on another's portal.
+        using (var template = new Npgsql.NpgsqlConnection(connectionString))
+        {
+            template.Open();
+            using var forget = new Npgsql.NpgsqlCommand("DELETE FROM \"DataProtectionKeys\"", template);
+            forget.ExecuteNonQuery();
+        }
+        Npgsql.NpgsqlConnection.ClearPool(new Npgsql.NpgsqlConnection(connectionString));
+        return name;
+    }
+
     /// <summary>A service as a page would get it, from its own scope.</summary>
     public T Service<T>() where T : notnull => Services.CreateScope().ServiceProvider.GetRequiredService<T>();
 
@@ -90,6 +139,12 @@ public class PortalFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (ownConnectionString is not null)
+        {
+            // Npgsql keeps idle connections for minutes; hundreds of finished portals would use up the server's connections.
+            Npgsql.NpgsqlConnection.ClearPool(new Npgsql.NpgsqlConnection(ownConnectionString));
+            if (dropOwnDatabase) PostgresServer.DropLater(ownDatabase!);
+        }
         try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
     }
 

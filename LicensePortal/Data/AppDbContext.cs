@@ -79,11 +79,13 @@ public class AppDbContext : IdentityDbContext<ApplicationUser>, IDataProtectionK
         // New audit rows are sealed into the chain in the same transaction that adds them (AuditChain).
         if (Database.CurrentTransaction is not null)
         {
+            await this.LockAuditChainAsync(cancellationToken);
             var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
             await this.SealAuditLogAsync(cancellationToken);
             return saved;
         }
         await using var tx = await Database.BeginTransactionAsync(cancellationToken);
+        await this.LockAuditChainAsync(cancellationToken);
         var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         await this.SealAuditLogAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);

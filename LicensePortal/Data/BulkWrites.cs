@@ -1,4 +1,5 @@
 using System.Data.Common;
+using LicensePortal.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -133,9 +134,12 @@ public sealed class BulkInsert<T> : IAsyncDisposable where T : class
 {
     private readonly PreparedStatement statement;
     private readonly (IProperty Property, Func<object?, object?> ToProvider)[] columns;
+    // Audit rows take the chain's lock before the first goes in (AuditChain).
+    private AppDbContext? auditChain;
 
     public BulkInsert(AppDbContext db, bool orIgnore = false)
     {
+        if (typeof(T) == typeof(AuditEntry)) auditChain = db;
         var entityType = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
         var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
         columns = entityType.GetProperties()
@@ -148,8 +152,15 @@ public sealed class BulkInsert<T> : IAsyncDisposable where T : class
     }
 
     /// <summary>True when the row went in; false when <c>orIgnore</c> skipped it.</summary>
-    public async Task<bool> AddAsync(T entity) =>
-        await statement.RunAsync(columns.Select(c => c.ToProvider(c.Property.GetGetter().GetClrValueUsingContainingEntity(entity))).ToArray()) == 1;
+    public async Task<bool> AddAsync(T entity)
+    {
+        if (auditChain is not null)
+        {
+            await auditChain.LockAuditChainAsync();
+            auditChain = null;
+        }
+        return await statement.RunAsync(columns.Select(c => c.ToProvider(c.Property.GetGetter().GetClrValueUsingContainingEntity(entity))).ToArray()) == 1;
+    }
 
     private static Func<object?, object?> ToProvider(RelationalTypeMapping mapping) =>
         mapping.Converter is { } converter ? v => v is null ? null : converter.ConvertToProvider(v) : v => v;

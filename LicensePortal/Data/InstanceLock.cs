@@ -29,7 +29,7 @@ public sealed class InstanceLock : IAsyncDisposable
     }
 
     /// <summary>A stable 64-bit key for a name (the same in every instance and version).</summary>
-    private static long Key(string name) =>
+    internal static long Key(string name) =>
         BitConverter.ToInt64(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("licenseportal:" + name)), 0);
 
     public async ValueTask DisposeAsync()

@@ -71,6 +71,13 @@ public sealed partial class SqlDialect
     public bool QueuesWrites => IsSqlite;
 
     /// <summary>
+    /// Taken before a transaction adds audit rows or seals them, and held until it ends, so the chain grows one writer at
+    /// a time (AuditChain). SQLite needs nothing: its single write lock does this. On PostgreSQL ids can commit out of
+    /// order, so without it a writer would seal past a row another has inserted but not committed yet.
+    /// </summary>
+    public string? AuditChainLockSql => IsSqlite ? null : $"SELECT pg_advisory_xact_lock({InstanceLock.Key("audit-chain")})";
+
+    /// <summary>
     /// Prepares commands before their values are bound. Npgsql must know the parameter types to prepare,
     /// and prepares statements it sees often by itself (<c>Max Auto Prepare</c>), so PostgreSQL skips it.
     /// </summary>

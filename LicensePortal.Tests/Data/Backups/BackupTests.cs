@@ -11,6 +11,8 @@ using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Tests.Data.Backups;
 
+// SQLite file backups and restores; PostgreSQL's backups are the operator's (pg_dump).
+[Trait("Provider", "Sqlite")]
 public class BackupTests
 {
     /// <summary>The portal on a database file (and backup folder) that outlives it, as on a server.</summary>

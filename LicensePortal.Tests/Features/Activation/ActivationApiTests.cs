@@ -231,6 +231,7 @@ public class ActivationRateLimitTests
     }
 
     [Fact]
+    [Trait("Provider", "Sqlite")] // The in-process write queue exists on SQLite only (SqlDialect.QueuesWrites).
     public async Task When_the_writers_queue_is_full_a_check_in_is_answered_503_with_retry_after_and_the_queued_ones_still_land()
     {
         await using var portal = new PortalFactory { Licenses = 10, Settings = { ["Activation:WriteQueueLimit"] = "2" } };

@@ -107,12 +107,12 @@ public class AuditChainTests : IAsyncLifetime
     [Fact]
     public async Task Verify_audit_exits_with_zero_when_intact_and_one_naming_the_row_when_tampered()
     {
-        var intact = await PortalCommand.RunAsync(portal.DatabasePath, portal.BackupFolder, "verify-audit");
+        var intact = await PortalCommand.RunAsync(portal, "verify-audit");
         Assert.Equal(0, intact.ExitCode);
         Assert.Contains($"Audit log intact: {ids.Length:N0} rows verified.", intact.Output);
 
         await SqlAsync($"UPDATE \"AuditLog\" SET \"After\" = NULL WHERE \"Id\" = {ids[2]}");
-        var tampered = await PortalCommand.RunAsync(portal.DatabasePath, portal.BackupFolder, "verify-audit");
+        var tampered = await PortalCommand.RunAsync(portal, "verify-audit");
 
         Assert.Equal(1, tampered.ExitCode);
         Assert.Contains($"The audit log was tampered with: Row #{ids[2]} was altered. 2 rows before it verified.", tampered.Output);

@@ -1,3 +1,4 @@
+using LicensePortal.Data;
 using LicensePortal.Features.Activation;
 using LicensePortal.Features.Fraud;
 using LicensePortal.Features.Installations;
@@ -339,10 +340,15 @@ public class CustomerSequenceTests : IAsyncLifetime
             await using var db = await portal.DbAsync();
             await db.Database.OpenConnectionAsync();
             await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = $"SELECT {InstallationQueries.OverAllowanceSql("$license", "$since", "$now")}";
-            command.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$license", license.Id));
-            command.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$since", portal.Clock.GetUtcNow().UtcDateTime - new InstallationOptions().ActiveWithin));
-            command.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$now", portal.Clock.GetUtcNow().UtcDateTime));
+            var dialect = SqlDialect.Of(db);
+            command.CommandText = dialect.Sql($"SELECT {InstallationQueries.OverAllowanceSql("$license", "$since", "$now")}");
+            var now = portal.Clock.GetUtcNow().UtcDateTime;
+            foreach (var (name, value) in new (string, object)[] { ("$license", license.Id), ("$since", now - new InstallationOptions().ActiveWithin), ("$now", now) })
+            {
+                var parameter = command.CreateParameter();
+                (parameter.ParameterName, parameter.Value) = (dialect.ParameterName(name), dialect.Bind(value));
+                command.Parameters.Add(parameter);
+            }
             return Convert.ToInt64(await command.ExecuteScalarAsync()) == 1;
         }
         await api.CheckInAsync(license.Key, "A");

@@ -102,6 +102,8 @@ public class DashboardTrendsTests(TrendsPortal portal) : IClassFixture<TrendsPor
     }
 }
 
+// SQLite's query plan (EXPLAIN QUERY PLAN).
+[Trait("Provider", "Sqlite")]
 public class DashboardTrendPlanTests : IAsyncLifetime
 {
     private readonly PortalFactory portal = new() { Licenses = 20 };

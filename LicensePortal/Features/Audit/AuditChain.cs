@@ -21,7 +21,8 @@ public sealed record AuditVerification(long RowsVerified, long? FirstBrokenId, s
 /// before they commit, start-up seals what the previous version left (existing rows after the migration), and
 /// verify-audit seals before it checks. Sealing continues from the last sealed row while the transaction holds SQLite's
 /// single write lock, so two writers cannot both extend the chain from the same row: it cannot fork, whatever order
-/// rows were inserted in. (A server database would need a lock on the sealer too: ids there can commit out of order.)
+/// rows were inserted in. On PostgreSQL ids can commit out of order, so a writer takes the chain's lock
+/// (<see cref="LockAuditChainAsync"/>) before it adds audit rows and holds it until it commits.
 /// The chain is keyless: it proves the log was not edited in place, not that nobody recomputed it; keep the head hash
 /// that verify-audit prints somewhere else to detect that.
 /// </summary>
@@ -57,8 +58,15 @@ public static class AuditChain
         return await SealInTransactionAsync(db, ct);
     }
 
+    /// <summary>Holds the chain's lock until the current transaction ends (PostgreSQL; SQLite's write lock is enough).</summary>
+    public static async Task LockAuditChainAsync(this AppDbContext db, CancellationToken ct = default)
+    {
+        if (SqlDialect.Of(db).AuditChainLockSql is { } sql) await db.Database.ExecuteSqlRawAsync(sql, ct);
+    }
+
     private static async Task<int> SealInTransactionAsync(AppDbContext db, CancellationToken ct)
     {
+        await db.LockAuditChainAsync(ct);
         var last = await db.AuditLog.AsNoTracking().Where(a => a.Hash != null).OrderByDescending(a => a.Id)
             .Select(a => new { a.Id, a.Hash }).FirstOrDefaultAsync(ct);
         long lastId = last?.Id ?? 0;
