@@ -1,3 +1,4 @@
+using Deque.AxeCore.Playwright;
 using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -104,6 +105,14 @@ public sealed class BrowserPortal : IAsyncLifetime
     {
         var chooser = await page.RunAndWaitForFileChooserAsync(() => button.ClickAsync());
         await chooser.SetFilesAsync(file);
+    }
+
+    /// <summary>axe-core finds nothing serious or critical on the page as it is now.</summary>
+    public static async Task AssertNoSeriousAxeViolationsAsync(IPage page)
+    {
+        var serious = (await page.RunAxe()).Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id}: {string.Join(", ", v.Nodes.Select(n => n.Target))}").ToList();
+        Assert.True(serious.Count == 0, string.Join("\n", serious));
     }
 
     public async ValueTask DisposeAsync()

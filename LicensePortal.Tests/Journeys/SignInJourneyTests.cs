@@ -1,4 +1,3 @@
-using Deque.AxeCore.Playwright;
 using LicensePortal.Data.Demo;
 using LicensePortal.Infrastructure;
 using LicensePortal.Tests.Infrastructure;
@@ -96,11 +95,5 @@ public class SignInJourneyTests(BrowserPortal browser)
 
         await Expect(page.GetByTestId("user-name")).ToHaveTextAsync(email);
         await page.Context.CloseAsync();
-    }
-
-    private static async Task AssertNoSeriousAxeViolationsAsync(IPage page)
-    {
-        var serious = (await page.RunAxe()).Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {string.Join(", ", v.Nodes.Select(n => n.Target))}").ToList();
-        Assert.True(serious.Count == 0, string.Join("\n", serious));
     }
 }
