@@ -185,11 +185,16 @@ public sealed class SignInFlow(
     {
         var key = users.GenerateNewAuthenticatorKey();
         await ((IUserAuthenticatorKeyStore<ApplicationUser>)store).SetAuthenticatorKeyAsync(user, key, Http.RequestAborted);
-        var saved = await users.UpdateAsync(user);
-        if (saved.Succeeded) return key;
-        // Two pages opened at once (two tabs, or a reload while the first was drawn) each made a key: the one saved
-        // first stays, and both pages show it.
-        if (!IsConcurrencyFailure(saved)) throw new InvalidOperationException($"No authenticator key could be saved for {user.Email}.");
+        // Two pages opened at once (two tabs, or a menu link that both navigates and reloads) each make a key: the one
+        // saved first stays, and both pages show it. The second save fails on the user's concurrency stamp, or, when both
+        // read "no key yet" before either saved, on the token table's unique key.
+        try
+        {
+            var saved = await users.UpdateAsync(user);
+            if (saved.Succeeded) return key;
+            if (!IsConcurrencyFailure(saved)) throw new InvalidOperationException($"No authenticator key could be saved for {user.Email}.");
+        }
+        catch (Microsoft.EntityFrameworkCore.DbUpdateException ex) when (SaveExtensions.IsUniqueViolation(ex)) { }
         db.ChangeTracker.Clear();
         var fresh = await users.FindByIdAsync(user.Id) ?? throw new Infrastructure.DomainException("Your account no longer exists.");
         return await users.GetAuthenticatorKeyAsync(fresh) ?? throw new InvalidOperationException($"No authenticator key could be saved for {user.Email}.");
