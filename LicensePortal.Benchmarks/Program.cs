@@ -274,7 +274,7 @@ internal static class Benchmarks
         Console.WriteLine(report);
         var machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC";
         var partial = kept.Count > 0 ? $" Rows for {string.Join(", ", kept.Select(PathOf).Distinct())} are from the previous run; each row's figures and ratio come from one run." : "";
-        var measured = $"{marker}\n## Latest run\n\nMachine: {machine}. Data: {licenses:N0} licenses (`dotnet run -c Release --project LicensePortal.Benchmarks -- --licenses {licenses}`{(store.IsPostgres ? " --postgres \"…\"" : "")}).{partial}\n\n{report}";
+        var measured = $"{marker}\n## Latest run\n\nMachine: {machine}. Data: {licenses:N0} licenses (`dotnet run -c Release --project LicensePortal.Benchmarks -- --licenses {licenses}{(store.IsPostgres ? " --postgres \"…\"" : "")}`).{partial}\n\n{report}";
         var at = document.IndexOf(marker, StringComparison.Ordinal);
         document = at < 0 ? document + "\n" + measured : document[..at] + measured;
         await File.WriteAllTextAsync(output, document);
