@@ -23,7 +23,7 @@ public class FileButtonTests : BunitContext
     }
 
     [Fact]
-    public void Enter_or_space_on_the_button_opens_the_file_picker_once_it_can_take_a_file()
+    public async Task Enter_or_space_on_the_button_opens_the_file_picker_once_it_can_take_a_file()
     {
         var listening = JSInterop.SetupVoid("Blazor._internal.InputFile.init", _ => true);
         var open = JSInterop.SetupVoid("HTMLInputElement.prototype.click.call", _ => true);
@@ -31,14 +31,14 @@ public class FileButtonTests : BunitContext
         var button = Render<FileButton>(p => p.Add(b => b.Text, "Load request file…"));
 
         Assert.Equal("-1", button.Find("label").GetAttribute("tabindex"));
-        button.Find("label").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Enter" });
+        await button.Find("label").KeyDownAsync(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Enter" });
         Assert.Empty(open.Invocations);
 
         listening.SetVoidResult();
         button.WaitForAssertion(() => Assert.Equal("0", button.Find("label").GetAttribute("tabindex")));
-        button.Find("label").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Enter" });
-        button.Find("label").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = " " });
-        button.Find("label").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "a" });
+        await button.Find("label").KeyDownAsync(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Enter" });
+        await button.Find("label").KeyDownAsync(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = " " });
+        await button.Find("label").KeyDownAsync(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "a" });
 
         Assert.Equal(2, open.Invocations.Count);
         Assert.Equal("button", button.Find("label").GetAttribute("role"));

@@ -128,7 +128,7 @@ public class PortalFactory : WebApplicationFactory<Program>
             using var forget = new Npgsql.NpgsqlCommand("DELETE FROM \"DataProtectionKeys\"", template);
             forget.ExecuteNonQuery();
         }
-        Npgsql.NpgsqlConnection.ClearPool(new Npgsql.NpgsqlConnection(connectionString));
+        PostgresServer.ClearPools(connectionString);
         return name;
     }
 
@@ -142,7 +142,7 @@ public class PortalFactory : WebApplicationFactory<Program>
         if (ownConnectionString is not null)
         {
             // Npgsql keeps idle connections for minutes; hundreds of finished portals would use up the server's connections.
-            Npgsql.NpgsqlConnection.ClearPool(new Npgsql.NpgsqlConnection(ownConnectionString));
+            PostgresServer.ClearPools(ownConnectionString);
             if (dropOwnDatabase) PostgresServer.DropLater(ownDatabase!);
         }
         try { Directory.Delete(directory, recursive: true); } catch (IOException) { }

@@ -99,11 +99,21 @@ public static class PostgresServer
         }
     }
 
+    /// <summary>
+    /// Closes the idle connections to a database: the test's own pool and the portal's, which is keyed by the
+    /// auto-preparing connection string the portal derives from it (SqlDialect.ForRepeatedCommands).
+    /// </summary>
+    public static void ClearPools(string connectionString)
+    {
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(connectionString));
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(LicensePortal.Data.SqlDialect.Postgres.ForRepeatedCommands(connectionString)));
+    }
+
     /// <summary>Drops the database, ending whatever connections are still open on it.</summary>
     public static async Task DropAsync(string database)
     {
         var server = Require();
-        NpgsqlConnection.ClearPool(new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString));
+        ClearPools(new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString);
         await using var admin = OpenAdmin(server);
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", admin);
         await drop.ExecuteNonQueryAsync();
