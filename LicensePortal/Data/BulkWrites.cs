@@ -16,16 +16,12 @@ public sealed class PreparedStatement : IAsyncDisposable
 {
     private readonly DbCommand command;
     private readonly SqlDialect dialect;
-    private readonly string sql;
-
-    /// <summary>Rows sent to PostgreSQL in one round trip by <see cref="RunAllAsync"/>.</summary>
-    private const int PipelineSize = 1000;
 
     public PreparedStatement(DbConnection connection, string sql, int parameters, DbTransaction? transaction = null)
     {
         dialect = SqlDialect.Of(connection);
         command = connection.CreateCommand();
-        command.CommandText = this.sql = dialect.Sql(sql);
+        command.CommandText = dialect.Sql(sql);
         command.Transaction = transaction;
         for (var i = 0; i < parameters; i++)
         {
@@ -51,36 +47,6 @@ public sealed class PreparedStatement : IAsyncDisposable
     {
         Bind(values);
         return command.ExecuteNonQueryAsync();
-    }
-
-    /// <summary>
-    /// Runs the statement once for each row; returns the rows each run changed, in order. SQLite runs them one by one
-    /// (each a function call); PostgreSQL gets them a thousand at a time in one round trip (an <c>NpgsqlBatch</c>, one
-    /// statement per row, each with its own count), where one round trip per row would cost more than the work.
-    /// </summary>
-    public async Task<int[]> RunAllAsync(IReadOnlyList<object?[]> rows, CancellationToken ct = default)
-    {
-        var affected = new int[rows.Count];
-        if (dialect.IsSqlite)
-        {
-            for (var i = 0; i < rows.Count; i++) affected[i] = await RunAsync(rows[i]);
-            return affected;
-        }
-        for (var from = 0; from < rows.Count; from += PipelineSize)
-        {
-            await using var batch = new Npgsql.NpgsqlBatch((Npgsql.NpgsqlConnection)command.Connection!, (Npgsql.NpgsqlTransaction?)command.Transaction);
-            var to = Math.Min(rows.Count, from + PipelineSize);
-            for (var i = from; i < to; i++)
-            {
-                var one = new Npgsql.NpgsqlBatchCommand(sql);
-                for (var p = 0; p < rows[i].Length; p++)
-                    one.Parameters.Add(new Npgsql.NpgsqlParameter(dialect.ParameterName($"$p{p}"), dialect.Bind(rows[i][p])));
-                batch.BatchCommands.Add(one);
-            }
-            await batch.ExecuteNonQueryAsync(ct);
-            for (var i = from; i < to; i++) affected[i] = batch.BatchCommands[i - from].RecordsAffected;
-        }
-        return affected;
     }
 
     private void Bind(object?[] values)
@@ -194,18 +160,6 @@ public sealed class BulkInsert<T> : IAsyncDisposable where T : class
             auditChain = null;
         }
         return await statement.RunAsync(columns.Select(c => c.ToProvider(c.Property.GetGetter().GetClrValueUsingContainingEntity(entity))).ToArray()) == 1;
-    }
-
-    /// <summary>Adds every entity (pipelined on PostgreSQL, see <see cref="PreparedStatement.RunAllAsync"/>); returns which went in.</summary>
-    public async Task<bool[]> AddAllAsync(IReadOnlyList<T> entities, CancellationToken ct = default)
-    {
-        if (auditChain is not null && entities.Count > 0)
-        {
-            await auditChain.LockAuditChainAsync();
-            auditChain = null;
-        }
-        var rows = entities.Select(e => columns.Select(c => c.ToProvider(c.Property.GetGetter().GetClrValueUsingContainingEntity(e))).ToArray()).ToList();
-        return [.. (await statement.RunAllAsync(rows, ct)).Select(n => n == 1)];
     }
 
     private static Func<object?, object?> ToProvider(RelationalTypeMapping mapping) =>

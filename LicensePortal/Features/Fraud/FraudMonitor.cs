@@ -219,13 +219,15 @@ public sealed class FraudMonitor(
         var (newPeriods, reviews, ends, opens, disables, resolved) = plan;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         int started = 0, ended = 0, opened = 0, disabled = 0, thanked = 0;
-        // The bulk of a full pass: written as one pipeline each on PostgreSQL (RunAllAsync), row by row on SQLite.
         await using (var insertPeriod = new BulkInsert<OverAllowancePeriod>(db, orIgnore: true))
-            started = (await insertPeriod.AddAllAsync(newPeriods, ct)).Count(added => added);
+            foreach (var period in newPeriods)
+                if (await insertPeriod.AddAsync(period)) started++;
         await using (var review = PreparedStatement.For(db, """UPDATE "OverAllowancePeriods" SET "ReviewAt" = $p1 WHERE "Id" = $p0""", 2))
-            await review.RunAllAsync([.. reviews.Select(r => new object?[] { r.Id, r.At })], ct);
+            foreach (var (id, at) in reviews)
+                await review.RunAsync(id, at);
         await using (var end = PreparedStatement.For(db, """UPDATE "OverAllowancePeriods" SET "EndedAt" = $p1 WHERE "Id" = $p0 AND "EndedAt" IS NULL""", 2))
-            ended = (await end.RunAllAsync([.. ends.Select(id => new object?[] { id, now })], ct)).Sum();
+            foreach (var id in ends)
+                ended += await end.RunAsync(id, now);
 
         if (opens.Count + disables.Count + resolved.Count > 0)
         {
