@@ -35,7 +35,7 @@ public static class OfflineActivationFiles
         var problems = ActivationValidation.Check(new CheckInRequest(content.LicenseKey, content.MachineId, content.Hostname, content.ProductVersion));
         if (problems.Count > 0)
             throw new DomainException($"The activation request is not valid: {string.Join(" ", problems.SelectMany(p => p.Value))}");
-        return new(LicenseKey_Normalized(content.LicenseKey), content.MachineId, content.Hostname, content.ProductVersion);
+        return new(Licenses.LicenseKey.Normalize(content.LicenseKey) ?? "", content.MachineId, content.Hostname, content.ProductVersion);
     }
 
     /// <summary>A signed license file for the request's server, valid until <paramref name="expiresAt"/>, and its release code.</summary>
@@ -57,6 +57,4 @@ public static class OfflineActivationFiles
         var chars = RandomNumberGenerator.GetItems<char>(alphabet, 10);
         return $"{new string(chars, 0, 5)}-{new string(chars, 5, 5)}";
     }
-
-    private static string LicenseKey_Normalized(string? key) => Licenses.LicenseKey.Normalize(key) ?? "";
 }

@@ -88,7 +88,7 @@ public sealed class OfflineActivationService(IDbContextFactory<AppDbContext> dbF
     /// </summary>
     public async Task<string> ReleaseAsync(ClaimsPrincipal actor, int licenseId, string? releaseCode, CancellationToken ct = default)
     {
-        var code = string.Concat((releaseCode ?? "").Where(char.IsAsciiLetterOrDigit)).ToUpperInvariant();
+        var code = ReleaseCodeOf(releaseCode);
         if (code.Length != 10)
             throw new DomainException("A release code is ten letters and digits, like ABCDE-23456: type the one the product printed when it was uninstalled.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -107,9 +107,11 @@ public sealed class OfflineActivationService(IDbContextFactory<AppDbContext> dbF
         return installation.Hostname;
     }
 
+    /// <summary>A release code as typed or as issued, reduced to its letters and digits in upper case.</summary>
+    private static string ReleaseCodeOf(string? typed) => string.Concat((typed ?? "").Where(char.IsAsciiLetterOrDigit)).ToUpperInvariant();
+
     /// <summary>The release code as stored: SHA-256 of its ten characters, so the table alone cannot release a server.</summary>
-    internal static string Hash(string releaseCode) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.ASCII.GetBytes(string.Concat(releaseCode.Where(char.IsAsciiLetterOrDigit)).ToUpperInvariant())));
+    internal static string Hash(string releaseCode) => Convert.ToHexString(SHA256.HashData(Encoding.ASCII.GetBytes(ReleaseCodeOf(releaseCode))));
 
     private static string Servers(int count) => count == 1 ? "1 server" : $"{count} servers";
 
