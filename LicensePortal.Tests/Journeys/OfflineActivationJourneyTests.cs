@@ -24,12 +24,19 @@ public class OfflineActivationJourneyTests(BrowserPortal browser)
         // The customer emailed the request the product wrote: paste it, as it came.
         await page.GetByRole(AriaRole.Button, new() { Name = "Activate a server offline…" }).ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
+        // The file button joins the tab order once the browser listens for its file (a round trip after the dialog is drawn);
+        // on a busy machine that is after a person could already type, so wait for it before tabbing to it.
+        var fileButton = dialog.GetByRole(AriaRole.Button, new() { Name = "Load request file…" });
+        await Expect(fileButton).ToHaveAttributeAsync("tabindex", "0");
         // Pasted into the field as it came; the keyboard reaches the file button next. (The dialog tries to put the focus in
         // the field when it opens, but MudBlazor's own focus on opening wins on a busy machine, so this clicks first.)
-        await dialog.GetByLabel("Activation request").ClickAsync();
+        var field = dialog.GetByLabel("Activation request");
+        await field.ClickAsync();
+        await Expect(field).ToBeFocusedAsync();
         await page.Keyboard.InsertTextAsync($"Hello, here is our request:\n{request}");
+        await Expect(field).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("BEGIN LICENSEPORTAL ACTIVATION REQUEST"));
         await page.Keyboard.PressAsync("Tab");
-        await Expect(dialog.GetByRole(AriaRole.Button, new() { Name = "Load request file…" })).ToBeFocusedAsync();
+        await Expect(fileButton).ToBeFocusedAsync();
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Activate server" }).ClickAsync();
         await Expect(dialog.GetByTestId("offline-activated")).ToContainTextAsync("mail.vault.bank.example is activated offline: its license file holds until");
         var code = (await dialog.GetByTestId("offline-release-code").InnerTextAsync()).Trim();
