@@ -38,4 +38,39 @@ public class WriteGateTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
         Assert.Equal(0, gate.Waiting);
     }
+
+    [Fact]
+    public async Task A_released_turn_goes_to_the_writer_that_waited_not_to_one_arriving_just_then()
+    {
+        var gate = new WriteGate(new FakeTimeProvider());
+        var holder = await gate.EnterAsync(CancellationToken.None);
+        var first = gate.TryEnterAsync(queueLimit: 5, TimeSpan.FromSeconds(10), CancellationToken.None);
+        Assert.Equal(1, gate.Waiting);
+
+        holder.Dispose();
+        var late = gate.TryEnterAsync(queueLimit: 5, TimeSpan.FromSeconds(10), CancellationToken.None);
+
+        var turn = await first;
+        Assert.NotNull(turn);
+        Assert.False(late.IsCompleted);
+        turn.Value.Dispose();
+        var lateTurn = await late;
+        Assert.NotNull(lateTurn);
+        lateTurn.Value.Dispose();
+        Assert.Equal(0, gate.Waiting);
+    }
+
+    [Fact]
+    public async Task A_free_turn_is_taken_at_once_and_counts_no_one_waiting()
+    {
+        var gate = new WriteGate(new FakeTimeProvider());
+        var turn = gate.TryEnterAsync(queueLimit: 0, TimeSpan.FromSeconds(10), CancellationToken.None);
+
+        Assert.True(turn.IsCompletedSuccessfully);
+        Assert.NotNull(await turn);
+        Assert.Equal(0, gate.Waiting);
+        // Held: with no room in the queue the next writer is turned away at once.
+        Assert.Null(await gate.TryEnterAsync(queueLimit: 0, TimeSpan.FromSeconds(10), CancellationToken.None));
+        (await turn)!.Value.Dispose();
+    }
 }

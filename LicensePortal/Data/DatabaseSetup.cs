@@ -159,6 +159,9 @@ public sealed class WriteGate(TimeProvider clock, bool queues = true)
     public async Task<Entry?> TryEnterAsync(int queueLimit, TimeSpan wait, CancellationToken ct)
     {
         if (gate is null) return default(Entry);
+        // A free turn is taken at once, without the timer and linked token a wait needs (most check-ins on a quiet
+        // portal). A released turn goes to the writer that waited longest, so this never jumps the queue.
+        if (gate.Wait(0)) return new Entry(gate);
         if (Interlocked.Increment(ref waiting) > queueLimit)
         {
             Interlocked.Decrement(ref waiting);
