@@ -185,6 +185,32 @@ public class PostgresTests
     }
 
     [Fact]
+    public async Task Two_instances_started_at_once_on_an_empty_database_migrate_and_seed_it_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var database = PostgresServer.NewDatabaseName(Guid.NewGuid().ToString("N"));
+        PostgresServer.Create(database, out var connectionString);
+        var instances = Enumerable.Range(0, 2).Select(_ => new PortalFactory { Licenses = 40, PostgresConnectionString = connectionString }).ToArray();
+        try
+        {
+            // Both start, migrate, add the roles and seed the demo data at the same moment.
+            await Task.WhenAll(instances.Select(instance => Task.Run(() => _ = instance.Server, ct)));
+
+            await using var db = await instances[0].DbAsync();
+            Assert.Equal(40, await db.Licenses.CountAsync(ct));
+            Assert.Equal(Roles.All.Count, await db.Roles.CountAsync(ct));
+            Assert.Equal(DemoSeeder.Users.Count, await db.Users.CountAsync(ct));
+            foreach (var instance in instances)
+                Assert.Equal(HttpStatusCode.OK, (await (await instance.SignedInAsync(DemoSeeder.Users[0].Email)).GetAsync("/licenses", ct)).StatusCode);
+        }
+        finally
+        {
+            foreach (var instance in instances) await instance.DisposeAsync();
+            await PostgresServer.DropAsync(database);
+        }
+    }
+
+    [Fact]
     public async Task While_another_instance_runs_the_monitor_on_the_same_database_this_one_does_nothing()
     {
         await using var pg = await PostgresPortal.StartAsync();

@@ -71,6 +71,9 @@ public static class DatabaseSetup
     public static async Task MigrateDatabaseAsync(this IServiceProvider services)
     {
         await using var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        // Instances started at once on one PostgreSQL database take turns: the first migrates, seals and adds the roles, the
+        // next finds it done. (EF Core's own migration lock did not stop two of them applying the same migration.)
+        await using var startUp = await InstanceLock.TakeAsync(db, "start-up", CancellationToken.None);
         await services.GetRequiredService<DatabaseBackups>().BackupBeforeMigratingAsync(db);
         await db.Database.MigrateAsync();
         if (SqlDialect.Of(db).AfterMigrateSql is { } afterMigrate) await db.Database.ExecuteSqlRawAsync(afterMigrate);
@@ -161,7 +164,7 @@ public sealed class WriteGate(TimeProvider clock, bool queues = true)
         if (gate is null) return default(Entry);
         // A free turn is taken at once, without the timer and linked token a wait needs (most check-ins on a quiet
         // portal). A released turn goes to the writer that waited longest, so this never jumps the queue.
-        if (gate.Wait(0)) return new Entry(gate);
+        if (gate.Wait(0, ct)) return new Entry(gate);
         if (Interlocked.Increment(ref waiting) > queueLimit)
         {
             Interlocked.Decrement(ref waiting);

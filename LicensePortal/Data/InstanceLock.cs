@@ -4,7 +4,8 @@ using Npgsql;
 namespace LicensePortal.Data;
 
 /// <summary>
-/// Work that one portal instance at a time may do on a database several share (the fraud monitor's pass): on
+/// Work that one portal instance at a time may do on a database several share (the fraud monitor's pass, start-up's
+/// roles and demo data): on
 /// PostgreSQL a session advisory lock, held on its own connection until disposed (or until that connection drops,
 /// so a crashed instance never keeps it). SQLite is one process's file: the caller's in-process gate is enough.
 /// </summary>
@@ -16,14 +17,31 @@ public sealed class InstanceLock : IAsyncDisposable
     private InstanceLock(NpgsqlConnection? connection, long key) => (this.connection, this.key) = (connection, key);
 
     /// <summary>The lock, or null when another instance holds it.</summary>
-    public static async Task<InstanceLock?> TryTakeAsync(AppDbContext db, string name, CancellationToken ct)
+    public static Task<InstanceLock?> TryTakeAsync(AppDbContext db, string name, CancellationToken ct) => TakeAsync(db, name, wait: false, ct);
+
+    /// <summary>The lock, once the instance that holds it (if any) lets it go: for work each instance does in turn.</summary>
+    public static async Task<InstanceLock> TakeAsync(AppDbContext db, string name, CancellationToken ct) => (await TakeAsync(db, name, wait: true, ct))!;
+
+    private static async Task<InstanceLock?> TakeAsync(AppDbContext db, string name, bool wait, CancellationToken ct)
     {
         if (SqlDialect.Of(db).IsSqlite) return new InstanceLock(null, 0);
         var key = Key(name);
         var connection = new NpgsqlConnection(db.Database.GetConnectionString());
-        await connection.OpenAsync(ct);
-        await using var take = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection) { Parameters = { new("key", key) } };
-        if ((bool)(await take.ExecuteScalarAsync(ct))!) return new InstanceLock(connection, key);
+        try
+        {
+            await connection.OpenAsync(ct);
+            // pg_advisory_lock waits for the holder; pg_try_advisory_lock answers false at once.
+            await using var take = new NpgsqlCommand(wait ? "SELECT true FROM pg_advisory_lock(@key)" : "SELECT pg_try_advisory_lock(@key)", connection)
+            {
+                Parameters = { new("key", key) },
+            };
+            if ((bool)(await take.ExecuteScalarAsync(ct))!) return new InstanceLock(connection, key);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
         await connection.DisposeAsync();
         return null;
     }

@@ -54,6 +54,8 @@ public sealed class DemoSeeder(
 
     public async Task<bool> SeedIfEmptyAsync(CancellationToken ct = default)
     {
+        // Instances started at once on one empty PostgreSQL database: the first seeds, the others wait and find the data.
+        await using var seeding = await SeedingLockAsync(ct);
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             if (await db.Products.AnyAsync(ct)) return false;
@@ -70,6 +72,12 @@ public sealed class DemoSeeder(
         await using (var db = await dbFactory.CreateDbContextAsync(ct)) await db.RefreshPlannerStatisticsAsync(ct);
         logger.LogInformation("Demo data: {Customers} customers and {Licenses} licenses in {Elapsed}.", customers, o.Licenses, stopwatch.Elapsed);
         return true;
+    }
+
+    private async Task<InstanceLock> SeedingLockAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await InstanceLock.TakeAsync(db, "demo-seed", ct);
     }
 
     private async Task SeedUsersAsync(string password)
