@@ -50,11 +50,12 @@ public class WriteGateTests
         holder.Dispose();
         var late = gate.TryEnterAsync(queueLimit: 5, TimeSpan.FromSeconds(10), CancellationToken.None);
 
-        var turn = await first;
+        // Bounded, so a gate that let the late writer in first fails here instead of hanging (the fake clock never times out).
+        var turn = await first.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.NotNull(turn);
         Assert.False(late.IsCompleted);
         turn.Value.Dispose();
-        var lateTurn = await late;
+        var lateTurn = await late.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.NotNull(lateTurn);
         lateTurn.Value.Dispose();
         Assert.Equal(0, gate.Waiting);
