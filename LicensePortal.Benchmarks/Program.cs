@@ -172,12 +172,15 @@ internal static class Benchmarks
             List<string> keys;
             await using (var db = await dbFactory.CreateDbContextAsync())
             {
-                // 20,000 machines spread over the whole table, so their keys are about 20,000 licenses at any size. (A fixed
-                // stride of 97 gave 2,000 keys at 100,000 licenses: the new machines piled up ~90 servers on each key within
-                // the run, which every check-in's answer reads back and the floor never reads.)
-                var stride = Math.Max(1, await db.Installations.CountAsync() / 20_000);
-                known = (await db.Installations.OrderBy(i => i.Id).Where(i => i.Id % stride == 0).Take(20_000)
+                // Up to 20,000 machines spread evenly over the whole table (every n-th by position), so their keys are up to
+                // 20,000 licenses at any size. (Ids divisible by 97 gave 2,043 keys at 100,000 licenses: the new machines piled
+                // up ~90 servers on each key within the run, which every check-in's answer reads back and the floor never reads.)
+                var ids = await db.Installations.OrderBy(i => i.Id).Select(i => i.Id).ToListAsync();
+                var stride = Math.Max(1, (ids.Count + 19_999) / 20_000);
+                var sample = ids.Where((_, n) => n % stride == 0).ToList();
+                known = (await db.Installations.Where(i => sample.Contains(i.Id)).OrderBy(i => i.Id)
                     .Select(i => new { i.License!.Key, i.MachineId }).ToListAsync()).Select(x => (x.Key, x.MachineId)).ToList();
+                if (known.Count == 0) throw new InvalidOperationException("The seeded database has no installations to check in.");
                 keys = known.Select(k => k.Key).Distinct().ToList();
             }
             // The clients share the instances given, a half each for two (as a proxy without affinity would spread check-ins).
