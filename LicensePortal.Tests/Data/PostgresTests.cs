@@ -211,6 +211,19 @@ public class PostgresTests
     }
 
     [Fact]
+    public async Task Start_up_on_a_database_that_does_not_exist_says_to_create_it()
+    {
+        var missing = new Npgsql.NpgsqlConnectionStringBuilder(PostgresServer.Require()) { Database = PostgresServer.NewDatabaseName("never_created") };
+        var options = new DbContextOptionsBuilder<PostgresAppDbContext>();
+        PostgresAppDbContext.Configure(options, missing.ConnectionString);
+        await using var db = new PostgresAppDbContext(options.Options);
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => InstanceLock.TakeAsync(db, "start-up", TestContext.Current.CancellationToken));
+
+        Assert.Equal($"The PostgreSQL database \"{missing.Database}\" does not exist: create it first (README, \"PostgreSQL\": createdb), then start the portal.", refused.Message);
+    }
+
+    [Fact]
     public async Task While_another_instance_runs_the_monitor_on_the_same_database_this_one_does_nothing()
     {
         await using var pg = await PostgresPortal.StartAsync();

@@ -30,12 +30,20 @@ public sealed class InstanceLock : IAsyncDisposable
         try
         {
             await connection.OpenAsync(ct);
-            // pg_advisory_lock waits for the holder; pg_try_advisory_lock answers false at once.
+            // pg_advisory_lock waits for the holder, as long as it takes (another instance seeding a million licenses takes
+            // minutes: no command timeout); pg_try_advisory_lock answers false at once.
             await using var take = new NpgsqlCommand(wait ? "SELECT true FROM pg_advisory_lock(@key)" : "SELECT pg_try_advisory_lock(@key)", connection)
             {
                 Parameters = { new("key", key) },
+                CommandTimeout = wait ? 0 : connection.CommandTimeout,
             };
             if ((bool)(await take.ExecuteScalarAsync(ct))!) return new InstanceLock(connection, key);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+            await connection.DisposeAsync();
+            throw new InvalidOperationException(
+                $"The PostgreSQL database \"{connection.Database}\" does not exist: create it first (README, \"PostgreSQL\": createdb), then start the portal.", ex);
         }
         catch
         {
@@ -57,6 +65,11 @@ public sealed class InstanceLock : IAsyncDisposable
         {
             await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection) { Parameters = { new("key", key) } };
             await release.ExecuteScalarAsync();
+        }
+        catch (NpgsqlException)
+        {
+            // The connection broke (perhaps what failed in the work it guarded): closing it ends the session, which lets
+            // the lock go, and the work's own exception is the one to see.
         }
         finally
         {
