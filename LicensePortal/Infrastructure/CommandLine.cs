@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using LicensePortal.Data;
 using LicensePortal.Data.Backups;
 using LicensePortal.Features.Audit;
@@ -61,7 +62,10 @@ public static class CommandLine
                 return true;
             case RotateSigningKey:
                 // A new key signs from the next start of each instance; the old ones stay published (docs/OPERATIONS.md).
-                var folder = app.Services.GetRequiredService<LicensePortal.Features.Activation.SigningKeys>().Folder;
+                // Not through the SigningKeys service: on an empty folder it would make a key of its own before this one.
+                var folder = LicensePortal.Features.Activation.SigningKeys.FolderFor(
+                    app.Services.GetRequiredService<IOptions<LicensePortal.Features.Activation.ActivationOptions>>().Value, app.Environment);
+                Directory.CreateDirectory(folder);
                 var id = LicensePortal.Features.Activation.SigningKeys.Create(folder, app.Services.GetRequiredService<TimeProvider>());
                 Console.WriteLine($"Made signing key {id} in {folder}. Restart every portal instance to sign with it; keep the old key files until the answers they signed have expired.");
                 return true;

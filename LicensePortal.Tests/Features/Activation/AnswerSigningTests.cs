@@ -103,4 +103,24 @@ public class AnswerSigningTests : IAsyncLifetime
         Assert.Equal(Verdict.Valid, await AnswerVerifier.VerifyAsync(keys, before, license.Key, "m-1", restarted.Clock.GetUtcNow()));
         Assert.Equal(Verdict.Expired, await AnswerVerifier.VerifyAsync(keys, before, license.Key, "m-1", PortalFactory.Now.AddDays(7)));
     }
+
+    [Fact]
+    public async Task Rotating_the_key_into_an_empty_folder_makes_exactly_one_key()
+    {
+        // What an operator does before the first start of two instances: one key, made once, for both.
+        var folder = Path.Combine(Path.GetTempPath(), $"licenseportal-keys-{Guid.NewGuid():N}");
+        try
+        {
+            var result = await PortalCommand.RunAsync(portal.DatabasePath, portal.BackupFolder, input: null,
+                new() { ["Activation__SigningKeyFolder"] = folder }, "rotate-signing-key");
+
+            Assert.Equal(0, result.ExitCode);
+            var key = Assert.Single(Directory.GetFiles(folder, "*.pem"));
+            Assert.Contains($"Made signing key {Path.GetFileNameWithoutExtension(key)} in {folder}.", result.Output);
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -17,7 +17,7 @@ public sealed class SigningKeys : IDisposable
 
     public SigningKeys(IOptions<ActivationOptions> options, IHostEnvironment environment, TimeProvider clock)
     {
-        Folder = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.SigningKeyFolder));
+        Folder = FolderFor(options.Value, environment);
         Directory.CreateDirectory(Folder);
         if (!Directory.EnumerateFiles(Folder, "*.pem").Any()) Create(Folder, clock);
         foreach (var file in Directory.EnumerateFiles(Folder, "*.pem").Order(StringComparer.Ordinal))
@@ -29,6 +29,10 @@ public sealed class SigningKeys : IDisposable
     }
 
     public string Folder { get; }
+
+    /// <summary>The key folder the options name, relative to the app's folder.</summary>
+    public static string FolderFor(ActivationOptions options, IHostEnvironment environment) =>
+        Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.SigningKeyFolder));
 
     /// <summary>The key that signs now: the newest (key ids start with the time they were made).</summary>
     public (string Id, ECDsa Key) Current => keys[^1];
