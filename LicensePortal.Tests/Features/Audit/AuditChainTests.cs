@@ -62,6 +62,27 @@ public class AuditChainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_bulk_pass_of_more_rows_than_one_read_takes_is_sealed_into_one_chain()
+    {
+        // 1,234 rows, more than one read of 1,000, continuing the chain the set-up began.
+        await using (var db = await portal.DbAsync())
+        {
+            await db.Database.OpenConnectionAsync();
+            await using var tx = await db.Database.BeginTransactionAsync();
+            await using (var insert = new BulkInsert<AuditEntry>(db))
+                for (var i = 0; i < 1234; i++)
+                    await insert.AddAsync(AuditExtensions.Entry(TestData.As(Roles.Admin), PortalFactory.Now.UtcDateTime.AddHours(2), "Key disabled", "License", 1000 + i, null, new { Status = "Disabled" }));
+            Assert.Equal(1234, await db.SealAuditLogAsync());
+            await tx.CommitAsync();
+        }
+
+        var result = await VerifyAsync();
+
+        Assert.True(result.Intact, result.Message);
+        Assert.Equal(ids.Length + 1234, result.RowsVerified);
+    }
+
+    [Fact]
     public async Task A_row_whose_after_text_was_changed_is_reported_as_the_first_altered_row()
     {
         var middle = ids[ids.Length / 2];
