@@ -27,6 +27,7 @@ public sealed class InstanceLock : IAsyncDisposable
         if (SqlDialect.Of(db).IsSqlite) return new InstanceLock(null, 0);
         var key = Key(name);
         var connection = new NpgsqlConnection(db.Database.GetConnectionString());
+        InstanceLock? taken = null;
         try
         {
             await connection.OpenAsync(ct);
@@ -37,21 +38,19 @@ public sealed class InstanceLock : IAsyncDisposable
                 Parameters = { new("key", key) },
                 CommandTimeout = wait ? 0 : connection.CommandTimeout,
             };
-            if ((bool)(await take.ExecuteScalarAsync(ct))!) return new InstanceLock(connection, key);
+            if ((bool)(await take.ExecuteScalarAsync(ct))!) taken = new InstanceLock(connection, key);
+            return taken;
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InvalidCatalogName)
         {
-            await connection.DisposeAsync();
             throw new InvalidOperationException(
                 $"The PostgreSQL database \"{connection.Database}\" does not exist: create it first (README, \"PostgreSQL\": createdb), then start the portal.", ex);
         }
-        catch
+        finally
         {
-            await connection.DisposeAsync();
-            throw;
+            // The connection lives as long as the lock; not taken (another instance has it, or it failed), it closes now.
+            if (taken is null) await connection.DisposeAsync();
         }
-        await connection.DisposeAsync();
-        return null;
     }
 
     /// <summary>A stable 64-bit key for a name (the same in every instance and version).</summary>

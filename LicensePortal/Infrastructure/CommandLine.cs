@@ -1,9 +1,10 @@
-using Microsoft.Extensions.Options;
 using LicensePortal.Data;
 using LicensePortal.Data.Backups;
+using LicensePortal.Features.Activation;
 using LicensePortal.Features.Audit;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Infrastructure;
 
@@ -63,10 +64,8 @@ public static class CommandLine
             case RotateSigningKey:
                 // A new key signs from the next start of each instance; the old ones stay published (docs/OPERATIONS.md).
                 // Not through the SigningKeys service: on an empty folder it would make a key of its own before this one.
-                var folder = LicensePortal.Features.Activation.SigningKeys.FolderFor(
-                    app.Services.GetRequiredService<IOptions<LicensePortal.Features.Activation.ActivationOptions>>().Value, app.Environment);
-                Directory.CreateDirectory(folder);
-                var id = LicensePortal.Features.Activation.SigningKeys.Create(folder, app.Services.GetRequiredService<TimeProvider>());
+                var folder = SigningKeys.FolderFor(app.Services.GetRequiredService<IOptions<ActivationOptions>>().Value, app.Environment);
+                var id = SigningKeys.Create(folder, app.Services.GetRequiredService<TimeProvider>());
                 Console.WriteLine($"Made signing key {id} in {folder}. Restart every portal instance to sign with it; keep the old key files until the answers they signed have expired.");
                 return true;
             default:

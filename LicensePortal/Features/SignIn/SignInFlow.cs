@@ -4,6 +4,7 @@ using LicensePortal.Data;
 using LicensePortal.Features.Audit;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Features.SignIn;
@@ -194,7 +195,7 @@ public sealed class SignInFlow(
             if (saved.Succeeded) return key;
             if (!IsConcurrencyFailure(saved)) throw new InvalidOperationException($"No authenticator key could be saved for {user.Email}.");
         }
-        catch (Microsoft.EntityFrameworkCore.DbUpdateException ex) when (SaveExtensions.IsUniqueViolation(ex)) { }
+        catch (DbUpdateException ex) when (SaveExtensions.IsUniqueViolation(ex)) { }
         db.ChangeTracker.Clear();
         var fresh = await users.FindByIdAsync(user.Id) ?? throw new Infrastructure.DomainException("Your account no longer exists.");
         return await users.GetAuthenticatorKeyAsync(fresh) ?? throw new InvalidOperationException($"No authenticator key could be saved for {user.Email}.");
