@@ -39,7 +39,7 @@ public sealed class DemoSeeder(
     IServiceScopeFactory scopeFactory,
     IOptions<DemoOptions> options,
     IOptions<InstallationOptions> installationOptions,
-    TimeProvider clock,
+    VendorCalendar calendar,
     ILogger<DemoSeeder> logger)
 {
     public static readonly IReadOnlyList<DemoUser> Users =
@@ -112,7 +112,7 @@ public sealed class DemoSeeder(
             {
                 product.Releases.Add(new ProductRelease { Major = major, Minor = 0, ReleasedOn = on });
                 // Minor releases every few months until the next major.
-                var next = spec.Majors.Where(m => m.Major > major).Select(m => m.On).DefaultIfEmpty(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)).First();
+                var next = spec.Majors.Where(m => m.Major > major).Select(m => m.On).DefaultIfEmpty(calendar.Today).First();
                 var minor = 1;
                 for (var d = on.AddMonths(4); d < next && minor <= 6; d = d.AddMonths(4))
                     product.Releases.Add(new ProductRelease { Major = major, Minor = minor++, ReleasedOn = d });
@@ -164,8 +164,8 @@ public sealed class DemoSeeder(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var connection = db.Database.GetDbConnection();
         await connection.OpenAsync(ct);
-        var now = clock.GetUtcNow().UtcDateTime;
-        var today = DateOnly.FromDateTime(now);
+        var now = calendar.UtcNow;
+        var today = calendar.Today;
 
         // One batch of rows at a time: COPY on PostgreSQL, prepared inserts on SQLite (BatchedInserts).
         await using var rows = new BatchedInserts(connection);
@@ -237,7 +237,7 @@ public sealed class DemoSeeder(
 
             var version = $"{major}.{rng.Next(0, 3)}";
             var purchased = purchasedOn.ToDateTime(new TimeOnly(rng.Next(8, 18), rng.Next(60)), DateTimeKind.Utc);
-            foreach (var (firstSeen, lastSeen, released) in Scenario(failover, purchased, now, rng))
+            foreach (var (firstSeen, lastSeen, released) in Scenario(failover, purchased, now, installationOptions.Value, rng))
             {
                 var machine = Convert.ToHexString(BitConverter.GetBytes(rng.NextInt64())).ToLowerInvariant() + Convert.ToHexString(BitConverter.GetBytes(rng.NextInt64())).ToLowerInvariant();
                 rows.Add(installation, l, machine, $"mail{rng.Next(1, 40):00}.{domains[rng.Next(customerCount)]}", version, firstSeen, firstSeen, lastSeen, released, null);
@@ -261,7 +261,7 @@ public sealed class DemoSeeder(
     private async Task SeedFraudCasesAsync(Random rng, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = calendar.UtcNow;
         var rules = installationOptions.Value;
         var usedUp = await db.Installations.Active(ActivityCut.At(now, rules))
             .GroupBy(i => i.LicenseId)
@@ -293,7 +293,8 @@ public sealed class DemoSeeder(
     }
 
     /// <summary>Installations of one license, covering every state of docs/RULES.md's installation rules.</summary>
-    private static IEnumerable<(DateTime FirstSeen, DateTime LastSeen, DateTime? Released)> Scenario(bool failover, DateTime purchased, DateTime now, Random rng)
+    private static IEnumerable<(DateTime FirstSeen, DateTime LastSeen, DateTime? Released)> Scenario(bool failover, DateTime purchased, DateTime now,
+        InstallationOptions rules, Random rng)
     {
         DateTime Recent() => now.AddMinutes(-rng.Next(5, 60 * 48));
         var r = rng.NextDouble();
@@ -309,7 +310,7 @@ public sealed class DemoSeeder(
                 // Within allowance, often after moving servers once or twice: each earlier server was
                 // released more than a year ago, so it no longer weighs on the migration days.
                 var current = purchased;
-                var span = (now.AddDays(-400) - purchased).Days;
+                var span = (now.AddDays(-(rules.LookbackDays + 35)) - purchased).Days;
                 var moves = Math.Min(1 + rng.Next(4), Math.Max(0, span / 60));
                 for (var k = 1; k <= moves; k++)
                 {
@@ -327,14 +328,14 @@ public sealed class DemoSeeder(
                 break;
             case < 0.76:
                 yield return (purchased, Recent(), null);                   // migration in progress
-                yield return (now.AddDays(-rng.Next(2, 26)), Recent(), null);
+                yield return (now.AddDays(-rng.Next(2, Math.Max(3, rules.MigrationWindowDays - 3))), Recent(), null);
                 break;
             case < 0.79:
                 yield return (purchased, Recent(), null);                   // migration days used up
-                yield return (now.AddDays(-rng.Next(31, 60)), Recent(), null);
+                yield return (now.AddDays(-rng.Next(rules.MigrationWindowDays + 1, rules.MigrationWindowDays + 30)), Recent(), null);
                 break;
             case < 0.86:
-                yield return (purchased, now.AddDays(-rng.Next(15, 200)), null); // stale
+                yield return (purchased, now.AddDays(-rng.Next(rules.ActiveWithinDays + 1, 200)), null); // stale
                 break;
             // else: never installed
         }

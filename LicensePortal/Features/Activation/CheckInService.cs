@@ -58,11 +58,10 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
     IOptions<InstallationOptions> options, IOptions<ActivationOptions> activation)
 {
     /// <summary>
-    /// <see cref="InstallationStanding.StartsNewStint"/> in SQL: the present stint of the row
-    /// <paramref name="row"/> has ended (released, decommissioned, or unseen since $staleBefore with no offline license file current at $now).
+    /// <see cref="InstallationStanding.StartsNewStint"/> in SQL: the present stint of the row <paramref name="row"/> no longer
+    /// counts (released, decommissioned, or unseen since $staleBefore with no offline license file current at $now).
     /// </summary>
-    internal static string StintEnded(string row) =>
-        $"""({row}."ReleasedAt" IS NOT NULL OR {row}."DecommissionedAt" IS NOT NULL OR ({row}."LastSeenAt" < $staleBefore AND ({row}."OfflineUntil" IS NULL OR {row}."OfflineUntil" <= $now)))""";
+    internal static string StintEnded(string row) => $"NOT {InstallationQueries.ActiveSql(row, "$staleBefore", "$now")}";
 
     /// <summary>
     /// The check-in is the portal's hottest path, so it is one command: the upsert (which also finds

@@ -57,7 +57,9 @@ public class FraudCase : IVersioned
     public Guid Version { get; set; }
     public List<CallAttempt> Calls { get; set; } = [];
 
-    public bool IsOpen => OpenStates.Contains(State);
+    public bool IsOpen => IsOpenState(State);
+
+    public static bool IsOpenState(CaseState state) => OpenStates.Contains(state);
     public DateTime DisableAt => ExtendedTo ?? DeadlineAt;
 
     /// <summary>A case whose customer and team emails are queued in the same save, so it starts as CustomerNotified.</summary>

@@ -16,7 +16,7 @@ public sealed record CaseRow(int Id, int LicenseId, string LicenseKey, string Cu
 {
     public double DaysLeft(DateTime now) => Math.Max(0, (DisableAt - now).TotalDays);
 
-    public bool IsOpen => FraudCase.OpenStates.Contains(State);
+    public bool IsOpen => FraudCase.IsOpenState(State);
 
     /// <summary>The assignee as a colleague reads it: their display name, or the part of the sign-in before the @ when they have none.</summary>
     public string? AssigneeShort => string.IsNullOrWhiteSpace(AssigneeName) ? Assignee?.Split('@')[0] : AssigneeName;
@@ -29,7 +29,6 @@ public sealed record NextCase(int Id, string Customer, DateTime DisableAt);
 public enum CaseView { Open, Mine, Unassigned, DueToday, BackWithinAllowance, ResolvedByCustomer, All, ToDisableThisWeek }
 
 /// <summary>How long ago a case was opened, in the vendor's days (opened today is 0 days old).</summary>
-public enum CaseAge { UnderSevenDays, SevenToFourteenDays, FourteenDaysOrMore }
 
 public sealed record CaseFilter(CaseView View = CaseView.Open, string? Search = null, CaseAge? Age = null);
 
@@ -51,7 +50,7 @@ public sealed class FraudCaseService(
 {
     public DateTime Now => calendar.UtcNow;
 
-    private InstallationOptions Options => installationOptions.Value;
+    public InstallationOptions Options => installationOptions.Value;
 
     public async Task<PageResult<CaseRow>> QueueAsync(ClaimsPrincipal actor, CaseFilter filter, PageRequest page, CancellationToken ct = default)
     {
@@ -64,7 +63,7 @@ public sealed class FraudCaseService(
         {
             Case = c,
             WithinAllowance = active.Count(i => i.LicenseId == c.LicenseId)
-                <= (c.License!.HasFailover ? 2 : 1),
+                <= (c.License!.HasFailover ? InstallationStanding.FailoverAllowance : InstallationStanding.BaseAllowance),
         });
         var open = cases.Where(x => FraudCase.OpenStates.Contains(x.Case.State));
         var today = calendar.Today;
@@ -86,13 +85,14 @@ public sealed class FraudCaseService(
         if (filter.Age is { } age)
         {
             // Whole vendor days since the day the case was opened, so a bucket does not change during the day.
-            var sevenDaysOld = calendar.StartOfDayUtc(today.AddDays(-6));
-            var fourteenDaysOld = calendar.StartOfDayUtc(today.AddDays(-13));
+            var (half, deadline) = CaseAges.Bounds(Options);
+            var halfOld = calendar.StartOfDayUtc(today.AddDays(1 - half));
+            var deadlineOld = calendar.StartOfDayUtc(today.AddDays(1 - deadline));
             cases = age switch
             {
-                CaseAge.UnderSevenDays => cases.Where(x => x.Case.OpenedAt >= sevenDaysOld),
-                CaseAge.SevenToFourteenDays => cases.Where(x => x.Case.OpenedAt >= fourteenDaysOld && x.Case.OpenedAt < sevenDaysOld),
-                _ => cases.Where(x => x.Case.OpenedAt < fourteenDaysOld),
+                CaseAge.UnderHalfDeadline => cases.Where(x => x.Case.OpenedAt >= halfOld),
+                CaseAge.HalfToDeadline => cases.Where(x => x.Case.OpenedAt >= deadlineOld && x.Case.OpenedAt < halfOld),
+                _ => cases.Where(x => x.Case.OpenedAt < deadlineOld),
             };
         }
         if (!string.IsNullOrWhiteSpace(filter.Search))
@@ -134,7 +134,7 @@ public sealed class FraudCaseService(
                 Case = c,
                 Free = c.Assignee == null || c.Assignee == me,
                 WithinAllowance = active.Count(i => i.LicenseId == c.LicenseId)
-                    <= (c.License!.HasFailover ? 2 : 1),
+                    <= (c.License!.HasFailover ? InstallationStanding.FailoverAllowance : InstallationStanding.BaseAllowance),
             })
             .OrderBy(x => x.Free ? 0 : 1).ThenBy(x => x.WithinAllowance ? 1 : 0).ThenBy(x => x.Case.ExtendedTo ?? x.Case.DeadlineAt).ThenBy(x => x.Case.Id)
             .Select(x => new NextCase(x.Case.Id, x.Case.License!.Customer!.Name, x.Case.ExtendedTo ?? x.Case.DeadlineAt))
@@ -168,7 +168,7 @@ public sealed class FraudCaseService(
         var others = await db.Licenses.Where(l => l.CustomerId == license.CustomerId && l.ProductId == license.ProductId && l.Id != license.Id && l.Status == LicenseStatus.Active)
             .Select(l => new OtherLicense(l.Id, l.Key,
                 active.Count(i => i.LicenseId == l.Id),
-                l.HasFailover ? 2 : 1))
+                l.HasFailover ? InstallationStanding.FailoverAllowance : InstallationStanding.BaseAllowance))
             .ToListAsync(ct);
         return new(fraudCase, license, standing,
             [.. installations.Select(i => InstallationView.Of(i, license, calendar.Today, now, Options))],

@@ -1,52 +1,64 @@
+using System.Linq.Expressions;
 using LicensePortal.Data;
-using Microsoft.EntityFrameworkCore;
+using LicensePortal.Features.Licensing;
 
 namespace LicensePortal.Features.Installations;
 
-public enum InstallationState { Active, Stale, Released, Decommissioned }
-
 /// <summary>
-/// The moment "active" is read at: <paramref name="Now"/>, and the oldest check-in that still counts
-/// (<paramref name="SeenSince"/>, the active period before it). An installation activated offline counts while its
-/// license file has not expired (<see cref="Installation.OfflineUntil"/> after <paramref name="Now"/>).
+/// <see cref="InstallationStanding.StateOf"/> and <see cref="InstallationStanding.Allowance"/> as the database reads them:
+/// once as LINQ for the lists, once as SQL text for the statements EF Core does not write. Each form is built from the
+/// same two parts (present: neither released nor decommissioned; seen: checked in within the active period or holding an
+/// unexpired offline license file), and InstallationRuleFormsTests checks that every form sorts the same rows the same way.
 /// </summary>
-public readonly record struct ActivityCut(DateTime Now, DateTime SeenSince)
-{
-    public static ActivityCut At(DateTime now, InstallationOptions options) => new(now, now - options.ActiveWithin);
-}
-
-/// <summary>The SQL shapes of "active installation" and "over allowance", shared by every list that filters on them.</summary>
 public static class InstallationQueries
 {
+    private static readonly Expression<Func<Installation, bool>> Present = i => i.ReleasedAt == null && i.DecommissionedAt == null;
+
+    private static Expression<Func<Installation, bool>> Seen(ActivityCut cut) => i => i.LastSeenAt >= cut.SeenSince || i.OfflineUntil > cut.Now;
+
+    private static Expression<Func<Installation, bool>> Not(Expression<Func<Installation, bool>> predicate) =>
+        Expression.Lambda<Func<Installation, bool>>(Expression.Not(predicate.Body), predicate.Parameters);
+
     public static IQueryable<Installation> Active(this IQueryable<Installation> installations, ActivityCut cut) =>
-        installations.Where(i => i.ReleasedAt == null && i.DecommissionedAt == null && (i.LastSeenAt >= cut.SeenSince || i.OfflineUntil > cut.Now));
+        installations.Where(Present).Where(Seen(cut));
 
     public static IQueryable<Installation> InState(this IQueryable<Installation> installations, InstallationState state, ActivityCut cut) => state switch
     {
         InstallationState.Active => installations.Active(cut),
-        InstallationState.Stale => installations.Where(i => i.ReleasedAt == null && i.DecommissionedAt == null && i.LastSeenAt < cut.SeenSince
-            && (i.OfflineUntil == null || i.OfflineUntil <= cut.Now)),
+        InstallationState.Stale => installations.Where(Present).Where(Not(Seen(cut))),
         InstallationState.Released => installations.Where(i => i.ReleasedAt != null),
         _ => installations.Where(i => i.DecommissionedAt != null && i.ReleasedAt == null),
     };
+
+    /// <summary>
+    /// "The installation row <paramref name="row"/> is active" in SQL, with the oldest check-in that counts and the
+    /// present moment as the SQL expressions <paramref name="seenSince"/> and <paramref name="now"/>. It is never NULL,
+    /// so <c>NOT</c> of it means "not active".
+    /// </summary>
+    public static string ActiveSql(string row, string seenSince, string now) =>
+        $"""({row}."ReleasedAt" IS NULL AND {row}."DecommissionedAt" IS NULL AND ({row}."LastSeenAt" >= {seenSince} OR """ +
+        $"""({row}."OfflineUntil" IS NOT NULL AND {row}."OfflineUntil" > {now})))""";
+
+    /// <summary>The allowance of the license row <paramref name="license"/> in SQL.</summary>
+    public static string AllowanceSql(string license) =>
+        $"""(CASE WHEN {license}."HasFailover" THEN {InstallationStanding.FailoverAllowance} ELSE {InstallationStanding.BaseAllowance} END)""";
 
     /// <summary>
     /// "The license <paramref name="licenseId"/> has more active installations than it allows" in SQL,
     /// for guarded writes that must not act on a license whose installations changed since it was read.
     /// </summary>
     public static string OverAllowanceSql(string licenseId, string activeSince, string now) => $"""
-        (SELECT COUNT(*) FROM "Installations" i WHERE i."LicenseId" = {licenseId} AND i."ReleasedAt" IS NULL AND i."DecommissionedAt" IS NULL
-            AND (i."LastSeenAt" >= {activeSince} OR i."OfflineUntil" > {now}))
-        > (SELECT CASE WHEN l."HasFailover" THEN 2 ELSE 1 END FROM "Licenses" l WHERE l."Id" = {licenseId})
+        (SELECT COUNT(*) FROM "Installations" i WHERE i."LicenseId" = {licenseId} AND {ActiveSql("i", activeSince, now)})
+        > (SELECT {AllowanceSql("l")} FROM "Licenses" l WHERE l."Id" = {licenseId})
         """;
 
-    /// <summary>Ids of licenses with more active installations than they allow (1, or 2 with failover).</summary>
+    /// <summary>Ids of licenses with more active installations than they allow.</summary>
     public static IQueryable<int> OverAllowanceLicenseIds(this AppDbContext db, ActivityCut cut) =>
         from m in db.Installations.Active(cut)
             .GroupBy(i => i.LicenseId)
-            .Where(g => g.Count() > 1)
+            .Where(g => g.Count() > InstallationStanding.BaseAllowance)
             .Select(g => new { LicenseId = g.Key, Count = g.Count() })
         join l in db.Licenses on m.LicenseId equals l.Id
-        where m.Count > (l.HasFailover ? 2 : 1)
+        where m.Count > (l.HasFailover ? InstallationStanding.FailoverAllowance : InstallationStanding.BaseAllowance)
         select l.Id;
 }

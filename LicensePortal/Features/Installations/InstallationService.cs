@@ -35,10 +35,10 @@ public sealed class InstallationService(IDbContextFactory<AppDbContext> dbFactor
         var rows = await installations.Page(page)
             .Select(i => new InstallationRow(i.Id, i.LicenseId, i.License!.Key, i.License.Customer!.Name, i.Hostname, i.ProductVersion,
                 i.FirstSeenAt, i.LastSeenAt,
-                i.ReleasedAt != null ? InstallationState.Released
-                : i.DecommissionedAt != null ? InstallationState.Decommissioned
-                : i.LastSeenAt >= cut.SeenSince || i.OfflineUntil > cut.Now ? InstallationState.Active : InstallationState.Stale, i.License.Major, i.License.ProtectionEndsOn,
-                i.OfflineUntil > cut.Now ? i.OfflineUntil : null))
+                // Worked out as the rows are read, by the rule itself: only the page's rows, and no second copy of the rule in SQL.
+                InstallationStanding.StateOf(new InstallationFacts(i.StintStartedAt, i.LastSeenAt, i.ReleasedAt, i.DecommissionedAt, i.OfflineUntil), now, options.Value),
+                i.License.Major, i.License.ProtectionEndsOn,
+                InstallationStanding.OfflineCurrent(i.OfflineUntil, now) ? i.OfflineUntil : null))
             .ToListAsync(ct);
 
         // Migration days of the licenses on this page, from the same rule the API answers with.

@@ -19,9 +19,7 @@ public sealed record InstallationView(long Id, string Hostname, string MachineId
     /// <summary>An installation as the license and case pages show it, in the state the rules give it now.</summary>
     public static InstallationView Of(Installation i, License license, DateOnly today, DateTime now, InstallationOptions options) =>
         new(i.Id, i.Hostname, i.MachineId, i.ProductVersion, i.FirstSeenAt, i.StintStartedAt, i.LastSeenAt,
-            i.ReleasedAt is not null ? InstallationState.Released
-            : i.DecommissionedAt is not null ? InstallationState.Decommissioned
-            : InstallationStanding.IsActive(i.Stint, now, options) ? InstallationState.Active : InstallationState.Stale,
+            InstallationStanding.StateOf(i.Stint, now, options),
             !VersionEntitlement.Covers(license.Major, license.ProtectionEndsOn, i.ProductVersion, today),
             InstallationStanding.OfflineCurrent(i.OfflineUntil, now) ? i.OfflineUntil : null);
 
@@ -40,7 +38,7 @@ public sealed record LicenseDetail(
     License License, Entitlement Entitlement, Standing Standing, IReadOnlyList<InstallationView> Installations,
     IReadOnlyList<LicenseQuote> Quotes, IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<LicenseCase> Cases)
 {
-    public LicenseCase? OpenCase => Cases.FirstOrDefault(c => Fraud.FraudCase.OpenStates.Contains(c.State));
+    public LicenseCase? OpenCase => Cases.FirstOrDefault(c => Fraud.FraudCase.IsOpenState(c.State));
 }
 
 public sealed class IssueLicenseForm

@@ -46,8 +46,20 @@ public sealed record Standing(
 /// <summary>The installation rules: allowance, active installations, the migration window and the case deadline.</summary>
 public static class InstallationStanding
 {
+    /// <summary>Active installations a license allows without failover, and with it.</summary>
+    public const int BaseAllowance = 1, FailoverAllowance = 2;
+
     /// <summary>Active installations a license allows: one, or two with failover.</summary>
-    public static int Allowance(bool hasFailover) => hasFailover ? 2 : 1;
+    public static int Allowance(bool hasFailover) => hasFailover ? FailoverAllowance : BaseAllowance;
+
+    /// <summary>
+    /// The state an installation is in at <paramref name="now"/>: released, decommissioned, active
+    /// (<see cref="IsActive"/>) or stale. Lists filter on it in SQL through <c>InstallationQueries</c>, built from the same parts.
+    /// </summary>
+    public static InstallationState StateOf(InstallationFacts i, DateTime now, InstallationOptions options) =>
+        i.ReleasedAt is not null ? InstallationState.Released
+        : i.DecommissionedAt is not null ? InstallationState.Decommissioned
+        : IsActive(i, now, options) ? InstallationState.Active : InstallationState.Stale;
 
     /// <summary>
     /// An installation is active when it has not been released or decommissioned and was seen

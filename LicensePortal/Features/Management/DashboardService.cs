@@ -39,10 +39,9 @@ public sealed class DashboardService(IDbContextFactory<AppDbContext> dbFactory, 
 
         // Each figure below is the total of the list it links to, asked of that list's service with the link's filter,
         // so the number and the rows behind it agree; months and days are the vendor's.
-        (string Label, CaseAge Age)[] ages = [("Under 7 days", CaseAge.UnderSevenDays), ("7 to 13 days", CaseAge.SevenToFourteenDays), ("14 days or more", CaseAge.FourteenDaysOrMore)];
         var byAge = new List<Figure>();
-        foreach (var (label, age) in ages)
-            byAge.Add(new Figure(label, (await cases.QueueAsync(actor, new CaseFilter(CaseView.Open, Age: age), one, ct)).Total, $"/fraud/cases?age={age}"));
+        foreach (var age in CaseAges.All)
+            byAge.Add(new Figure(CaseAges.Label(age, cases.Options), (await cases.QueueAsync(actor, new CaseFilter(CaseView.Open, Age: age), one, ct)).Total, $"/fraud/cases?age={age}"));
         var monthStart = new DateOnly(today.Year, today.Month, 1);
         var disabled = (await licenses.ListAsync(new LicenseFilter(DisabledSince: monthStart), one, ct)).Total;
 
