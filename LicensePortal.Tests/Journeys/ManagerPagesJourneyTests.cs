@@ -1,3 +1,4 @@
+using LicensePortal.Data;
 using LicensePortal.Features.Audit;
 using LicensePortal.Features.Outbox;
 using LicensePortal.Infrastructure;

@@ -77,19 +77,32 @@ public class AppDbContext : IdentityDbContext<ApplicationUser>, IDataProtectionK
         if (!ChangeTracker.Entries<AuditEntry>().Any(e => e.State == EntityState.Added))
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         // New audit rows are sealed into the chain in the same transaction that adds them (AuditChain).
-        if (Database.CurrentTransaction is not null)
-        {
-            await this.LockAuditChainAsync(cancellationToken);
-            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-            await this.SealAuditLogAsync(cancellationToken);
-            return saved;
-        }
-        await using var tx = await Database.BeginTransactionAsync(cancellationToken);
+        await using var own = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
         await this.LockAuditChainAsync(cancellationToken);
-        var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var saved = await SaveWithAuditRowsAsync(acceptAllChangesOnSuccess, cancellationToken);
         await this.SealAuditLogAsync(cancellationToken);
-        await tx.CommitAsync(cancellationToken);
-        return count;
+        if (own is not null) await own.CommitAsync(cancellationToken);
+        return saved;
+    }
+
+    private readonly List<(AuditEntry Row, Action Complete)> auditsAfterInsert = [];
+
+    /// <summary>Holds <paramref name="row"/> back until the rows it names are inserted, then completes and inserts it (AuditWrites).</summary>
+    internal void AuditAfterInsert(AuditEntry row, Action complete) => auditsAfterInsert.Add((row, complete));
+
+    private async Task<int> SaveWithAuditRowsAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
+    {
+        if (auditsAfterInsert.Count == 0) return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var waiting = auditsAfterInsert.ToList();
+        auditsAfterInsert.Clear();
+        foreach (var (row, _) in waiting) Entry(row).State = EntityState.Detached;
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        foreach (var (row, complete) in waiting)
+        {
+            complete();
+            AuditLog.Add(row);
+        }
+        return saved + await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
     private void StampVersions()

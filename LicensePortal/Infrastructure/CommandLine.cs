@@ -184,7 +184,7 @@ public static class CommandLine
         {
             var commandLine = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
                 [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, $"create-admin ({Environment.UserName})")], "system"));
-            LicensePortal.Features.Audit.AuditExtensions.Audit(db, commandLine, app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime, "User created", "User", email, null,
+            LicensePortal.Data.AuditWrites.Audit(db, commandLine, app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime, "User created", "User", email, null,
                 new { Email = email, user.DisplayName, Roles = Roles.Admin });
             await db.SaveChangesAsync();
             await tx.CommitAsync();

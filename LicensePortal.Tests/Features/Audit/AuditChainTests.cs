@@ -27,7 +27,7 @@ public class AuditChainTests : IAsyncLifetime
             await using var tx = await db.Database.BeginTransactionAsync();
             await using (var insert = new BulkInsert<AuditEntry>(db))
                 for (var i = 0; i < 5; i++)
-                    await insert.AddAsync(AuditExtensions.Entry(TestData.As(Roles.Admin), at.AddHours(1), "Key disabled", "License", 100 + i, null, new { Status = "Disabled" }));
+                    await insert.AddAsync(AuditWrites.Entry(TestData.As(Roles.Admin), at.AddHours(1), "Key disabled", "License", 100 + i, null, new { Status = "Disabled" }));
             await db.SealAuditLogAsync();
             await tx.CommitAsync();
         }
@@ -71,7 +71,7 @@ public class AuditChainTests : IAsyncLifetime
             await using var tx = await db.Database.BeginTransactionAsync();
             await using (var insert = new BulkInsert<AuditEntry>(db))
                 for (var i = 0; i < 1234; i++)
-                    await insert.AddAsync(AuditExtensions.Entry(TestData.As(Roles.Admin), PortalFactory.Now.UtcDateTime.AddHours(2), "Key disabled", "License", 1000 + i, null, new { Status = "Disabled" }));
+                    await insert.AddAsync(AuditWrites.Entry(TestData.As(Roles.Admin), PortalFactory.Now.UtcDateTime.AddHours(2), "Key disabled", "License", 1000 + i, null, new { Status = "Disabled" }));
             Assert.Equal(1234, await db.SealAuditLogAsync());
             await tx.CommitAsync();
         }

@@ -1,3 +1,4 @@
+using LicensePortal.Data;
 using LicensePortal.Data.Demo;
 using LicensePortal.Features.Audit;
 using LicensePortal.Features.Fraud;
@@ -24,16 +25,16 @@ public class AuditReadableTests : IAsyncLifetime
     [Fact]
     public void A_diff_lists_only_the_fields_that_changed_as_old_to_new()
     {
-        var changes = AuditExtensions.Diff(
+        var changes = AuditText.Diff(
             """{"Status":"Draft","SentTo":null,"Total":120.5,"Note":"old","Same":"x"}""",
             """{"Status":"Sent","SentTo":"it@acme.example","Total":120.5,"Same":"x","ProtectionEndsOn":"2027-03-01","Failover":true}""");
 
         Assert.Equal(["Status: Draft → Sent", "Sent to: it@acme.example", "Protection ends on: 2027-03-01", "Failover: yes", "Note: old → —"],
             changes.Select(c => c.ToString()));
-        Assert.Equal(["Name: Acme", "Licenses: K1, K2"], AuditExtensions.Diff(null, """{"Name":"Acme","Licenses":["K1","K2"]}""").Select(c => c.ToString()));
-        Assert.Equal(["Deadline: 8 Dec 2026, 10:28 UTC"], AuditExtensions.Diff(null, """{"Deadline":"2026-12-08T10:28:00Z"}""").Select(c => c.ToString()));
+        Assert.Equal(["Name: Acme", "Licenses: K1, K2"], AuditText.Diff(null, """{"Name":"Acme","Licenses":["K1","K2"]}""").Select(c => c.ToString()));
+        Assert.Equal(["Deadline: 8 Dec 2026, 10:28 UTC"], AuditText.Diff(null, """{"Deadline":"2026-12-08T10:28:00Z"}""").Select(c => c.ToString()));
         Assert.Equal(["State: Customer notified → Contacting", "Outcome: Resolved by customer", "Customer: SmarterTools"],
-            AuditExtensions.Diff("""{"State":"CustomerNotified"}""", """{"State":"Contacting","Outcome":"ResolvedByCustomer","Customer":"SmarterTools"}""").Select(c => c.ToString()));
+            AuditText.Diff("""{"State":"CustomerNotified"}""", """{"State":"Contacting","Outcome":"ResolvedByCustomer","Customer":"SmarterTools"}""").Select(c => c.ToString()));
     }
 
     [Fact]

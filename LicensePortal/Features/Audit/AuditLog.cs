@@ -39,7 +39,7 @@ public sealed class AuditLogService(IDbContextFactory<AppDbContext> dbFactory)
         var rows = await q.OrderByDescending(a => a.Id).Page(page).ToListAsync(ct);
         var names = await EntityLabels.ResolveAsync(db, rows.Select(a => (a.EntityType, a.EntityId)).Concat(rows.Select(a => (EntityLabels.User, a.UserName))), ct);
         return new([.. rows.Select(a => new AuditRow(a.Id, a.At, a.UserName, EntityLabels.Person(names, a.UserName), a.Action, a.EntityType, a.EntityId,
-            EntityLabels.Link(names, a.EntityType, a.EntityId), AuditExtensions.Diff(a.Before, a.After)))], total);
+            EntityLabels.Link(names, a.EntityType, a.EntityId), AuditText.Diff(a.Before, a.After)))], total);
     }
 
     /// <summary>Checks the hash chain in id order, streaming (AuditChain); reads only.</summary>

@@ -250,14 +250,11 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ve
         if (problem is not null) throw new DomainException(problem);
     }
 
-    /// <summary>Saves the change and its audit row in one transaction; the id is read after the insert.</summary>
+    /// <summary>Saves the change with its audit row; the id is read after the insert.</summary>
     private async Task SaveAsync(AppDbContext db, ClaimsPrincipal actor, string action, string type, Func<object> id, object? before, object? after)
     {
-        await using var tx = await db.Database.BeginTransactionAsync();
+        db.Audit(actor, calendar.UtcNow, action, type, id, before, () => after);
         await db.SaveOrRefuseAsync("Someone else changed this at the same time. Reload the page and make your change again.");
-        db.Audit(actor, calendar.UtcNow, action, type, id(), before, after);
-        await db.SaveChangesAsync();
-        await tx.CommitAsync();
     }
 }
 

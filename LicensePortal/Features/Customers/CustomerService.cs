@@ -45,11 +45,9 @@ public sealed class CustomerService(IDbContextFactory<AppDbContext> dbFactory, T
         var before = id is null ? null : CustomerForm.From(customer);
         form.ApplyTo(customer);
         if (id is null) db.Customers.Add(customer);
-        await using var tx = await db.Database.BeginTransactionAsync();
+        db.Audit(actor, clock.GetUtcNow().UtcDateTime, id is null ? "Customer created" : "Customer changed", "Customer", () => customer.Id, before,
+            () => CustomerForm.From(customer));
         await db.SaveOrRefuseAsync("Someone else changed this customer while you were editing. Reload the page to see their change.");
-        db.Audit(actor, clock.GetUtcNow().UtcDateTime, id is null ? "Customer created" : "Customer changed", "Customer", customer.Id, before, CustomerForm.From(customer));
-        await db.SaveChangesAsync();
-        await tx.CommitAsync();
         return customer.Id;
     }
 

@@ -160,7 +160,7 @@ public sealed class FraudCaseService(
         var standing = await db.StandingAsync(license.Id, now, Options, ct);
         var audit = await db.AuditLog.AsNoTracking().Where(a => a.EntityType == "FraudCase" && a.EntityId == id.ToString()).ToListAsync(ct);
         // Newest first; at the same moment, what happened later first. Calls come from their own rows, not their audit copies.
-        var timeline = audit.Where(a => a.Action != "Call logged").Select(a => new TimelineEntry(a.At, a.Action, AuditExtensions.Describe(a.After), a.UserName))
+        var timeline = audit.Where(a => a.Action != "Call logged").Select(a => new TimelineEntry(a.At, a.Action, AuditText.Describe(a.After), a.UserName))
             .Prepend(new TimelineEntry(fraudCase.OpenedAt, "Opened", fraudCase.Reason, fraudCase.OpenedBy))
             .Concat(fraudCase.Calls.Select(c => new TimelineEntry(c.At, $"Call: {Describe(c.Outcome)}", $"{c.NumberDialled}. {c.Notes}", c.Agent)))
             .Select((t, i) => (Entry: t, Order: i)).OrderByDescending(x => x.Entry.At).ThenByDescending(x => x.Order).Select(x => x.Entry).ToList();

@@ -73,7 +73,7 @@ public sealed class FraudNotices(IOptions<Installations.InstallationOptions> ins
                 about),
         ],
             new LicenseEvent { LicenseId = license.Id, At = now, Kind = LicenseEventKinds.CaseOpened, UserName = Name(actor), Description = fraudCase.Reason },
-            AuditExtensions.Entry(actor, now, "Fraud case opened", "License", license.Key, null, new { fraudCase.Reason, Deadline = fraudCase.DeadlineAt }));
+            AuditWrites.Entry(actor, now, "Fraud case opened", "License", license.Key, null, new { fraudCase.Reason, Deadline = fraudCase.DeadlineAt }));
     }
 
     internal FraudNotice KeyDisabled(LicenseParty license, DateTime now, ClaimsPrincipal actor, string reason)
@@ -92,7 +92,7 @@ public sealed class FraudNotices(IOptions<Installations.InstallationOptions> ins
                 """, $"License {license.Key}"),
         ],
             new LicenseEvent { LicenseId = license.Id, At = now, Kind = LicenseEventKinds.Disabled, UserName = Name(actor), Description = reason },
-            AuditExtensions.Entry(actor, now, "Key disabled", "License", license.Key, new { Status = LicenseStatus.Active }, new { Status = LicenseStatus.Disabled, Reason = reason }));
+            AuditWrites.Entry(actor, now, "Key disabled", "License", license.Key, new { Status = LicenseStatus.Active }, new { Status = LicenseStatus.Disabled, Reason = reason }));
     }
 
     /// <summary>The customer fixed it in time: thanked, and the fraud team sees it in the case's history and the queue's filter.</summary>
@@ -112,7 +112,7 @@ public sealed class FraudNotices(IOptions<Installations.InstallationOptions> ins
                 """, $"License {license.Key}"),
         ],
             new LicenseEvent { LicenseId = license.Id, At = now, Kind = LicenseEventKinds.CaseClosed, UserName = Name(actor), Description = LicenseEvent.Line($"Case #{fraudCase.Id} resolved by the customer: {fraudCase.OutcomeNote}") },
-            AuditExtensions.Entry(actor, now, "Case resolved by the customer", "FraudCase", fraudCase.Id.ToString(), new { State = before },
+            AuditWrites.Entry(actor, now, "Case resolved by the customer", "FraudCase", fraudCase.Id.ToString(), new { State = before },
                 new { fraudCase.State, fraudCase.Outcome, fraudCase.OutcomeNote }));
     }
 

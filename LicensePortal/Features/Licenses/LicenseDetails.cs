@@ -132,14 +132,11 @@ public sealed class LicenseDetailService(
             HasFailover = form.HasFailover, PurchasedOn = today, PricePaid = decimal.Round(form.PricePaid, 2),
             ProtectionEndsOn = form.ProtectionMonths > 0 ? today.AddMonths(form.ProtectionMonths) : null, Status = LicenseStatus.Active, CreatedAt = now,
         };
-        await using var tx = await db.Database.BeginTransactionAsync();
         db.Licenses.Add(license);
-        await db.SaveChangesAsync();
-        db.LicenseEvents.Add(new LicenseEvent { LicenseId = license.Id, At = now, Kind = LicenseEventKinds.Issued, UserName = actor.Identity?.Name ?? "",
+        db.LicenseEvents.Add(new LicenseEvent { License = license, At = now, Kind = LicenseEventKinds.Issued, UserName = actor.Identity?.Name ?? "",
             Description = $"Issued as {product.Name} {form.Major}.x for {license.PricePaid.Usd()}." });
         db.Audit(actor, now, "License issued", "License", license.Key, null, new { license.Key, license.CustomerId, product.Name, license.Major, license.EditionId, license.LevelId, license.HasFailover, license.PricePaid, license.ProtectionEndsOn });
         await db.SaveChangesAsync();
-        await tx.CommitAsync();
         return license.Id;
     }
 

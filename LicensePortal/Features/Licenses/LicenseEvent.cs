@@ -8,6 +8,7 @@ public class LicenseEvent
 {
     public long Id { get; set; }
     public int LicenseId { get; set; }
+    public License? License { get; set; }
     public DateTime At { get; set; }
     public string Kind { get; set; } = "";
     public string Description { get; set; } = "";
@@ -43,7 +44,7 @@ internal sealed class LicenseEventConfiguration : IEntityTypeConfiguration<Licen
         b.Property(e => e.Kind).HasMaxLength(50);
         b.Property(e => e.Description).HasMaxLength(LicenseEvent.MaxDescriptionLength);
         b.Property(e => e.UserName).HasMaxLength(256);
-        b.HasOne<License>().WithMany().HasForeignKey(e => e.LicenseId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne(e => e.License).WithMany().HasForeignKey(e => e.LicenseId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(e => new { e.LicenseId, e.At });
         // The dashboard counts keys disabled and protection renewed per week without reading every license's history.
         b.HasIndex(e => new { e.Kind, e.At });

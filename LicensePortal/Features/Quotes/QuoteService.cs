@@ -140,8 +140,8 @@ public sealed class QuoteService(
         }
         quote.Total = quote.Items.Sum(i => i.Subtotal);
         db.Quotes.Add(quote);
-        await db.SaveChangesAsync();
-        db.Audit(actor, now, "Quote created", "Quote", quote.Number, null, new { quote.Number, quote.CustomerId, quote.Total, quote.ValidUntil, Licenses = quote.Items.Select(i => i.LicenseKey) });
+        db.Audit(actor, now, "Quote created", "Quote", quote.Number, null,
+            new { quote.Number, quote.CustomerId, quote.Total, quote.ValidUntil, Licenses = quote.Items.Select(i => i.LicenseKey).ToList() });
         await db.SaveChangesAsync();
         await tx.CommitAsync();
         return quote.Id;

@@ -133,7 +133,7 @@ public sealed class ProtectionReminderSender(
                         LicenseId = d.LicenseId, At = now, Kind = LicenseEventKinds.ProtectionReminder, UserName = actor.Identity?.Name ?? "",
                         Description = $"Reminder emailed to {owner.Email}: upgrade protection ends on {d.EndsOn:yyyy-MM-dd} ({d.DaysBefore}-day reminder).",
                     });
-                    await audit.AddAsync(AuditExtensions.Entry(actor, now, "Protection reminder sent", "License", d.Key, null,
+                    await audit.AddAsync(AuditWrites.Entry(actor, now, "Protection reminder sent", "License", d.Key, null,
                         new { ProtectionEndsOn = d.EndsOn, d.DaysBefore, To = owner.Email }));
                 }
                 if (inserted.Count == 0) continue;

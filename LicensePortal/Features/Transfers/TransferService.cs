@@ -57,42 +57,38 @@ public sealed class TransferService(
         CheckLeaseEnd(kind, leaseEndsOn, calendar.Today);
         var now = calendar.UtcNow;
         await using var db = await dbFactory.CreateDbContextAsync();
-        await using var tx = await db.Database.BeginTransactionAsync();
         var license = await db.Licenses.FirstOrDefaultAsync(l => l.Id == licenseId) ?? throw new DomainException("That license no longer exists.");
         await CheckTransferableAsync(db, license);
         if (toCustomerId == license.CustomerId) throw new DomainException("The license already belongs to that customer.");
         if (await db.TransferRequests.AnyAsync(t => t.LicenseId == licenseId && t.Status == TransferStatus.Pending))
             throw new DomainException($"{license.Key} already has a transfer request waiting for approval.");
 
-        int to;
+        Customer? created = null;
         if (newCustomer is not null)
         {
             var problems = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
             if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(newCustomer, new(newCustomer), problems, true))
                 throw new DomainException(string.Join(" ", problems.Select(p => p.ErrorMessage)));
-            var customer = new Customer { CreatedAt = now };
-            newCustomer.ApplyTo(customer);
-            db.Customers.Add(customer);
-            await db.SaveChangesAsync();
-            db.Audit(actor, now, "Customer created", "Customer", customer.Id, null, CustomerForm.From(customer));
-            to = customer.Id;
+            created = new Customer { CreatedAt = now };
+            newCustomer.ApplyTo(created);
+            db.Customers.Add(created);
+            db.Audit(actor, now, "Customer created", "Customer", () => created.Id, null, () => CustomerForm.From(created));
         }
-        else
+        else if (!await db.Customers.AnyAsync(c => c.Id == toCustomerId))
         {
-            to = await db.Customers.Where(c => c.Id == toCustomerId).Select(c => (int?)c.Id).FirstOrDefaultAsync() ?? throw new DomainException("That customer no longer exists.");
+            throw new DomainException("That customer no longer exists.");
         }
 
         var request = new TransferRequest
         {
-            LicenseId = licenseId, FromCustomerId = license.CustomerId, ToCustomerId = to, Kind = kind, Reason = reason.Trim(),
+            LicenseId = licenseId, FromCustomerId = license.CustomerId, ToCustomerId = toCustomerId ?? 0, ToCustomer = created, Kind = kind, Reason = reason.Trim(),
             RequestedBy = actor.Identity?.Name ?? "", RequestedByName = actor.FindFirst(UserClaims.DisplayName)?.Value ?? actor.Identity?.Name ?? "",
             RequestedAt = now, Status = TransferStatus.Pending, LeaseEndsOn = kind == TransferKind.Lease ? leaseEndsOn : null,
         };
         db.TransferRequests.Add(request);
+        db.Audit(actor, now, "Transfer requested", "License", () => license.Key, null,
+            () => new { request.Id, From = request.FromCustomerId, To = request.ToCustomerId, request.Kind, request.Reason, request.LeaseEndsOn });
         await db.SaveOrRefuseAsync($"{license.Key} already has a transfer request waiting for approval.");
-        db.Audit(actor, now, "Transfer requested", "License", license.Key, null, new { request.Id, From = request.FromCustomerId, To = to, request.Kind, request.Reason, request.LeaseEndsOn });
-        await db.SaveChangesAsync();
-        await tx.CommitAsync();
         return request.Id;
     }
 

@@ -1536,11 +1536,13 @@ namespace LicensePortal.Data.Migrations.Sqlite
 
             modelBuilder.Entity("LicensePortal.Features.Licenses.LicenseEvent", b =>
                 {
-                    b.HasOne("LicensePortal.Features.Licenses.License", null)
+                    b.HasOne("LicensePortal.Features.Licenses.License", "License")
                         .WithMany()
                         .HasForeignKey("LicenseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("License");
                 });
 
             modelBuilder.Entity("LicensePortal.Features.Quotes.Quote", b =>
