@@ -44,7 +44,8 @@ public class CreateAdminCommandTests : IDisposable
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("does not take --password", result.Output);
-        Assert.False(File.Exists(DatabasePath) && (await AdminsAsync()).Count > 0);
+        // The command may have created the database before reading its options, but it holds no user.
+        Assert.Empty(File.Exists(DatabasePath) ? await AdminsAsync() : []);
     }
 
     [Fact]

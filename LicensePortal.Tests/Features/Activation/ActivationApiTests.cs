@@ -55,7 +55,7 @@ public class ActivationApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Failover_allows_two_machines()
+    public async Task A_failover_license_answers_active_for_two_machines_with_an_allowance_of_two()
     {
         var failover = await portal.NewLicenseAsync(license.CustomerId, failover: true);
         await api.CheckInAsync(failover.Key, "a");

@@ -1,3 +1,4 @@
+using System.Net;
 using LicensePortal.Features.Fraud;
 using LicensePortal.Features.Licenses;
 using LicensePortal.Features.Outbox;
@@ -206,22 +207,81 @@ public class FraudMonitorTests : IAsyncLifetime
         Assert.Equal(1, result.CasesOpened);
         Assert.True(result.LicensesChecked < 10, $"an incremental pass read {result.LicensesChecked} licenses");
     }
+}
+
+/// <summary>A pass in batches of two over six licenses that each need something different: three batches, each counted.</summary>
+public class FraudMonitorBatchTests : IAsyncLifetime
+{
+    // No demo licenses: the six below are all the monitor finds.
+    private readonly PortalFactory portal = new() { Licenses = 0, Settings = { ["Fraud:BatchSize"] = "2" } };
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync() => portal.DisposeAsync();
 
     [Fact]
-    public async Task The_monitor_works_through_licenses_in_batches_and_reports_what_it_did()
+    public async Task A_pass_in_batches_of_two_checks_each_license_once_and_counts_every_change_of_every_batch()
     {
-        await api.CheckInAsync(license.Key, "old-server");
-        await api.CheckInAsync(license.Key, "new-server");
+        using var api = portal.Client();
+        var customer = await portal.NewCustomerAsync();
+        // In key order, so batches of two are (caseOpens, migrationStarts), (migrationEnds, keyDisabled), (resolved, untouched).
+        var caseOpens = await portal.NewLicenseAsync(customer.Id);
+        var migrationStarts = await portal.NewLicenseAsync(customer.Id);
+        var migrationEnds = await portal.NewLicenseAsync(customer.Id);
+        var keyDisabled = await portal.NewLicenseAsync(customer.Id);
+        var resolved = await portal.NewLicenseAsync(customer.Id);
+        var untouched = await portal.NewLicenseAsync(customer.Id);
+        string[] Machines(License l, int day) =>
+            l == caseOpens ? day >= 14 ? ["old", "new"] : ["old"]
+            : l == migrationStarts ? day >= 44 ? ["old", "new"] : ["old"]
+            : l == migrationEnds ? day >= 40 ? ["new"] : day >= 20 ? ["old", "new"] : ["old"]
+            : l == resolved ? day >= 35 ? ["new"] : ["old", "new"]
+            : l == keyDisabled ? ["old", "new"]
+            : ["old"];
+        License[] all = [caseOpens, migrationStarts, migrationEnds, keyDisabled, resolved, untouched];
+        var monitor = portal.Service<FraudMonitor>();
+
+        MonitorResult? first = null;
+        for (var day = 0; day <= 44; day++)
+        {
+            if (day > 0) portal.Clock.Advance(TimeSpan.FromDays(1));
+            foreach (var l in all) foreach (var machine in Machines(l, day)) await api.CheckInAsync(l.Key, machine);
+            if (day == 35) Assert.Equal(HttpStatusCode.NoContent, (await api.ReleaseAsync(resolved.Key, "old")).StatusCode);
+            if (day == 40) Assert.Equal(HttpStatusCode.NoContent, (await api.ReleaseAsync(migrationEnds.Key, "old")).StatusCode);
+            // Day 30: migrations of caseOpens and migrationEnds start; keyDisabled and resolved used up their window.
+            if (day == 30) first = await monitor.RunAsync();
+        }
+        Assert.Equal((4, new MonitorCounts(PeriodsStarted: 4, PeriodsEnded: 0, CasesOpened: 2, KeysDisabled: 0, ResolvedByCustomer: 0)),
+            (first!.LicensesChecked, first.Counts));
+
         var progress = new List<string>();
+        var result = await monitor.RunAsync(new Progress(progress));
 
-        var result = await portal.Service<FraudMonitor>().RunAsync(new Progress(progress));
+        // One line for the pass and one for each of the three batches.
+        Assert.Equal(["6 licenses to check.", "Checked 2 of 6 licenses.", "Checked 4 of 6 licenses.", "Checked 6 of 6 licenses."],
+            progress);
+        Assert.Equal((6, new MonitorCounts(PeriodsStarted: 1, PeriodsEnded: 2, CasesOpened: 1, KeysDisabled: 1, ResolvedByCustomer: 1)),
+            (result.LicensesChecked, result.Counts));
+        Assert.EndsWith(": 1 case(s) opened, 1 key(s) disabled, 1 case(s) resolved by the customer, 1 migration(s) started, 2 ended.",
+            result.ToString());
 
-        Assert.True(result.LicensesChecked >= 1);
-        Assert.True(result.PeriodsStarted >= 1);
         await using var db = await portal.DbAsync();
-        Assert.True(await db.OverAllowancePeriods.AnyAsync(p => p.LicenseId == license.Id && p.EndedAt == null));
-        Assert.Contains(progress, p => p.StartsWith("Checked "));
-        Assert.Contains("case(s) opened", result.ToString());
+        var ids = all.Select(l => l.Id).ToArray();
+        var cases = await db.FraudCases.Where(c => ids.Contains(c.LicenseId))
+            .ToDictionaryAsync(c => c.LicenseId, c => (c.State, c.Outcome));
+        Assert.Equal(3, cases.Count);
+        Assert.Equal(CaseState.CustomerNotified, cases[caseOpens.Id].State);
+        Assert.Equal((CaseState.KeyDisabled, CaseOutcome.KeyDisabled), cases[keyDisabled.Id]);
+        Assert.Equal((CaseState.Resolved, CaseOutcome.ResolvedByCustomer), cases[resolved.Id]);
+        var open = await db.OverAllowancePeriods.Where(p => ids.Contains(p.LicenseId) && p.EndedAt == null)
+            .Select(p => p.LicenseId).ToListAsync();
+        Assert.Equal(new[] { caseOpens.Id, migrationStarts.Id, keyDisabled.Id }.Order(), open.Order());
+        var ended = await db.OverAllowancePeriods.Where(p => ids.Contains(p.LicenseId) && p.EndedAt != null)
+            .Select(p => p.LicenseId).ToListAsync();
+        Assert.Equal(new[] { migrationEnds.Id, resolved.Id }.Order(), ended.Order());
+        var disabled = await db.Licenses.Where(l => ids.Contains(l.Id) && l.Status == LicenseStatus.Disabled)
+            .Select(l => l.Id).ToListAsync();
+        Assert.Equal([keyDisabled.Id], disabled);
     }
 
     private sealed class Progress(List<string> lines) : IProgress<string>

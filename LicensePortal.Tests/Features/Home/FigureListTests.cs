@@ -87,9 +87,11 @@ public static class FigureLinks
     }
 
     /// <summary>Work for every card: an open case queue after a monitor run, a new customer, a locked account.</summary>
-    public static async Task PrepareAsync(PortalFactory portal)
+    public static async Task<(int SeededCases, MonitorResult Pass)> PrepareAsync(PortalFactory portal)
     {
-        await portal.Service<FraudMonitor>().RunAsync();
+        int seeded;
+        await using (var before = await portal.DbAsync()) seeded = await before.FraudCases.CountAsync();
+        var pass = await portal.Service<FraudMonitor>().RunAsync();
         await portal.Service<CustomerService>().SaveAsync(TestData.As(Roles.Sales), null, new CustomerForm
         {
             Name = "Figures Hosting", Email = "it@figures.example", Phone = "+1 503 555 0199", AddressLine1 = "1 Main St", City = "Portland",
@@ -99,6 +101,7 @@ public static class FigureLinks
         var sales = await db.Users.SingleAsync(u => u.Email == BrowserPortal.Email(Roles.Sales));
         var result = await portal.Service<UserAdminService>().LockAsync(TestData.As(Roles.Admin), sales.Id);
         Assert.True(result.Succeeded);
+        return (seeded, pass);
     }
 
     public static readonly string[] HomeRoles = [Roles.Sales, Roles.Fraud, Roles.Manager, Roles.Admin];
@@ -107,7 +110,10 @@ public static class FigureLinks
 /// <summary>A portal of its own: the fixture runs the monitor, adds a customer and locks an account.</summary>
 public sealed class FiguresPortal : PortalFactory, IAsyncLifetime
 {
-    public async ValueTask InitializeAsync() => await FigureLinks.PrepareAsync(this);
+    /// <summary>The cases the demo data seeded (all open) and what the fixture's monitor pass did to them.</summary>
+    public (int SeededCases, MonitorResult Pass) Prepared { get; private set; }
+
+    public async ValueTask InitializeAsync() => Prepared = await FigureLinks.PrepareAsync(this);
 }
 
 public class FigureListTests(FiguresPortal portal) : IClassFixture<FiguresPortal>
@@ -144,19 +150,64 @@ public class FigureListTests(FiguresPortal portal) : IClassFixture<FiguresPortal
     }
 
     [Fact]
-    public async Task The_figures_that_were_wrong_have_work_behind_them()
+    public async Task The_figures_compared_with_their_lists_are_the_fixtures_exact_rows_not_zero()
     {
-        // Without rows these tests would compare zero with zero.
+        // Without rows these tests would compare zero with zero. The fixture's data is all this class has: no test here adds any.
         var manager = TestData.As(Roles.Manager);
         var cards = (await portal.Service<HomeService>().CardsForAsync(manager)).ToDictionary(c => c.Title);
-        Assert.True(cards["New customers this month"].Count > 0);
-        Assert.True(cards["Open fraud cases"].Count > 0);
+        // "Figures Hosting" is the one customer added this month: the demo customers are 30 days old or more.
+        Assert.Equal(1, cards["New customers this month"].Count);
+        // The 300-license demo seeds 8 cases, all open; the fixture's pass disabled 3 keys past their deadline, closed 1 case
+        // the customer had fixed and opened none: 4 stay open.
+        var (seeded, pass) = portal.Prepared;
+        Assert.Equal((8, 3, 1, 0), (seeded, pass.KeysDisabled, pass.ResolvedByCustomer, pass.CasesOpened));
+        Assert.Equal(seeded - pass.KeysDisabled - pass.ResolvedByCustomer, cards["Open fraud cases"].Count);
         var admin = (await portal.Service<HomeService>().CardsForAsync(TestData.As(Roles.Admin))).ToDictionary(c => c.Title);
         Assert.Equal(1, admin["Locked accounts"].Count);
         var dashboard = await portal.Service<DashboardService>().BuildAsync(manager);
-        Assert.True(dashboard.DisabledThisMonth.Value > 0);
+        // The keys the pass disabled are the ones disabled this month: the demo's disabled keys were disabled before it.
+        Assert.Equal(pass.KeysDisabled, dashboard.DisabledThisMonth.Value);
         Assert.Equal(cards["Open fraud cases"].Count, dashboard.OpenCasesByAge.Sum(f => f.Value));
     }
+
+    [Theory]
+    [InlineData("Keys disabled this month")]
+    [InlineData("Transfers awaiting approval")]
+    [InlineData("Legacy")]
+    [InlineData("Supported")]
+    [InlineData("Under 7 days")]
+    [InlineData("7 to 13 days")]
+    [InlineData("14 days or more")]
+    [InlineData("by product")]
+    [InlineData("by edition")]
+    [InlineData("by major")]
+    [InlineData("quotes by state")]
+    public async Task A_dashboard_figure_opens_a_list_of_exactly_its_number_of_rows(string figure)
+    {
+        var manager = TestData.As(Roles.Manager);
+        var d = await portal.Service<DashboardService>().BuildAsync(manager);
+        IReadOnlyList<Figure> figures = figure switch
+        {
+            "by product" => d.ByProduct,
+            "by edition" => d.ByEdition,
+            "by major" => d.ByMajor,
+            "quotes by state" => d.QuotesByState,
+            _ => [new[] { d.DisabledThisMonth, d.AwaitingApproval, d.Legacy, d.Supported }.Concat(d.OpenCasesByAge).Single(f => f.Label == figure)],
+        };
+        Assert.NotEmpty(figures);
+        foreach (var f in figures)
+            Assert.True(f.Value == await FigureLinks.ListTotalAsync(portal, manager, f.Href), $"{f.Label} {f.Value} opens {f.Href}");
+    }
+}
+
+/// <summary>A portal of its own: the cases this test opens would change the figures FigureListTests counts exactly.</summary>
+public class KeysToDisableThisWeekTests : IAsyncLifetime
+{
+    private readonly PortalFactory portal = new() { Licenses = 10 };
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync() => portal.DisposeAsync();
 
     [Fact]
     public async Task Keys_to_disable_this_week_leaves_out_cases_back_within_allowance()
@@ -189,35 +240,6 @@ public class FigureListTests(FiguresPortal portal) : IClassFixture<FiguresPortal
         fraudCase.DeadlineAt = portal.Clock.GetUtcNow().UtcDateTime.AddDays(2);
         await db.SaveChangesAsync();
         return id;
-    }
-
-    [Theory]
-    [InlineData("Keys disabled this month")]
-    [InlineData("Transfers awaiting approval")]
-    [InlineData("Legacy")]
-    [InlineData("Supported")]
-    [InlineData("Under 7 days")]
-    [InlineData("7 to 13 days")]
-    [InlineData("14 days or more")]
-    [InlineData("by product")]
-    [InlineData("by edition")]
-    [InlineData("by major")]
-    [InlineData("quotes by state")]
-    public async Task A_dashboard_figure_opens_a_list_of_exactly_its_number_of_rows(string figure)
-    {
-        var manager = TestData.As(Roles.Manager);
-        var d = await portal.Service<DashboardService>().BuildAsync(manager);
-        IReadOnlyList<Figure> figures = figure switch
-        {
-            "by product" => d.ByProduct,
-            "by edition" => d.ByEdition,
-            "by major" => d.ByMajor,
-            "quotes by state" => d.QuotesByState,
-            _ => [new[] { d.DisabledThisMonth, d.AwaitingApproval, d.Legacy, d.Supported }.Concat(d.OpenCasesByAge).Single(f => f.Label == figure)],
-        };
-        Assert.NotEmpty(figures);
-        foreach (var f in figures)
-            Assert.True(f.Value == await FigureLinks.ListTotalAsync(portal, manager, f.Href), $"{f.Label} {f.Value} opens {f.Href}");
     }
 }
 
@@ -259,8 +281,9 @@ public class FigureListVendorDayTests(EveningPortal portal) : IClassFixture<Even
     {
         var cards = (await portal.Service<HomeService>().CardsForAsync(TestData.As(Roles.Manager))).ToDictionary(c => c.Title);
         Assert.Equal("/customers?createdSince=2026-11-01", cards["New customers this month"].Href);
-        // The customer added at 03:00 UTC on 1 December was added on 30 November in Phoenix: this month's.
-        Assert.True(cards["New customers this month"].Count >= 1);
+        // The customer added at 03:00 UTC on 1 December was added on 30 November in Phoenix: this month's, and the only one
+        // (the demo customers are 30 days old or more).
+        Assert.Equal(1, cards["New customers this month"].Count);
         var d = await portal.Service<DashboardService>().BuildAsync(TestData.As(Roles.Manager));
         Assert.Equal("/licenses?disabledSince=2026-11-01", d.DisabledThisMonth.Href);
     }

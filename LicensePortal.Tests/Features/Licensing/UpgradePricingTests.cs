@@ -313,7 +313,8 @@ public class MajorStepAndRenewalPricingTests
 
     [Theory]
     [MemberData(nameof(Every))]
-    public void Every_combination_follows_the_rules(int major, DateOnly? protection, bool change, bool toCurrent, bool renew)
+    public void Every_combination_of_major_protection_change_and_renewal_prices_by_the_rules(
+        int major, DateOnly? protection, bool change, bool toCurrent, bool renew)
     {
         var target = change ? C(Ent, L250) : C(Pro, L250);
         var request = Request(major, C(Pro, L250), target, protection, toCurrent, renew);

@@ -161,7 +161,7 @@ public class ProtectionServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Managers_can_read_the_list()
+    public async Task A_manager_may_read_the_protection_ending_list()
     {
         var list = await Protection.CustomersAsync(TestData.As(Roles.Manager), new(), All);
         Assert.True(list.Total > 0);

@@ -67,7 +67,7 @@ public class TransferServiceTests : IAsyncLifetime
     [InlineData(Roles.Sales)]
     [InlineData(Roles.Fraud)]
     [InlineData(Roles.Admin)]
-    public async Task Only_managers_decide(string role)
+    public async Task Only_a_manager_may_approve_or_reject_a_transfer(string role)
     {
         var id = await Transfers.RequestAsync(Sales, license.Id, buyer, null, TransferKind.Transfer, "Sale");
         await Assert.ThrowsAsync<DomainException>(() => Transfers.ApproveAsync(TestData.As(role, "someone.else@example.com"), id, null));
