@@ -1,3 +1,4 @@
+using LicensePortal.Infrastructure;
 using LicensePortal.Features.Catalog;
 
 namespace LicensePortal.Tests.Features.Catalog;
@@ -35,9 +36,9 @@ public class CatalogRulesTests
     [MemberData(nameof(Releases))]
     public void New_releases_keep_the_history_in_order(string because, ReleaseFacts added, string? problem)
     {
-        var result = CatalogRules.CheckRelease(History, added);
-        if (problem is null) Assert.True(result is null, $"{because}: {result}");
-        else Assert.True(result?.Contains(problem) == true, $"{because}: {result}");
+        var result = Record.Exception(() => CatalogRules.RequireRelease(History, added));
+        if (problem is null) Assert.True(result is null, $"{because}: {result?.Message}");
+        else Assert.True(result is DomainException refused && refused.Message.Contains(problem), $"{because}: {result?.Message}");
     }
 
     [Theory]
@@ -46,7 +47,7 @@ public class CatalogRulesTests
     [InlineData("enterprise", "There is already a edition called enterprise.")]
     [InlineData("Platinum", null)]
     public void Edition_names_are_required_and_unique(string name, string? problem) =>
-        Assert.Equal(problem, CatalogRules.CheckName(name, "edition", ["Free", "Professional", "Enterprise"]));
+        Assert.Equal(problem, Record.Exception(() => CatalogRules.RequireName(name, "edition", ["Free", "Professional", "Enterprise"]))?.Message);
 
     [Theory]
     [InlineData("-0.01", "The price can't be negative.")]
@@ -54,5 +55,5 @@ public class CatalogRulesTests
     [InlineData("0", null)]
     [InlineData("1299.99", null)]
     public void Prices_are_whole_cents_and_not_negative(string price, string? problem) =>
-        Assert.Equal(problem, CatalogRules.CheckPrice(decimal.Parse(price, System.Globalization.CultureInfo.InvariantCulture), "The price"));
+        Assert.Equal(problem, CatalogRules.PriceProblem(decimal.Parse(price, System.Globalization.CultureInfo.InvariantCulture), "The price"));
 }

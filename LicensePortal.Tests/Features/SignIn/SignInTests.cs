@@ -70,7 +70,7 @@ public class SignInTests : IAsyncLifetime
         Assert.True(rows.Single().Barred);
         Assert.Equal(Sales, rows.Single().Email);
 
-        Assert.True((await users.UnlockAsync(TestData.As(Roles.Admin), rows.Single().Id)).Succeeded);
+        await users.UnlockAsync(TestData.As(Roles.Admin), rows.Single().Id);
 
         Assert.Equal(HttpStatusCode.Redirect, (await SignInForm.PostLoginAsync(portal.Client(), Sales, PortalFactory.Password, Office)).StatusCode);
         Assert.Equal(0, (await users.ListAsync(TestData.As(Roles.Admin), new UserQuery(null, null, "Name", false, 0, 25, LockedOnly: true))).Total);
@@ -149,7 +149,7 @@ public class SignInTests : IAsyncLifetime
         await using (var db = await portal.DbAsync())
         {
             var id = (await db.Users.SingleAsync(u => u.Email == Sales)).Id;
-            Assert.True((await portal.Service<UserAdminService>().ResetPasswordAsync(TestData.As(Roles.Admin), id, "Temporary-Pass-1")).Succeeded);
+            await portal.Service<UserAdminService>().ResetPasswordAsync(TestData.As(Roles.Admin), id, "Temporary-Pass-1");
         }
         var client = portal.Client();
 

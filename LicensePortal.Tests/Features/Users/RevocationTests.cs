@@ -46,7 +46,7 @@ public class RevocationTests : IAsyncLifetime
     public async Task A_demoted_manager_holding_the_old_principal_can_no_longer_approve()
     {
         var users = portal.Service<UserAdminService>();
-        Assert.True((await users.SetRolesAsync(Admin, await IdOfAsync(DemoSeeder.Users[2].Email), [Roles.Sales])).Succeeded);
+        await users.SetRolesAsync(Admin, await IdOfAsync(DemoSeeder.Users[2].Email), [Roles.Sales]);
 
         var error = await Assert.ThrowsAsync<DomainException>(() => portal.Service<TransferService>().ApproveAsync(Manager, transferId, null));
 
@@ -57,7 +57,7 @@ public class RevocationTests : IAsyncLifetime
     public async Task A_locked_manager_holding_the_old_principal_can_no_longer_approve()
     {
         var users = portal.Service<UserAdminService>();
-        Assert.True((await users.LockAsync(Admin, await IdOfAsync(DemoSeeder.Users[2].Email))).Succeeded);
+        await users.LockAsync(Admin, await IdOfAsync(DemoSeeder.Users[2].Email));
 
         var error = await Assert.ThrowsAsync<DomainException>(() => portal.Service<TransferService>().ApproveAsync(Manager, transferId, null));
 
@@ -75,11 +75,11 @@ public class RevocationTests : IAsyncLifetime
     {
         var users = portal.Service<UserAdminService>();
         var fraud = await IdOfAsync(DemoSeeder.Users[1].Email);
-        Assert.True((await users.CreateAsync(Admin, new NewUserForm { Email = "new.agent@example.com", DisplayName = "New Agent", Password = "Good-Password-1", Roles = [Roles.Fraud] })).Succeeded);
-        Assert.True((await users.SetRolesAsync(Admin, fraud, [Roles.Fraud, Roles.Sales])).Succeeded);
-        Assert.True((await users.LockAsync(Admin, fraud)).Succeeded);
-        Assert.True((await users.UnlockAsync(Admin, fraud)).Succeeded);
-        Assert.True((await users.ResetPasswordAsync(Admin, fraud, "Another-Good-1")).Succeeded);
+        await users.CreateAsync(Admin, new NewUserForm { Email = "new.agent@example.com", DisplayName = "New Agent", Password = "Good-Password-1", Roles = [Roles.Fraud] });
+        await users.SetRolesAsync(Admin, fraud, [Roles.Fraud, Roles.Sales]);
+        await users.LockAsync(Admin, fraud);
+        await users.UnlockAsync(Admin, fraud);
+        await users.ResetPasswordAsync(Admin, fraud, "Another-Good-1");
 
         var rows = await AuditAsync();
 
@@ -101,9 +101,9 @@ public class RevocationTests : IAsyncLifetime
         var users = portal.Service<UserAdminService>();
         var fraud = await IdOfAsync(DemoSeeder.Users[1].Email);
 
-        Assert.False((await users.CreateAsync(Admin, new NewUserForm { Email = DemoSeeder.Users[0].Email, DisplayName = "Dup", Password = "Good-Password-1", Roles = [Roles.Fraud] })).Succeeded);
-        Assert.False((await users.ResetPasswordAsync(Admin, fraud, "short")).Succeeded);
-        Assert.False((await users.SetRolesAsync(Admin, await IdOfAsync(DemoSeeder.Users[3].Email), [Roles.Sales])).Succeeded);
+        await Assert.ThrowsAsync<DomainException>(() => users.CreateAsync(Admin, new NewUserForm { Email = DemoSeeder.Users[0].Email, DisplayName = "Dup", Password = "Good-Password-1", Roles = [Roles.Fraud] }));
+        await Assert.ThrowsAsync<DomainException>(() => users.ResetPasswordAsync(Admin, fraud, "short"));
+        await Assert.ThrowsAsync<DomainException>(async () => await users.SetRolesAsync(Admin, await IdOfAsync(DemoSeeder.Users[3].Email), [Roles.Sales]));
 
         Assert.Empty(await AuditAsync());
     }

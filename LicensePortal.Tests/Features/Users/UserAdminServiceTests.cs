@@ -51,9 +51,8 @@ public class UserAdminServiceTests : IAsyncLifetime
     [Fact]
     public async Task An_admin_creates_a_user_who_then_appears_with_their_roles()
     {
-        var result = await Service.CreateAsync(Admin, Form());
+        await Service.CreateAsync(Admin, Form());
 
-        Assert.True(result.Succeeded);
         var (rows, total) = await Service.ListAsync(Admin, new UserQuery("new.agent", null, "Name", false, 0, 10));
         Assert.Equal(1, total);
         Assert.Equal([Roles.Fraud], rows[0].Roles);
@@ -67,22 +66,22 @@ public class UserAdminServiceTests : IAsyncLifetime
     {
         var before = (await Service.ListAsync(Admin, new UserQuery(null, null, "Name", false, 0, 50))).Total;
 
-        var result = await Service.CreateAsync(Admin, Form(email, password));
+        var refused = await Assert.ThrowsAsync<DomainException>(() => Service.CreateAsync(Admin, Form(email, password)));
 
-        Assert.False(result.Succeeded);
-        Assert.Contains(message, result.Errors[field]);
+        Assert.Contains(message, refused.Fields[field]);
         Assert.Equal(before, (await Service.ListAsync(Admin, new UserQuery(null, null, "Name", false, 0, 50))).Total);
     }
 
     [Fact]
     public async Task A_taken_email_a_weak_password_and_no_role_are_all_reported_in_one_answer()
     {
-        var result = await Service.CreateAsync(Admin, new NewUserForm { Email = "sales@demo.licenseportal.test", DisplayName = "Twice", Password = "short", Roles = [] });
+        var refused = await Assert.ThrowsAsync<DomainException>(() => Service.CreateAsync(Admin,
+            new NewUserForm { Email = "sales@demo.licenseportal.test", DisplayName = "Twice", Password = "short", Roles = [] }));
 
-        Assert.Equal([nameof(NewUserForm.Email), nameof(NewUserForm.Password), nameof(NewUserForm.Roles)], result.Errors.Keys.Order());
-        Assert.Contains("is already taken", result.Errors[nameof(NewUserForm.Email)]);
-        Assert.Contains("at least 10 characters", result.Errors[nameof(NewUserForm.Password)]);
-        Assert.Equal("Choose at least one role.", result.Errors[nameof(NewUserForm.Roles)]);
+        Assert.Equal([nameof(NewUserForm.Email), nameof(NewUserForm.Password), nameof(NewUserForm.Roles)], refused.Fields.Keys.Order());
+        Assert.Contains("is already taken", refused.Fields[nameof(NewUserForm.Email)]);
+        Assert.Contains("at least 10 characters", refused.Fields[nameof(NewUserForm.Password)]);
+        Assert.Equal("Choose at least one role.", refused.Fields[nameof(NewUserForm.Roles)]);
     }
 
     [Fact]
@@ -90,11 +89,11 @@ public class UserAdminServiceTests : IAsyncLifetime
     {
         var admin = await IdOfAsync(DemoSeeder.Users[3].Email);
 
-        var demote = await Service.SetRolesAsync(Admin, admin, [Roles.Sales]);
-        var locked = await Service.LockAsync(Admin, admin);
+        var demote = await Assert.ThrowsAsync<DomainException>(() => Service.SetRolesAsync(Admin, admin, [Roles.Sales]));
+        var locked = await Assert.ThrowsAsync<DomainException>(() => Service.LockAsync(Admin, admin));
 
-        Assert.Contains("last admin", demote.Errors[""]);
-        Assert.Contains("last admin", locked.Errors[""]);
+        Assert.Contains("last admin", demote.Message);
+        Assert.Contains("last admin", locked.Message);
         var (rows, _) = await Service.ListAsync(Admin, new UserQuery(DemoSeeder.Users[3].Email, null, "Name", false, 0, 10));
         Assert.Equal([Roles.Admin], rows[0].Roles);
         Assert.Null(rows[0].LockedUntilUtc);
@@ -106,10 +105,11 @@ public class UserAdminServiceTests : IAsyncLifetime
         await Service.CreateAsync(Admin, new NewUserForm { Email = "second.admin@example.com", DisplayName = "Second", Password = "Good-Password-1", Roles = [Roles.Admin] });
         var first = await IdOfAsync(DemoSeeder.Users[3].Email);
 
-        Assert.True((await Service.SetRolesAsync(Admin, first, [Roles.Manager])).Succeeded);
+        await Service.SetRolesAsync(Admin, first, [Roles.Manager]);
         // The first admin's old principal no longer counts (CurrentRoles): the second admin is the one left.
         var second = TestData.As(Roles.Admin, "second.admin@example.com");
-        Assert.Contains("last admin", (await Service.LockAsync(second, await IdOfAsync("second.admin@example.com"))).Errors[""]);
+        var secondId = await IdOfAsync("second.admin@example.com");
+        Assert.Contains("last admin", (await Assert.ThrowsAsync<DomainException>(() => Service.LockAsync(second, secondId))).Message);
     }
 
     [Fact]
@@ -118,12 +118,12 @@ public class UserAdminServiceTests : IAsyncLifetime
         var sales = DemoSeeder.Users[0].Email;
         var id = await IdOfAsync(sales);
 
-        Assert.True((await Service.LockAsync(Admin, id)).Succeeded);
+        await Service.LockAsync(Admin, id);
         Assert.Contains("This account is locked. Ask an administrator to unlock it.", await (await SignInForm.PostLoginAsync(portal.Client(), sales, PortalFactory.Password)).Content.ReadAsStringAsync());
         // Only someone with the password learns that the account is locked (and so that it exists).
         Assert.Contains("The email or password is not correct.", await (await SignInForm.PostLoginAsync(portal.Client(), sales, "Not-The-Password-1")).Content.ReadAsStringAsync());
 
-        Assert.True((await Service.UnlockAsync(Admin, id)).Succeeded);
+        await Service.UnlockAsync(Admin, id);
         Assert.Equal(System.Net.HttpStatusCode.Redirect, (await SignInForm.PostLoginAsync(portal.Client(), sales, PortalFactory.Password)).StatusCode);
     }
 
@@ -133,8 +133,8 @@ public class UserAdminServiceTests : IAsyncLifetime
         var sales = DemoSeeder.Users[0].Email;
         var id = await IdOfAsync(sales);
 
-        Assert.Contains("at least 10", (await Service.ResetPasswordAsync(Admin, id, "weak")).Errors["Password"]);
-        Assert.True((await Service.ResetPasswordAsync(Admin, id, "Reset-Password-9")).Succeeded);
+        Assert.Contains("at least 10", (await Assert.ThrowsAsync<DomainException>(() => Service.ResetPasswordAsync(Admin, id, "weak"))).Fields["Password"]);
+        await Service.ResetPasswordAsync(Admin, id, "Reset-Password-9");
 
         // The reset password opens only the page where the user chooses their own (SignInTests).
         Assert.Equal("Account/NewPassword", (await SignInForm.PostLoginAsync(portal.Client(), sales, "Reset-Password-9")).Target());
@@ -156,12 +156,12 @@ public class UserAdminServiceTests : IAsyncLifetime
         await using var db = await portal.DbAsync();
         var (users, audit) = (db.Users.Count(), db.AuditLog.Count());
 
-        var refused = await Service.CreateAsync(Admin, With(limit + 1));
+        var refused = await Assert.ThrowsAsync<DomainException>(() => Service.CreateAsync(Admin, With(limit + 1)));
 
-        Assert.Equal(TextLimit.Message(label, limit), refused.Errors[field]);
+        Assert.Equal(TextLimit.Message(label, limit), refused.Fields[field]);
         Assert.Equal((users, audit), (db.Users.Count(), db.AuditLog.Count()));
 
-        Assert.True((await Service.CreateAsync(Admin, With(limit))).Succeeded);
+        await Service.CreateAsync(Admin, With(limit));
         var email = With(limit).Email;
         var created = db.Users.AsNoTracking().Single(u => u.Email == email);
         Assert.Equal(Text(limit), field switch { nameof(NewUserForm.Email) => created.Email, nameof(NewUserForm.DisplayName) => created.DisplayName, _ => created.Title });

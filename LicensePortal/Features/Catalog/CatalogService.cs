@@ -71,7 +71,7 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ve
         await EnsureAdminAsync(actor);
         await using var db = await dbFactory.CreateDbContextAsync();
         var others = await db.Products.Where(p => p.Id != productId).Select(p => p.Name).ToListAsync();
-        Check(CatalogRules.CheckName(name, "product", others));
+        CatalogRules.RequireName(name, "product", others);
         if (string.IsNullOrWhiteSpace(levelUnit)) throw new DomainException(CatalogRules.UnitMessage);
         TextLimit.Check(levelUnit, CatalogRules.MaxNameLength, "level unit");
         var product = productId is { } id ? await db.Products.FindAsync(id) ?? throw new DomainException("That product no longer exists.") : new Product();
@@ -88,7 +88,7 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ve
         await EnsureAdminAsync(actor);
         await using var db = await dbFactory.CreateDbContextAsync();
         var existing = await db.Releases.Where(r => r.ProductId == productId).Select(r => new ReleaseFacts(r.Major, r.Minor, r.ReleasedOn)).ToListAsync();
-        Check(CatalogRules.CheckRelease(existing, new ReleaseFacts(major, minor, releasedOn)));
+        CatalogRules.RequireRelease(existing, new ReleaseFacts(major, minor, releasedOn));
         TextLimit.Check(notes, CatalogRules.MaxNotesLength, "notes");
         var release = new ProductRelease { ProductId = productId, Major = major, Minor = minor, ReleasedOn = releasedOn, Notes = string.IsNullOrWhiteSpace(notes) ? null : notes.Trim() };
         db.Releases.Add(release);
@@ -100,7 +100,7 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ve
         await EnsureAdminAsync(actor);
         await using var db = await dbFactory.CreateDbContextAsync();
         var siblings = await db.Editions.Where(e => e.ProductId == productId).ToListAsync();
-        Check(CatalogRules.CheckName(name, "edition", siblings.Where(e => e.Id != editionId).Select(e => e.Name)));
+        CatalogRules.RequireName(name, "edition", siblings.Where(e => e.Id != editionId).Select(e => e.Name));
         if (string.IsNullOrWhiteSpace(description)) throw new DomainException(CatalogRules.DescriptionMessage);
         TextLimit.Check(description, CatalogRules.MaxDescriptionLength, "description");
         var edition = editionId is { } id ? siblings.FirstOrDefault(e => e.Id == id) ?? throw new DomainException("That edition no longer exists.")
@@ -117,7 +117,7 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ve
         await EnsureAdminAsync(actor);
         await using var db = await dbFactory.CreateDbContextAsync();
         var siblings = await db.Levels.Where(l => l.ProductId == productId).ToListAsync();
-        Check(CatalogRules.CheckName(name, "level", siblings.Where(l => l.Id != levelId).Select(l => l.Name)));
+        CatalogRules.RequireName(name, "level", siblings.Where(l => l.Id != levelId).Select(l => l.Name));
         if (capacity is <= 0) throw new DomainException(CatalogRules.CapacityMessage);
         var level = levelId is { } id ? siblings.FirstOrDefault(l => l.Id == id) ?? throw new DomainException("That level no longer exists.")
             : new Level { ProductId = productId, Rank = siblings.Select(l => l.Rank + 1).DefaultIfEmpty(0).Max() };
@@ -177,18 +177,7 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ve
     public async Task SavePriceListAsync(ClaimsPrincipal actor, int productId, int major, IReadOnlyCollection<PriceGridRow> rows)
     {
         await EnsureAdminAsync(actor);
-        var problems = new List<string>();
-        foreach (var r in rows.Where(r => r.Sold))
-        {
-            if (r.LicensePrice is null || r.FailoverPrice is null || r.ProtectionPrice is null)
-            {
-                problems.Add($"{r.Edition} {r.Level}: enter all three prices, or none if it is not sold.");
-                continue;
-            }
-            problems.AddRange(new[] { CatalogRules.CheckPrice(r.LicensePrice.Value, "The license price"), CatalogRules.CheckPrice(r.FailoverPrice.Value, "The failover add-on"),
-                CatalogRules.CheckPrice(r.ProtectionPrice.Value, "The protection price") }.OfType<string>().Select(p => $"{r.Edition} {r.Level}: {p}"));
-        }
-        if (problems.Count > 0) throw new DomainException(string.Join(" ", problems));
+        CatalogRules.RequirePrices(rows.Where(r => r.Sold).Select(r => ($"{r.Edition} {r.Level}", r.LicensePrice, r.FailoverPrice, r.ProtectionPrice)));
 
         await using var db = await dbFactory.CreateDbContextAsync();
         if (!await db.Releases.AnyAsync(r => r.ProductId == productId && r.Major == major && r.Minor == 0))
@@ -243,11 +232,6 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ve
     {
         await using var db = await dbFactory.CreateDbContextAsync();
         await db.DemandCurrentAsync(actor, Policies.Admin, "Only administrators can change the catalog.");
-    }
-
-    private static void Check(string? problem)
-    {
-        if (problem is not null) throw new DomainException(problem);
     }
 
     /// <summary>Saves the change with its audit row; the id is read after the insert.</summary>

@@ -59,7 +59,7 @@ public static class PriceListCsv
             {
                 if (!decimal.TryParse(fields[2 + i].Trim(), NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out prices[i]))
                     errors.Add($"the {names[i]} \"{fields[2 + i].Trim()}\" is not a number");
-                else if (CatalogRules.CheckPrice(prices[i], $"the {names[i]}") is { } problem)
+                else if (CatalogRules.PriceProblem(prices[i], $"the {names[i]}") is { } problem)
                     errors.Add(problem.TrimEnd('.'));
             }
             if (edition.Name is not null && level.Name is not null && seen.TryGetValue((edition.Id, level.Id), out var first))

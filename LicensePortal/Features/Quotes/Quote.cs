@@ -37,11 +37,10 @@ public class Quote : IVersioned
 
     public QuoteStatus StateOn(DateOnly today) => StateOn(Status, ValidUntil, today);
 
-    /// <summary>Why the quote cannot move to <paramref name="next"/> today, or null when it can.</summary>
-    public string? CannotMoveTo(QuoteStatus next, DateOnly today)
+    /// <summary>Refuses moving the quote to <paramref name="next"/> today when its state does not allow it, saying why.</summary>
+    public void RequireMoveTo(QuoteStatus next, DateOnly today)
     {
-        var state = StateOn(today);
-        return (state, next) switch
+        var why = (StateOn(today), next) switch
         {
             (QuoteStatus.Expired, _) => $"Quote {Number} expired on {ValidUntil.AddDays(1):yyyy-MM-dd}: make a new quote with today's prices.",
             (QuoteStatus.Accepted, _) => $"Quote {Number} was already accepted.",
@@ -49,6 +48,7 @@ public class Quote : IVersioned
             (QuoteStatus.Draft or QuoteStatus.Sent, QuoteStatus.Sent or QuoteStatus.Accepted or QuoteStatus.Cancelled) => null,
             _ => $"Quote {Number} can't become {next}.",
         };
+        if (why is not null) throw new DomainException(why);
     }
 }
 

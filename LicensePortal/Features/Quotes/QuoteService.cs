@@ -214,7 +214,7 @@ public sealed class QuoteService(
         await using var db = await dbFactory.CreateDbContextAsync();
         var quote = await db.Quotes.Include(q => q.Customer).Include(q => q.Items).ThenInclude(i => i.Lines).AsSplitQuery().FirstOrDefaultAsync(q => q.Id == id)
             ?? throw new DomainException("That quote no longer exists.");
-        Check(quote.CannotMoveTo(QuoteStatus.Sent, calendar.Today));
+        quote.RequireMoveTo(QuoteStatus.Sent, calendar.Today);
         var now = calendar.UtcNow;
         var before = quote.Status;
         quote.Status = QuoteStatus.Sent;
@@ -251,7 +251,7 @@ public sealed class QuoteService(
         var quote = await db.Quotes.Include(q => q.Items).ThenInclude(i => i.Lines).AsSplitQuery().FirstOrDefaultAsync(q => q.Id == id)
             ?? throw new DomainException("That quote no longer exists.");
         var today = calendar.Today;
-        Check(quote.CannotMoveTo(QuoteStatus.Accepted, today));
+        quote.RequireMoveTo(QuoteStatus.Accepted, today);
         var ids = quote.Items.Select(i => i.LicenseId).ToList();
         var licenses = await db.Licenses.Include(l => l.Edition).Include(l => l.Level).Where(l => ids.Contains(l.Id)).ToDictionaryAsync(l => l.Id);
         foreach (var item in quote.Items)
@@ -326,7 +326,7 @@ public sealed class QuoteService(
         EnsureSales(actor);
         await using var db = await dbFactory.CreateDbContextAsync();
         var quote = await db.Quotes.FirstOrDefaultAsync(q => q.Id == id) ?? throw new DomainException("That quote no longer exists.");
-        Check(quote.CannotMoveTo(QuoteStatus.Cancelled, calendar.Today));
+        quote.RequireMoveTo(QuoteStatus.Cancelled, calendar.Today);
         var now = calendar.UtcNow;
         var before = quote.Status;
         quote.Status = QuoteStatus.Cancelled;
@@ -337,11 +337,6 @@ public sealed class QuoteService(
 
 
     private static void EnsureSales(ClaimsPrincipal actor) => actor.Demand(Policies.Sales, "Only sales staff and managers work with quotes.");
-
-    private static void Check(string? problem)
-    {
-        if (problem is not null) throw new DomainException(problem);
-    }
 }
 
 public static class QuotesFeature

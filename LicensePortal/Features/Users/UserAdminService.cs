@@ -37,7 +37,7 @@ public sealed class NewUserForm
     public const int MaxEmailLength = 256, MaxNameLength = 100;
 
     /// <summary>What the service refuses before Identity sees the user: over-long text, by field (docs/RULES.md).</summary>
-    public Dictionary<string, string> TooLong() => new (string Field, string? Problem)[]
+    internal Dictionary<string, string> TooLong() => new (string Field, string? Problem)[]
     {
         (nameof(Email), TextLimit.Problem(Email, MaxEmailLength, "email address")),
         (nameof(DisplayName), TextLimit.Problem(DisplayName, MaxNameLength, "name")),
@@ -45,18 +45,15 @@ public sealed class NewUserForm
     }.Where(p => p.Problem is not null).ToDictionary(p => p.Field, p => p.Problem!);
 }
 
-/// <summary>What went wrong, by form field ("" for the whole form).</summary>
-public sealed record UserAdminResult(IReadOnlyDictionary<string, string> Errors)
+/// <summary>Identity's refusals as the portal's: each error on the field it is about ("" for the whole form).</summary>
+internal static class IdentityRefusal
 {
-    public static readonly UserAdminResult Ok = new(new Dictionary<string, string>());
-    public bool Succeeded => Errors.Count == 0;
-    public static UserAdminResult Fail(string field, string message) => new(new Dictionary<string, string> { [field] = message });
-
-    /// <summary>Puts each Identity error on the field it is about.</summary>
-    public static UserAdminResult From(IdentityResult result, string passwordField = nameof(NewUserForm.Password))
+    /// <summary>Throws a <see cref="DomainException"/> with each of <paramref name="errors"/> on its field (and <paramref name="more"/>).</summary>
+    public static void ThrowIfAny(IEnumerable<IdentityError> errors, string passwordField = nameof(NewUserForm.Password),
+        IReadOnlyDictionary<string, string>? more = null)
     {
-        var errors = new Dictionary<string, string>();
-        foreach (var error in result.Errors)
+        var fields = new Dictionary<string, string>();
+        foreach (var error in errors)
         {
             var field = error.Code switch
             {
@@ -64,10 +61,16 @@ public sealed record UserAdminResult(IReadOnlyDictionary<string, string> Errors)
                 "DuplicateUserName" or "DuplicateEmail" or "InvalidEmail" or "InvalidUserName" => nameof(NewUserForm.Email),
                 _ => "",
             };
-            errors[field] = errors.TryGetValue(field, out var before) ? $"{before} {error.Description}" : error.Description;
+            fields[field] = fields.TryGetValue(field, out var before) ? $"{before} {error.Description}" : error.Description;
         }
-        return new UserAdminResult(errors);
+        // What the portal checks itself wins over Identity's word on the same field.
+        foreach (var (field, message) in more ?? new Dictionary<string, string>()) fields[field] = message;
+        if (fields.Count > 0) throw new DomainException(fields);
     }
+
+    /// <summary>Throws when <paramref name="result"/> failed.</summary>
+    public static void ThrowIfFailed(IdentityResult result, string passwordField = nameof(NewUserForm.Password)) =>
+        ThrowIfAny(result.Errors, passwordField);
 }
 
 /// <summary>
@@ -126,10 +129,10 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
             u.LockoutEnd > now ? u.LockoutEnd.Value.UtcDateTime : null, u.TwoFactorEnabled, barred.Contains((u.Email ?? "").ToUpperInvariant())))], total);
     }
 
-    public async Task<UserAdminResult> CreateAsync(ClaimsPrincipal actor, NewUserForm form)
+    public async Task CreateAsync(ClaimsPrincipal actor, NewUserForm form)
     {
         await EnsureAdminAsync(actor);
-        return await InTransactionAsync(actor, async (users, audit) =>
+        await InTransactionAsync(actor, async (users, audit) =>
         {
             var user = new ApplicationUser
             {
@@ -140,85 +143,79 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
             var problems = new List<IdentityError>();
             foreach (var v in users.UserValidators) problems.AddRange((await v.ValidateAsync(users, user)).Errors);
             foreach (var v in users.PasswordValidators) problems.AddRange((await v.ValidateAsync(users, user, form.Password)).Errors);
-            var found = UserAdminResult.From(IdentityResult.Failed([.. problems]));
-            if (form.Roles.Count == 0) found = new UserAdminResult(new Dictionary<string, string>(found.Errors) { [nameof(NewUserForm.Roles)] = NewUserForm.NoRoleMessage });
-            if (form.TooLong() is { Count: > 0 } tooLong)
-                found = new UserAdminResult(found.Errors.Where(e => !tooLong.ContainsKey(e.Key)).Concat(tooLong).ToDictionary());
-            if (!found.Succeeded) return found;
-            var result = await users.CreateAsync(user, form.Password);
-            if (result.Succeeded) result = await users.AddToRolesAsync(user, form.Roles.Where(Roles.All.Contains));
-            if (result.Succeeded) audit("User created", user, null, new { user.Email, user.DisplayName, Roles = string.Join(", ", form.Roles.Where(Roles.All.Contains).Order()) });
-            return UserAdminResult.From(result);
+            var own = form.TooLong();
+            if (form.Roles.Count == 0) own[nameof(NewUserForm.Roles)] = NewUserForm.NoRoleMessage;
+            IdentityRefusal.ThrowIfAny(problems, more: own);
+            IdentityRefusal.ThrowIfFailed(await users.CreateAsync(user, form.Password));
+            IdentityRefusal.ThrowIfFailed(await users.AddToRolesAsync(user, form.Roles.Where(Roles.All.Contains)));
+            audit("User created", user, null, new { user.Email, user.DisplayName, Roles = string.Join(", ", form.Roles.Where(Roles.All.Contains).Order()) });
         });
     }
 
-    public async Task<UserAdminResult> SetRolesAsync(ClaimsPrincipal actor, string userId, IReadOnlyCollection<string> roles)
+    public async Task SetRolesAsync(ClaimsPrincipal actor, string userId, IReadOnlyCollection<string> roles)
     {
         await EnsureAdminAsync(actor);
-        if (roles.Count == 0) return UserAdminResult.Fail("", NoRolesMessage);
-        return await InTransactionAsync(actor, async (users, audit) =>
+        if (roles.Count == 0) throw new DomainException(NoRolesMessage);
+        await InTransactionAsync(actor, async (users, audit) =>
         {
             var user = await FindAsync(users, userId);
             var current = await users.GetRolesAsync(user);
             if (current.Contains(Roles.Admin) && !roles.Contains(Roles.Admin) && await IsLastActiveAdminAsync(users, user))
-                return UserAdminResult.Fail("", "This is the last admin who can sign in: make someone else an admin first.");
-            var result = await users.RemoveFromRolesAsync(user, current.Except(roles));
-            if (result.Succeeded) result = await users.AddToRolesAsync(user, roles.Except(current).Where(Roles.All.Contains));
+                throw new DomainException("This is the last admin who can sign in: make someone else an admin first.");
+            IdentityRefusal.ThrowIfFailed(await users.RemoveFromRolesAsync(user, current.Except(roles)));
+            IdentityRefusal.ThrowIfFailed(await users.AddToRolesAsync(user, roles.Except(current).Where(Roles.All.Contains)));
             // Signs the user's other sessions out, so they pick up the new roles.
-            if (result.Succeeded) result = await users.UpdateSecurityStampAsync(user);
-            if (result.Succeeded) audit("Roles changed", user, new { Roles = string.Join(", ", current.Order()) }, new { Roles = string.Join(", ", roles.Where(Roles.All.Contains).Order()) });
-            return UserAdminResult.From(result);
+            IdentityRefusal.ThrowIfFailed(await users.UpdateSecurityStampAsync(user));
+            audit("Roles changed", user, new { Roles = string.Join(", ", current.Order()) },
+                new { Roles = string.Join(", ", roles.Where(Roles.All.Contains).Order()) });
         });
     }
 
-    public async Task<UserAdminResult> LockAsync(ClaimsPrincipal actor, string userId)
+    public async Task LockAsync(ClaimsPrincipal actor, string userId)
     {
         await EnsureAdminAsync(actor);
-        return await InTransactionAsync(actor, async (users, audit) =>
+        await InTransactionAsync(actor, async (users, audit) =>
         {
             var user = await FindAsync(users, userId);
             if (await users.IsInRoleAsync(user, Roles.Admin) && await IsLastActiveAdminAsync(users, user))
-                return UserAdminResult.Fail("", "This is the last admin who can sign in: it cannot be locked.");
-            var result = await users.SetLockoutEnabledAsync(user, true);
-            if (result.Succeeded) result = await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
-            if (result.Succeeded) result = await users.UpdateSecurityStampAsync(user);
-            if (result.Succeeded) audit("User locked", user, new { Locked = false }, new { Locked = true });
-            return UserAdminResult.From(result);
+                throw new DomainException("This is the last admin who can sign in: it cannot be locked.");
+            IdentityRefusal.ThrowIfFailed(await users.SetLockoutEnabledAsync(user, true));
+            IdentityRefusal.ThrowIfFailed(await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue));
+            IdentityRefusal.ThrowIfFailed(await users.UpdateSecurityStampAsync(user));
+            audit("User locked", user, new { Locked = false }, new { Locked = true });
         });
     }
 
-    public async Task<UserAdminResult> UnlockAsync(ClaimsPrincipal actor, string userId)
+    public async Task UnlockAsync(ClaimsPrincipal actor, string userId)
     {
         await EnsureAdminAsync(actor);
-        return await InTransactionAsync(actor, async (users, audit) =>
+        await InTransactionAsync(actor, async (users, audit) =>
         {
             var user = await FindAsync(users, userId);
-            var result = await users.SetLockoutEndDateAsync(user, null);
-            if (result.Succeeded) result = await users.ResetAccessFailedCountAsync(user);
-            if (result.Succeeded) audit("User unlocked", user, new { Locked = true }, new { Locked = false });
+            IdentityRefusal.ThrowIfFailed(await users.SetLockoutEndDateAsync(user, null));
+            IdentityRefusal.ThrowIfFailed(await users.ResetAccessFailedCountAsync(user));
+            audit("User unlocked", user, new { Locked = true }, new { Locked = false });
             // Also the bars failed sign-ins put on addresses (this instance's; the others' lapse by themselves).
-            if (result.Succeeded) guard.ForgetAccount(user.Email ?? "");
-            return UserAdminResult.From(result);
+            guard.ForgetAccount(user.Email ?? "");
         });
     }
 
-    public async Task<UserAdminResult> ResetPasswordAsync(ClaimsPrincipal actor, string userId, string newPassword)
+    public async Task ResetPasswordAsync(ClaimsPrincipal actor, string userId, string newPassword)
     {
         await EnsureAdminAsync(actor);
-        if (string.IsNullOrEmpty(newPassword)) return UserAdminResult.Fail("Password", "Enter the new password.");
-        return await InTransactionAsync(actor, async (users, audit) =>
+        if (string.IsNullOrEmpty(newPassword)) throw DomainException.ForField("Password", "Enter the new password.");
+        await InTransactionAsync(actor, async (users, audit) =>
         {
             var user = await FindAsync(users, userId);
             var token = await users.GeneratePasswordResetTokenAsync(user);
             // The administrator knows this password too: the user replaces it at their next sign-in.
             user.MustChangePassword = true;
-            var result = await users.ResetPasswordAsync(user, token, newPassword);
+            IdentityRefusal.ThrowIfFailed(await users.ResetPasswordAsync(user, token, newPassword), "Password");
             // A key someone may have seen while setting up with the old password is not the one the user ends up with.
-            if (result.Succeeded && !user.TwoFactorEnabled) result = await users.ResetAuthenticatorKeyAsync(user);
-            if (result.Succeeded) guard.ForgetAccount(user.Email ?? "");
+            if (!user.TwoFactorEnabled) IdentityRefusal.ThrowIfFailed(await users.ResetAuthenticatorKeyAsync(user));
+            guard.ForgetAccount(user.Email ?? "");
             // The password itself is never written down: only that it was reset.
-            if (result.Succeeded) audit("Password reset", user, null, new { PasswordReset = true, MustChangePassword = true });
-            return UserAdminResult.From(result, "Password");
+            audit("Password reset", user, null, new { PasswordReset = true, MustChangePassword = true });
         });
     }
 
@@ -226,19 +223,18 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
     /// For a user who lost both their phone and their recovery codes: turns two-factor sign-in off and forgets the
     /// key. Their sessions end; a role that requires it sets it up again at the next sign-in.
     /// </summary>
-    public async Task<UserAdminResult> ResetTwoFactorAsync(ClaimsPrincipal actor, string userId)
+    public async Task ResetTwoFactorAsync(ClaimsPrincipal actor, string userId)
     {
         await EnsureAdminAsync(actor);
-        return await InTransactionAsync(actor, async (users, audit) =>
+        await InTransactionAsync(actor, async (users, audit) =>
         {
             var user = await FindAsync(users, userId);
             var was = user.TwoFactorEnabled;
-            var result = await users.SetTwoFactorEnabledAsync(user, false);
-            if (result.Succeeded) result = await users.ResetAuthenticatorKeyAsync(user);
+            IdentityRefusal.ThrowIfFailed(await users.SetTwoFactorEnabledAsync(user, false));
+            IdentityRefusal.ThrowIfFailed(await users.ResetAuthenticatorKeyAsync(user));
             // No codes left from the old key: zero new ones replace them.
-            if (result.Succeeded && await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0) is null) result = IdentityResult.Failed(new IdentityError { Description = "The recovery codes could not be cleared." });
-            if (result.Succeeded) audit("Two-factor sign-in reset", user, new { TwoFactor = was }, new { TwoFactor = false });
-            return UserAdminResult.From(result);
+            if (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0) is null) throw new DomainException("The recovery codes could not be cleared.");
+            audit("Two-factor sign-in reset", user, new { TwoFactor = was }, new { TwoFactor = false });
         });
     }
 
@@ -262,19 +258,17 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
     /// <summary>
     /// One scope and one transaction per change, so a failed step leaves nothing half written. The
     /// UserManager's store saves through this scope's context, so the audit row the change adds is
-    /// saved and committed with it, and a failed change writes none.
+    /// saved and committed with it; a refused step throws, and the transaction ends without a commit, writing none.
     /// </summary>
-    private async Task<UserAdminResult> InTransactionAsync(ClaimsPrincipal actor, Func<UserManager<ApplicationUser>, Action<string, ApplicationUser, object?, object>, Task<UserAdminResult>> work)
+    private async Task InTransactionAsync(ClaimsPrincipal actor, Func<UserManager<ApplicationUser>, Action<string, ApplicationUser, object?, object>, Task> work)
     {
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         await using var tx = await db.Database.BeginTransactionAsync();
-        var result = await work(users, (action, user, before, after) => db.Audit(actor, IdentityClock.Now.UtcDateTime, action, "User", user.Email ?? user.Id, before, after));
-        if (!result.Succeeded) return result;
+        await work(users, (action, user, before, after) => db.Audit(actor, IdentityClock.Now.UtcDateTime, action, "User", user.Email ?? user.Id, before, after));
         await db.SaveChangesAsync();
         await tx.CommitAsync();
-        return result;
     }
 }
 
