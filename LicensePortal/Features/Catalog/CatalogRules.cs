@@ -19,7 +19,8 @@ public static class CatalogRules
     {
         if (string.IsNullOrWhiteSpace(name)) return $"Enter a name for the {what}.";
         if (TextLimit.Problem(name, MaxNameLength, $"{what} name") is { } tooLong) return tooLong;
-        if (others.Any(o => string.Equals(o, name.Trim(), StringComparison.OrdinalIgnoreCase))) return $"There is already a {what} called {name.Trim()}.";
+        if (others.Any(o => string.Equals(o, name.Trim(), StringComparison.OrdinalIgnoreCase)))
+            return Sentence.End($"There is already a {what} called {name.Trim()}");
         return null;
     }
 
