@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
 using LicensePortal.Infrastructure.Pdf;
 using LicensePortal.Infrastructure;
 
@@ -34,5 +36,17 @@ public class PdfComposerTests
         Assert.All(lines, l => Assert.True(composer.WidthOf(l, font) <= 200));
         Assert.All(lines.Zip(lines.Skip(1)), pair => Assert.True(composer.WidthOf($"{pair.First} {pair.Second.Split(' ')[0]}", font) > 200));
         Assert.Equal(["first", "", "second line"], composer.Wrap("first\r\n\r\nsecond line", font, 200));
+    }
+
+    [Fact]
+    public void The_checksum_that_completes_a_flate_stream_is_zlibs_own()
+    {
+        Assert.Equal(0x11E60398u, PdfComposer.Adler32("Wikipedia"u8));
+        // Long enough for the sums to be reduced many times over, as a font program is.
+        var data = new byte[200_000];
+        new Random(15).NextBytes(data);
+        using var packed = new MemoryStream();
+        using (var zlib = new ZLibStream(packed, CompressionLevel.Fastest)) zlib.Write(data);
+        Assert.Equal(BinaryPrimitives.ReadUInt32BigEndian(packed.ToArray().AsSpan()[^4..]), PdfComposer.Adler32(data));
     }
 }

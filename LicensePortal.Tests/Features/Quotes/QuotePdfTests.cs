@@ -8,18 +8,18 @@ namespace LicensePortal.Tests.Features.Quotes;
 
 public class QuotePdfTests
 {
-    private static readonly VendorOptions Vendor = new()
+    internal static readonly VendorOptions Vendor = new()
     {
         Name = "SmarterTools Inc.", Address = "1340 N. Kolb Rd., Tucson, AZ 85715", Phone = "1.877.357.6278", Email = "sales@smartertools.example", Website = "www.smartertools.example",
     };
 
-    private static readonly Customer Customer = new()
+    internal static readonly Customer Customer = new()
     {
         Name = "Northwind Hosting LLC", Email = "licensing@northwind.example", Phone = "+1 503 555 0100", AddressLine1 = "12 Main St", City = "Portland",
         Region = "OR", PostalCode = "97201", Country = "United States",
     };
 
-    private static Quote Quote(int licenses)
+    internal static Quote Quote(int licenses)
     {
         var quote = new Quote
         {

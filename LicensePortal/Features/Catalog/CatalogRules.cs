@@ -20,7 +20,7 @@ public static class CatalogRules
         if (string.IsNullOrWhiteSpace(name)) throw new DomainException($"Enter a name for the {what}.");
         TextLimit.Check(name, MaxNameLength, $"{what} name");
         if (others.Any(o => string.Equals(o, name.Trim(), StringComparison.OrdinalIgnoreCase)))
-            throw new DomainException($"There is already a {what} called {name.Trim()}.");
+            throw new DomainException(Sentence.End($"There is already a {what} called {name.Trim()}"));
     }
 
     /// <summary>

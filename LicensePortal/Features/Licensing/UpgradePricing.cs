@@ -96,8 +96,10 @@ public static class UpgradePricing
             {
                 var why = r.ProtectionEndsOn is { } ended ? $"Upgrade protection lapsed on {ended:yyyy-MM-dd}" : "The license has no upgrade protection";
                 lines.Add(new(QuoteLineKind.MajorUpgrade, $"Major upgrade {r.LicenseMajor}.x → {toMajor}.x",
-                    $"{why}: reinstating 12 months of protection at the {toMajor}.x price for {present.Edition.Name} {present.Level.Name}. " +
-                    $"It runs 12 months from the acceptance date ({r.QuoteDate.AddMonths(ProtectionRenewal.Months):yyyy-MM-dd} if accepted today).",
+                    Sentence.End($"{why}: reinstating 12 months of protection at the {toMajor}.x price for " +
+                        $"{present.Edition.Name} {present.Level.Name}") +
+                    $" It runs 12 months from the acceptance date ({r.QuoteDate.AddMonths(ProtectionRenewal.Months):yyyy-MM-dd} " +
+                    "if accepted today).",
                     null, null, Money(present.ProtectionPrice)));
                 renews = true;
             }
@@ -138,17 +140,20 @@ public static class UpgradePricing
         if (price <= 0)
             throw new DomainException(
                 $"Upgrade protection for {config} costs nothing on the {r.ProductName} {latest}.x price list, so there is nothing to renew. Ask an admin to check the price list if it should have a price.");
-        var at = $"12 months at the {latest}.x price for {config}";
+        // The configuration's names end the sentence and may end in a dot of their own.
+        var at = Sentence.End($"12 months at the {latest}.x price for {config}");
         var fromToday = r.QuoteDate.AddMonths(ProtectionRenewal.Months);
         var (title, reason) = r.ProtectionEndsOn switch
         {
             { } end when Entitlements.ProtectionCurrent(end, r.QuoteDate) => ("Upgrade protection renewal, 12 months",
-                $"{at}. Protection is current until {end:yyyy-MM-dd}: accepted by then, the new period runs on from that date to " +
+                $"{at} Protection is current until {end:yyyy-MM-dd}: accepted by then, the new period runs on from that date to " +
                 $"{end.AddMonths(ProtectionRenewal.Months):yyyy-MM-dd}, no day lost; accepted later, it runs 12 months from the acceptance date."),
             { } ended => ("Upgrade protection reinstated, 12 months",
-                $"{at}. Protection lapsed on {ended:yyyy-MM-dd}: it runs 12 months from the acceptance date ({fromToday:yyyy-MM-dd} if accepted today)."),
+                $"{at} Protection lapsed on {ended:yyyy-MM-dd}: it runs 12 months from the acceptance date " +
+                $"({fromToday:yyyy-MM-dd} if accepted today)."),
             null => ("Upgrade protection, 12 months",
-                $"{at}. The license has no upgrade protection: it runs 12 months from the acceptance date ({fromToday:yyyy-MM-dd} if accepted today)."),
+                $"{at} The license has no upgrade protection: it runs 12 months from the acceptance date " +
+                $"({fromToday:yyyy-MM-dd} if accepted today)."),
         };
         return new(QuoteLineKind.ProtectionRenewal, title, reason, null, null, price);
     }

@@ -34,7 +34,9 @@ public static class ConsentLetterPdf
                .. t.LeaseEndsOn is { } ends ? new[] { ("Lease ends", ends.ToString("d MMMM yyyy")) } : [],
            ], keyWidth: 140)
            .Heading("Conditions", 11)
-           .Paragraph($"1. The license may not be transferred or leased again without a new written consent from {vendor.Name}.")
+           // The vendor's name ends the sentence, and "Inc." ends in a dot of its own.
+           .Paragraph(Sentence.End("1. The license may not be transferred or leased again without a new written consent from " +
+               vendor.Name))
            .Paragraph($"2. {toName} accepts the {vendor.Name} End User License Agreement for this license from the effective date.")
            .Paragraph($"3. On the effective date every installation of the license by {fromName} is released; its history is kept. {toName} starts with the full {migrationWindowDays}-day migration window, and the license allows only the installations its configuration permits.")
            .Paragraph($"4. This consent covers only the license identified above and the reason given: {OneLine(t.Reason)}");

@@ -1,5 +1,8 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
+using PdfSharp.Pdf.IO;
 
 namespace LicensePortal.Infrastructure.Pdf;
 
@@ -11,7 +14,8 @@ public sealed record PdfColumn(string Header, double Width, Align Align = Align.
 /// The small layout layer every document is built from: PDFsharp draws, this lays out.
 /// Letterhead on the first page and a running header on the others, wrapped paragraphs,
 /// key–value blocks, tables whose rows grow with wrapped cells and repeat their header on a
-/// new page, a signature block, and "Page X of N" added in a second pass.
+/// new page, a signature block, and "Page X of N" added in a second pass. Every document it makes passes
+/// `qpdf --check` without a warning (see CompleteFlateStreams).
 /// </summary>
 public sealed class PdfComposer
 {
@@ -23,6 +27,7 @@ public sealed class PdfComposer
     private readonly PdfDocument document = new();
     private readonly VendorOptions vendor;
     private readonly string runningTitle;
+    private readonly DateTime createdUtc;
     private XGraphics? gfx;
     private PdfPage? page;
     private double y;
@@ -32,11 +37,12 @@ public sealed class PdfComposer
         PortalFontResolver.EnsureInstalled();
         this.vendor = vendor;
         this.runningTitle = runningTitle;
+        this.createdUtc = DateTime.SpecifyKind(createdUtc, DateTimeKind.Utc);
         document.Info.Title = title;
         document.Info.Author = vendor.Name;
         document.Info.Creator = "LicensePortal";
         // The document's own date, not the time it happened to be drawn.
-        document.Info.CreationDate = DateTime.SpecifyKind(createdUtc, DateTimeKind.Utc);
+        document.Info.CreationDate = this.createdUtc;
         document.Info.ModificationDate = document.Info.CreationDate;
         NewPage(first: true);
     }
@@ -208,9 +214,68 @@ public sealed class PdfComposer
             g.DrawString($"Page {i + 1} of {count}", Font(8.5), new XSolidBrush(Muted),
                 new XRect(Margin, p.Height.Point - Margin - 12, p.Width.Point - 2 * Margin, 12), XStringFormats.TopRight);
         }
-        using var stream = new MemoryStream();
-        document.Save(stream, closeStream: false);
-        return stream.ToArray();
+        using var saved = new MemoryStream();
+        document.Save(saved, closeStream: false);
+        return CompleteFlateStreams(saved, createdUtc);
+    }
+
+    /// <summary>
+    /// PDFsharp 6.2.4 writes each compressed stream as a zlib header and the deflate data but leaves off the Adler-32
+    /// checksum that ends a zlib stream (RFC 1950), so a reader that checks, qpdf among them, warns about every one
+    /// ("input stream is complete but output may still be valid"). The document is read back, each such stream gets
+    /// the checksum of its data, and it is saved again; the data itself is not compressed a second time.
+    /// </summary>
+    private static byte[] CompleteFlateStreams(MemoryStream saved, DateTime modified)
+    {
+        saved.Position = 0;
+        using var document = PdfReader.Open(saved, PdfDocumentOpenMode.Modify);
+        // Opening to modify stamps the time now: the document keeps its own date.
+        document.Info.ModificationDate = modified;
+        // Saving writes fresh XMP metadata from the information above; the first save's would stay behind unused.
+        document.Internals.Catalog.Elements.Remove("/Metadata");
+        // Nothing new goes through PDFsharp's encoder: the new metadata is written as it is.
+        document.Options.NoCompression = true;
+        document.Options.CompressContentStreams = false;
+        foreach (var item in document.Internals.GetAllObjects())
+        {
+            if (item is not PdfDictionary { Stream: { } stream } dictionary || dictionary.Elements.GetName("/Filter") != "/FlateDecode")
+                continue;
+            var zlib = stream.Value;
+            using var data = new MemoryStream();
+            // The deflate data starts after the two bytes of the zlib header.
+            using (var deflate = new DeflateStream(new MemoryStream(zlib, 2, zlib.Length - 2), CompressionMode.Decompress))
+                deflate.CopyTo(data);
+            var checksum = new byte[4];
+            BinaryPrimitives.WriteUInt32BigEndian(checksum, Adler32(data.GetBuffer().AsSpan(0, (int)data.Length)));
+            // A PDFsharp that writes the checksum itself is left as it is.
+            if (zlib.AsSpan()[^4..].SequenceEqual(checksum)) continue;
+            stream.Value = [.. zlib, .. checksum];
+            dictionary.Elements.SetInteger("/Length", stream.Value.Length);
+        }
+        using var output = new MemoryStream();
+        document.Save(output, closeStream: false);
+        return output.ToArray();
+    }
+
+    /// <summary>The Adler-32 checksum of RFC 1950, section 8.2, which .NET does not offer on its own.</summary>
+    internal static uint Adler32(ReadOnlySpan<byte> data)
+    {
+        const uint Modulus = 65521;
+        // 5552 bytes is the most that can be added up before the sums could overflow 32 bits.
+        uint a = 1, b = 0;
+        while (data.Length > 0)
+        {
+            var chunk = data[..Math.Min(5552, data.Length)];
+            foreach (var x in chunk)
+            {
+                a += x;
+                b += a;
+            }
+            a %= Modulus;
+            b %= Modulus;
+            data = data[chunk.Length..];
+        }
+        return b << 16 | a;
     }
 
     /// <summary>
