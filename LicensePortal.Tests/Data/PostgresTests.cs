@@ -157,7 +157,7 @@ public class PostgresTests
         }
         // The monitor started on both at once, then each instance's outbox dispatcher round at once.
         var passes = await Task.WhenAll(instances.Select(i => i.Service<FraudMonitorRunner>().RunOnceAsync(null, ct)));
-        await Task.WhenAll(instances.Select(i => i.Service<LicensePortal.Features.Outbox.OutboxService>().DispatchDueAsync(ct)));
+        await Task.WhenAll(instances.Select(i => i.Service<LicensePortal.Features.Outbox.OutboxService>().DispatchRoundAsync(ct)));
         // Quote numbers taken from both at once.
         var numbers = await Task.WhenAll(Enumerable.Range(0, 20).Select(async n =>
         {

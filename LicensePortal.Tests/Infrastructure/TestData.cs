@@ -96,7 +96,7 @@ public static class TestData
     /// <summary>Runs a dispatcher round as the background dispatcher would, then waits until every message about <paramref name="about"/> is delivered.</summary>
     public static async Task DeliveredAsync(this PortalFactory portal, string about)
     {
-        await portal.Service<LicensePortal.Features.Outbox.OutboxService>().DispatchDueAsync();
+        await portal.Service<LicensePortal.Features.Outbox.OutboxService>().DispatchRoundAsync(default);
         await UntilAsync(async () =>
         {
             await using var db = await portal.DbAsync();

@@ -77,10 +77,10 @@ public class OutboxServiceTests : IAsyncLifetime
         delivery.Up = true;
         using var stop = delivery.StopAfterHandOver = new CancellationTokenSource();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => outbox.DispatchDueAsync(stop.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => outbox.DispatchRoundAsync(stop.Token));
         delivery.StopAfterHandOver = null;
         portal.Clock.Advance(TimeSpan.FromHours(1));
-        await outbox.DispatchDueAsync();
+        await outbox.DispatchRoundAsync(default);
 
         Assert.Equal(["Quote 7"], delivery.Delivered);
         Assert.Equal(OutboxStatus.Sending, (await ReadAsync(id)).Status);
@@ -89,7 +89,7 @@ public class OutboxServiceTests : IAsyncLifetime
         var woken = Wakeup.Count;
         await outbox.RetryAsync(TestData.As(Roles.Manager), id);
         Assert.Equal(woken + 1, Wakeup.Count);
-        await outbox.DispatchDueAsync();
+        await outbox.DispatchRoundAsync(default);
         await TestData.UntilAsync(async () => (await ReadAsync(id)).Status == OutboxStatus.Sent, "the retried message to be delivered");
         Assert.Equal(["Quote 7", "Quote 7"], delivery.Delivered);
     }
@@ -104,19 +104,19 @@ public class OutboxServiceTests : IAsyncLifetime
         var id = await QueueAsync("Quote 1");
         var outbox = portal.Service<OutboxService>();
 
-        Assert.Equal(0, await outbox.DispatchDueAsync());
+        Assert.Equal(0, (await outbox.DispatchRoundAsync(default)).Sent);
         var first = await ReadAsync(id);
         Assert.Equal((OutboxStatus.Pending, 1, "Connection refused by mail.example:587"), (first.Status, first.Attempts, first.LastError));
         Assert.Equal(portal.Clock.GetUtcNow().UtcDateTime.AddMinutes(2), first.NextAttemptAt);
 
-        Assert.Equal(0, await outbox.DispatchDueAsync()); // not due yet
+        Assert.Equal(0, (await outbox.DispatchRoundAsync(default)).Sent); // not due yet
         portal.Clock.Advance(TimeSpan.FromMinutes(2));
-        await outbox.DispatchDueAsync();
+        await outbox.DispatchRoundAsync(default);
         Assert.Equal(portal.Clock.GetUtcNow().UtcDateTime.AddMinutes(4), (await ReadAsync(id)).NextAttemptAt);
 
         delivery.Up = true;
         portal.Clock.Advance(TimeSpan.FromMinutes(4));
-        Assert.Equal(1, await outbox.DispatchDueAsync());
+        Assert.Equal(1, (await outbox.DispatchRoundAsync(default)).Sent);
         var sent = await ReadAsync(id);
         Assert.Equal((OutboxStatus.Sent, 3, (string?)null), (sent.Status, sent.Attempts, sent.LastError));
     }
@@ -128,7 +128,7 @@ public class OutboxServiceTests : IAsyncLifetime
         var outbox = portal.Service<OutboxService>();
         for (var i = 0; i < 6; i++)
         {
-            await outbox.DispatchDueAsync();
+            await outbox.DispatchRoundAsync(default);
             portal.Clock.Advance(TimeSpan.FromDays(1));
         }
         Assert.Equal(OutboxStatus.Failed, (await ReadAsync(id)).Status);
@@ -138,7 +138,7 @@ public class OutboxServiceTests : IAsyncLifetime
         var woken = Wakeup.Count;
         await outbox.DeliverNowAsync(TestData.As(Roles.Manager));
         Assert.Equal(woken + 1, Wakeup.Count);
-        await outbox.DispatchDueAsync(); // the round the woken dispatcher runs
+        await outbox.DispatchRoundAsync(default); // the round the woken dispatcher runs
 
         await TestData.UntilAsync(async () => (await ReadAsync(id)).Status == OutboxStatus.Sent, "the retried message to be delivered");
         await using var db = await portal.DbAsync();
@@ -258,7 +258,7 @@ public class OutboxServiceTests : IAsyncLifetime
         delivery.Up = true;
         for (var i = 0; i < 20; i++) await QueueAsync($"Message {i}");
 
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => portal.Service<OutboxService>().DispatchDueAsync())));
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => portal.Service<OutboxService>().DispatchRoundAsync(default))));
 
         Assert.Equal(20, delivery.Delivered.Count);
         Assert.Equal(20, delivery.Delivered.Distinct().Count());
@@ -279,7 +279,7 @@ public class EmailDeliveryTests(PortalFactory portal)
             id = message.Id;
         }
 
-        await portal.Service<OutboxService>().DispatchDueAsync();
+        await portal.Service<OutboxService>().DispatchRoundAsync(default);
 
         var eml = Directory.GetFiles(portal.MailFolder, "*.eml").Select(File.ReadAllText).Single(t => t.Contains("Message id check"));
         Assert.Contains($"Message-ID: <outbox-{id}@smartertools.example>", eml);

@@ -50,12 +50,6 @@ public sealed class OutboxService(IDbContextFactory<AppDbContext> dbFactory, IEm
         return message;
     }
 
-    /// <summary>
-    /// Delivers the messages that are due. Each is claimed first, so two dispatchers running at
-    /// once never send the same message twice; a crash leaves it to be retried when its claim lapses.
-    /// </summary>
-    public async Task<int> DispatchDueAsync(CancellationToken ct = default) => (await DispatchRoundAsync(ct)).Sent;
-
     /// <summary>Messages one round takes at most; a full round is followed by another at once.</summary>
     public const int BatchSize = 50;
 
@@ -77,7 +71,11 @@ public sealed class OutboxService(IDbContextFactory<AppDbContext> dbFactory, IEm
         return due;
     }
 
-    /// <summary>One round: delivers up to <see cref="BatchSize"/> due messages; Full when there may be more.</summary>
+    /// <summary>
+    /// One round: delivers up to <see cref="BatchSize"/> due messages; Full when there may be more. Each is claimed first,
+    /// so two dispatchers running at once never send the same message twice; a crash leaves it to be retried when its
+    /// claim lapses.
+    /// </summary>
     public async Task<(int Sent, bool Full)> DispatchRoundAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;

@@ -91,7 +91,7 @@ public sealed class QuoteService(
             {
                 if (license.CustomerId != customerId) throw new DomainException($"{license.Key} belongs to another customer: a quote covers one customer's licenses.");
                 if (license.Status == LicenseStatus.Disabled) throw new DomainException($"{license.Key} is disabled: it can't be upgraded until it is re-enabled.");
-                result.Add(new(license.Id, license.Key, await PricingService.PriceAsync(db, license, new(line.EditionId, line.LevelId, line.HasFailover, line.ToCurrentMajor, line.RenewProtection), calendar.Today, ct), null, license));
+                result.Add(new(license.Id, license.Key, await db.PriceUpgradeAsync(license, new(line.EditionId, line.LevelId, line.HasFailover, line.ToCurrentMajor, line.RenewProtection), calendar.Today, ct), null, license));
             }
             catch (DomainException ex)
             {

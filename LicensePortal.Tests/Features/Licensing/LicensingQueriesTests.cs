@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace LicensePortal.Tests.Features.Licensing;
 
 [Collection(SharedPortal.Name)]
-public class LicensingServicesTests(PortalFactory portal)
+public class LicensingQueriesTests(PortalFactory portal)
 {
     private async Task<AppDbContext> DbAsync()
     {
@@ -18,7 +18,7 @@ public class LicensingServicesTests(PortalFactory portal)
     }
 
     [Fact]
-    public async Task The_pricing_service_prices_a_stored_license_from_the_stored_price_list()
+    public async Task An_upgrade_of_a_stored_license_is_priced_from_the_stored_price_list()
     {
         await using var db = await DbAsync();
         var license = await db.Licenses.Include(l => l.Edition).Include(l => l.Level).Include(l => l.Product)
@@ -28,53 +28,52 @@ public class LicensingServicesTests(PortalFactory portal)
         var expected = list.Entries.Single(e => e.EditionId == enterprise.Id && e.LevelId == license.LevelId).LicensePrice
                        - list.Entries.Single(e => e.EditionId == license.EditionId && e.LevelId == license.LevelId).LicensePrice;
 
-        var price = await portal.Service<PricingService>().PriceUpgradeAsync(license.Id, new PricingService.Target(enterprise.Id, license.LevelId, false));
+        var price = await db.PriceUpgradeAsync(license, new UpgradeTarget(enterprise.Id, license.LevelId, false), portal.Service<VendorCalendar>().Today, default);
 
         Assert.Equal(expected, price.Total);
         Assert.Equal((12, 12), (price.FromMajor, price.ToMajor));
     }
 
     [Fact]
-    public async Task The_pricing_service_refuses_an_edition_of_another_product()
+    public async Task An_upgrade_to_an_edition_of_another_product_is_refused()
     {
         await using var db = await DbAsync();
         var license = await db.Licenses.Include(l => l.Product).FirstAsync(l => l.Product!.Name == "SmarterMail");
         var foreign = await db.Editions.FirstAsync(e => e.ProductId != license.ProductId);
 
         var error = await Assert.ThrowsAsync<DomainException>(() =>
-            portal.Service<PricingService>().PriceUpgradeAsync(license.Id, new PricingService.Target(foreign.Id, license.LevelId, false)));
+            db.PriceUpgradeAsync(license, new UpgradeTarget(foreign.Id, license.LevelId, false), portal.Service<VendorCalendar>().Today, default));
         Assert.Contains("can only be upgraded within SmarterMail", error.Message);
     }
 
     [Fact]
-    public async Task The_entitlement_service_marks_10x_SmarterMail_licenses_legacy()
+    public async Task With_12x_current_the_highest_legacy_SmarterMail_major_is_10()
     {
         await using var db = await DbAsync();
-        var legacy = await db.Licenses.FirstAsync(l => l.Product!.Name == "SmarterMail" && l.Major == 10);
-        var current = await db.Licenses.FirstAsync(l => l.Product!.Name == "SmarterMail" && l.Major == 12);
+        var smarterMail = await db.Products.Where(p => p.Name == "SmarterMail").Select(p => p.Id).SingleAsync();
 
-        var entitlements = portal.Service<EntitlementService>();
+        var cutoffs = await portal.Service<EntitlementService>().LegacyCutoffsAsync();
 
-        Assert.True((await entitlements.ForLicenseAsync(legacy.Id)).IsLegacy);
-        Assert.Equal("All 12.x releases, patches and bug fixes at no charge.", (await entitlements.ForLicenseAsync(current.Id)).Lines[0]);
+        Assert.Equal(10, cutoffs[smarterMail]);
     }
 
     [Fact]
-    public async Task The_standing_service_agrees_with_the_over_allowance_list()
+    public async Task A_license_s_standing_agrees_with_the_over_allowance_list()
     {
         await using var db = await DbAsync();
         var allOver = await db.OverAllowanceLicenseIds(ActivityCut.At(PortalFactory.Now.UtcDateTime, new InstallationOptions())).ToListAsync();
         var over = allOver.Take(5).ToList();
-        var standing = portal.Service<StandingService>();
+        var options = new InstallationOptions();
+        async Task<Standing> StandingAsync(int id) => await db.StandingAsync(id, PortalFactory.Now.UtcDateTime, options, default);
 
-        Assert.NotEmpty(over);
+        Assert.Equal(5, over.Count);
         foreach (var id in over)
         {
-            var s = await standing.ForLicenseAsync(id);
+            var s = await StandingAsync(id);
             Assert.True(s.OverAllowance);
             Assert.Contains(s.Status, new[] { StandingStatus.Grace, StandingStatus.Flagged, StandingStatus.Disabled });
         }
         var within = await db.Licenses.Where(l => l.Status == LicenseStatus.Active && !allOver.Contains(l.Id)).Select(l => l.Id).FirstAsync();
-        Assert.False((await standing.ForLicenseAsync(within)).OverAllowance);
+        Assert.False((await StandingAsync(within)).OverAllowance);
     }
 }
