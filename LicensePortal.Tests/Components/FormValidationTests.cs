@@ -27,7 +27,7 @@ public class FormValidationTests : BunitContext
         Services.AddSingleton(new UserAdminService(null!, null!, null!));
         Services.AddSingleton(new CustomerService(null!, null!, null!));
         Services.AddSingleton(new CatalogService(null!, null!));
-        Services.AddSingleton(new TransferService(null!, null!, null!, null!, null!, null!, null!));
+        Services.AddSingleton(new TransferService(null!, null!, null!, null!, null!, null!));
         var auth = AddAuthorization();
         auth.SetAuthorized("admin@example.com");
         auth.SetRoles(Roles.Admin);

@@ -6,6 +6,7 @@ using LicensePortal.Features.Licenses;
 using LicensePortal.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using LicensePortal.Features.Users;
 
 namespace LicensePortal.Tests.Infrastructure;
 

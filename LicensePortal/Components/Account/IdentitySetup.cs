@@ -6,6 +6,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using LicensePortal.Features.Users;
 
 namespace LicensePortal.Components.Account;
 
@@ -24,19 +25,6 @@ public static class IdentitySetup
                 options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
             })
             .AddIdentityCookies();
-        // Between the password and a step the user still owes (a new password, an authenticator): good for nothing else.
-        services.AddAuthentication().AddCookie(SignInFlow.PendingScheme, options =>
-        {
-            options.Cookie.Name = ".LicensePortal.PendingSignIn";
-            options.ExpireTimeSpan = TimeSpan.FromMinutes(10);
-            options.SlidingExpiration = false;
-            options.Cookie.HttpOnly = true;
-            options.Cookie.SameSite = SameSiteMode.Lax;
-            options.Cookie.SecurePolicy = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
-        });
-        services.Configure<SignInSettings>(builder.Configuration.GetSection(SignInSettings.Section));
-        services.AddSingleton<SignInGuard>();
-        services.AddScoped<SignInFlow>();
         services.AddScoped(sp => (PortalSignInManager)sp.GetRequiredService<SignInManager<ApplicationUser>>());
         services.ConfigureApplicationCookie(options =>
         {

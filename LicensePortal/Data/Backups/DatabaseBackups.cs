@@ -161,5 +161,3 @@ public sealed class DatabaseBackups(IDbContextFactory<AppDbContext> dbFactory, I
         if ((long)(await check.ExecuteScalarAsync(ct))! == 0) throw new BackupException("The file is not a LicensePortal database.");
     }
 }
-
-public sealed class BackupException(string message) : Exception(message);

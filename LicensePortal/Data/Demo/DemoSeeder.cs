@@ -11,22 +11,6 @@ using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Data.Demo;
 
-public sealed class DemoOptions
-{
-    public const string Section = "Demo";
-
-    /// <summary>Create demo users and data when the database is empty.</summary>
-    public bool Seed { get; set; }
-
-    public int Licenses { get; set; } = 1500;
-
-    /// <summary>Password of every demo user.</summary>
-    public string Password { get; set; } = "Demo#Portal2026";
-
-    /// <summary>Seed of the random generator, so every demo database looks the same.</summary>
-    public int RandomSeed { get; set; } = 20261126;
-}
-
 public sealed record DemoUser(string Email, string DisplayName, string Title, string Role);
 
 /// <summary>
@@ -354,26 +338,4 @@ public sealed class DemoSeeder(
 
     private static string Postal(string pattern, Random rng) =>
         string.Concat(pattern.Select(ch => ch == '#' ? (char)('0' + rng.Next(10)) : ch));
-}
-
-public static class DemoDataSetup
-{
-    public static WebApplicationBuilder AddDemoData(this WebApplicationBuilder builder)
-    {
-        builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection(DemoOptions.Section));
-        builder.Services.AddSingleton<DemoSeeder>();
-        return builder;
-    }
-
-    public static async Task SeedDemoDataIfEnabledAsync(this WebApplication app)
-    {
-        if (!app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Seed) return;
-        if (app.Environment.IsProduction())
-        {
-            // Demo logins with a published password must never reach a live portal.
-            app.Logger.LogError("Demo data is never created in Production; ignoring Demo:Seed / --seed-demo.");
-            return;
-        }
-        await app.Services.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync();
-    }
 }

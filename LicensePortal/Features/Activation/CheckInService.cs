@@ -11,44 +11,6 @@ using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Features.Activation;
 
-public sealed record CheckInRequest(string? LicenseKey, string? MachineId, string? Hostname, string? ProductVersion);
-
-public sealed record ReleaseRequest(string? LicenseKey, string? MachineId);
-
-public sealed record CheckInResponse(string Status, int Allowance, int ActiveInstallations, DateTime? GraceEndsAt, DateTime? DisableAt, string Message);
-
-/// <summary>What the activation API checks about its input, field by field.</summary>
-public static partial class ActivationValidation
-{
-    public const int MaxMachineId = 128, MaxHostname = 255, MaxVersion = 32;
-
-    public static Dictionary<string, string[]> Check(CheckInRequest r)
-    {
-        var errors = CheckKeyAndMachine(r.LicenseKey, r.MachineId);
-        if (string.IsNullOrWhiteSpace(r.Hostname)) errors["hostname"] = ["hostname is required."];
-        else if (r.Hostname.Length > MaxHostname || !Hostname().IsMatch(r.Hostname)) errors["hostname"] = [$"hostname must be a host name of at most {MaxHostname} characters (letters, digits, '-', '.', '_')."];
-        if (string.IsNullOrWhiteSpace(r.ProductVersion)) errors["productVersion"] = ["productVersion is required."];
-        else if (r.ProductVersion.Length > MaxVersion || !Version().IsMatch(r.ProductVersion)) errors["productVersion"] = ["productVersion must look like 12.3 or 12.3.9142."];
-        return errors;
-    }
-
-    public static Dictionary<string, string[]> CheckKeyAndMachine(string? key, string? machineId)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(key)) errors["licenseKey"] = ["licenseKey is required."];
-        else if (Licenses.LicenseKey.Normalize(key) is null) errors["licenseKey"] = ["licenseKey must be 25 characters in five groups of five, like 7KQ2M-ZP4XD-HT9WC-3NRYF-M8VBE."];
-        if (string.IsNullOrWhiteSpace(machineId)) errors["machineId"] = ["machineId is required."];
-        else if (machineId.Length > MaxMachineId || !MachineId().IsMatch(machineId)) errors["machineId"] = [$"machineId must be at most {MaxMachineId} letters, digits, '-', '_', ':' or '.'."];
-        return errors;
-    }
-
-    [GeneratedRegex(@"^[A-Za-z0-9._-]+$")] private static partial Regex Hostname();
-    [GeneratedRegex(@"^[0-9]+(\.[0-9]+){0,3}$")] private static partial Regex Version();
-    [GeneratedRegex(@"^[A-Za-z0-9._:-]+$")] private static partial Regex MachineId();
-}
-
-public enum ReleaseOutcome { Released, UnknownKey, ActivatedOffline }
-
 /// <summary>
 /// Check-ins and releases from deployed products. A check-in is one upsert per (license,
 /// machine): concurrent check-ins from one machine meet in the database's unique index, never
@@ -204,58 +166,5 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
         return new(status, standing.Allowance, standing.ActiveInstallations,
             standing.Status == StandingStatus.Grace ? standing.GraceEndsAt : null,
             standing.Status == StandingStatus.Flagged ? standing.DisableAt : null, message);
-    }
-}
-
-/// <summary>
-/// Open connections, each with the check-in command prepared on it, reused from one check-in to
-/// the next: preparing the two statements cost more than running them. A command whose use
-/// failed half-way is closed, not reused.
-/// </summary>
-public sealed class CheckInCommands(IDbContextFactory<AppDbContext> dbFactory, SqlDialect dialect) : IDisposable
-{
-    private const int MaxIdle = 16;
-    internal static readonly string[] Parameters = ["$key", "$machine", "$host", "$version", "$now", "$staleBefore", "$stintsSince"];
-    private readonly ConcurrentBag<DbCommand> idle = [];
-    private string? connectionString;
-
-    public async Task<DbCommand> RentAsync(CancellationToken ct)
-    {
-        if (idle.TryTake(out var command)) return command;
-        if (connectionString is null)
-        {
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            connectionString = dialect.ForRepeatedCommands(db.Database.GetConnectionString()!);
-        }
-        var connection = dialect.CreateConnection(connectionString!);
-        await connection.OpenAsync(ct);
-        command = connection.CreateCommand();
-        command.CommandText = dialect.Sql(CheckInService.CheckInSql);
-        foreach (var name in Parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = dialect.ParameterName(name);
-            command.Parameters.Add(parameter);
-        }
-        if (dialect.PreparesUnboundCommands) command.Prepare();
-        return command;
-    }
-
-    public void Return(DbCommand command, bool reusable)
-    {
-        if (reusable && idle.Count < MaxIdle) idle.Add(command);
-        else Close(command);
-    }
-
-    private static void Close(DbCommand command)
-    {
-        var connection = command.Connection;
-        command.Dispose();
-        connection?.Dispose();
-    }
-
-    public void Dispose()
-    {
-        while (idle.TryTake(out var command)) Close(command);
     }
 }

@@ -7,27 +7,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LicensePortal.Features.Catalog;
 
-public enum MajorState { Current, Supported, Legacy, Upcoming }
-
-public sealed record ProductSummary(int Id, string Name, string LevelUnit, int? CurrentMajor, int Majors, int? HighestLegacyMajor, int Editions, int Levels);
-
-public sealed record MajorView(int Major, DateOnly ReleasedOn, MajorState State, IReadOnlyList<ProductRelease> Minors, bool HasPriceList);
-
-public sealed record ProductDetail(int Id, string Name, string LevelUnit, IReadOnlyList<MajorView> Majors, IReadOnlyList<Edition> Editions, IReadOnlyList<Level> Levels);
-
-/// <summary>One cell row of the price-list grid: an edition and level, with its prices or none when not sold.</summary>
-public sealed class PriceGridRow
-{
-    public int EditionId { get; init; }
-    public string Edition { get; init; } = "";
-    public int LevelId { get; init; }
-    public string Level { get; init; } = "";
-    public decimal? LicensePrice { get; set; }
-    public decimal? FailoverPrice { get; set; }
-    public decimal? ProtectionPrice { get; set; }
-    public bool Sold => LicensePrice is not null || FailoverPrice is not null || ProtectionPrice is not null;
-}
-
 /// <summary>
 /// The catalog: products, releases, editions, levels and price lists. Everyone on staff reads it;
 /// only admins change it, and every change is audited in the same transaction.
@@ -240,14 +219,4 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ve
         db.Audit(actor, calendar.UtcNow, action, type, id, before, () => after);
         await db.SaveOrRefuseAsync("Someone else changed this at the same time. Reload the page and make your change again.");
     }
-}
-
-public static class CatalogFeature
-{
-    public static IServiceCollection AddCatalogFeature(this IServiceCollection services) => services.AddScoped<CatalogService>();
-
-    public static IEndpointConventionBuilder MapCatalogEndpoints(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/catalog/{productId:int}/price-lists/{major:int}.csv", async (int productId, int major, CatalogService catalog, CancellationToken ct) =>
-            Results.File(System.Text.Encoding.UTF8.GetBytes(await catalog.ExportCsvAsync(productId, major, ct)), "text/csv", $"price-list-{productId}-{major}.csv"))
-        .RequireAuthorization(Policies.Staff);
 }

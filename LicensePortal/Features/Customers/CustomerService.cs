@@ -7,14 +7,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LicensePortal.Features.Customers;
 
-public sealed record CustomerRow(int Id, string Name, string Email, string Phone, string City, string Country, int Licenses);
-
-public sealed record CustomerLicense(int Id, string Key, string Product, int Major, string Edition, string Level, bool HasFailover, DateOnly? ProtectionEndsOn, Licenses.LicenseStatus Status);
-
-public sealed record CustomerQuote(int Id, string Number, DateOnly QuoteDate, DateOnly ValidUntil, Quotes.QuoteStatus State, decimal Total);
-
-public sealed record CustomerDetail(Customer Customer, IReadOnlyList<CustomerLicense> Licenses, IReadOnlyList<CustomerQuote> Quotes);
-
 public sealed class CustomerService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, Licensing.VendorCalendar calendar)
 {
     public async Task<CustomerDetail> DetailAsync(int id, CancellationToken ct = default)
@@ -81,9 +73,4 @@ public sealed class CustomerService(IDbContextFactory<AppDbContext> dbFactory, T
             .ToListAsync(ct);
         return new(rows, total);
     }
-}
-
-public static class CustomersFeature
-{
-    public static IServiceCollection AddCustomersFeature(this IServiceCollection services) => services.AddScoped<CustomerService>();
 }

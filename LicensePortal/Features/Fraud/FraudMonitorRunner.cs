@@ -11,7 +11,7 @@ namespace LicensePortal.Features.Fraud;
 /// at a time in this instance and, on PostgreSQL, on the database several instances share; a pass that finds another
 /// instance's running does nothing and says so. The database's unique indexes would still make a second pass harmless.
 /// </summary>
-public sealed class FraudMonitorRunner(IServiceScopeFactory scopes, IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+public sealed class FraudMonitorRunner(FraudMonitor monitor, IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
 {
     private readonly SemaphoreSlim gate = new(1, 1);
 
@@ -23,8 +23,7 @@ public sealed class FraudMonitorRunner(IServiceScopeFactory scopes, IDbContextFa
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             await using var instances = await InstanceLock.TryTakeAsync(db, "fraud-monitor", ct);
             if (instances is null) return MonitorResult.Elsewhere;
-            await using var scope = scopes.CreateAsyncScope();
-            return await scope.ServiceProvider.GetRequiredService<FraudMonitor>().RunAsync(progress, ct);
+            return await monitor.RunAsync(progress, ct);
         }
         finally { gate.Release(); }
     }

@@ -13,8 +13,6 @@ using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Features.Home;
 
-public sealed record HomeCard(string Area, string Title, int Count, string Caption, string Href);
-
 /// <summary>
 /// The work waiting for the signed-in user, counted from live data for each of their areas. Each figure is the
 /// total of the list its card opens, asked of that list's own service with the filter the link carries, so the
@@ -79,9 +77,4 @@ public sealed class HomeService(VendorCalendar calendar, LicenseService licenses
         await Task.WhenAll(cards.Select(c => c.Count));
         return [.. cards.Select(c => new HomeCard(c.Area, c.Title, c.Count.Result, c.Caption, c.Href))];
     }
-}
-
-public static class HomeFeature
-{
-    public static IServiceCollection AddHomeFeature(this IServiceCollection services) => services.AddScoped<HomeService>();
 }

@@ -9,21 +9,6 @@ using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Features.Licenses;
 
-public enum ProtectionFilter { Current, Lapsed, Ending }
-
-public sealed record LicenseFilter(
-    string? Search = null, int? ProductId = null, LicenseStatus? Status = null,
-    ProtectionFilter? Protection = null, bool OverAllowance = false, int? CustomerId = null, bool? Legacy = null,
-    int? Major = null, bool? HasFailover = null, string? Edition = null, int? LevelId = null, int? AfterId = null, DateOnly? DisabledSince = null);
-
-public sealed record LicenseRow(int Id, string Key, int CustomerId, string Customer, int ProductId, string Product, int Major, string Edition, string Level,
-    bool HasFailover, DateOnly PurchasedOn, DateOnly? ProtectionEndsOn, LicenseStatus Status, bool IsLegacy = false);
-
-public sealed record ProductOption(int Id, string Name);
-
-/// <summary>Where a key typed in the app bar leads: a license, the license list searched for it, or a message saying why neither.</summary>
-public sealed record KeyLookup(int? LicenseId = null, string? Search = null, string? Message = null);
-
 public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<InstallationOptions> installationOptions, EntitlementService entitlements,
     IOptions<Renewals.RenewalOptions> renewalOptions, VendorCalendar calendar)
 {
@@ -166,23 +151,4 @@ public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, Ti
 
     private static Expression<Func<License, bool>> Not(Expression<Func<License, bool>> predicate) =>
         Expression.Lambda<Func<License, bool>>(Expression.Not(predicate.Body), predicate.Parameters);
-}
-
-public static class LicensesFeature
-{
-    public static IServiceCollection AddLicensesFeature(this IServiceCollection services) =>
-        services.AddScoped<LicenseService>().AddScoped<LicenseDetailService>();
-
-    public static IEndpointConventionBuilder MapLicenseEndpoints(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/licenses/export.csv", async (HttpContext http, LicenseDetailService details,
-            string? q, int? product, string? status, string? protection, bool? overAllowance, int? customer, bool? legacy, int? major, bool? failover,
-            string? edition, int? level, DateOnly? disabledSince) =>
-        {
-            var filter = new LicenseFilter(q, product, Enum.TryParse<LicenseStatus>(status, true, out var s) ? s : null,
-                Enum.TryParse<ProtectionFilter>(protection, true, out var p) ? p : null, overAllowance ?? false, customer, legacy, major, failover, edition, level, DisabledSince: disabledSince);
-            http.Response.ContentType = "text/csv; charset=utf-8";
-            http.Response.Headers.ContentDisposition = "attachment; filename=licenses.csv";
-            await details.ExportCsvAsync(http.User, filter, http.Response.Body, http.RequestAborted);
-        })
-        .RequireAuthorization(Policies.Licenses);
 }

@@ -2,6 +2,9 @@ namespace LicensePortal.Features.Licensing;
 
 public static class LicensingFeature
 {
-    public static IServiceCollection AddLicensingFeature(this IServiceCollection services) =>
-        services.AddSingleton<VendorCalendar>().AddScoped<EntitlementService>();
+    public static WebApplicationBuilder AddLicensingFeature(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<VendorCalendar>().AddScoped<EntitlementService>();
+        return builder;
+    }
 }

@@ -7,27 +7,6 @@ using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Features.Outbox;
 
-/// <summary>A message as staff read it: who it went to by name, what it concerns as a link, and its delivery state in words.</summary>
-public sealed record OutboxRow(long Id, DateTime CreatedAt, string To, string Subject, string About, OutboxStatus Status, int Attempts,
-    DateTime? SentAt, DateTime NextAttemptAt, string? LastError, string? AttachmentName, string? RecipientName = null, EntityLink? Concerns = null,
-    OutboxKind Kind = OutboxKind.Other, bool MayOpenAttachment = false)
-{
-    public string State => OutboxText.State(Status, Attempts);
-}
-
-/// <summary>Delivery states as people read them.</summary>
-public static class OutboxText
-{
-    public static string State(OutboxStatus status, int attempts) => status switch
-    {
-        OutboxStatus.Sent => "Delivered",
-        OutboxStatus.Failed => $"Failed after {attempts} attempt{(attempts == 1 ? "" : "s")}",
-        OutboxStatus.Sending => "Handed over, not confirmed: check with the recipient, then retry",
-        _ when attempts > 0 => $"Retrying after {attempts} failed attempt{(attempts == 1 ? "" : "s")}",
-        _ => "Waiting to be sent",
-    };
-}
-
 /// <summary>
 /// Emails go into the outbox in the same transaction as the change that causes them; a
 /// dispatcher delivers them, retrying with a growing delay, and staff can see each one's state.
@@ -173,51 +152,4 @@ public sealed class OutboxService(IDbContextFactory<AppDbContext> dbFactory, IEm
         await db.SaveChangesAsync(ct);
         wakeup.Wake();
     }
-}
-
-/// <summary>Delivers due outbox messages every poll interval, and at once when something wakes it (<see cref="OutboxWakeup"/>).</summary>
-public sealed class OutboxDispatcher(IServiceScopeFactory scopes, OutboxWakeup wakeup, IOptions<EmailOptions> options, ILogger<OutboxDispatcher> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var interval = TimeSpan.FromSeconds(Math.Max(1, options.Value.PollSeconds));
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var full = false;
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                (_, full) = await scope.ServiceProvider.GetRequiredService<OutboxService>().DispatchRoundAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogError(ex, "The outbox dispatcher failed; it tries again on its next round.");
-            }
-            wakeup.RoundDone();
-            if (!full) await wakeup.WaitAsync(interval, stoppingToken);
-        }
-    }
-}
-
-public static class OutboxFeature
-{
-    public static WebApplicationBuilder AddOutboxFeature(this WebApplicationBuilder builder)
-    {
-        builder.Services.Configure<EmailOptions>(builder.Configuration.GetSection(EmailOptions.Section));
-        builder.Services.AddSingleton<IEmailDelivery, SmtpEmailDelivery>();
-        builder.Services.AddScoped<OutboxService>();
-        builder.Services.AddSingleton<OutboxWakeup>();
-        builder.Services.AddHostedService<OutboxDispatcher>();
-        return builder;
-    }
-
-    public static IEndpointConventionBuilder MapOutboxEndpoints(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/outbox/{id:long}/attachment", async (long id, ClaimsPrincipal user, OutboxService outbox, CancellationToken ct) =>
-            await outbox.AttachmentAsync(user, id, ct) switch
-            {
-                ({ Attachment: { } bytes } m, true) => Results.File(bytes, m.AttachmentContentType ?? "application/octet-stream", m.AttachmentName),
-                (null, _) => Results.NotFound(),
-                _ => Results.Forbid(),
-            })
-        .RequireAuthorization(Policies.Staff);
 }

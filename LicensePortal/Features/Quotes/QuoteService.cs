@@ -7,37 +7,9 @@ using LicensePortal.Features.Outbox;
 using LicensePortal.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using LicensePortal.Features.Users;
 
 namespace LicensePortal.Features.Quotes;
-
-public sealed class QuoteOptions
-{
-    public const string Section = "Quotes";
-    public int ValidityDays { get; set; } = 30;
-    public int ExpiringSoonDays { get; set; } = 7;
-    public string Terms { get; set; } = "Upgrades apply to the licenses listed and take effect when the quote is accepted and paid. Taxes are not included.";
-}
-
-/// <summary>
-/// What a sales rep asks for one license: its target edition, level and failover; whether to move it to the
-/// current major when nothing else changes (a change always does); whether to renew its upgrade protection.
-/// </summary>
-public sealed record QuoteRequestLine(int LicenseId, int EditionId, int LevelId, bool HasFailover, bool ToCurrentMajor = false, bool RenewProtection = false);
-
-/// <summary>The live breakdown of one license: its price, or why it can't be quoted.</summary>
-public sealed record QuotePreviewItem(int LicenseId, string LicenseKey, UpgradePrice? Price, string? Problem, License? License = null);
-
-/// <summary>A license a quote can cover; <see cref="CurrentMajor"/> is its product's current major today.</summary>
-public sealed record QuoteCandidate(int LicenseId, string Key, int ProductId, string Product, int Major, int EditionId, string Edition, int LevelId, string Level, bool HasFailover,
-    DateOnly? ProtectionEndsOn = null, int? CurrentMajor = null)
-{
-    /// <summary>The target that changes nothing but renews protection: what a renewal call quotes.</summary>
-    public QuoteRequestLine Renewal => new(LicenseId, EditionId, LevelId, HasFailover, RenewProtection: true);
-}
-
-public sealed record QuoteFilter(QuoteStatus? Status = null, string? SalesRepEmail = null, int? CustomerId = null, bool ExpiringSoon = false, string? Search = null);
-
-public sealed record QuoteRow(int Id, string Number, int CustomerId, string Customer, string SalesRep, DateOnly QuoteDate, DateOnly ValidUntil, QuoteStatus State, decimal Total, int Licenses);
 
 /// <summary>Upgrade quotes: build, save, send, accept, cancel (docs/RULES.md, Upgrades, renewals and reminders).</summary>
 public sealed class QuoteService(
@@ -335,21 +307,5 @@ public sealed class QuoteService(
         await db.SaveOrRefuseAsync(Conflict);
     }
 
-
     private static void EnsureSales(ClaimsPrincipal actor) => actor.Demand(Policies.Sales, "Only sales staff and managers work with quotes.");
-}
-
-public static class QuotesFeature
-{
-    public static WebApplicationBuilder AddQuotesFeature(this WebApplicationBuilder builder)
-    {
-        builder.Services.Configure<QuoteOptions>(builder.Configuration.GetSection(QuoteOptions.Section));
-        builder.Services.AddScoped<QuoteService>();
-        return builder;
-    }
-
-    public static IEndpointConventionBuilder MapQuoteEndpoints(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/quotes/{id:int}.pdf", async (int id, ClaimsPrincipal user, QuoteService quotes, CancellationToken ct) =>
-            await quotes.PdfAsync(user, id, ct) is { } pdf ? Results.File(pdf.Bytes, "application/pdf", $"{pdf.Number}.pdf") : Results.NotFound())
-        .RequireAuthorization(Policies.Sales);
 }

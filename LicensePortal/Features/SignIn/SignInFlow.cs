@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using LicensePortal.Features.Users;
 
 namespace LicensePortal.Features.SignIn;
 
@@ -300,7 +301,7 @@ public sealed class SignInFlow(
 
     /// <summary>Locked by an administrator, or paused by Identity after ten wrong codes (only someone with the password gets that far).</summary>
     private static string LockedMessage(ApplicationUser user) =>
-        user.LockoutEnd is { } end && end.Year < 9000 && end > LicensePortal.Infrastructure.IdentityClock.Now
+        user.LockoutEnd is { } end && end.Year < 9000 && end > IdentityClock.Now
             ? $"Too many wrong codes: sign-in to this account is paused until {end.UtcDateTime:HH:mm} UTC. An administrator can unlock it sooner."
             : "This account is locked. Ask an administrator to unlock it.";
 

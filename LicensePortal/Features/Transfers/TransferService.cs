@@ -11,21 +11,9 @@ using LicensePortal.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using LicensePortal.Features.Users;
 
 namespace LicensePortal.Features.Transfers;
-
-public sealed record TransferRow(int Id, int LicenseId, string LicenseKey, string From, int FromCustomerId, string To, int ToCustomerId, TransferKind Kind,
-    string Reason, string RequestedByName, DateTime RequestedAt, TransferStatus Status, string? Reference, string? DecidedByName, DateTime? DecidedAt, string? DecisionNote,
-    DateOnly? LeaseEndsOn = null, DateTime? ReturnedAt = null, string RequestedBy = "")
-{
-    /// <summary>The four-eyes rule: whoever requested a transfer may not decide it.</summary>
-    public bool IsRequestedBy(ClaimsPrincipal user) => string.Equals(RequestedBy, user.Identity?.Name, StringComparison.OrdinalIgnoreCase);
-}
-
-/// <summary>A request waiting for a manager, as the license page announces it.</summary>
-public sealed record PendingTransfer(int Id, TransferKind Kind, string To, int ToCustomerId, string RequestedByName, DateTime RequestedAt, DateOnly? LeaseEndsOn);
-
-public sealed record OwnershipStep(DateOnly? Since, int CustomerId, string Customer, string? Reference, TransferKind? Kind);
 
 /// <summary>
 /// Transfers and leases need a manager's written consent (docs/RULES.md, Transfers and leases). The four-eyes
@@ -33,7 +21,7 @@ public sealed record OwnershipStep(DateOnly? Since, int CustomerId, string Custo
 /// </summary>
 public sealed class TransferService(
     IDbContextFactory<AppDbContext> dbFactory, VendorCalendar calendar, IOptions<VendorOptions> vendor, IOptions<InstallationOptions> installationOptions,
-    IServiceScopeFactory scopes, OutboxWakeup outbox, ILogger<TransferService> logger)
+    OutboxWakeup outbox, ILogger<TransferService> logger)
 {
     public const string RequestPolicy = Policies.Licenses;
 
@@ -323,42 +311,10 @@ public sealed class TransferService(
 
     private async Task<(string Name, string Title)> ManagerAsync(ClaimsPrincipal actor)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var user = await scope.ServiceProvider.GetRequiredService<UserManager<Data.ApplicationUser>>().FindByNameAsync(actor.Identity?.Name ?? "");
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var name = (actor.Identity?.Name ?? "").ToUpperInvariant();
+        var user = await db.Users.Where(u => u.NormalizedUserName == name).Select(u => new { u.DisplayName, u.Title }).FirstOrDefaultAsync();
         return (user?.DisplayName ?? actor.FindFirst(UserClaims.DisplayName)?.Value ?? actor.Identity?.Name ?? "", user?.Title ?? "Licensing Manager");
     }
 
-}
-
-/// <summary>Returns leases to their lessors on their end date; checks hourly on the portal's clock.</summary>
-public sealed class LeaseReturnService(IServiceScopeFactory scopes, TimeProvider clock, ILogger<LeaseReturnService> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromHours(1), clock);
-        do
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<TransferService>().ReturnDueLeasesAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "Returning ended leases failed; it runs again within the hour.");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
-}
-
-public static class TransfersFeature
-{
-    public static IServiceCollection AddTransfersFeature(this IServiceCollection services) =>
-        services.AddScoped<TransferService>().AddHostedService<LeaseReturnService>();
-
-    public static IEndpointConventionBuilder MapTransferEndpoints(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/transfers/{id:int}/letter.pdf", async (int id, ClaimsPrincipal user, TransferService transfers, CancellationToken ct) =>
-            await transfers.LetterAsync(user, id, ct) is { } letter ? Results.File(letter.Pdf, "application/pdf", $"{letter.Reference}.pdf") : Results.NotFound())
-        .RequireAuthorization(TransferService.RequestPolicy);
 }

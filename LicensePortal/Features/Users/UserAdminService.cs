@@ -9,70 +9,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LicensePortal.Features.Users;
 
-public sealed record UserRow(string Id, string Email, string DisplayName, string? Title, IReadOnlyList<string> Roles, DateTime? LockedUntilUtc, bool TwoFactor, bool Barred = false);
-
-public sealed record UserQuery(string? Search, string? Role, string SortBy, bool Descending, int Page, int PageSize, bool LockedOnly = false);
-
-public sealed class NewUserForm
-{
-    [Required(ErrorMessage = "Enter the user's email address.")]
-    [EmailAddress(ErrorMessage = "This is not a valid email address.")]
-    [StringLength(MaxEmailLength, ErrorMessage = "Keep the email address to {1:N0} characters.")]
-    public string Email { get; set; } = "";
-
-    [Required(ErrorMessage = "Enter the user's full name.")]
-    [StringLength(MaxNameLength, ErrorMessage = "Keep the name to {1:N0} characters.")]
-    public string DisplayName { get; set; } = "";
-
-    [StringLength(MaxNameLength, ErrorMessage = "Keep the title to {1:N0} characters.")]
-    public string? Title { get; set; }
-
-    [Required(ErrorMessage = "Enter a first password for the user.")]
-    public string Password { get; set; } = "";
-
-    [MinLength(1, ErrorMessage = NoRoleMessage)]
-    public HashSet<string> Roles { get; set; } = [];
-
-    public const string NoRoleMessage = "Choose at least one role.";
-    public const int MaxEmailLength = 256, MaxNameLength = 100;
-
-    /// <summary>What the service refuses before Identity sees the user: over-long text, by field (docs/RULES.md).</summary>
-    internal Dictionary<string, string> TooLong() => new (string Field, string? Problem)[]
-    {
-        (nameof(Email), TextLimit.Problem(Email, MaxEmailLength, "email address")),
-        (nameof(DisplayName), TextLimit.Problem(DisplayName, MaxNameLength, "name")),
-        (nameof(Title), TextLimit.Problem(Title, MaxNameLength, "title")),
-    }.Where(p => p.Problem is not null).ToDictionary(p => p.Field, p => p.Problem!);
-}
-
-/// <summary>Identity's refusals as the portal's: each error on the field it is about ("" for the whole form).</summary>
-internal static class IdentityRefusal
-{
-    /// <summary>Throws a <see cref="DomainException"/> with each of <paramref name="errors"/> on its field (and <paramref name="more"/>).</summary>
-    public static void ThrowIfAny(IEnumerable<IdentityError> errors, string passwordField = nameof(NewUserForm.Password),
-        IReadOnlyDictionary<string, string>? more = null)
-    {
-        var fields = new Dictionary<string, string>();
-        foreach (var error in errors)
-        {
-            var field = error.Code switch
-            {
-                var c when c.StartsWith("Password", StringComparison.Ordinal) => passwordField,
-                "DuplicateUserName" or "DuplicateEmail" or "InvalidEmail" or "InvalidUserName" => nameof(NewUserForm.Email),
-                _ => "",
-            };
-            fields[field] = fields.TryGetValue(field, out var before) ? $"{before} {error.Description}" : error.Description;
-        }
-        // What the portal checks itself wins over Identity's word on the same field.
-        foreach (var (field, message) in more ?? new Dictionary<string, string>()) fields[field] = message;
-        if (fields.Count > 0) throw new DomainException(fields);
-    }
-
-    /// <summary>Throws when <paramref name="result"/> failed.</summary>
-    public static void ThrowIfFailed(IdentityResult result, string passwordField = nameof(NewUserForm.Password)) =>
-        ThrowIfAny(result.Errors, passwordField);
-}
-
 /// <summary>
 /// User and role administration. Every method re-checks that the actor is an admin, and none
 /// may leave the portal without an admin who can sign in.
@@ -270,10 +206,4 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
         await db.SaveChangesAsync();
         await tx.CommitAsync();
     }
-}
-
-public static class UsersFeature
-{
-    public static IServiceCollection AddUsersFeature(this IServiceCollection services) =>
-        services.AddScoped<UserAdminService>().AddScoped<UserPreferences>();
 }

@@ -5,12 +5,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LicensePortal.Features.Audit;
 
-public sealed record AuditFilter(string? User = null, string? EntityType = null, string? EntityId = null, string? Action = null, DateOnly? From = null, DateOnly? To = null);
-
-/// <summary>An audit row as people read it: who by name, the entity as a link, and only the fields that changed.</summary>
-public sealed record AuditRow(long Id, DateTime At, string UserName, string Person, string Action, string EntityType, string EntityId, EntityLink Entity,
-    IReadOnlyList<AuditChange> Changes);
-
 /// <summary>Reading the append-only audit log; nothing here changes it.</summary>
 public sealed class AuditLogService(IDbContextFactory<AppDbContext> dbFactory)
 {
@@ -57,9 +51,4 @@ public sealed class AuditLogService(IDbContextFactory<AppDbContext> dbFactory)
         return (await db.AuditLog.Select(a => a.EntityType).Distinct().OrderBy(x => x).ToListAsync(ct),
             await db.AuditLog.Select(a => a.Action).Distinct().OrderBy(x => x).ToListAsync(ct));
     }
-}
-
-public static class AuditFeature
-{
-    public static IServiceCollection AddAuditFeature(this IServiceCollection services) => services.AddScoped<AuditLogService>();
 }

@@ -4,39 +4,6 @@ using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Features.Outbox;
 
-public sealed class EmailOptions
-{
-    public const string Section = "Email";
-
-    public string From { get; set; } = "licensing@localhost";
-    public string FromName { get; set; } = "Licensing";
-
-    /// <summary>Where fraud-team notifications go.</summary>
-    public string FraudTeamAddress { get; set; } = "fraud-team@localhost";
-
-    /// <summary>SMTP server; when empty, messages are written as .eml files to <see cref="PickupFolder"/>.</summary>
-    public string? SmtpHost { get; set; }
-    public int SmtpPort { get; set; } = 587;
-    public bool SmtpSsl { get; set; } = true;
-    public string? SmtpUser { get; set; }
-    public string? SmtpPassword { get; set; }
-    public string PickupFolder { get; set; } = "Data/mail-pickup";
-
-    /// <summary>How long one hand-over to the SMTP server may take before it counts as failed.</summary>
-    public int SmtpTimeoutSeconds { get; set; } = 30;
-
-    public int MaxAttempts { get; set; } = 6;
-    public int RetryAfterMinutes { get; set; } = 2;
-    public int PollSeconds { get; set; } = 30;
-}
-
-/// <summary>The seam between the outbox and the mail system.</summary>
-public interface IEmailDelivery
-{
-    string Describe { get; }
-    Task DeliverAsync(OutboxMessage message, CancellationToken ct);
-}
-
 /// <summary>SMTP when a host is configured, otherwise .eml files in a pickup folder that any mail tool can open.</summary>
 public sealed class SmtpEmailDelivery(IOptions<EmailOptions> options, IWebHostEnvironment environment) : IEmailDelivery
 {

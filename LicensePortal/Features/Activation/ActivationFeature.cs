@@ -7,64 +7,14 @@ using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Features.Activation;
 
-public sealed class ActivationOptions
-{
-    public const string Section = "Activation";
-
-    /// <summary>Check-ins and releases one license key may make per minute.</summary>
-    public int PerKeyPerMinute { get; set; } = 30;
-
-    /// <summary>Requests one client address may make per minute.</summary>
-    public int PerClientPerMinute { get; set; } = 1200;
-
-    /// <summary>Check-ins and releases that may wait for their turn to write; more are answered 503 at once.</summary>
-    public int WriteQueueLimit { get; set; } = 256;
-
-    /// <summary>How long a check-in waits for its turn to write before it is answered 503.</summary>
-    public double WriteWaitSeconds { get; set; } = 10;
-
-    public TimeSpan WriteWait => TimeSpan.FromSeconds(WriteWaitSeconds);
-
-    /// <summary>The largest request body, chunked or not.</summary>
-    public const int MaxBodyBytes = 16_384;
-
-    /// <summary>How long a signed answer holds: after that a product must hear from the portal again.</summary>
-    [System.ComponentModel.DataAnnotations.Range(0.01, 365, ErrorMessage = "Activation:AnswerValidDays must be between 0.01 and 365 days.")]
-    public double AnswerValidDays { get; set; } = 7;
-
-    /// <summary>How long an offline license file holds, and so how long an offline server counts without a release.</summary>
-    [System.ComponentModel.DataAnnotations.Range(1, 3650, ErrorMessage = "Activation:OfflineValidDays must be between 1 and 3650 days.")]
-    public int OfflineValidDays { get; set; } = 365;
-
-    /// <summary>Where the answer-signing keys live (PEM files; relative to the app's folder).</summary>
-    public string SigningKeyFolder { get; set; } = "Data/signing-keys";
-}
-
-/// <summary>The writers' queue is full or too slow: the request is turned away with 503 and Retry-After.</summary>
-public sealed class PortalBusyException() : Exception("The portal is busy: try again in a few seconds.");
-
-/// <summary>Limits each license key; keys are read from the body, so this runs inside the endpoint.</summary>
-public sealed class KeyRateLimiter(IOptions<ActivationOptions> options) : IDisposable
-{
-    private readonly PartitionedRateLimiter<string> limiter = PartitionedRateLimiter.Create<string, string>(key =>
-        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = options.Value.PerKeyPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
-        }));
-
-    public bool TryAcquire(string key) => limiter.AttemptAcquire(key).IsAcquired;
-
-    public void Dispose() => limiter.Dispose();
-}
-
 /// <summary>The API deployed products call: JSON over HTTP, errors as RFC 7807 problem details.</summary>
-public static class ActivationEndpoints
+public static class ActivationFeature
 {
     private const string ClientPolicy = "activation-client";
     private const string Prefix = "/api/v1/installations";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static WebApplicationBuilder AddActivationApi(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddActivationFeature(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<ActivationOptions>()
             .Bind(builder.Configuration.GetSection(ActivationOptions.Section))
@@ -96,7 +46,7 @@ public static class ActivationEndpoints
         return builder;
     }
 
-    public static WebApplication MapActivationApi(this WebApplication app)
+    public static WebApplication MapActivationEndpoints(this WebApplication app)
     {
         // Signing wraps the rate limiter, so its refusals are signed too.
         app.UseWhen(http => http.Request.Path.StartsWithSegments(Prefix), signed => signed.UseMiddleware<AnswerSigning>());

@@ -1,0 +1,15 @@
+using System.Security.Claims;
+using LicensePortal.Data;
+using LicensePortal.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace LicensePortal.Features.Audit;
+
+public static class AuditFeature
+{
+    public static WebApplicationBuilder AddAuditFeature(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<AuditLogService>();
+        return builder;
+    }
+}

@@ -1,0 +1,26 @@
+using System.Security.Claims;
+using LicensePortal.Data;
+using LicensePortal.Features.Audit;
+using LicensePortal.Features.Licenses;
+using LicensePortal.Features.Licensing;
+using LicensePortal.Features.Outbox;
+using LicensePortal.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace LicensePortal.Features.Quotes;
+
+public static class QuotesFeature
+{
+    public static WebApplicationBuilder AddQuotesFeature(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<QuoteOptions>(builder.Configuration.GetSection(QuoteOptions.Section));
+        builder.Services.AddScoped<QuoteService>();
+        return builder;
+    }
+
+    public static IEndpointConventionBuilder MapQuoteEndpoints(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet("/quotes/{id:int}.pdf", async (int id, ClaimsPrincipal user, QuoteService quotes, CancellationToken ct) =>
+            await quotes.PdfAsync(user, id, ct) is { } pdf ? Results.File(pdf.Bytes, "application/pdf", $"{pdf.Number}.pdf") : Results.NotFound())
+        .RequireAuthorization(Policies.Sales);
+}

@@ -1,0 +1,29 @@
+using System.Security.Claims;
+using LicensePortal.Data;
+using LicensePortal.Features.Audit;
+using LicensePortal.Features.Customers;
+using LicensePortal.Features.Fraud;
+using LicensePortal.Features.Installations;
+using LicensePortal.Features.Licensing;
+using LicensePortal.Features.Licenses;
+using LicensePortal.Features.Outbox;
+using LicensePortal.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace LicensePortal.Features.Transfers;
+
+public static class TransfersFeature
+{
+    public static WebApplicationBuilder AddTransfersFeature(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<TransferService>().AddHostedService<LeaseReturnService>();
+        return builder;
+    }
+
+    public static IEndpointConventionBuilder MapTransferEndpoints(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet("/transfers/{id:int}/letter.pdf", async (int id, ClaimsPrincipal user, TransferService transfers, CancellationToken ct) =>
+            await transfers.LetterAsync(user, id, ct) is { } letter ? Results.File(letter.Pdf, "application/pdf", $"{letter.Reference}.pdf") : Results.NotFound())
+        .RequireAuthorization(TransferService.RequestPolicy);
+}
