@@ -60,8 +60,8 @@ public class PostgresTests
         Assert.Equal(ids.Count, second.Total);
         Assert.Equal(ids.Skip(50).Take(50), second.Rows.Select(r => r.Id));
 
-        var exact = await licenses.ListAsync(new LicenseFilter(Search: customer), new PageRequest(0, 500, null, false), TestContext.Current.CancellationToken);
-        var lower = await licenses.ListAsync(new LicenseFilter(Search: customer.ToLowerInvariant()), new PageRequest(0, 500, null, false), TestContext.Current.CancellationToken);
+        var exact = await licenses.ListAsync(new LicenseFilter { Search = customer }, new PageRequest(0, 500, null, false), TestContext.Current.CancellationToken);
+        var lower = await licenses.ListAsync(new LicenseFilter { Search = customer.ToLowerInvariant() }, new PageRequest(0, 500, null, false), TestContext.Current.CancellationToken);
         Assert.NotEmpty(exact.Rows);
         Assert.Equal(exact.Rows.Select(r => r.Id), lower.Rows.Select(r => r.Id));
         Assert.All(lower.Rows, r => Assert.Contains(customer, r.Customer, StringComparison.OrdinalIgnoreCase));

@@ -64,7 +64,7 @@ public class QueryPlanTests : IAsyncLifetime
         var service = portal.Service<LicenseService>();
         var cutoffs = await portal.Service<EntitlementService>().LegacyCutoffsAsync();
         var productId = await db.Products.Select(p => p.Id).FirstAsync();
-        var filtered = service.Filtered(db, new LicenseFilter(ProductId: productId, Status: LicenseStatus.Active), cutoffs);
+        var filtered = service.Filtered(db, new LicenseFilter { ProductId = productId, Status = LicenseStatus.Active }, cutoffs);
 
         var page = await QueryPlan.OfAsync(db, LicenseService.PageOf(filtered, new PageRequest(3, 50, nameof(LicenseRow.PurchasedOn), true)));
         var count = await QueryPlan.OfAsync(db, filtered);
@@ -78,7 +78,7 @@ public class QueryPlanTests : IAsyncLifetime
     public async Task A_key_search_uses_the_key_index()
     {
         await using var db = await portal.DbAsync();
-        var filtered = portal.Service<LicenseService>().Filtered(db, new LicenseFilter(Search: "7KQ2M"), new Dictionary<int, int?>());
+        var filtered = portal.Service<LicenseService>().Filtered(db, new LicenseFilter { Search = "7KQ2M" }, new Dictionary<int, int?>());
 
         var plan = await QueryPlan.OfAsync(db, LicenseService.PageOf(filtered, new PageRequest(0, 50, null, false)));
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using LicensePortal.Data;
+using LicensePortal.Features.Users;
 using Microsoft.EntityFrameworkCore;
 
 namespace LicensePortal.Infrastructure;
@@ -23,7 +24,7 @@ public static class CurrentRoles
             .Where(u => id != null ? u.Id == id : u.NormalizedUserName == name)
             .Select(u => new { u.Id, u.LockoutEnd }).FirstOrDefaultAsync(ct);
         // SQLite cannot compare DateTimeOffset in SQL; one row, so compare here.
-        if (account is null || account.LockoutEnd > TimeProvider.System.GetUtcNow()) return [];
+        if (account is null || account.LockoutEnd > IdentityClock.Now) return [];
         return await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == account.Id select r.Name!).ToListAsync(ct);
     }
 

@@ -61,10 +61,10 @@ public class AuditLogServiceTests : IAsyncLifetime
         Assert.Equal(50, dashboard.ByProduct.Sum(f => f.Value));
         Assert.Equal(50, dashboard.ByEdition.Sum(f => f.Value));
         Assert.Equal(50, dashboard.Legacy.Value + dashboard.Supported.Value);
-        Assert.Equal((await licenses.ListAsync(new(Legacy: true), new PageRequest(0, 1, null, false))).Total, dashboard.Legacy.Value);
+        Assert.Equal((await licenses.ListAsync(new() { Legacy = true }, new PageRequest(0, 1, null, false))).Total, dashboard.Legacy.Value);
         var first = dashboard.ByProduct[0];
         var productId = int.Parse(first.Href.Split('=')[1]);
-        Assert.Equal((await licenses.ListAsync(new(ProductId: productId), new PageRequest(0, 1, null, false))).Total, first.Value);
+        Assert.Equal((await licenses.ListAsync(new() { ProductId = productId }, new PageRequest(0, 1, null, false))).Total, first.Value);
         await Assert.ThrowsAsync<DomainException>(() => portal.Service<DashboardService>().BuildAsync(TestData.As(Roles.Sales)));
     }
 }

@@ -52,7 +52,7 @@ public class CatalogServiceTests : IAsyncLifetime
     {
         var product = await SmarterMailAsync();
         var licenses = portal.Service<LicenseService>();
-        var onEleven = new LicenseFilter(ProductId: product, Legacy: true);
+        var onEleven = new LicenseFilter { ProductId = product, Legacy = true };
         var before = await licenses.ListAsync(onEleven, new PageRequest(0, 200, null, false));
         Assert.All(before.Rows, r => Assert.Equal(10, r.Major));
 

@@ -44,9 +44,9 @@ public static class FigureLinks
         {
             case "/licenses":
                 Known("q", "product", "status", "protection", "overAllowance", "customer", "legacy", "failover", "major", "edition", "level", "disabledSince");
-                return (await portal.Service<LicenseService>().ListAsync(new LicenseFilter(Get("q"), Int(Get("product")), Enum<LicenseStatus>(Get("status")),
-                    Enum<ProtectionFilter>(Get("protection")), Bool(Get("overAllowance")) ?? false, Int(Get("customer")), Bool(Get("legacy")), Int(Get("major")),
-                    Bool(Get("failover")), Get("edition"), Int(Get("level")), DisabledSince: Date(Get("disabledSince"))), One)).Total;
+                return (await portal.Service<LicenseService>().ListAsync(new LicenseListQuery(Get("q"), Int(Get("product")), Get("status"),
+                    Get("protection"), Bool(Get("overAllowance")), Int(Get("customer")), Bool(Get("legacy")), Int(Get("major")),
+                    Bool(Get("failover")), Get("edition"), Int(Get("level")), Date(Get("disabledSince"))).ToFilter(), One)).Total;
             case "/customers":
                 Known("q", "createdSince");
                 return (await portal.Service<CustomerService>().ListAsync(Get("q"), One, default, Date(Get("createdSince")))).Total;

@@ -38,7 +38,7 @@ public class KeyLookupTests(PortalFactory portal)
         Assert.Equal(license.Key[..9], found.Search);
         Assert.Null(found.LicenseId);
         // The list the box opens holds the license.
-        var rows = await Licenses.ListAsync(new LicenseFilter(Search: found.Search), new PageRequest(0, 200, null, false));
+        var rows = await Licenses.ListAsync(new LicenseFilter { Search = found.Search }, new PageRequest(0, 200, null, false));
         Assert.Contains(rows.Rows, r => r.Id == license.Id);
     }
 

@@ -70,7 +70,7 @@ public class LicenseDetailServiceTests : IAsyncLifetime
     [Fact]
     public async Task The_csv_export_streams_exactly_the_filtered_rows()
     {
-        var list = await portal.Service<LicenseService>().ListAsync(new LicenseFilter(Edition: "Enterprise", HasFailover: true), new PageRequest(0, 200, null, false));
+        var list = await portal.Service<LicenseService>().ListAsync(new LicenseFilter { Edition = "Enterprise", HasFailover = true }, new PageRequest(0, 200, null, false));
         var client = await portal.SignedInAsync(DemoSeeder.Users[0].Email);
 
         var response = await client.GetAsync("/licenses/export.csv?edition=Enterprise&failover=true");

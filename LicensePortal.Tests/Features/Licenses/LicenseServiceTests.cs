@@ -37,9 +37,9 @@ public class LicenseServiceTests(PortalFactory portal)
         var all = await AllAsync();
         var sample = all.First(l => l.Status == LicenseStatus.Disabled);
 
-        var disabled = await Service.ListAsync(new LicenseFilter(Status: LicenseStatus.Disabled), FirstPage);
-        var product = await Service.ListAsync(new LicenseFilter(ProductId: sample.ProductId), FirstPage);
-        var customer = await Service.ListAsync(new LicenseFilter(CustomerId: sample.CustomerId), FirstPage);
+        var disabled = await Service.ListAsync(new LicenseFilter { Status = LicenseStatus.Disabled }, FirstPage);
+        var product = await Service.ListAsync(new LicenseFilter { ProductId = sample.ProductId }, FirstPage);
+        var customer = await Service.ListAsync(new LicenseFilter { CustomerId = sample.CustomerId }, FirstPage);
 
         Assert.Equal(all.Count(l => l.Status == LicenseStatus.Disabled), disabled.Total);
         Assert.All(disabled.Rows, r => Assert.Equal(LicenseStatus.Disabled, r.Status));
@@ -62,7 +62,7 @@ public class LicenseServiceTests(PortalFactory portal)
             _ => l => l.ProtectionEndsOn >= Today && l.ProtectionEndsOn <= Today.AddDays(60),
         };
 
-        var result = await Service.ListAsync(new LicenseFilter(Protection: filter), new PageRequest(0, 200, null, false));
+        var result = await Service.ListAsync(new LicenseFilter { Protection = filter }, new PageRequest(0, 200, null, false));
 
         Assert.Equal(all.Count(expected), result.Total);
     }
@@ -75,7 +75,7 @@ public class LicenseServiceTests(PortalFactory portal)
         var licenses = (await AllAsync()).ToDictionary(l => l.Id);
         var expected = active.GroupBy(id => id).Where(g => g.Count() > (licenses[g.Key].HasFailover ? 2 : 1)).Select(g => g.Key).Order().ToList();
 
-        var result = await Service.ListAsync(new LicenseFilter(OverAllowance: true), new PageRequest(0, 200, null, false));
+        var result = await Service.ListAsync(new LicenseFilter { OverAllowance = true }, new PageRequest(0, 200, null, false));
 
         Assert.NotEmpty(expected);
         Assert.Equal(expected, result.Rows.Select(r => r.Id).Order());
@@ -86,7 +86,7 @@ public class LicenseServiceTests(PortalFactory portal)
     {
         var license = (await AllAsync())[7];
 
-        var found = await Service.ListAsync(new LicenseFilter(Search: license.Key[..11].ToLowerInvariant()), FirstPage);
+        var found = await Service.ListAsync(new LicenseFilter { Search = license.Key[..11].ToLowerInvariant() }, FirstPage);
         var sorted = await Service.ListAsync(new LicenseFilter(), new PageRequest(0, 50, nameof(LicenseRow.Key), true));
 
         Assert.Contains(found.Rows, r => r.Id == license.Id);

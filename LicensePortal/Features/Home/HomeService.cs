@@ -53,18 +53,18 @@ public sealed class HomeService(VendorCalendar calendar, LicenseService licenses
                 "Keys over their allowance past the migration window: the call queue.", "/fraud/cases");
             Add("Fraud", "Keys to disable this week", TotalOf(() => cases.QueueAsync(user, new CaseFilter(CaseView.ToDisableThisWeek), One, ct)),
                 $"Open cases still over their allowance whose deadline falls by the end of {today.AddDays(6):d MMMM}.", $"/fraud/cases?view={CaseView.ToDisableThisWeek}");
-            Add("Fraud", "Licenses over allowance", TotalOf(() => licenses.ListAsync(new LicenseFilter(OverAllowance: true), One, ct)),
+            Add("Fraud", "Licenses over allowance", TotalOf(() => licenses.ListAsync(new LicenseFilter { OverAllowance = true }, One, ct)),
                 "More active installations than the license allows: migrations in progress or used up.", "/licenses?overAllowance=true");
             Add("Fraud", "Stale installations", TotalOf(() => installations.ListAsync(InstallationState.Stale, null, One, ct)),
                 $"Not seen for {installationOptions.Value.ActiveWithinDays} days and not released: no longer counted as active.", "/installations?state=Stale");
-            Add("Fraud", "Disabled keys", TotalOf(() => licenses.ListAsync(new LicenseFilter(Status: LicenseStatus.Disabled), One, ct)),
+            Add("Fraud", "Disabled keys", TotalOf(() => licenses.ListAsync(new LicenseFilter { Status = LicenseStatus.Disabled }, One, ct)),
                 "Keys whose check-ins answer 'disabled'.", "/licenses?status=Disabled");
         }
         if (In(Policies.Manager))
         {
             Add("Management", "Transfers awaiting approval", TotalOf(() => transfers.ListAsync(user, TransferStatus.Pending, null, One, ct)),
                 "Requests for written consent that a manager other than the requester must decide.", "/transfers/approvals");
-            Add("Management", "Active licenses", TotalOf(() => licenses.ListAsync(new LicenseFilter(Status: LicenseStatus.Active), One, ct)),
+            Add("Management", "Active licenses", TotalOf(() => licenses.ListAsync(new LicenseFilter { Status = LicenseStatus.Active }, One, ct)),
                 "Across all products and majors.", "/licenses?status=Active");
         }
         if (In(Policies.Admin))

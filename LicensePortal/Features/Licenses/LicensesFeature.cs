@@ -18,15 +18,11 @@ public static class LicensesFeature
     }
 
     public static IEndpointConventionBuilder MapLicenseEndpoints(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/licenses/export.csv", async (HttpContext http, LicenseDetailService details,
-            string? q, int? product, string? status, string? protection, bool? overAllowance, int? customer, bool? legacy, int? major, bool? failover,
-            string? edition, int? level, DateOnly? disabledSince) =>
+        endpoints.MapGet("/licenses/export.csv", async (HttpContext http, LicenseDetailService details, [AsParameters] LicenseListQuery query) =>
         {
-            var filter = new LicenseFilter(q, product, Enum.TryParse<LicenseStatus>(status, true, out var s) ? s : null,
-                Enum.TryParse<ProtectionFilter>(protection, true, out var p) ? p : null, overAllowance ?? false, customer, legacy, major, failover, edition, level, DisabledSince: disabledSince);
             http.Response.ContentType = "text/csv; charset=utf-8";
             http.Response.Headers.ContentDisposition = "attachment; filename=licenses.csv";
-            await details.ExportCsvAsync(http.User, filter, http.Response.Body, http.RequestAborted);
+            await details.ExportCsvAsync(http.User, query.ToFilter(), http.Response.Body, http.RequestAborted);
         })
         .RequireAuthorization(Policies.Licenses);
 }

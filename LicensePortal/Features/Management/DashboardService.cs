@@ -27,7 +27,7 @@ public sealed class DashboardService(IDbContextFactory<AppDbContext> dbFactory, 
         var byProduct = await db.Licenses.GroupBy(l => new { l.ProductId, l.Product!.Name }).Select(g => new { g.Key.ProductId, g.Key.Name, Count = g.Count() }).OrderBy(x => x.Name).ToListAsync(ct);
         var byEdition = await db.Licenses.GroupBy(l => new { l.Edition!.Name, l.Edition.Rank }).Select(g => new { g.Key.Name, g.Key.Rank, Count = g.Count() }).ToListAsync(ct);
         var byMajor = await db.Licenses.GroupBy(l => new { l.ProductId, l.Product!.Name, l.Major }).Select(g => new { g.Key.ProductId, g.Key.Name, g.Key.Major, Count = g.Count() }).OrderBy(x => x.Name).ThenBy(x => x.Major).ToListAsync(ct);
-        var legacy = (await licenses.ListAsync(new LicenseFilter(Legacy: true), one, ct)).Total;
+        var legacy = (await licenses.ListAsync(new LicenseFilter { Legacy = true }, one, ct)).Total;
         var all = byProduct.Sum(p => p.Count);
 
         // Each figure below is the total of the list it links to, asked of that list's service with the link's filter,
@@ -36,7 +36,7 @@ public sealed class DashboardService(IDbContextFactory<AppDbContext> dbFactory, 
         foreach (var age in CaseAges.All)
             byAge.Add(new Figure(CaseAges.Label(age, cases.Options), (await cases.QueueAsync(actor, new CaseFilter(CaseView.Open, Age: age), one, ct)).Total, $"/fraud/cases?age={age}"));
         var monthStart = new DateOnly(today.Year, today.Month, 1);
-        var disabled = (await licenses.ListAsync(new LicenseFilter(DisabledSince: monthStart), one, ct)).Total;
+        var disabled = (await licenses.ListAsync(new LicenseFilter { DisabledSince = monthStart }, one, ct)).Total;
 
         // Counted and summed in SQL by stored state and whether the validity has passed (a few groups), then read as
         // the states people see: a draft or sent quote past its validity is expired (Quote.StateOn).
