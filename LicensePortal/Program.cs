@@ -2,13 +2,14 @@ using LicensePortal.Components;
 using LicensePortal.Components.Account;
 using LicensePortal.Data;
 using LicensePortal.Data.Backups;
+using LicensePortal.Data.Demo;
 using LicensePortal.Features.Activation;
 using LicensePortal.Features.Audit;
-using LicensePortal.Data.Demo;
 using LicensePortal.Features.Catalog;
 using LicensePortal.Features.Customers;
 using LicensePortal.Features.Fraud;
 using LicensePortal.Features.Home;
+using LicensePortal.Features.Installations;
 using LicensePortal.Features.Licenses;
 using LicensePortal.Features.Licensing;
 using LicensePortal.Features.Management;
@@ -17,7 +18,6 @@ using LicensePortal.Features.Quotes;
 using LicensePortal.Features.Renewals;
 using LicensePortal.Features.SignIn;
 using LicensePortal.Features.Transfers;
-using LicensePortal.Features.Installations;
 using LicensePortal.Features.Users;
 using LicensePortal.Infrastructure;
 
@@ -52,18 +52,21 @@ builder.AddPortalHealthChecks();
 var app = builder.Build();
 
 // Commands first: restore replaces the file before anything opens it; the others migrate as they need.
-if (await app.RunCommandAsync(args)) return;
+if (await app.RunCommandAsync(args))
+    return;
 await app.Services.MigrateDatabaseAsync();
 await app.SeedDemoDataIfEnabledAsync();
 
 app.UseWebSecurity();
-if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createScopeForErrors: true);
+if (!app.Environment.IsDevelopment())
+    app.UseExceptionHandler("/Error", createScopeForErrors: true);
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
+
 // The security headers already forbid framing (WebSecurity); Blazor would add a second, looser policy.
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
 app.MapAccountEndpoints();

@@ -10,28 +10,41 @@ public class DataTableTests : BunitContext
     private readonly List<PageRequest> asked = [];
 
     /// <summary>Rows 1..total, one page at a time, sorted by "N" when asked.</summary>
-    private Func<PageRequest, CancellationToken, Task<PageResult<int>>> Numbers(int total) => (page, _) =>
-    {
-        asked.Add(page);
-        var all = Enumerable.Range(1, total);
-        if (page is { SortBy: "N", Descending: true }) all = all.Reverse();
-        return Task.FromResult(new PageResult<int>([.. all.Skip(page.Skip).Take(page.Take)], total));
-    };
+    private Func<PageRequest, CancellationToken, Task<PageResult<int>>> Numbers(int total) =>
+        (page, _) =>
+        {
+            asked.Add(page);
+            var all = Enumerable.Range(1, total);
+            if (page is { SortBy: "N", Descending: true })
+                all = all.Reverse();
+            return Task.FromResult(new PageResult<int>([.. all.Skip(page.Skip).Take(page.Take)], total));
+        };
 
-    private static RenderFragment Column(bool sortable = true) => builder =>
-    {
-        builder.OpenComponent<DataColumn<int>>(0);
-        builder.AddAttribute(1, nameof(DataColumn<int>.Title), "Number");
-        if (sortable) builder.AddAttribute(2, nameof(DataColumn<int>.SortBy), "N");
-        builder.AddAttribute(3, nameof(DataColumn<int>.ChildContent), (RenderFragment<int>)(n => b => b.AddContent(0, n)));
-        builder.CloseComponent();
-    };
+    private static RenderFragment Column(bool sortable = true) =>
+        builder =>
+        {
+            builder.OpenComponent<DataColumn<int>>(0);
+            builder.AddAttribute(1, nameof(DataColumn<int>.Title), "Number");
+            if (sortable)
+                builder.AddAttribute(2, nameof(DataColumn<int>.SortBy), "N");
+            builder.AddAttribute(3, nameof(DataColumn<int>.ChildContent), (RenderFragment<int>)(n => b => b.AddContent(0, n)));
+            builder.CloseComponent();
+        };
 
-    private IRenderedComponent<DataTable<int>> Table(Func<PageRequest, CancellationToken, Task<PageResult<int>>> load, object? filter = null) =>
-        Render<DataTable<int>>(p => p.Add(t => t.Load, load).Add(t => t.Columns, Column()).Add(t => t.RowsPerPage, 10).Add(t => t.Filter, filter)
-            .Add(t => t.NoRecords, (RenderFragment)(b => b.AddContent(0, "Nothing here."))));
+    private IRenderedComponent<DataTable<int>> Table(
+        Func<PageRequest, CancellationToken, Task<PageResult<int>>> load,
+        object? filter = null
+    ) =>
+        Render<DataTable<int>>(p =>
+            p.Add(t => t.Load, load)
+                .Add(t => t.Columns, Column())
+                .Add(t => t.RowsPerPage, 10)
+                .Add(t => t.Filter, filter)
+                .Add(t => t.NoRecords, (RenderFragment)(b => b.AddContent(0, "Nothing here.")))
+        );
 
-    private static string[] Cells(IRenderedComponent<DataTable<int>> table) => [.. table.FindAll("tbody td").Select(td => td.TextContent.Trim())];
+    private static string[] Cells(IRenderedComponent<DataTable<int>> table) =>
+        [.. table.FindAll("tbody td").Select(td => td.TextContent.Trim())];
 
     [Fact]
     public void It_shows_the_first_page_with_its_place_in_the_whole_list_and_pages_on()
@@ -103,13 +116,17 @@ public class DataTableTests : BunitContext
     {
         var slow = new TaskCompletionSource<PageResult<int>>();
         var first = true;
-        var table = Table((page, ct) =>
-        {
-            asked.Add(page);
-            if (!first) return Task.FromResult(new PageResult<int>([7], 1));
-            first = false;
-            return slow.Task;
-        }, filter: "old");
+        var table = Table(
+            (page, ct) =>
+            {
+                asked.Add(page);
+                if (!first)
+                    return Task.FromResult(new PageResult<int>([7], 1));
+                first = false;
+                return slow.Task;
+            },
+            filter: "old"
+        );
 
         table.Render(p => p.Add(t => t.Filter, "new"));
         table.WaitForAssertion(() => Assert.Equal(["7"], Cells(table)));
@@ -124,7 +141,12 @@ public class DataTableTests : BunitContext
     {
         var table = Table((_, _) => Task.FromException<PageResult<int>>(new InvalidOperationException("database gone")));
 
-        table.WaitForAssertion(() => Assert.Equal("This list could not be loaded. Try again; if it keeps failing, tell an administrator.", table.Find("[role=alert]").TextContent));
+        table.WaitForAssertion(() =>
+            Assert.Equal(
+                "This list could not be loaded. Try again; if it keeps failing, tell an administrator.",
+                table.Find("[role=alert]").TextContent
+            )
+        );
     }
 
     [Fact]

@@ -10,7 +10,9 @@ public class FileButtonTests : BunitContext
     {
         // Hold back Blazor's InputFile set-up in the browser, as a slow round trip does.
         var listening = JSInterop.SetupVoid("Blazor._internal.InputFile.init", _ => true);
-        var button = Render<FileButton>(p => p.Add(b => b.Text, "Import CSV").AddUnmatched("accept", ".csv").AddUnmatched("data-testid", "csv-input"));
+        var button = Render<FileButton>(p =>
+            p.Add(b => b.Text, "Import CSV").AddUnmatched("accept", ".csv").AddUnmatched("data-testid", "csv-input")
+        );
 
         var input = button.Find("[data-testid=csv-input]");
         Assert.Equal("file", input.GetAttribute("type"));

@@ -35,11 +35,15 @@ public class FormValidationTests : BunitContext
         provider = Render<MudDialogProvider>();
     }
 
-    private async Task OpenAsync<TDialog>(DialogParameters<TDialog>? parameters = null) where TDialog : Microsoft.AspNetCore.Components.IComponent =>
+    private async Task OpenAsync<TDialog>(DialogParameters<TDialog>? parameters = null)
+        where TDialog : Microsoft.AspNetCore.Components.IComponent =>
         await provider.InvokeAsync(() => Services.GetRequiredService<IDialogService>().ShowAsync<TDialog>("Dialog", parameters ?? []));
 
     private IElement Input(string label) =>
-        provider.FindAll(".mud-input-control").Single(c => c.QuerySelector("label")?.TextContent.Trim() == label).QuerySelector("input, textarea")!;
+        provider
+            .FindAll(".mud-input-control")
+            .Single(c => c.QuerySelector("label")?.TextContent.Trim() == label)
+            .QuerySelector("input, textarea")!;
 
     /// <summary>Presses a dialog's submit button; it sits outside its form and names it with form="…", as in the browser.</summary>
     private void Click(string button)
@@ -50,9 +54,13 @@ public class FormValidationTests : BunitContext
     }
 
     private IReadOnlyList<string> Errors() =>
-        [.. provider.FindAll(".mud-input-helper-text.mud-input-error, [data-testid=roles-error]")
-            // A field with a counter shows "0 / 50" after its message.
-            .Select(e => System.Text.RegularExpressions.Regex.Replace(e.TextContent.Trim(), @"\d+ / \d+$", "")).Where(t => t.Length > 0)];
+        [
+            .. provider
+                .FindAll(".mud-input-helper-text.mud-input-error, [data-testid=roles-error]")
+                // A field with a counter shows "0 / 50" after its message.
+                .Select(e => System.Text.RegularExpressions.Regex.Replace(e.TextContent.Trim(), @"\d+ / \d+$", ""))
+                .Where(t => t.Length > 0),
+        ];
 
     private void AssertNoNativeValidation()
     {
@@ -68,9 +76,17 @@ public class FormValidationTests : BunitContext
 
         Click("Create user");
 
-        provider.WaitForAssertion(() => Assert.Equal(
-            ["Enter the user's email address.", "Enter the user's full name.", "Enter a first password for the user.", "Choose at least one role."],
-            Errors()));
+        provider.WaitForAssertion(() =>
+            Assert.Equal(
+                [
+                    "Enter the user's email address.",
+                    "Enter the user's full name.",
+                    "Enter a first password for the user.",
+                    "Choose at least one role.",
+                ],
+                Errors()
+            )
+        );
     }
 
     [Fact]
@@ -81,9 +97,17 @@ public class FormValidationTests : BunitContext
 
         Click("Create user");
 
-        provider.WaitForAssertion(() => Assert.Equal(
-            ["This is not a valid email address.", "Enter the user's full name.", "Enter a first password for the user.", "Choose at least one role."],
-            Errors()));
+        provider.WaitForAssertion(() =>
+            Assert.Equal(
+                [
+                    "This is not a valid email address.",
+                    "Enter the user's full name.",
+                    "Enter a first password for the user.",
+                    "Choose at least one role.",
+                ],
+                Errors()
+            )
+        );
         Assert.Equal("maria.example.com", Input("Email").GetAttribute("value"));
     }
 
@@ -116,10 +140,19 @@ public class FormValidationTests : BunitContext
 
         Click("Save customer");
 
-        provider.WaitForAssertion(() => Assert.Equal(
-            ["Enter the licensing email address.", "Use digits, spaces and + ( ) - . only, e.g. +1 503 555 0100 (6 to 40 characters).", "Enter the street address.",
-             "Enter the city.", "Enter the postal code.", "Enter the country."],
-            Errors()));
+        provider.WaitForAssertion(() =>
+            Assert.Equal(
+                [
+                    "Enter the licensing email address.",
+                    "Use digits, spaces and + ( ) - . only, e.g. +1 503 555 0100 (6 to 40 characters).",
+                    "Enter the street address.",
+                    "Enter the city.",
+                    "Enter the postal code.",
+                    "Enter the country.",
+                ],
+                Errors()
+            )
+        );
         Assert.Equal("Acme Mail GmbH", Input("Customer name").GetAttribute("value"));
         Assert.Equal("call me", Input("Phone").GetAttribute("value"));
     }
@@ -132,9 +165,15 @@ public class FormValidationTests : BunitContext
 
         Click("Request consent");
 
-        provider.WaitForAssertion(() => Assert.Equal(
-            ["Choose the new owner, or enter a new customer.", "Give the reason for the transfer: it is printed on the consent letter."],
-            Errors()));
+        provider.WaitForAssertion(() =>
+            Assert.Equal(
+                [
+                    "Choose the new owner, or enter a new customer.",
+                    "Give the reason for the transfer: it is printed on the consent letter.",
+                ],
+                Errors()
+            )
+        );
     }
 
     [Fact]
@@ -148,25 +187,47 @@ public class FormValidationTests : BunitContext
 
         Click("Request consent");
 
-        provider.WaitForAssertion(() => Assert.Equal(
-            ["Give the date the lease ends: the license returns to its owner then.", "Enter the licensing email address.", "Enter a phone number the fraud team can call.",
-             "Enter the street address.", "Enter the city.", "Enter the postal code.", "Enter the country."],
-            Errors()));
+        provider.WaitForAssertion(() =>
+            Assert.Equal(
+                [
+                    "Give the date the lease ends: the license returns to its owner then.",
+                    "Enter the licensing email address.",
+                    "Enter a phone number the fraud team can call.",
+                    "Enter the street address.",
+                    "Enter the city.",
+                    "Enter the postal code.",
+                    "Enter the country.",
+                ],
+                Errors()
+            )
+        );
         Assert.Equal("Lessee Hosting Ltd", Input("Customer name").GetAttribute("value"));
-        Assert.Equal("Partner runs it for a year", Input("Reason (printed on the letter)").GetAttribute("value") ?? Input("Reason (printed on the letter)").TextContent);
+        Assert.Equal(
+            "Partner runs it for a year",
+            Input("Reason (printed on the letter)").GetAttribute("value") ?? Input("Reason (printed on the letter)").TextContent
+        );
     }
 
     [Fact]
     public async Task A_release_major_of_0_is_refused_with_the_limit_and_not_changed_to_1()
     {
-        await OpenAsync(new DialogParameters<ReleaseDialog> { { d => d.ProductId, 1 }, { d => d.SuggestedMajor, 13 }, { d => d.Today, new DateTime(2026, 11, 26) } });
+        await OpenAsync(
+            new DialogParameters<ReleaseDialog>
+            {
+                { d => d.ProductId, 1 },
+                { d => d.SuggestedMajor, 13 },
+                { d => d.Today, new DateTime(2026, 11, 26) },
+            }
+        );
         Assert.Contains("1 or higher", provider.Markup);
         Input("Major").Change("0");
         Input("Minor").Change("-1");
 
         Click("Add release");
 
-        provider.WaitForAssertion(() => Assert.Equal(["The major version must be 1 or higher.", "The minor version can't be negative."], Errors()));
+        provider.WaitForAssertion(() =>
+            Assert.Equal(["The major version must be 1 or higher.", "The minor version can't be negative."], Errors())
+        );
         Assert.Equal("0", Input("Major").GetAttribute("value"));
         Assert.Equal("-1", Input("Minor").GetAttribute("value"));
     }
@@ -179,6 +240,8 @@ public class FormValidationTests : BunitContext
 
         Click("Save");
 
-        provider.WaitForAssertion(() => Assert.Equal(["Enter a name for the product.", "Enter what a level counts, e.g. \"mailboxes\"."], Errors()));
+        provider.WaitForAssertion(() =>
+            Assert.Equal(["Enter a name for the product.", "Enter what a level counts, e.g. \"mailboxes\"."], Errors())
+        );
     }
 }

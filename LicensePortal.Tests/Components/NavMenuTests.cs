@@ -14,13 +14,35 @@ public class NavMenuTests : BunitContext
         Services.AddMudServices();
     }
 
-    public static TheoryData<string, string[], string[]> Cases => new()
-    {
-        { Roles.Sales, ["Sales", "Catalog"], ["Customers", "Licenses", "Quotes", "Protection ending", "Transfers", "Outbox", "Products & prices"] },
-        { Roles.Fraud, ["Fraud", "Catalog"], ["Fraud cases", "Installations", "Licenses", "Transfers", "Outbox", "Products & prices"] },
-        { Roles.Manager, ["Sales", "Fraud", "Management", "Catalog"], ["Customers", "Licenses", "Quotes", "Protection ending", "Transfers", "Outbox", "Fraud cases", "Installations", "Dashboard", "Approvals", "Audit log", "Products & prices"] },
-        { Roles.Admin, ["Admin", "Catalog"], ["Users", "Audit log", "Outbox", "Products & prices"] },
-    };
+    public static TheoryData<string, string[], string[]> Cases =>
+        new()
+        {
+            {
+                Roles.Sales,
+                ["Sales", "Catalog"],
+                ["Customers", "Licenses", "Quotes", "Protection ending", "Transfers", "Outbox", "Products & prices"]
+            },
+            { Roles.Fraud, ["Fraud", "Catalog"], ["Fraud cases", "Installations", "Licenses", "Transfers", "Outbox", "Products & prices"] },
+            {
+                Roles.Manager,
+                ["Sales", "Fraud", "Management", "Catalog"],
+                [
+                    "Customers",
+                    "Licenses",
+                    "Quotes",
+                    "Protection ending",
+                    "Transfers",
+                    "Outbox",
+                    "Fraud cases",
+                    "Installations",
+                    "Dashboard",
+                    "Approvals",
+                    "Audit log",
+                    "Products & prices",
+                ]
+            },
+            { Roles.Admin, ["Admin", "Catalog"], ["Users", "Audit log", "Outbox", "Products & prices"] },
+        };
 
     [Theory]
     [MemberData(nameof(Cases))]

@@ -44,20 +44,26 @@ public class PendingTransferTests : BunitContext, IAsyncLifetime
         auth.SetAuthorized(email);
         auth.SetRoles(role);
         auth.SetPolicies(Policies.Licenses, Policies.Sales);
-        if (role == Roles.Manager) auth.SetPolicies(Policies.Licenses, Policies.Sales, Policies.Manager, Policies.Fraud);
+        if (role == Roles.Manager)
+            auth.SetPolicies(Policies.Licenses, Policies.Sales, Policies.Manager, Policies.Fraud);
     }
 
     [Fact]
     public async Task A_license_with_a_pending_transfer_says_so_and_offers_no_second_request()
     {
-        await portal.Service<TransferService>().RequestAsync(TestData.As(Roles.Sales), license.Id, buyer, null, TransferKind.Transfer, "Sold the business");
+        await portal
+            .Service<TransferService>()
+            .RequestAsync(TestData.As(Roles.Sales), license.Id, buyer, null, TransferKind.Transfer, "Sold the business");
         SignIn(Roles.Sales, "sales@example.com");
 
         var page = Render<LicenseDetailPage>(p => p.Add(x => x.Id, license.Id));
 
-        page.WaitForAssertion(() => Assert.Equal(
-            "Transfer to Pending Buyer GmbH requested on 26 Nov 2026 by Test Sales, awaiting a manager. See transfer requests",
-            System.Text.RegularExpressions.Regex.Replace(page.Find("[data-testid=pending-transfer]").TextContent, @"\s+", " ").Trim()));
+        page.WaitForAssertion(() =>
+            Assert.Equal(
+                "Transfer to Pending Buyer GmbH requested on 26 Nov 2026 by Test Sales, awaiting a manager. See transfer requests",
+                System.Text.RegularExpressions.Regex.Replace(page.Find("[data-testid=pending-transfer]").TextContent, @"\s+", " ").Trim()
+            )
+        );
         Assert.DoesNotContain(page.FindAll("button"), b => b.TextContent.Contains("Request transfer"));
         Assert.Equal("/transfers", page.Find("[data-testid=pending-transfer] a[href='/transfers']").GetAttribute("href"));
     }
@@ -78,12 +84,22 @@ public class PendingTransferTests : BunitContext, IAsyncLifetime
     {
         var transfers = portal.Service<TransferService>();
         var other = await portal.NewLicenseAsync((await portal.NewCustomerAsync("Other Seller Ltd")).Id);
-        await transfers.RequestAsync(TestData.As(Roles.Manager, "maria@example.com"), license.Id, buyer, null, TransferKind.Transfer, "Mine");
+        await transfers.RequestAsync(
+            TestData.As(Roles.Manager, "maria@example.com"),
+            license.Id,
+            buyer,
+            null,
+            TransferKind.Transfer,
+            "Mine"
+        );
         await transfers.RequestAsync(TestData.As(Roles.Sales), other.Id, buyer, null, TransferKind.Transfer, "Someone else's");
         SignIn(Roles.Manager, "maria@example.com");
 
-        var table = Render<TransferTable>(p => p.Add(x => x.Status, TransferStatus.Pending)
-            .Add(x => x.OnApprove, (TransferRow _) => { }).Add(x => x.OnReject, (TransferRow _) => { }));
+        var table = Render<TransferTable>(p =>
+            p.Add(x => x.Status, TransferStatus.Pending)
+                .Add(x => x.OnApprove, (TransferRow _) => { })
+                .Add(x => x.OnReject, (TransferRow _) => { })
+        );
 
         table.WaitForAssertion(() => Assert.Equal(2, table.FindAll("tbody tr").Count(r => r.TextContent.Contains("Pending Buyer GmbH"))));
         var own = table.FindAll("tbody tr").Single(r => r.TextContent.Contains(license.Key));

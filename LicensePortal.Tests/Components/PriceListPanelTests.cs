@@ -38,7 +38,9 @@ public class PriceListPanelTests : BunitContext, IAsyncLifetime
         auth.SetAuthorized($"{role}@example.com");
         auth.SetRoles(role);
         Render<MudBlazor.MudPopoverProvider>();
-        return Render<PriceListPanel>(p => p.Add(x => x.ProductId, product).Add(x => x.Majors, [12, 11, 10]).Add(x => x.CanEdit, role == Roles.Admin));
+        return Render<PriceListPanel>(p =>
+            p.Add(x => x.ProductId, product).Add(x => x.Majors, [12, 11, 10]).Add(x => x.CanEdit, role == Roles.Admin)
+        );
     }
 
     [Fact]
@@ -50,14 +52,22 @@ public class PriceListPanelTests : BunitContext, IAsyncLifetime
         panel.WaitForElements("[data-testid=price-row]");
         var rows = panel.FindAll("[data-testid=price-row]");
         Assert.Equal(3 * 6, rows.Count); // every edition and level of SmarterMail
-        Assert.Contains(rows, r => r.TextContent.Contains("Professional") && r.TextContent.Contains("250 mailboxes") && r.TextContent.Contains(pro250.Usd()));
-        Assert.Contains(rows, r => r.TextContent.Contains("Free") && r.TextContent.Contains("Unlimited") && r.TextContent.Contains("not sold"));
+        Assert.Contains(
+            rows,
+            r => r.TextContent.Contains("Professional") && r.TextContent.Contains("250 mailboxes") && r.TextContent.Contains(pro250.Usd())
+        );
+        Assert.Contains(
+            rows,
+            r => r.TextContent.Contains("Free") && r.TextContent.Contains("Unlimited") && r.TextContent.Contains("not sold")
+        );
         Assert.Empty(panel.FindAll("[data-testid=price-row] input"));
         Assert.DoesNotContain("Save prices", panel.Markup);
     }
 
     private async Task<decimal> Pro250Async() =>
-        (await portal.Service<CatalogService>().PriceGridAsync(product, 12)).Single(r => r.Edition == "Professional" && r.Level == "250 mailboxes").LicensePrice!.Value;
+        (await portal.Service<CatalogService>().PriceGridAsync(product, 12))
+            .Single(r => r.Edition == "Professional" && r.Level == "250 mailboxes")
+            .LicensePrice!.Value;
 
     [Fact]
     public void Admins_edit_the_prices_in_the_grid()
@@ -76,7 +86,8 @@ public class PriceListPanelTests : BunitContext, IAsyncLifetime
         var pro250 = await Pro250Async();
         var panel = Render(Roles.Admin);
         panel.WaitForElements("[data-testid=price-row]");
-        var csv = "edition,level,license_price,failover_price,protection_price\nProfessional,250 mailboxes,-1,1,1\nGold,250 mailboxes,1,1,1\n";
+        var csv =
+            "edition,level,license_price,failover_price,protection_price\nProfessional,250 mailboxes,-1,1,1\nGold,250 mailboxes,1,1,1\n";
 
         var input = panel.FindComponent<InputFile>();
         input.UploadFiles(InputFileContent.CreateFromText(csv, "prices.csv"));
@@ -98,8 +109,14 @@ public class PriceListPanelTests : BunitContext, IAsyncLifetime
         var panel = Render(Roles.Admin);
         panel.WaitForElements("[data-testid=price-row]");
 
-        panel.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText(
-            "edition,level,license_price,failover_price,protection_price\nProfessional,250 mailboxes,510.00,255.00,127.50\n", "prices.csv"));
+        panel
+            .FindComponent<InputFile>()
+            .UploadFiles(
+                InputFileContent.CreateFromText(
+                    "edition,level,license_price,failover_price,protection_price\nProfessional,250 mailboxes,510.00,255.00,127.50\n",
+                    "prices.csv"
+                )
+            );
 
         panel.WaitForElement("[data-testid=import-ready]");
         Assert.Contains("1 prices read from the file, all valid", panel.Find("[data-testid=import-ready]").TextContent);

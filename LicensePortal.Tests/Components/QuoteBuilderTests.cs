@@ -13,7 +13,10 @@ public class QuoteBuilderTests : BunitContext, IAsyncLifetime
 {
     private readonly PortalFactory portal = new() { Licenses = 10 };
     private int customer;
-    private License pro = null!, enterprise = null!, older = null!, ending = null!;
+    private License pro = null!,
+        enterprise = null!,
+        older = null!,
+        ending = null!;
 
     public async ValueTask InitializeAsync()
     {
@@ -56,7 +59,9 @@ public class QuoteBuilderTests : BunitContext, IAsyncLifetime
     {
         var builder = Render<QuoteBuilder>(p => p.Add(x => x.CustomerId, customer).Add(x => x.LicenseId, pro.Id));
         builder.WaitForElement("[data-testid=breakdown-line]");
-        var first = (await portal.PriceAsync("SmarterMail", 12, "Enterprise", "250 mailboxes")).LicensePrice - (await portal.PriceAsync("SmarterMail", 12, "Professional", "250 mailboxes")).LicensePrice;
+        var first =
+            (await portal.PriceAsync("SmarterMail", 12, "Enterprise", "250 mailboxes")).LicensePrice
+            - (await portal.PriceAsync("SmarterMail", 12, "Professional", "250 mailboxes")).LicensePrice;
 
         // The other license is already the top edition and level with failover: nothing can change, and the refusal shows.
         await builder.InvokeAsync(() => builder.Find($"[data-testid=candidate-{enterprise.Id}] input[type=checkbox]").Change(true));
@@ -111,12 +116,21 @@ public class QuoteBuilderTests : BunitContext, IAsyncLifetime
         var builder = Render<QuoteBuilder>(p => p.Add(x => x.CustomerId, customer).Add(x => x.RenewLicenseIds, [older.Id]));
         builder.WaitForElement("[data-testid=breakdown-line]");
 
-        await builder.InvokeAsync(() => builder.Find($"[data-testid=candidate-{older.Id}] input[aria-label='Renew upgrade protection of {older.Key}']").Change(false));
+        await builder.InvokeAsync(() =>
+            builder.Find($"[data-testid=candidate-{older.Id}] input[aria-label='Renew upgrade protection of {older.Key}']").Change(false)
+        );
         builder.WaitForAssertion(() => Assert.Contains("Nothing changes", builder.Find("[data-testid=breakdown-problem]").TextContent));
-        await builder.InvokeAsync(() => builder.Find($"[data-testid=candidate-{older.Id}] input[aria-label='Move {older.Key} to 12.x']").Change(true));
+        await builder.InvokeAsync(() =>
+            builder.Find($"[data-testid=candidate-{older.Id}] input[aria-label='Move {older.Key} to 12.x']").Change(true)
+        );
 
-        builder.WaitForAssertion(() => Assert.Contains("Major upgrade 11.x → 12.x", builder.Find("[data-testid=breakdown-line]").TextContent));
-        Assert.Contains("Covered by upgrade protection, current until 2026-12-20", builder.Find("[data-testid=breakdown-line]").TextContent);
+        builder.WaitForAssertion(() =>
+            Assert.Contains("Major upgrade 11.x → 12.x", builder.Find("[data-testid=breakdown-line]").TextContent)
+        );
+        Assert.Contains(
+            "Covered by upgrade protection, current until 2026-12-20",
+            builder.Find("[data-testid=breakdown-line]").TextContent
+        );
         Assert.Contains("$0.00", builder.Find("[data-testid=quote-total]").TextContent);
     }
 
@@ -128,15 +142,27 @@ public class QuoteBuilderTests : BunitContext, IAsyncLifetime
         var days = builder.FindAll(".mud-input-control").Single(c => c.QuerySelector("label")?.TextContent.Trim() == "Valid for (days)");
         Assert.Contains("1–365 days", days.TextContent);
         Assert.Null(days.QuerySelector("input")!.GetAttribute("max"));
-        var before = await portal.Service<QuoteService>().ListAsync(new QuoteFilter(CustomerId: customer), new PageRequest(0, 10, null, false));
+        var before = await portal
+            .Service<QuoteService>()
+            .ListAsync(new QuoteFilter(CustomerId: customer), new PageRequest(0, 10, null, false));
 
         await builder.InvokeAsync(() => days.QuerySelector("input")!.Change("999"));
         await builder.InvokeAsync(() => builder.Find("[data-testid=quote-terms]").Submit());
 
-        builder.WaitForAssertion(() => Assert.Equal("A quote is valid for 1 to 365 days.",
-            builder.Find(".mud-input-helper-text.mud-input-error").TextContent.Trim()));
-        Assert.Equal("999", builder.FindAll(".mud-input-control").Single(c => c.QuerySelector("label")?.TextContent.Trim() == "Valid for (days)").QuerySelector("input")!.GetAttribute("value"));
-        var after = await portal.Service<QuoteService>().ListAsync(new QuoteFilter(CustomerId: customer), new PageRequest(0, 10, null, false));
+        builder.WaitForAssertion(() =>
+            Assert.Equal("A quote is valid for 1 to 365 days.", builder.Find(".mud-input-helper-text.mud-input-error").TextContent.Trim())
+        );
+        Assert.Equal(
+            "999",
+            builder
+                .FindAll(".mud-input-control")
+                .Single(c => c.QuerySelector("label")?.TextContent.Trim() == "Valid for (days)")
+                .QuerySelector("input")!
+                .GetAttribute("value")
+        );
+        var after = await portal
+            .Service<QuoteService>()
+            .ListAsync(new QuoteFilter(CustomerId: customer), new PageRequest(0, 10, null, false));
         Assert.Equal(before.Total, after.Total);
     }
 }

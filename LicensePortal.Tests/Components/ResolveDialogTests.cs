@@ -30,7 +30,17 @@ public class ResolveDialogTests : BunitContext
 
     private async Task OpenAsync(Func<Resolution, Task> submit)
     {
-        var standing = new Standing(StandingStatus.Flagged, 1, 2, TimeSpan.FromDays(31), Now.AddDays(-31), null, Now.AddDays(13), false, Now.AddDays(13));
+        var standing = new Standing(
+            StandingStatus.Flagged,
+            1,
+            2,
+            TimeSpan.FromDays(31),
+            Now.AddDays(-31),
+            null,
+            Now.AddDays(13),
+            false,
+            Now.AddDays(13)
+        );
         var parameters = new DialogParameters<ResolveDialog>
         {
             { d => d.Installations, [Server(1, "old.example.com"), Server(2, "new.example.com")] },
@@ -38,12 +48,15 @@ public class ResolveDialogTests : BunitContext
             { d => d.OtherLicenses, [] },
             { d => d.Submit, submit },
         };
-        await provider.InvokeAsync(() => Services.GetRequiredService<IDialogService>().ShowAsync<ResolveDialog>("Resolve case", parameters));
+        await provider.InvokeAsync(() =>
+            Services.GetRequiredService<IDialogService>().ShowAsync<ResolveDialog>("Resolve case", parameters)
+        );
     }
 
     private void TypeNote(string note) => provider.Find("textarea").Change(note);
 
-    /// <summary>The button sits outside its form and names it (form="…"); bunit does not follow that, so submit the form it names.</summary>
+    /// <summary>The button sits outside its form and names it (form="…"); bunit does not follow that, so submit the form it
+    /// names.</summary>
     private void ClickResolve()
     {
         var button = provider.FindAll("button").Single(b => b.TextContent.Contains("Resolve case"));
@@ -53,7 +66,11 @@ public class ResolveDialogTests : BunitContext
     [Fact]
     public async Task Migration_completed_while_still_over_allowance_is_refused_in_the_dialog_and_the_note_stays()
     {
-        await OpenAsync(r => { submitted.Add(r); return Task.CompletedTask; });
+        await OpenAsync(r =>
+        {
+            submitted.Add(r);
+            return Task.CompletedTask;
+        });
         TypeNote("Customer moved last week");
 
         ClickResolve();
@@ -67,7 +84,11 @@ public class ResolveDialogTests : BunitContext
     [Fact]
     public async Task Marking_the_old_server_decommissioned_in_the_same_step_resolves_the_case()
     {
-        await OpenAsync(r => { submitted.Add(r); return Task.CompletedTask; });
+        await OpenAsync(r =>
+        {
+            submitted.Add(r);
+            return Task.CompletedTask;
+        });
         TypeNote("Old server switched off on the call");
         provider.FindAll("input[type=checkbox]")[0].Change(true);
 

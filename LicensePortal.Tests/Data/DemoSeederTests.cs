@@ -11,6 +11,7 @@ public class DemoSeederTests : IAsyncLifetime
     private readonly PortalFactory portal = new() { Licenses = 1500 };
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
     public ValueTask DisposeAsync() => portal.DisposeAsync();
 
     private async Task<AppDbContext> DbAsync()
@@ -36,7 +37,10 @@ public class DemoSeederTests : IAsyncLifetime
     {
         await using var db = await DbAsync();
 
-        Assert.Equal(["SmarterMail", "SmarterStats", "SmarterTrack"], await db.Products.OrderBy(p => p.Name).Select(p => p.Name).ToListAsync());
+        Assert.Equal(
+            ["SmarterMail", "SmarterStats", "SmarterTrack"],
+            await db.Products.OrderBy(p => p.Name).Select(p => p.Name).ToListAsync()
+        );
         Assert.True(await db.Customers.CountAsync() >= 300);
         Assert.Equal(1500, await db.Licenses.CountAsync());
         Assert.True(await db.Licenses.CountAsync(l => l.HasFailover) > 0);
@@ -49,7 +53,10 @@ public class DemoSeederTests : IAsyncLifetime
         {
             var majors = product.Releases.Where(r => r.Minor == 0).Select(r => r.Major).Order().ToList();
             Assert.True(majors.Count >= 3, product.Name);
-            Assert.True(await db.Licenses.CountAsync(l => l.ProductId == product.Id && l.Major == majors[0]) > 0, $"{product.Name} has legacy licenses");
+            Assert.True(
+                await db.Licenses.CountAsync(l => l.ProductId == product.Id && l.Major == majors[0]) > 0,
+                $"{product.Name} has legacy licenses"
+            );
             Assert.Equal(majors.Count, await db.PriceLists.CountAsync(p => p.ProductId == product.Id));
         }
         Assert.Equal(4, await db.Users.CountAsync());
@@ -62,14 +69,20 @@ public class DemoSeederTests : IAsyncLifetime
         var now = PortalFactory.Now.UtcDateTime;
         var cut = ActivityCut.At(now, new InstallationOptions());
         var active = db.Installations.Active(cut);
-        var perLicense = await active.GroupBy(i => i.LicenseId)
-            .Select(g => new { Count = g.Count(), Failover = g.First().License!.HasFailover, Newest = g.Max(i => i.FirstSeenAt) })
+        var perLicense = await active
+            .GroupBy(i => i.LicenseId)
+            .Select(g => new
+            {
+                Count = g.Count(),
+                Failover = g.First().License!.HasFailover,
+                Newest = g.Max(i => i.FirstSeenAt),
+            })
             .ToListAsync();
 
-        Assert.Contains(perLicense, l => l.Count == 1);                                            // within allowance
-        Assert.Contains(perLicense, l => l.Count == 2 && l.Failover);                              // failover pair
-        Assert.Contains(perLicense, l => l.Count == 2 && !l.Failover && l.Newest > now.AddDays(-30));  // migration in progress
-        Assert.Contains(perLicense, l => l.Count == 2 && !l.Failover && l.Newest < now.AddDays(-30));  // migration days used up
+        Assert.Contains(perLicense, l => l.Count == 1); // within allowance
+        Assert.Contains(perLicense, l => l.Count == 2 && l.Failover); // failover pair
+        Assert.Contains(perLicense, l => l.Count == 2 && !l.Failover && l.Newest > now.AddDays(-30)); // migration in progress
+        Assert.Contains(perLicense, l => l.Count == 2 && !l.Failover && l.Newest < now.AddDays(-30)); // migration days used up
         Assert.True(await db.Installations.InState(InstallationState.Stale, cut).AnyAsync());
         Assert.True(await db.Installations.InState(InstallationState.Released, cut).AnyAsync());
     }
@@ -125,18 +138,27 @@ public class DemoSeederTests : IAsyncLifetime
         var options = new InstallationOptions();
         var within = new List<int>();
         foreach (var id in await db.Licenses.Where(l => l.Status == LicenseStatus.Active).Select(l => l.Id).ToListAsync())
-            if ((await db.StandingAsync(id, now, options)).Status == LicensePortal.Features.Licensing.StandingStatus.Active) within.Add(id);
-        var returning = await db.Installations.Where(i => within.Contains(i.LicenseId)
-                && (i.ReleasedAt != null || i.DecommissionedAt == null && i.LastSeenAt < now - options.ActiveWithin))
-            .Select(i => new { i.License!.Key, i.MachineId }).ToListAsync();
-        Assert.True(returning.Count > 300, $"the demo data has {returning.Count} released or stale machines on licenses within their allowance");
+            if ((await db.StandingAsync(id, now, options)).Status == LicensePortal.Features.Licensing.StandingStatus.Active)
+                within.Add(id);
+        var returning = await db
+            .Installations.Where(i =>
+                within.Contains(i.LicenseId)
+                && (i.ReleasedAt != null || i.DecommissionedAt == null && i.LastSeenAt < now - options.ActiveWithin)
+            )
+            .Select(i => new { i.License!.Key, i.MachineId })
+            .ToListAsync();
+        Assert.True(
+            returning.Count > 300,
+            $"the demo data has {returning.Count} released or stale machines on licenses within their allowance"
+        );
 
         using var api = portal.Client();
         var flagged = new List<string>();
         foreach (var machine in returning)
         {
             var answer = await api.CheckInAsync(machine.Key, machine.MachineId);
-            if (answer.Status is not ("active" or "grace")) flagged.Add($"{machine.Key} {machine.MachineId}: {answer.Status}");
+            if (answer.Status is not ("active" or "grace"))
+                flagged.Add($"{machine.Key} {machine.MachineId}: {answer.Status}");
         }
 
         Assert.Empty(flagged);

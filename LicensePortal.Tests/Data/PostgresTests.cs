@@ -28,7 +28,10 @@ public class PostgresTests
         {
             Assert.IsType<PostgresAppDbContext>(db);
             Assert.Empty(await db.Database.GetPendingMigrationsAsync(TestContext.Current.CancellationToken));
-            Assert.Contains(await db.Database.GetAppliedMigrationsAsync(TestContext.Current.CancellationToken), m => m.EndsWith("_InitialPostgres"));
+            Assert.Contains(
+                await db.Database.GetAppliedMigrationsAsync(TestContext.Current.CancellationToken),
+                m => m.EndsWith("_InitialPostgres")
+            );
             Assert.Equal(300, await db.Licenses.CountAsync(TestContext.Current.CancellationToken));
         }
         foreach (var user in DemoSeeder.Users)
@@ -56,12 +59,24 @@ public class PostgresTests
             customer = await db.Licenses.OrderBy(l => l.Id).Select(l => l.Customer!.Name).FirstAsync(TestContext.Current.CancellationToken);
         }
 
-        var second = await licenses.ListAsync(new LicenseFilter(), new PageRequest(1, 50, null, false), TestContext.Current.CancellationToken);
+        var second = await licenses.ListAsync(
+            new LicenseFilter(),
+            new PageRequest(1, 50, null, false),
+            TestContext.Current.CancellationToken
+        );
         Assert.Equal(ids.Count, second.Total);
         Assert.Equal(ids.Skip(50).Take(50), second.Rows.Select(r => r.Id));
 
-        var exact = await licenses.ListAsync(new LicenseFilter { Search = customer }, new PageRequest(0, 500, null, false), TestContext.Current.CancellationToken);
-        var lower = await licenses.ListAsync(new LicenseFilter { Search = customer.ToLowerInvariant() }, new PageRequest(0, 500, null, false), TestContext.Current.CancellationToken);
+        var exact = await licenses.ListAsync(
+            new LicenseFilter { Search = customer },
+            new PageRequest(0, 500, null, false),
+            TestContext.Current.CancellationToken
+        );
+        var lower = await licenses.ListAsync(
+            new LicenseFilter { Search = customer.ToLowerInvariant() },
+            new PageRequest(0, 500, null, false),
+            TestContext.Current.CancellationToken
+        );
         Assert.NotEmpty(exact.Rows);
         Assert.Equal(exact.Rows.Select(r => r.Id), lower.Rows.Select(r => r.Id));
         Assert.All(lower.Rows, r => Assert.Contains(customer, r.Customer, StringComparison.OrdinalIgnoreCase));
@@ -85,7 +100,9 @@ public class PostgresTests
         Assert.Equal(2, again.ActiveInstallations);
 
         await using var db = await pg.Portal.DbAsync();
-        var kept = Assert.Single(await db.InstallationStints.Where(s => s.LicenseId == license.Id).ToListAsync(TestContext.Current.CancellationToken));
+        var kept = Assert.Single(
+            await db.InstallationStints.Where(s => s.LicenseId == license.Id).ToListAsync(TestContext.Current.CancellationToken)
+        );
         Assert.Equal(PortalFactory.Now.UtcDateTime, kept.StartedAt);
         Assert.NotNull(kept.ReleasedAt);
         Assert.Equal(DateTimeKind.Utc, kept.StartedAt.Kind);
@@ -100,13 +117,22 @@ public class PostgresTests
         var rep = TestData.As(LicensePortal.Infrastructure.Roles.Sales, BrowserPortal.Email(LicensePortal.Infrastructure.Roles.Sales));
         var api = pg.Portal.Client();
 
-        var issued = await offline.ActivateAsync(rep, license.Id, LicensePortal.Verifier.OfflineActivation.Request(license.Key, "vault-1", "vault.example", "12.3", pg.Portal.Clock.GetUtcNow()),
-            TestContext.Current.CancellationToken);
+        var issued = await offline.ActivateAsync(
+            rep,
+            license.Id,
+            LicensePortal.Verifier.OfflineActivation.Request(license.Key, "vault-1", "vault.example", "12.3", pg.Portal.Clock.GetUtcNow()),
+            TestContext.Current.CancellationToken
+        );
         pg.Portal.Clock.Advance(TimeSpan.FromDays(100));
-        Assert.Equal(("grace", 2), ((await api.CheckInAsync(license.Key, "online-2")) is var a ? (a.Status, a.ActiveInstallations) : default));
+        Assert.Equal(
+            ("grace", 2),
+            ((await api.CheckInAsync(license.Key, "online-2")) is var a ? (a.Status, a.ActiveInstallations) : default)
+        );
         Assert.Equal(HttpStatusCode.Conflict, (await api.ReleaseAsync(license.Key, "vault-1")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await api.ReleaseAsync(license.Key, "online-2")).StatusCode);
-        await pg.Portal.Service<LicensePortal.Features.Fraud.FraudMonitor>().RunAsync(full: true, ct: TestContext.Current.CancellationToken);
+        await pg
+            .Portal.Service<LicensePortal.Features.Fraud.FraudMonitor>()
+            .RunAsync(full: true, ct: TestContext.Current.CancellationToken);
 
         await offline.ReleaseAsync(rep, license.Id, issued.ReleaseCode, TestContext.Current.CancellationToken);
         pg.Portal.Clock.Advance(TimeSpan.FromDays(1));
@@ -130,7 +156,13 @@ public class PostgresTests
         var numbers = new List<string>();
         for (var i = 0; i < 3; i++)
         {
-            var id = await quotes.CreateDraftAsync(sales, customer.Id, [new QuoteRequestLine(license.Id, edition.Id, level.Id, false)], 30, null);
+            var id = await quotes.CreateDraftAsync(
+                sales,
+                customer.Id,
+                [new QuoteRequestLine(license.Id, edition.Id, level.Id, false)],
+                30,
+                null
+            );
             numbers.Add((await quotes.GetAsync(id)).Number);
         }
 
@@ -152,28 +184,43 @@ public class PostgresTests
         // Two servers check in daily through both instances at once, past the 30-day migration window.
         for (var day = 0; day <= 31; day++)
         {
-            foreach (var instance in instances) if (day > 0) instance.Clock.Advance(TimeSpan.FromDays(1));
+            foreach (var instance in instances)
+                if (day > 0)
+                    instance.Clock.Advance(TimeSpan.FromDays(1));
             await Task.WhenAll(apis.SelectMany(api => new[] { api.CheckInAsync(license.Key, "a"), api.CheckInAsync(license.Key, "b") }));
         }
         // The monitor started on both at once, then each instance's outbox dispatcher round at once.
         var passes = await Task.WhenAll(instances.Select(i => i.Service<FraudMonitorRunner>().RunOnceAsync(null, ct)));
         await Task.WhenAll(instances.Select(i => i.Service<LicensePortal.Features.Outbox.OutboxService>().DispatchRoundAsync(ct)));
         // Quote numbers taken from both at once.
-        var numbers = await Task.WhenAll(Enumerable.Range(0, 20).Select(async n =>
-        {
-            await using var db = await instances[n % 2].DbAsync();
-            return await db.NextAsync("quote-2026", ct);
-        }));
+        var numbers = await Task.WhenAll(
+            Enumerable
+                .Range(0, 20)
+                .Select(async n =>
+                {
+                    await using var db = await instances[n % 2].DbAsync();
+                    return await db.NextAsync("quote-2026", ct);
+                })
+        );
 
         Assert.Contains(passes, p => !p.RunningElsewhere);
         await using (var db = await pg.Portal.DbAsync())
         {
             Assert.Equal(2, await db.Installations.CountAsync(i => i.LicenseId == license.Id, ct));
             Assert.Equal(1, await db.FraudCases.CountAsync(c => c.LicenseId == license.Id, ct));
-            var notices = await db.Outbox.Where(m => m.Subject.Contains(license.Key)).Select(m => new { m.To, m.Subject, m.Status }).ToListAsync(ct);
+            var notices = await db
+                .Outbox.Where(m => m.Subject.Contains(license.Key))
+                .Select(m => new
+                {
+                    m.To,
+                    m.Subject,
+                    m.Status,
+                })
+                .ToListAsync(ct);
             Assert.Equal(2, notices.Count);
             Assert.Equal(notices.Count, notices.Select(m => (m.To, m.Subject)).Distinct().Count());
-            var delivered = instances.SelectMany(i => Directory.Exists(i.MailFolder) ? Directory.GetFiles(i.MailFolder, "*.eml") : [])
+            var delivered = instances
+                .SelectMany(i => Directory.Exists(i.MailFolder) ? Directory.GetFiles(i.MailFolder, "*.eml") : [])
                 .Count(file => File.ReadAllText(file).Contains(license.Key));
             Assert.Equal(notices.Count, delivered);
         }
@@ -190,7 +237,10 @@ public class PostgresTests
         var ct = TestContext.Current.CancellationToken;
         var database = PostgresServer.NewDatabaseName(Guid.NewGuid().ToString("N"));
         PostgresServer.Create(database, out var connectionString);
-        var instances = Enumerable.Range(0, 2).Select(_ => new PortalFactory { Licenses = 40, PostgresConnectionString = connectionString }).ToArray();
+        var instances = Enumerable
+            .Range(0, 2)
+            .Select(_ => new PortalFactory { Licenses = 40, PostgresConnectionString = connectionString })
+            .ToArray();
         try
         {
             // Both start, migrate, add the roles and seed the demo data at the same moment.
@@ -201,11 +251,15 @@ public class PostgresTests
             Assert.Equal(Roles.All.Count, await db.Roles.CountAsync(ct));
             Assert.Equal(DemoSeeder.Users.Count, await db.Users.CountAsync(ct));
             foreach (var instance in instances)
-                Assert.Equal(HttpStatusCode.OK, (await (await instance.SignedInAsync(DemoSeeder.Users[0].Email)).GetAsync("/licenses", ct)).StatusCode);
+                Assert.Equal(
+                    HttpStatusCode.OK,
+                    (await (await instance.SignedInAsync(DemoSeeder.Users[0].Email)).GetAsync("/licenses", ct)).StatusCode
+                );
         }
         finally
         {
-            foreach (var instance in instances) await instance.DisposeAsync();
+            foreach (var instance in instances)
+                await instance.DisposeAsync();
             await PostgresServer.DropAsync(database);
         }
     }
@@ -213,14 +267,23 @@ public class PostgresTests
     [Fact]
     public async Task Start_up_on_a_database_that_does_not_exist_says_to_create_it()
     {
-        var missing = new Npgsql.NpgsqlConnectionStringBuilder(PostgresServer.Require()) { Database = PostgresServer.NewDatabaseName("never_created") };
+        var missing = new Npgsql.NpgsqlConnectionStringBuilder(PostgresServer.Require())
+        {
+            Database = PostgresServer.NewDatabaseName("never_created"),
+        };
         var options = new DbContextOptionsBuilder<PostgresAppDbContext>();
         PostgresAppDbContext.Configure(options, missing.ConnectionString);
         await using var db = new PostgresAppDbContext(options.Options);
 
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => InstanceLock.TakeAsync(db, "start-up", TestContext.Current.CancellationToken));
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            InstanceLock.TakeAsync(db, "start-up", TestContext.Current.CancellationToken)
+        );
 
-        Assert.Equal($"The PostgreSQL database \"{missing.Database}\" does not exist: create it first (README, \"PostgreSQL\": createdb), then start the portal.", refused.Message);
+        Assert.Equal(
+            $"The PostgreSQL database \"{missing.Database}\" does not exist: create it first (README, \"PostgreSQL\": createdb), then "
+                + $"start the portal.",
+            refused.Message
+        );
     }
 
     [Fact]
@@ -253,7 +316,8 @@ public class PostgresTests
         // Two servers checking in daily past the 30-day migration window: the monitor opens a case.
         for (var day = 0; day <= 31; day++)
         {
-            if (day > 0) pg.Portal.Clock.Advance(TimeSpan.FromDays(1));
+            if (day > 0)
+                pg.Portal.Clock.Advance(TimeSpan.FromDays(1));
             await api.CheckInAsync(license.Key, "a");
             await api.CheckInAsync(license.Key, "b");
         }
@@ -263,12 +327,19 @@ public class PostgresTests
         var again = await monitor.RunAsync(ct: TestContext.Current.CancellationToken, full: true);
 
         // The first pass starts the migration and opens its case at once: the window ran out a day ago.
-        Assert.Equal((1, new MonitorCounts(PeriodsStarted: 1, PeriodsEnded: 0, CasesOpened: 1, KeysDisabled: 0, ResolvedByCustomer: 0)),
-            (pass.LicensesChecked, pass.Counts));
+        Assert.Equal(
+            (1, new MonitorCounts(PeriodsStarted: 1, PeriodsEnded: 0, CasesOpened: 1, KeysDisabled: 0, ResolvedByCustomer: 0)),
+            (pass.LicensesChecked, pass.Counts)
+        );
         // The second reads the license again (its migration and case are open) and changes nothing.
         Assert.Equal((1, default(MonitorCounts)), (again.LicensesChecked, again.Counts));
         await using var db = await pg.Portal.DbAsync();
-        Assert.True(await db.FraudCases.AnyAsync(c => c.LicenseId == license.Id && FraudCase.OpenStates.Contains(c.State), TestContext.Current.CancellationToken));
+        Assert.True(
+            await db.FraudCases.AnyAsync(
+                c => c.LicenseId == license.Id && FraudCase.OpenStates.Contains(c.State),
+                TestContext.Current.CancellationToken
+            )
+        );
     }
 
     [Fact]
@@ -276,14 +347,20 @@ public class PostgresTests
     {
         await using var pg = await PostgresPortal.StartAsync(licenses: 50);
         var customer = await pg.Portal.NewCustomerAsync("Renewal Hosting");
-        var license = await pg.Portal.NewLicenseAsync(customer.Id, protection: DateOnly.FromDateTime(PortalFactory.Now.UtcDateTime).AddDays(30));
+        var license = await pg.Portal.NewLicenseAsync(
+            customer.Id,
+            protection: DateOnly.FromDateTime(PortalFactory.Now.UtcDateTime).AddDays(30)
+        );
         var sender = pg.Portal.Service<LicensePortal.Features.Renewals.ProtectionReminderSender>();
 
         await sender.SendDueAsync(ct: TestContext.Current.CancellationToken);
         await sender.SendDueAsync(ct: TestContext.Current.CancellationToken);
 
         await using var db = await pg.Portal.DbAsync();
-        Assert.Equal(30, (await db.ProtectionReminders.SingleAsync(r => r.LicenseId == license.Id, TestContext.Current.CancellationToken)).DaysBefore);
+        Assert.Equal(
+            30,
+            (await db.ProtectionReminders.SingleAsync(r => r.LicenseId == license.Id, TestContext.Current.CancellationToken)).DaysBefore
+        );
         db.Counters.Add(new Counter { Name = "race", Value = 1 });
         await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         await using var other = await pg.Portal.DbAsync();
@@ -309,12 +386,18 @@ public sealed class PostgresPortal : IAsyncDisposable
     /// <summary>Another portal instance on the same database (no seeding: the first one did it), started.</summary>
     public PortalFactory SecondInstance()
     {
-        var other = new PortalFactory { PostgresConnectionString = Portal.PostgresConnectionString, SigningKeyFolder = Portal.SigningKeyFolder, Settings = { ["Demo:Seed"] = "false" } };
+        var other = new PortalFactory
+        {
+            PostgresConnectionString = Portal.PostgresConnectionString,
+            SigningKeyFolder = Portal.SigningKeyFolder,
+            Settings = { ["Demo:Seed"] = "false" },
+        };
         _ = other.Server;
         return other;
     }
 
-    /// <summary>Skips the test when no server is configured on a developer's machine; with CI=true it fails instead, so CI never skips it.</summary>
+    /// <summary>Skips the test when no server is configured on a developer's machine; with CI=true it fails instead, so CI never skips
+    /// it.</summary>
     public static async Task<PostgresPortal> StartAsync(int licenses = 300)
     {
         var database = PostgresServer.NewDatabaseName(Guid.NewGuid().ToString("N"));

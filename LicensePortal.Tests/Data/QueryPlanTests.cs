@@ -20,14 +20,24 @@ public class QueryPlanTests : IAsyncLifetime
 {
     internal static readonly string[] MillionLicenseStatistics =
     [
-        "Customers|IX_Customers_Email|200000 1", "Customers|IX_Customers_Name|200000 1", "Customers|IX_Customers_Phone|200000 1",
-        "FraudCases|IX_FraudCases_OneOpenPerLicense|25140 1", "FraudCases|IX_FraudCases_State_DeadlineAt|25140 1001 251",
-        "Installations|IX_Installations_DecommissionedAt|1818852 1001", "Installations|IX_Installations_LastSeenAt|1818852 1",
-        "Installations|IX_Installations_LicenseId_MachineId|1818852 3 1", "Installations|IX_Installations_ReleasedAt|1818852 3",
-        "Licenses|IX_Licenses_CustomerId_Id|1000000 6 1", "Licenses|IX_Licenses_EditionId_Id|1000000 1001 1", "Licenses|IX_Licenses_Key|1000000 1",
-        "Licenses|IX_Licenses_LevelId_Id|1000000 1001 1", "Licenses|IX_Licenses_ProductId_Major_Id|1000000 1001 1001 1",
-        "Licenses|IX_Licenses_ProductId_Status_PurchasedOn_Id|1000000 1001 1001 56 1", "Licenses|IX_Licenses_ProtectionEndsOn_Id|1000000 23 1",
-        "Licenses|IX_Licenses_PurchasedOn_Id|1000000 28 1", "Licenses|IX_Licenses_Status_Id|1000000 1001 1",
+        "Customers|IX_Customers_Email|200000 1",
+        "Customers|IX_Customers_Name|200000 1",
+        "Customers|IX_Customers_Phone|200000 1",
+        "FraudCases|IX_FraudCases_OneOpenPerLicense|25140 1",
+        "FraudCases|IX_FraudCases_State_DeadlineAt|25140 1001 251",
+        "Installations|IX_Installations_DecommissionedAt|1818852 1001",
+        "Installations|IX_Installations_LastSeenAt|1818852 1",
+        "Installations|IX_Installations_LicenseId_MachineId|1818852 3 1",
+        "Installations|IX_Installations_ReleasedAt|1818852 3",
+        "Licenses|IX_Licenses_CustomerId_Id|1000000 6 1",
+        "Licenses|IX_Licenses_EditionId_Id|1000000 1001 1",
+        "Licenses|IX_Licenses_Key|1000000 1",
+        "Licenses|IX_Licenses_LevelId_Id|1000000 1001 1",
+        "Licenses|IX_Licenses_ProductId_Major_Id|1000000 1001 1001 1",
+        "Licenses|IX_Licenses_ProductId_Status_PurchasedOn_Id|1000000 1001 1001 56 1",
+        "Licenses|IX_Licenses_ProtectionEndsOn_Id|1000000 23 1",
+        "Licenses|IX_Licenses_PurchasedOn_Id|1000000 28 1",
+        "Licenses|IX_Licenses_Status_Id|1000000 1001 1",
     ];
 
     private readonly PortalFactory portal = new() { Licenses = 50 };
@@ -40,7 +50,12 @@ public class QueryPlanTests : IAsyncLifetime
         await using var db = await portal.DbAsync();
         await db.Database.ExecuteSqlRawAsync("DELETE FROM sqlite_stat1;");
         foreach (var row in statistics.Select(r => r.Split('|')))
-            await db.Database.ExecuteSqlRawAsync("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ({0}, {1}, {2});", row[0], row[1], row[2]);
+            await db.Database.ExecuteSqlRawAsync(
+                "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ({0}, {1}, {2});",
+                row[0],
+                row[1],
+                row[2]
+            );
         // Makes SQLite read the statistics again.
         await db.Database.ExecuteSqlRawAsync("ANALYZE sqlite_schema;");
     }
@@ -50,7 +65,10 @@ public class QueryPlanTests : IAsyncLifetime
     private static void ReadsThroughIndex(List<string> plan, string table, string index)
     {
         var text = string.Join("\n", plan);
-        Assert.True(plan.Any(step => step.Contains($" {table} ") && step.Contains($"INDEX {index}")), $"{table} is not read through {index}:\n{text}");
+        Assert.True(
+            plan.Any(step => step.Contains($" {table} ") && step.Contains($"INDEX {index}")),
+            $"{table} is not read through {index}:\n{text}"
+        );
         NeverScans(plan, table);
     }
 
@@ -66,7 +84,10 @@ public class QueryPlanTests : IAsyncLifetime
         var productId = await db.Products.Select(p => p.Id).FirstAsync();
         var filtered = service.Filtered(db, new LicenseFilter { ProductId = productId, Status = LicenseStatus.Active }, cutoffs);
 
-        var page = await QueryPlan.OfAsync(db, LicenseService.PageOf(filtered, new PageRequest(3, 50, nameof(LicenseRow.PurchasedOn), true)));
+        var page = await QueryPlan.OfAsync(
+            db,
+            LicenseService.PageOf(filtered, new PageRequest(3, 50, nameof(LicenseRow.PurchasedOn), true))
+        );
         var count = await QueryPlan.OfAsync(db, filtered);
 
         ReadsThroughIndex(page, "l", "IX_Licenses_ProductId_Status_PurchasedOn_Id");
@@ -95,7 +116,8 @@ public class QueryPlanTests : IAsyncLifetime
 
         var queries = monitor.ChangedSince(db, now.AddHours(-1), now).ToList();
         var plans = new List<List<string>>();
-        foreach (var query in queries) plans.Add(await QueryPlan.OfAsync(db, query));
+        foreach (var query in queries)
+            plans.Add(await QueryPlan.OfAsync(db, query));
 
         Assert.Equal(5, plans.Count);
         ReadsThroughIndex(plans[0], "i", "IX_Installations_LastSeenAt");
@@ -111,7 +133,10 @@ public class QueryPlanTests : IAsyncLifetime
         await using var db = await portal.DbAsync();
         int[] ids = [1, 2, 3];
 
-        var plan = await QueryPlan.OfAsync(db, db.FraudCases.Where(c => EF.Parameter(ids).Contains(c.LicenseId) && FraudCase.OpenStates.Contains(c.State)));
+        var plan = await QueryPlan.OfAsync(
+            db,
+            db.FraudCases.Where(c => EF.Parameter(ids).Contains(c.LicenseId) && FraudCase.OpenStates.Contains(c.State))
+        );
 
         ReadsThroughIndex(plan, "f", "IX_FraudCases_OneOpenPerLicense");
     }
@@ -121,7 +146,10 @@ public class QueryPlanTests : IAsyncLifetime
     {
         await using var db = await portal.DbAsync();
         await db.Database.OpenConnectionAsync();
-        var statements = LicensePortal.Features.Activation.CheckInService.CheckInSql.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var statements = LicensePortal.Features.Activation.CheckInService.CheckInSql.Split(
+            ';',
+            StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries
+        );
 
         Assert.Equal(3, statements.Length);
         foreach (var statement in statements)
@@ -137,8 +165,12 @@ public class QueryPlanTests : IAsyncLifetime
             }
             var plan = new List<string>();
             await using (var reader = await command.ExecuteReaderAsync())
-                while (await reader.ReadAsync()) plan.Add(reader.GetString(3));
-            Assert.False(plan.Any(step => step.StartsWith("SCAN ")), $"a check-in statement reads a table row by row:\n{statement}\n{string.Join("\n", plan)}");
+                while (await reader.ReadAsync())
+                    plan.Add(reader.GetString(3));
+            Assert.False(
+                plan.Any(step => step.StartsWith("SCAN ")),
+                $"a check-in statement reads a table row by row:\n{statement}\n{string.Join("\n", plan)}"
+            );
         }
     }
 }

@@ -45,7 +45,15 @@ public class SaveExtensionsTests(PortalFactory portal)
     public async Task Any_other_failure_is_not_passed_off_as_someone_elses_change()
     {
         await using var db = await portal.DbAsync();
-        db.CustomerContacts.Add(new CustomerContact { CustomerId = int.MaxValue, Name = "Nobody", Email = "nobody@example.com", Phone = "+1 555 0100" });
+        db.CustomerContacts.Add(
+            new CustomerContact
+            {
+                CustomerId = int.MaxValue,
+                Name = "Nobody",
+                Email = "nobody@example.com",
+                Phone = "+1 555 0100",
+            }
+        );
 
         var failure = await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveOrRefuseAsync("Someone else changed this."));
 

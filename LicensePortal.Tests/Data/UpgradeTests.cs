@@ -103,7 +103,10 @@ public class UpgradeTests
     public async Task Staff_of_the_previous_version_keep_their_passwords_and_are_not_asked_for_a_new_one()
     {
         var path = await DatabaseOfPreviousVersionAsync("20261126141837_AuditHashChain");
-        var hash = new Microsoft.AspNetCore.Identity.PasswordHasher<ApplicationUser>().HashPassword(new ApplicationUser(), "Old-Version-Pass-1");
+        var hash = new Microsoft.AspNetCore.Identity.PasswordHasher<ApplicationUser>().HashPassword(
+            new ApplicationUser(),
+            "Old-Version-Pass-1"
+        );
         await using (var old = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
             await old.OpenAsync();
@@ -127,7 +130,7 @@ public class UpgradeTests
     }
 
     [Fact]
-    public async Task Installations_of_the_previous_version_are_online_ones_and_the_stint_trigger_keeps_the_offline_expiry_after_the_upgrade()
+    public async Task Earlier_installations_become_online_ones_and_the_stint_trigger_keeps_the_offline_expiry_after_the_upgrade()
     {
         var path = await DatabaseOfPreviousVersionAsync("20261126153932_PasswordChangeAtNextSignIn");
         await using (var old = new SqliteConnection($"Data Source={path};Pooling=False"))
@@ -149,11 +152,13 @@ public class UpgradeTests
         Assert.Null(carried.OfflineUntil);
         Assert.Null(carried.ReleaseCodeHash);
         // The replaced trigger archives an ended stint with its new column (offline until 2027), in the same statement.
-        await upgraded.Database.ExecuteSqlRawAsync("""
+        await upgraded.Database.ExecuteSqlRawAsync(
+            """
             PRAGMA foreign_keys = OFF;
             UPDATE "Installations" SET "OfflineUntil" = '2027-03-01 10:00:00' WHERE "MachineId" = 'm-1';
             UPDATE "Installations" SET "StintStartedAt" = '2026-12-01 10:00:00' WHERE "MachineId" = 'm-1';
-            """);
+            """
+        );
         var stint = await upgraded.InstallationStints.SingleAsync();
         Assert.Equal(new DateTime(2026, 3, 1, 10, 0, 0), stint.StartedAt);
         Assert.Equal(new DateTime(2027, 3, 1, 10, 0, 0), stint.OfflineUntil);

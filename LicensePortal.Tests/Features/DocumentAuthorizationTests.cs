@@ -13,8 +13,10 @@ namespace LicensePortal.Tests.Features;
 public class DocumentAuthorizationTests : IAsyncLifetime
 {
     private readonly PortalFactory portal = new() { Licenses = 10 };
-    private int quoteId, transferId;
-    private long quoteMessageId, letterMessageId;
+    private int quoteId,
+        transferId;
+    private long quoteMessageId,
+        letterMessageId;
 
     public async ValueTask InitializeAsync()
     {
@@ -23,13 +25,21 @@ public class DocumentAuthorizationTests : IAsyncLifetime
         var buyer = await portal.NewCustomerAsync("Buyer Ltd");
         var license = await portal.NewLicenseAsync(customer.Id);
         var (enterprise, level) = await portal.ConfigAsync("SmarterMail", "Enterprise", "250 mailboxes");
-        quoteId = await portal.Service<QuoteService>().CreateDraftAsync(sales, customer.Id, [new QuoteRequestLine(license.Id, enterprise.Id, level.Id, false)], 30, null);
+        quoteId = await portal
+            .Service<QuoteService>()
+            .CreateDraftAsync(sales, customer.Id, [new QuoteRequestLine(license.Id, enterprise.Id, level.Id, false)], 30, null);
         await portal.Service<QuoteService>().SendAsync(sales, quoteId, "it@acme.example");
         transferId = await portal.Service<TransferService>().RequestAsync(sales, license.Id, buyer.Id, null, TransferKind.Transfer, "Sale");
         await portal.Service<TransferService>().ApproveAsync(TestData.As(Roles.Manager, DemoSeeder.Users[2].Email), transferId, null);
         await using var db = await portal.DbAsync();
-        quoteMessageId = await db.Outbox.Where(m => m.AttachmentName != null && m.About.StartsWith("Quote ")).Select(m => m.Id).FirstAsync();
-        letterMessageId = await db.Outbox.Where(m => m.AttachmentName != null && m.About.StartsWith("Transfer ")).Select(m => m.Id).FirstAsync();
+        quoteMessageId = await db
+            .Outbox.Where(m => m.AttachmentName != null && m.About.StartsWith("Quote "))
+            .Select(m => m.Id)
+            .FirstAsync();
+        letterMessageId = await db
+            .Outbox.Where(m => m.AttachmentName != null && m.About.StartsWith("Transfer "))
+            .Select(m => m.Id)
+            .FirstAsync();
     }
 
     public ValueTask DisposeAsync() => portal.DisposeAsync();
@@ -48,13 +58,14 @@ public class DocumentAuthorizationTests : IAsyncLifetime
         return data;
     }
 
-    private string Path(string document) => document switch
-    {
-        "quote" => $"/quotes/{quoteId}.pdf",
-        "letter" => $"/transfers/{transferId}/letter.pdf",
-        "quote-attachment" => $"/outbox/{quoteMessageId}/attachment",
-        _ => $"/outbox/{letterMessageId}/attachment",
-    };
+    private string Path(string document) =>
+        document switch
+        {
+            "quote" => $"/quotes/{quoteId}.pdf",
+            "letter" => $"/transfers/{transferId}/letter.pdf",
+            "quote-attachment" => $"/outbox/{quoteMessageId}/attachment",
+            _ => $"/outbox/{letterMessageId}/attachment",
+        };
 
     [Theory]
     [MemberData(nameof(Matrix))]

@@ -1,5 +1,5 @@
-using Deque.AxeCore.Playwright;
 using System.Net;
+using Deque.AxeCore.Playwright;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,7 +31,8 @@ public sealed class BrowserPortal : IAsyncLifetime
 
     public static void RequireChromium()
     {
-        if (Available) return;
+        if (Available)
+            return;
         if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
             throw new InvalidOperationException($"CI=true but {ChromiumPath} is missing: run 'apt-get install -y chromium'.");
         Assert.Skip($"Browser tests need Chromium at {ChromiumPath} (apt-get install -y chromium).");
@@ -39,25 +40,43 @@ public sealed class BrowserPortal : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        if (!Available) return;
+        if (!Available)
+            return;
         Portal.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         Portal.StartServer();
         BaseUrl = Portal.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         // CI runs the whole suite on two busy cores: give live updates time to arrive.
         Assertions.SetDefaultExpectTimeout(15_000);
         playwright = await Playwright.CreateAsync();
-        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        Browser = await playwright.Chromium.LaunchAsync(
+            new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = ChromiumPath,
+                Headless = true,
+                Args =
+                [
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                ],
+            }
+        );
         Directory.CreateDirectory(ScreenshotDirectory);
     }
 
     public async Task<IPage> SignedInPageAsync(string email, string password)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = 1366, Height = 850 } });
+        var context = await Browser.NewContextAsync(
+            new BrowserNewContextOptions
+            {
+                BaseURL = BaseUrl,
+                ViewportSize = new ViewportSize { Width = 1366, Height = 850 },
+            }
+        );
         context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/");
@@ -110,14 +129,17 @@ public sealed class BrowserPortal : IAsyncLifetime
     /// <summary>axe-core finds nothing serious or critical on the page as it is now.</summary>
     public static async Task AssertNoSeriousAxeViolationsAsync(IPage page)
     {
-        var serious = (await page.RunAxe()).Violations.Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{v.Id}: {string.Join(", ", v.Nodes.Select(n => n.Target))}").ToList();
+        var serious = (await page.RunAxe())
+            .Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id}: {string.Join(", ", v.Nodes.Select(n => n.Target))}")
+            .ToList();
         Assert.True(serious.Count == 0, string.Join("\n", serious));
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (Browser is not null) await Browser.DisposeAsync();
+        if (Browser is not null)
+            await Browser.DisposeAsync();
         playwright?.Dispose();
         await Portal.DisposeAsync();
     }

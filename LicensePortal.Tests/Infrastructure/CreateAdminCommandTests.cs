@@ -16,7 +16,11 @@ public class CreateAdminCommandTests : IDisposable
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
-        try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException) { }
     }
 
     private Task<PortalCommand.Result> CreateAdminAsync(string? input, Dictionary<string, string> environment, params string[] options) =>
@@ -33,7 +37,8 @@ public class CreateAdminCommandTests : IDisposable
             """;
         var admins = new List<(string, string)>();
         await using var reader = await query.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) admins.Add((reader.GetString(0), reader.GetString(1)));
+        while (await reader.ReadAsync())
+            admins.Add((reader.GetString(0), reader.GetString(1)));
         return admins;
     }
 
@@ -52,7 +57,12 @@ public class CreateAdminCommandTests : IDisposable
     public async Task The_password_comes_from_standard_input_or_from_the_environment()
     {
         var piped = await CreateAdminAsync("Strong-Password-1\n", [], "--email", "root@example.com", "--name", "Root Admin");
-        var fromEnvironment = await CreateAdminAsync(input: null, new() { ["LICENSEPORTAL_ADMIN_PASSWORD"] = "Other-Strong-Pass-2" }, "--email", "second@example.com");
+        var fromEnvironment = await CreateAdminAsync(
+            input: null,
+            new() { ["LICENSEPORTAL_ADMIN_PASSWORD"] = "Other-Strong-Pass-2" },
+            "--email",
+            "second@example.com"
+        );
         var weak = await CreateAdminAsync("short\n", [], "--email", "weak@example.com");
         var none = await CreateAdminAsync("", [], "--email", "none@example.com");
 

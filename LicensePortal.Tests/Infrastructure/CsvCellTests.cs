@@ -17,12 +17,14 @@ public class CsvCellTests
     [InlineData("two\nlines", "\"two\nlines\"")]
     [InlineData("a-b=c", "a-b=c")]
     [InlineData("", "")]
-    public void A_cell_is_quoted_when_it_must_be_and_never_starts_a_formula(string value, string cell) => Assert.Equal(cell, CsvCell.Of(value));
+    public void A_cell_is_quoted_when_it_must_be_and_never_starts_a_formula(string value, string cell) =>
+        Assert.Equal(cell, CsvCell.Of(value));
 
     [Theory]
     [InlineData("'=Evil", "=Evil")]
     [InlineData("'-2", "-2")]
     [InlineData("'quoted", "'quoted")]
     [InlineData("plain", "plain")]
-    public void Reading_back_takes_off_only_the_neutralising_apostrophe(string cell, string value) => Assert.Equal(value, CsvCell.Read(cell));
+    public void Reading_back_takes_off_only_the_neutralising_apostrophe(string cell, string value) =>
+        Assert.Equal(value, CsvCell.Read(cell));
 }

@@ -11,7 +11,9 @@ public class HealthCheckTests
     /// <summary>As an admin, who sees what lies behind each status; <paramref name="anonymous"/> as a load balancer.</summary>
     private static async Task<(HttpStatusCode status, JsonElement body)> GetAsync(PortalFactory portal, string path, bool anonymous = false)
     {
-        var client = anonymous ? portal.CreateClient() : await portal.SignedInAsync(BrowserPortal.Email(LicensePortal.Infrastructure.Roles.Admin));
+        var client = anonymous
+            ? portal.CreateClient()
+            : await portal.SignedInAsync(BrowserPortal.Email(LicensePortal.Infrastructure.Roles.Admin));
         var response = await client.GetAsync(path);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement);
@@ -20,11 +22,8 @@ public class HealthCheckTests
     private static string Status(JsonElement body, string? check = null) =>
         (check is null ? body : body.GetProperty("checks").GetProperty(check)).GetProperty("status").GetString()!;
 
-    private static PortalFactory WithDailyBackups() => new()
-    {
-        Licenses = 10,
-        Settings = { ["Backup:IntervalHours"] = "24", ["Backup:MaxAgeHours"] = "30" },
-    };
+    private static PortalFactory WithDailyBackups() =>
+        new() { Licenses = 10, Settings = { ["Backup:IntervalHours"] = "24", ["Backup:MaxAgeHours"] = "30" } };
 
     [Fact]
     public async Task Anyone_learns_each_status_but_only_an_admin_what_lies_behind_it()
@@ -35,7 +34,10 @@ public class HealthCheckTests
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(["backup", "database", "migrations"], body.GetProperty("checks").EnumerateObject().Select(c => c.Name).Order());
-        Assert.All(body.GetProperty("checks").EnumerateObject(), c => Assert.Equal(["status"], c.Value.EnumerateObject().Select(p => p.Name)));
+        Assert.All(
+            body.GetProperty("checks").EnumerateObject(),
+            c => Assert.Equal(["status"], c.Value.EnumerateObject().Select(p => p.Name))
+        );
     }
 
     [Fact]
@@ -90,7 +92,10 @@ public class HealthCheckTests
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("Healthy", Status(body));
-        Assert.Contains("scheduled backups are off", body.GetProperty("checks").GetProperty("backup").GetProperty("Description").GetString());
+        Assert.Contains(
+            "scheduled backups are off",
+            body.GetProperty("checks").GetProperty("backup").GetProperty("Description").GetString()
+        );
     }
 
     [Fact]

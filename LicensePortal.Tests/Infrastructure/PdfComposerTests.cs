@@ -1,13 +1,14 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using LicensePortal.Infrastructure.Pdf;
 using LicensePortal.Infrastructure;
+using LicensePortal.Infrastructure.Pdf;
 
 namespace LicensePortal.Tests.Infrastructure;
 
 public class PdfComposerTests
 {
-    private static PdfComposer Composer() => new(new VendorOptions { Name = "SmarterTools Inc." }, "Test", "Test", new DateTime(2026, 11, 26, 0, 0, 0, DateTimeKind.Utc));
+    private static PdfComposer Composer() =>
+        new(new VendorOptions { Name = "SmarterTools Inc." }, "Test", "Test", new DateTime(2026, 11, 26, 0, 0, 0, DateTimeKind.Utc));
 
     [Fact]
     public void A_30000_character_word_is_cut_into_lines_that_fit_and_lose_nothing()
@@ -20,7 +21,11 @@ public class PdfComposerTests
 
         Assert.Equal(word, string.Concat(lines));
         Assert.All(lines, l => Assert.True(composer.WidthOf(l, font) <= composer.LineWidth, $"{l.Length} characters overflow"));
-        Assert.All(lines.Zip(lines.Skip(1)), pair => Assert.True(composer.WidthOf(pair.First + pair.Second[0], font) > composer.LineWidth, "a line was cut before it was full"));
+        Assert.All(
+            lines.Zip(lines.Skip(1)),
+            pair =>
+                Assert.True(composer.WidthOf(pair.First + pair.Second[0], font) > composer.LineWidth, "a line was cut before it was full")
+        );
     }
 
     [Fact]
@@ -34,7 +39,10 @@ public class PdfComposerTests
 
         Assert.Equal(text, string.Join(' ', lines));
         Assert.All(lines, l => Assert.True(composer.WidthOf(l, font) <= 200));
-        Assert.All(lines.Zip(lines.Skip(1)), pair => Assert.True(composer.WidthOf($"{pair.First} {pair.Second.Split(' ')[0]}", font) > 200));
+        Assert.All(
+            lines.Zip(lines.Skip(1)),
+            pair => Assert.True(composer.WidthOf($"{pair.First} {pair.Second.Split(' ')[0]}", font) > 200)
+        );
         Assert.Equal(["first", "", "second line"], composer.Wrap("first\r\n\r\nsecond line", font, 200));
     }
 
@@ -46,7 +54,8 @@ public class PdfComposerTests
         var data = new byte[200_000];
         new Random(15).NextBytes(data);
         using var packed = new MemoryStream();
-        using (var zlib = new ZLibStream(packed, CompressionLevel.Fastest)) zlib.Write(data);
+        using (var zlib = new ZLibStream(packed, CompressionLevel.Fastest))
+            zlib.Write(data);
         Assert.Equal(BinaryPrimitives.ReadUInt32BigEndian(packed.ToArray().AsSpan()[^4..]), PdfComposer.Adler32(data));
     }
 }

@@ -19,6 +19,13 @@ public static class PdfText
     public static IReadOnlyList<string> Lines(byte[] pdf)
     {
         using var document = PdfDocument.Open(pdf);
-        return [.. document.GetPages().SelectMany(p => ContentOrderTextExtractor.GetText(p).Split('\n')).Select(l => l.Trim()).Where(l => l.Length > 0)];
+        return
+        [
+            .. document
+                .GetPages()
+                .SelectMany(p => ContentOrderTextExtractor.GetText(p).Split('\n'))
+                .Select(l => l.Trim())
+                .Where(l => l.Length > 0),
+        ];
     }
 }

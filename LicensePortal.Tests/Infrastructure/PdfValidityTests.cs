@@ -15,27 +15,43 @@ public class PdfValidityTests
 {
     private static readonly Customer Seller = new()
     {
-        Name = "Acme Inc.", AddressLine1 = "1 Industrial Way", City = "Springfield", Region = "IL", PostalCode = "62701",
+        Name = "Acme Inc.",
+        AddressLine1 = "1 Industrial Way",
+        City = "Springfield",
+        Region = "IL",
+        PostalCode = "62701",
         Country = "United States",
     };
 
     private static readonly Customer Buyer = new()
     {
-        Name = "Buyer Networks GmbH", AddressLine1 = "Hauptstraße 5", City = "Berlin", PostalCode = "10115", Country = "Germany",
+        Name = "Buyer Networks GmbH",
+        AddressLine1 = "Hauptstraße 5",
+        City = "Berlin",
+        PostalCode = "10115",
+        Country = "Germany",
     };
 
     private static byte[] Letter(string reason, TransferKind kind = TransferKind.Transfer)
     {
         var request = new TransferRequest
         {
-            Kind = kind, Reference = "TC-2026-00042", Reason = reason, DecidedByName = "Maria Keller", DecidedByTitle = "Licensing Manager",
-            DecidedAt = new DateTime(2026, 11, 26, 12, 0, 0, DateTimeKind.Utc), EffectiveOn = new(2026, 12, 1),
+            Kind = kind,
+            Reference = "TC-2026-00042",
+            Reason = reason,
+            DecidedByName = "Maria Keller",
+            DecidedByTitle = "Licensing Manager",
+            DecidedAt = new DateTime(2026, 11, 26, 12, 0, 0, DateTimeKind.Utc),
+            EffectiveOn = new(2026, 12, 1),
             LeaseEndsOn = kind == TransferKind.Lease ? new(2027, 6, 30) : null,
         };
         var license = new License
         {
-            Key = "AAAAA-BBBBB-CCCCC-DDDDD-EEEEE", Major = 12, Product = new Product { Name = "SmarterMail" },
-            Edition = new Edition { Name = "Professional" }, Level = new Level { Name = "250 mailboxes" },
+            Key = "AAAAA-BBBBB-CCCCC-DDDDD-EEEEE",
+            Major = 12,
+            Product = new Product { Name = "SmarterMail" },
+            Edition = new Edition { Name = "Professional" },
+            Level = new Level { Name = "250 mailboxes" },
         };
         return ConsentLetterPdf.Render(request, license, Seller, Buyer, QuotePdfTests.Vendor, 30);
     }

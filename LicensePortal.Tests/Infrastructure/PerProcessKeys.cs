@@ -8,7 +8,15 @@ public sealed class PerProcessKeys : IXmlRepository
 {
     private readonly List<XElement> keys = [];
 
-    public IReadOnlyCollection<XElement> GetAllElements() { lock (keys) return [.. keys.Select(k => new XElement(k))]; }
+    public IReadOnlyCollection<XElement> GetAllElements()
+    {
+        lock (keys)
+            return [.. keys.Select(k => new XElement(k))];
+    }
 
-    public void StoreElement(XElement element, string friendlyName) { lock (keys) keys.Add(new XElement(element)); }
+    public void StoreElement(XElement element, string friendlyName)
+    {
+        lock (keys)
+            keys.Add(new XElement(element));
+    }
 }

@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Builder;
 using LicensePortal.Data.Demo;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,20 +35,35 @@ public class PortalFactory : WebApplicationFactory<Program>
     /// </summary>
     public string? PostgresConnectionString { get; init; }
 
-    /// <summary>The connection string the portal runs on when it is on PostgreSQL (given, or made for the PostgreSQL pass); null on SQLite.</summary>
+    /// <summary>The connection string the portal runs on when it is on PostgreSQL (given, or made for the PostgreSQL pass); null on
+    /// SQLite.</summary>
     public string? PostgresConnection => PostgresConnectionString ?? ownConnectionString;
 
     // The database this factory made on the PostgreSQL pass (see PostgresServer), and whether it drops it.
-    private string? ownDatabase, ownConnectionString;
-    private bool dropOwnDatabase, explicitDatabasePath;
+    private string? ownDatabase,
+        ownConnectionString;
+    private bool dropOwnDatabase,
+        explicitDatabasePath;
 
     /// <summary>The SQLite file; a test that restarts the portal gives the second factory the first one's file.</summary>
-    public string DatabasePath { get => field ?? Path.Combine(directory, "portal.db"); init { field = value; explicitDatabasePath = true; } }
+    public string DatabasePath
+    {
+        get => field ?? Path.Combine(directory, "portal.db");
+        init
+        {
+            field = value;
+            explicitDatabasePath = true;
+        }
+    }
 
     public string BackupFolder => Path.Combine(directory, "backups");
 
     /// <summary>The answer-signing keys; a test that restarts the portal gives the second factory the first one's folder.</summary>
-    public string SigningKeyFolder { get => field ?? Path.Combine(directory, "signing-keys"); init; }
+    public string SigningKeyFolder
+    {
+        get => field ?? Path.Combine(directory, "signing-keys");
+        init;
+    }
 
     /// <summary>Where delivered emails land as .eml files.</summary>
     public string MailFolder => Path.Combine(directory, "mail");
@@ -57,7 +72,8 @@ public class PortalFactory : WebApplicationFactory<Program>
     {
         Directory.CreateDirectory(directory);
         builder.UseEnvironment(Environment);
-        if (PostgresConnectionString is null && PostgresServer.RunsSuite) UseOwnPostgresConnection();
+        if (PostgresConnectionString is null && PostgresServer.RunsSuite)
+            UseOwnPostgresConnection();
         if (PostgresConnection is null)
             builder.UseSetting("ConnectionStrings:DefaultConnection", $"Data Source={DatabasePath}");
         else
@@ -79,7 +95,8 @@ public class PortalFactory : WebApplicationFactory<Program>
         builder.UseSetting("Activation:PerKeyPerMinute", "1000000");
         builder.UseSetting("Activation:PerClientPerMinute", "1000000");
         builder.UseSetting("SignIn:AttemptsPerAddressPerMinute", "1000000");
-        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        foreach (var (key, value) in Settings)
+            builder.UseSetting(key, value);
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();
@@ -88,7 +105,9 @@ public class PortalFactory : WebApplicationFactory<Program>
             // live only as long as the process. Without this the framework would fall back to
             // ~/.aspnet on the test machine and hide a portal that forgot its key store.
             var perProcessKeys = new PerProcessKeys();
-            services.PostConfigure<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o => o.XmlRepository ??= perProcessKeys);
+            services.PostConfigure<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o =>
+                o.XmlRepository ??= perProcessKeys
+            );
             services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, ClientAddressFilter>();
         });
     }
@@ -100,9 +119,16 @@ public class PortalFactory : WebApplicationFactory<Program>
     /// </summary>
     private void UseOwnPostgresConnection()
     {
-        if (ownConnectionString is not null) return;
-        var name = PostgresServer.NewDatabaseName(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(DatabasePath)))[..32]);
-        var made = PostgresServer.Create(name, out var connectionString, SeedsPlainDemoData ? templates.GetOrAdd(Licenses, l => new(() => MakeTemplate(l))).Value : null);
+        if (ownConnectionString is not null)
+            return;
+        var name = PostgresServer.NewDatabaseName(
+            Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(DatabasePath)))[..32]
+        );
+        var made = PostgresServer.Create(
+            name,
+            out var connectionString,
+            SeedsPlainDemoData ? templates.GetOrAdd(Licenses, l => new(() => MakeTemplate(l))).Value : null
+        );
         (ownDatabase, ownConnectionString, dropOwnDatabase) = (name, connectionString, !made || !explicitDatabasePath);
     }
 
@@ -110,8 +136,13 @@ public class PortalFactory : WebApplicationFactory<Program>
     // for its number of licenses at the same time: a factory without settings of its own copies a database that has it.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Lazy<string>> templates = new();
 
-    private bool SeedsPlainDemoData => Settings.Count == 0 && Environment == "Development" && Clock.GetUtcNow() == Now
-        && GetType().GetMethod(nameof(ConfigureWebHost), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.DeclaringType == typeof(PortalFactory);
+    private bool SeedsPlainDemoData =>
+        Settings.Count == 0
+        && Environment == "Development"
+        && Clock.GetUtcNow() == Now
+        && GetType()
+            .GetMethod(nameof(ConfigureWebHost), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+            .DeclaringType == typeof(PortalFactory);
 
     private static string MakeTemplate(int licenses)
     {
@@ -133,7 +164,8 @@ public class PortalFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>A service as a page would get it, from its own scope.</summary>
-    public T Service<T>() where T : notnull => Services.CreateScope().ServiceProvider.GetRequiredService<T>();
+    public T Service<T>()
+        where T : notnull => Services.CreateScope().ServiceProvider.GetRequiredService<T>();
 
     public override async ValueTask DisposeAsync()
     {
@@ -143,9 +175,14 @@ public class PortalFactory : WebApplicationFactory<Program>
         {
             // Npgsql keeps idle connections for minutes; hundreds of finished portals would use up the server's connections.
             PostgresServer.ClearPools(ownConnectionString);
-            if (dropOwnDatabase) PostgresServer.DropLater(ownDatabase!);
+            if (dropOwnDatabase)
+                PostgresServer.DropLater(ownDatabase!);
         }
-        try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException) { }
     }
 
     public static string Password => new DemoOptions().Password;
@@ -155,15 +192,20 @@ public class PortalFactory : WebApplicationFactory<Program>
 
     private sealed class ClientAddressFilter : Microsoft.AspNetCore.Hosting.IStartupFilter
     {
-        public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
-        {
-            app.Use(async (context, nextMiddleware) =>
+        public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(
+            Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next
+        ) =>
+            app =>
             {
-                if (context.Request.Headers.TryGetValue(ClientAddressHeader, out var address))
-                    context.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(address.ToString());
-                await nextMiddleware();
-            });
-            next(app);
-        };
+                app.Use(
+                    async (context, nextMiddleware) =>
+                    {
+                        if (context.Request.Headers.TryGetValue(ClientAddressHeader, out var address))
+                            context.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(address.ToString());
+                        await nextMiddleware();
+                    }
+                );
+                next(app);
+            };
     }
 }

@@ -12,7 +12,8 @@ namespace LicensePortal.Tests.Infrastructure;
 /// </summary>
 public static class PostgresServer
 {
-    public const string Variable = "LICENSEPORTAL_TEST_POSTGRES", ProviderVariable = "LICENSEPORTAL_TEST_PROVIDER";
+    public const string Variable = "LICENSEPORTAL_TEST_POSTGRES",
+        ProviderVariable = "LICENSEPORTAL_TEST_PROVIDER";
 
     /// <summary>Every database a test makes starts with this, so a run that was killed leaves names CI can find and drop.</summary>
     public const string DatabasePrefix = "licenseportal_test_";
@@ -20,15 +21,21 @@ public static class PostgresServer
     public static string? ConnectionString => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } s ? s : null;
 
     /// <summary>The whole suite runs on PostgreSQL (<c>LICENSEPORTAL_TEST_PROVIDER=Postgres</c>) instead of SQLite files.</summary>
-    public static bool RunsSuite { get; } = SqlDialect.Configured(new ConfigurationBuilder()
-        .AddInMemoryCollection([new("Database:Provider", Environment.GetEnvironmentVariable(ProviderVariable))]).Build()) == DatabaseProvider.Postgres;
+    public static bool RunsSuite { get; } =
+        SqlDialect.Configured(
+            new ConfigurationBuilder()
+                .AddInMemoryCollection([new("Database:Provider", Environment.GetEnvironmentVariable(ProviderVariable))])
+                .Build()
+        ) == DatabaseProvider.Postgres;
 
     /// <summary>The server's connection string. Skips the test when none is set on a developer's machine; with CI=true (or when the
     /// suite was asked to run on PostgreSQL) it fails instead, so a server that is missing never turns into skipped tests.</summary>
     public static string Require()
     {
-        if (ConnectionString is { } server) return server;
-        var missing = $"PostgreSQL tests need {Variable}, a connection string to a server (e.g. Host=localhost;Username=postgres;Password=postgres).";
+        if (ConnectionString is { } server)
+            return server;
+        var missing =
+            $"PostgreSQL tests need {Variable}, a connection string to a server (e.g. Host=localhost;Username=postgres;Password=postgres).";
         if (RunsSuite || string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
             throw new InvalidOperationException($"{missing} .ci/run sets it up.");
         Assert.Skip(missing);
@@ -52,7 +59,8 @@ public static class PostgresServer
         using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", admin))
         {
             exists.Parameters.AddWithValue("name", database);
-            if (exists.ExecuteScalar() is not null) return false;
+            if (exists.ExecuteScalar() is not null)
+                return false;
         }
         if (template is not null)
         {
@@ -61,7 +69,10 @@ public static class PostgresServer
             leave.Parameters.AddWithValue("name", template);
             leave.ExecuteNonQuery();
         }
-        using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"" + (template is null ? "" : $" TEMPLATE \"{template}\""), admin);
+        using var create = new NpgsqlCommand(
+            $"CREATE DATABASE \"{database}\"" + (template is null ? "" : $" TEMPLATE \"{template}\""),
+            admin
+        );
         create.ExecuteNonQuery();
         return true;
     }
@@ -80,21 +91,28 @@ public static class PostgresServer
     /// <summary>Drops the database when the test process ends (templates other databases are copied from).</summary>
     public static void DropAtExit(string database)
     {
-        lock (dropAtExit) dropAtExit.Add(database);
+        lock (dropAtExit)
+            dropAtExit.Add(database);
     }
 
-    static PostgresServer() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-    {
-        lock (dropAtExit) foreach (var database in dropAtExit) drops.Writer.TryWrite(database);
-        drops.Writer.TryComplete();
-        dropper.Wait(TimeSpan.FromMinutes(2));
-    };
+    static PostgresServer() =>
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            lock (dropAtExit)
+                foreach (var database in dropAtExit)
+                    drops.Writer.TryWrite(database);
+            drops.Writer.TryComplete();
+            dropper.Wait(TimeSpan.FromMinutes(2));
+        };
 
     private static async Task DropQueuedAsync()
     {
         await foreach (var database in drops.Reader.ReadAllAsync())
         {
-            try { await DropAsync(database); }
+            try
+            {
+                await DropAsync(database);
+            }
             catch (NpgsqlException) { } // Left for .ci/run to drop; a test has no one to tell.
         }
     }
@@ -121,7 +139,9 @@ public static class PostgresServer
 
     private static NpgsqlConnection OpenAdmin(string server)
     {
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false }.ConnectionString);
+        var connection = new NpgsqlConnection(
+            new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false }.ConnectionString
+        );
         connection.Open();
         return connection;
     }

@@ -12,7 +12,8 @@ public static class QueryPlan
         command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
         var steps = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) steps.Add(reader.GetString(3));
+        while (await reader.ReadAsync())
+            steps.Add(reader.GetString(3));
         return steps;
     }
 }

@@ -9,19 +9,32 @@ public static partial class SignInForm
     public static HttpClient Client(this PortalFactory factory) =>
         factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
-    /// <summary>Signs in through the real form: GET the page, take its hidden fields, POST it back (from <paramref name="address"/> when given).</summary>
+    /// <summary>Signs in through the real form: GET the page, take its hidden fields, POST it back (from <paramref name="address"/> when
+    /// given).</summary>
     public static Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string email, string password, string? address = null) =>
         PostFormAsync(client, "/Account/Login", "login", new() { ["Input.Email"] = email, ["Input.Password"] = password }, address);
 
     /// <summary>Submits one form of a static page as a browser would: its antiforgery token, its name, the values typed.</summary>
-    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string url, string formName, Dictionary<string, string> values, string? address = null)
+    public static async Task<HttpResponseMessage> PostFormAsync(
+        HttpClient client,
+        string url,
+        string formName,
+        Dictionary<string, string> values,
+        string? address = null
+    )
     {
         var page = await client.GetStringAsync(url);
-        var token = HiddenInput().Matches(page).FirstOrDefault(m => m.Groups["name"].Value == "__RequestVerificationToken")?.Groups["value"].Value
+        var token =
+            HiddenInput().Matches(page).FirstOrDefault(m => m.Groups["name"].Value == "__RequestVerificationToken")?.Groups["value"].Value
             ?? throw new InvalidOperationException($"{url} has no form to submit:\n{page}");
-        var fields = new Dictionary<string, string>(values) { ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token), ["_handler"] = formName };
+        var fields = new Dictionary<string, string>(values)
+        {
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
+            ["_handler"] = formName,
+        };
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields) };
-        if (address is not null) request.Headers.Add(PortalFactory.ClientAddressHeader, address);
+        if (address is not null)
+            request.Headers.Add(PortalFactory.ClientAddressHeader, address);
         return await client.SendAsync(request);
     }
 
@@ -33,21 +46,34 @@ public static partial class SignInForm
         return client;
     }
 
-    /// <summary>The sign-in cookie a sign-in response set, as a Cookie header value, to carry to another instance or a restarted one.</summary>
+    /// <summary>The sign-in cookie a sign-in response set, as a Cookie header value, to carry to another instance or a restarted
+    /// one.</summary>
     public static string SignInCookie(this HttpResponseMessage signIn) =>
-        signIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(".AspNetCore.Identity.Application=", StringComparison.Ordinal)).Split(';')[0];
+        signIn
+            .Headers.GetValues("Set-Cookie")
+            .Single(c => c.StartsWith(".AspNetCore.Identity.Application=", StringComparison.Ordinal))
+            .Split(';')[0];
 
     /// <summary>A GET on <paramref name="portal"/> with only <paramref name="cookie"/>, no redirects followed.</summary>
-    public static async Task<HttpResponseMessage> GetWithCookieAsync(this PortalFactory portal, string url, string cookie, CancellationToken ct = default)
+    public static async Task<HttpResponseMessage> GetWithCookieAsync(
+        this PortalFactory portal,
+        string url,
+        string cookie,
+        CancellationToken ct = default
+    )
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         request.Headers.Add("Cookie", cookie);
-        return await portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }).SendAsync(request, ct);
+        return await portal
+            .CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false })
+            .SendAsync(request, ct);
     }
 
     /// <summary>The page a redirect leads to, relative to the portal.</summary>
     public static string Target(this HttpResponseMessage response) =>
-        response.Headers.Location is not { } location ? "" : (location.IsAbsoluteUri ? location.PathAndQuery : location.OriginalString).TrimStart('/');
+        response.Headers.Location is not { } location
+            ? ""
+            : (location.IsAbsoluteUri ? location.PathAndQuery : location.OriginalString).TrimStart('/');
 
     [GeneratedRegex("""<input type="hidden" name="(?<name>[^"]+)" value="(?<value>[^"]*)" """, RegexOptions.None)]
     private static partial Regex HiddenInput();

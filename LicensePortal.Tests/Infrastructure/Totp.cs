@@ -9,7 +9,8 @@ public static class Totp
     {
         var step = (long)((at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds() / 30);
         var counter = BitConverter.GetBytes(step);
-        if (BitConverter.IsLittleEndian) Array.Reverse(counter);
+        if (BitConverter.IsLittleEndian)
+            Array.Reverse(counter);
         var hash = HMACSHA1.HashData(Base32(base32Key), counter);
         var offset = hash[^1] & 0x0f;
         var value = ((hash[offset] & 0x7f) << 24) | (hash[offset + 1] << 16) | (hash[offset + 2] << 8) | hash[offset + 3];
@@ -26,7 +27,8 @@ public static class Totp
         {
             buffer = (buffer << 5) | alphabet.IndexOf(c);
             bits += 5;
-            if (bits < 8) continue;
+            if (bits < 8)
+                continue;
             bytes.Add((byte)(buffer >> (bits - 8)));
             bits -= 8;
         }

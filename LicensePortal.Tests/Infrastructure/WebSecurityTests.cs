@@ -25,7 +25,9 @@ public partial class WebSecurityTests(PortalFactory shared)
     {
         var client = shared.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
-        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "POST" ? new StringContent("{}") : null });
+        var response = await client.SendAsync(
+            new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "POST" ? new StringContent("{}") : null }
+        );
 
         var csp = response.Headers.GetValues("Content-Security-Policy").Single();
         Assert.Contains("frame-ancestors 'none'", csp);
@@ -56,16 +58,22 @@ public partial class WebSecurityTests(PortalFactory shared)
     public async Task Outside_development_the_sign_in_cookie_is_secure_http_only_and_lasts_the_configured_hours()
     {
         await using var portal = new PortalFactory { Environment = "Staging", Settings = { ["Security:SignInHours"] = "6" } };
-        var client = portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("https://portal.example.com") });
+        var client = portal.CreateClient(
+            new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("https://portal.example.com") }
+        );
 
         var response = await SignInForm.PostLoginAsync(client, BrowserPortal.Email(Roles.Sales), PortalFactory.Password);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(".AspNetCore.Identity.Application=", StringComparison.Ordinal));
+        var cookie = response
+            .Headers.GetValues("Set-Cookie")
+            .Single(c => c.StartsWith(".AspNetCore.Identity.Application=", StringComparison.Ordinal));
         Assert.Contains("; secure", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("; httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("; samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
-        var options = portal.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(IdentityConstants.ApplicationScheme);
+        var options = portal
+            .Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>()
+            .Get(IdentityConstants.ApplicationScheme);
         Assert.Equal(TimeSpan.FromHours(6), options.ExpireTimeSpan);
         Assert.Contains("max-age=31536000", response.Headers.GetValues("Strict-Transport-Security").Single());
     }
@@ -94,18 +102,23 @@ public partial class WebSecurityTests(PortalFactory shared)
 
         private sealed class Boom : Microsoft.AspNetCore.Hosting.IStartupFilter
         {
-            public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
-            {
-                next(app);
-                app.Run(context => context.Request.Path == "/boom" ? throw new InvalidOperationException("boom") : Task.CompletedTask);
-            };
+            public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(
+                Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next
+            ) =>
+                app =>
+                {
+                    next(app);
+                    app.Run(context => context.Request.Path == "/boom" ? throw new InvalidOperationException("boom") : Task.CompletedTask);
+                };
         }
     }
 
     [Fact]
     public void The_sign_in_lasts_eight_hours_by_default()
     {
-        var options = shared.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(IdentityConstants.ApplicationScheme);
+        var options = shared
+            .Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>()
+            .Get(IdentityConstants.ApplicationScheme);
 
         Assert.Equal(TimeSpan.FromHours(8), options.ExpireTimeSpan);
     }
@@ -113,7 +126,11 @@ public partial class WebSecurityTests(PortalFactory shared)
     [Fact]
     public async Task Forwarded_headers_are_believed_only_from_a_configured_proxy()
     {
-        await using var portal = new PortalFactory { Environment = "Production", Settings = { ["Security:TrustedProxies:0"] = "10.0.0.5" } };
+        await using var portal = new PortalFactory
+        {
+            Environment = "Production",
+            Settings = { ["Security:TrustedProxies:0"] = "10.0.0.5" },
+        };
         _ = portal.Server;
 
         var fromProxy = await HealthThroughAsync(portal, "10.0.0.5");
@@ -128,16 +145,17 @@ public partial class WebSecurityTests(PortalFactory shared)
         Assert.Equal("http", fromLoopback.Request.Scheme);
     }
 
-    private static Task<HttpContext> HealthThroughAsync(PortalFactory portal, string remote) => portal.Server.SendAsync(context =>
-    {
-        context.Request.Method = "GET";
-        context.Request.Path = "/health";
-        // HSTS is never sent to localhost; a deployed portal has a name.
-        context.Request.Host = new HostString("portal.example.com");
-        context.Connection.RemoteIpAddress = IPAddress.Parse(remote);
-        context.Request.Headers["X-Forwarded-For"] = "203.0.113.9";
-        context.Request.Headers["X-Forwarded-Proto"] = "https";
-    });
+    private static Task<HttpContext> HealthThroughAsync(PortalFactory portal, string remote) =>
+        portal.Server.SendAsync(context =>
+        {
+            context.Request.Method = "GET";
+            context.Request.Path = "/health";
+            // HSTS is never sent to localhost; a deployed portal has a name.
+            context.Request.Host = new HostString("portal.example.com");
+            context.Connection.RemoteIpAddress = IPAddress.Parse(remote);
+            context.Request.Headers["X-Forwarded-For"] = "203.0.113.9";
+            context.Request.Headers["X-Forwarded-Proto"] = "https";
+        });
 
     [GeneratedRegex("'nonce-([^']+)'")]
     private static partial Regex Nonce();

@@ -39,7 +39,10 @@ public class AccessibilityTests(BrowserPortal browser)
                     var result = await page.RunAxe();
                     foreach (var violation in result.Violations.Where(v => v.Impact is "serious" or "critical"))
                         foreach (var node in violation.Nodes)
-                            found.Add($"{violation.Id} ({violation.Impact}) on {url} [{(dark ? "dark" : "light")}]: {node.Target} {Snippet(node.Html)}");
+                            found.Add(
+                                $"{violation.Id} ({violation.Impact}) on {url} [{(dark ? "dark" : "light")}]: {node.Target} "
+                                    + $"{Snippet(node.Html)}"
+                            );
                 }
             }
         }
@@ -76,7 +79,10 @@ public class AccessibilityTests(BrowserPortal browser)
         await page.Context.CloseAsync();
     }
 
-    private static string Snippet(string? html) => html is null ? "" : html.Length <= 160 ? html : html[..160] + "…";
+    private static string Snippet(string? html) =>
+        html is null ? ""
+        : html.Length <= 160 ? html
+        : html[..160] + "…";
 
     private async Task<List<string>> PagesForAsync(string role)
     {
@@ -90,13 +96,20 @@ public class AccessibilityTests(BrowserPortal browser)
 
         bool May(string policy) => Policies.RolesFor[policy].Contains(role);
         var pages = new List<string> { "/" };
-        if (May(Policies.Sales)) pages.AddRange(["/customers", $"/customers/{customerId}", "/quotes", $"/quotes/{quoteId}", "/quotes/new", "/protection"]);
-        if (May(Policies.Licenses)) pages.AddRange(["/licenses", $"/licenses/{licenseId}", "/transfers"]);
-        if (May(Policies.Fraud)) pages.AddRange(["/fraud/cases", $"/fraud/cases/{caseId}", "/installations"]);
-        if (May(Policies.Manager)) pages.AddRange(["/transfers/approvals", "/management"]);
-        if (May(Policies.Auditors)) pages.Add("/audit");
-        if (May(Policies.Staff)) pages.AddRange(["/outbox", "/catalog", $"/catalog/{productId}"]);
-        if (May(Policies.Admin)) pages.Add("/admin/users");
+        if (May(Policies.Sales))
+            pages.AddRange(["/customers", $"/customers/{customerId}", "/quotes", $"/quotes/{quoteId}", "/quotes/new", "/protection"]);
+        if (May(Policies.Licenses))
+            pages.AddRange(["/licenses", $"/licenses/{licenseId}", "/transfers"]);
+        if (May(Policies.Fraud))
+            pages.AddRange(["/fraud/cases", $"/fraud/cases/{caseId}", "/installations"]);
+        if (May(Policies.Manager))
+            pages.AddRange(["/transfers/approvals", "/management"]);
+        if (May(Policies.Auditors))
+            pages.Add("/audit");
+        if (May(Policies.Staff))
+            pages.AddRange(["/outbox", "/catalog", $"/catalog/{productId}"]);
+        if (May(Policies.Admin))
+            pages.Add("/admin/users");
         return pages;
     }
 
@@ -106,8 +119,15 @@ public class AccessibilityTests(BrowserPortal browser)
         var customer = await portal.NewCustomerAsync("Accessible Quotes Ltd");
         var license = await portal.NewLicenseAsync(customer.Id);
         var (edition, level) = await portal.ConfigAsync("SmarterMail", "Enterprise", "250 mailboxes");
-        return await portal.Service<QuoteService>().CreateDraftAsync(TestData.As(Roles.Sales, Email(Roles.Sales)), customer.Id,
-            [new QuoteRequestLine(license.Id, edition.Id, level.Id, false)], 30, null);
+        return await portal
+            .Service<QuoteService>()
+            .CreateDraftAsync(
+                TestData.As(Roles.Sales, Email(Roles.Sales)),
+                customer.Id,
+                [new QuoteRequestLine(license.Id, edition.Id, level.Id, false)],
+                30,
+                null
+            );
     }
 
     /// <summary>Loaded is when the live connection has drawn the page: its heading is there and no grid is still loading.</summary>
@@ -123,9 +143,16 @@ public class AccessibilityTests(BrowserPortal browser)
     {
         await page.GotoAsync("/");
         await LoadedAsync(page);
-        var toggle = page.GetByRole(AriaRole.Button, new() { Name = dark ? "Switch to dark theme" : "Switch to light theme", Exact = true });
-        if (await toggle.CountAsync() == 0) return;
+        var toggle = page.GetByRole(
+            AriaRole.Button,
+            new() { Name = dark ? "Switch to dark theme" : "Switch to light theme", Exact = true }
+        );
+        if (await toggle.CountAsync() == 0)
+            return;
         await toggle.ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Button, new() { Name = dark ? "Switch to light theme" : "Switch to dark theme", Exact = true })).ToBeVisibleAsync();
+        await Expect(
+                page.GetByRole(AriaRole.Button, new() { Name = dark ? "Switch to light theme" : "Switch to dark theme", Exact = true })
+            )
+            .ToBeVisibleAsync();
     }
 }

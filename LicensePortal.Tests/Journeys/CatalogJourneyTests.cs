@@ -1,8 +1,8 @@
 using LicensePortal.Data.Demo;
 using LicensePortal.Infrastructure;
 using LicensePortal.Tests.Infrastructure;
-using static LicensePortal.Tests.Infrastructure.BrowserPortal;
 using Microsoft.Playwright;
+using static LicensePortal.Tests.Infrastructure.BrowserPortal;
 using static Microsoft.Playwright.Assertions;
 
 namespace LicensePortal.Tests.Journeys;
@@ -10,7 +10,6 @@ namespace LicensePortal.Tests.Journeys;
 [Collection(BrowserCollection.Name)]
 public class CatalogJourneyTests(BrowserPortal browser)
 {
-
     [Fact]
     public async Task An_admin_adds_a_major_release_and_licenses_two_majors_behind_show_as_legacy_at_once()
     {
@@ -69,12 +68,14 @@ public class CatalogJourneyTests(BrowserPortal browser)
         await Expect(admin.GetByRole(AriaRole.Tab, new() { Name = "Price lists" })).ToBeVisibleAsync();
         // A slow round trip, made certain: Blazor starts listening to the file input 2 s after the input is shown.
         // This leans on the name of Blazor's own InputFile set-up, so it fails loudly if that ever moves.
-        await admin.EvaluateAsync(@"() => {
+        await admin.EvaluateAsync(
+            @"() => {
             const inputFile = Blazor._internal.InputFile;
             if (typeof inputFile?.init !== 'function') throw new Error('Blazor._internal.InputFile.init is gone');
             const init = inputFile.init;
             inputFile.init = (...args) => new Promise(done => setTimeout(() => done(init(...args)), 2000));
-        }");
+        }"
+        );
         await admin.GetByRole(AriaRole.Tab, new() { Name = "Price lists" }).ClickAsync();
         await Expect(admin.GetByTestId("price-row").First).ToBeVisibleAsync();
 
@@ -89,7 +90,10 @@ public class CatalogJourneyTests(BrowserPortal browser)
 
     private static readonly FilePayload BadPriceList = new()
     {
-        Name = "prices.csv", MimeType = "text/csv",
-        Buffer = System.Text.Encoding.UTF8.GetBytes("edition,level,license_price,failover_price,protection_price\nProfessional,5 sites,-1.00,1.00,1.00\n"),
+        Name = "prices.csv",
+        MimeType = "text/csv",
+        Buffer = System.Text.Encoding.UTF8.GetBytes(
+            "edition,level,license_price,failover_price,protection_price\nProfessional,5 sites,-1.00,1.00,1.00\n"
+        ),
     };
 }

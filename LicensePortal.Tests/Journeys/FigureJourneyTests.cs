@@ -2,8 +2,8 @@ using LicensePortal.Features.Fraud;
 using LicensePortal.Features.Home;
 using LicensePortal.Infrastructure;
 using LicensePortal.Tests.Infrastructure;
-using static LicensePortal.Tests.Infrastructure.BrowserPortal;
 using Microsoft.Playwright;
+using static LicensePortal.Tests.Infrastructure.BrowserPortal;
 using static Microsoft.Playwright.Assertions;
 
 namespace LicensePortal.Tests.Journeys;
@@ -15,10 +15,15 @@ public class FigureJourneyTests(BrowserPortal browser)
     public async Task A_manager_opens_a_home_figure_and_the_list_says_the_same_number()
     {
         RequireChromium();
-        var card = (await browser.Portal.Service<HomeService>().CardsForAsync(TestData.As(Roles.Manager))).Single(c => c.Title == "Active licenses");
+        var card = (await browser.Portal.Service<HomeService>().CardsForAsync(TestData.As(Roles.Manager))).Single(c =>
+            c.Title == "Active licenses"
+        );
         var page = await browser.SignedInPageAsync(Email(Roles.Manager), PortalFactory.Password);
 
-        await page.GetByTestId("home-card").Filter(new() { Has = page.GetByTestId("home-card-title").GetByText("Active licenses", new() { Exact = true }) }).GetByRole(AriaRole.Link, new() { Name = "Open" }).ClickAsync();
+        await page.GetByTestId("home-card")
+            .Filter(new() { Has = page.GetByTestId("home-card-title").GetByText("Active licenses", new() { Exact = true }) })
+            .GetByRole(AriaRole.Link, new() { Name = "Open" })
+            .ClickAsync();
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/licenses\\?status=Active$"));
         await Expect(page.Locator(".mud-table-pagination")).ToContainTextAsync($"of {card.Count}");
 

@@ -2,8 +2,8 @@ using LicensePortal.Data.Demo;
 using LicensePortal.Features.Fraud;
 using LicensePortal.Infrastructure;
 using LicensePortal.Tests.Infrastructure;
-using static LicensePortal.Tests.Infrastructure.BrowserPortal;
 using Microsoft.Playwright;
+using static LicensePortal.Tests.Infrastructure.BrowserPortal;
 using static Microsoft.Playwright.Assertions;
 
 namespace LicensePortal.Tests.Journeys;
@@ -11,7 +11,6 @@ namespace LicensePortal.Tests.Journeys;
 [Collection(BrowserCollection.Name)]
 public class FraudJourneyTests(BrowserPortal browser)
 {
-
     [Fact]
     public async Task A_fraud_agent_works_a_case_from_the_queue_to_an_active_key()
     {
@@ -22,7 +21,9 @@ public class FraudJourneyTests(BrowserPortal browser)
         using var api = new HttpClient { BaseAddress = new Uri(browser.BaseUrl) };
         await api.CheckInAsync(license.Key, "old-server");
         await api.CheckInAsync(license.Key, "new-server");
-        var caseId = await portal.Service<FraudCaseService>().OpenAsync(TestData.As(Roles.Fraud, "monitor"), license.Id, "Over allowance past the window");
+        var caseId = await portal
+            .Service<FraudCaseService>()
+            .OpenAsync(TestData.As(Roles.Fraud, "monitor"), license.Id, "Over allowance past the window");
 
         var page = await browser.SignedInPageAsync(Email(Roles.Fraud), PortalFactory.Password);
         await page.Locator("nav a[href='/fraud/cases']").ClickAsync();
@@ -70,7 +71,9 @@ public class FraudJourneyTests(BrowserPortal browser)
         using var api = new HttpClient { BaseAddress = new Uri(browser.BaseUrl) };
         await api.PostCheckInAsync(license.Key, "hq-server", "hq.secondsite.example");
         await api.PostCheckInAsync(license.Key, "branch-server", "branch.secondsite.example");
-        var caseId = await portal.Service<FraudCaseService>().OpenAsync(TestData.As(Roles.Fraud, "monitor"), license.Id, "Two sites on one key");
+        var caseId = await portal
+            .Service<FraudCaseService>()
+            .OpenAsync(TestData.As(Roles.Fraud, "monitor"), license.Id, "Two sites on one key");
 
         var page = await browser.SignedInPageAsync(Email(Roles.Fraud), PortalFactory.Password);
         await Expect(page.GetByTestId("home-card").First).ToBeVisibleAsync();
@@ -87,8 +90,14 @@ public class FraudJourneyTests(BrowserPortal browser)
         await Expect(page.GetByText("Case resolved.")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("case-outcome")).ToContainTextAsync("Additional license purchased");
         await page.ScreenshotAsync(new() { Path = Shot("fraud-case-additional-license.png"), FullPage = true });
-        Assert.Equal(("active", 1), (await api.CheckInAsync(license.Key, "hq-server")) is var hq ? (hq.Status, hq.ActiveInstallations) : default);
-        Assert.Equal(("active", 1), (await api.CheckInAsync(bought.Key, "branch-server")) is var branch ? (branch.Status, branch.ActiveInstallations) : default);
+        Assert.Equal(
+            ("active", 1),
+            (await api.CheckInAsync(license.Key, "hq-server")) is var hq ? (hq.Status, hq.ActiveInstallations) : default
+        );
+        Assert.Equal(
+            ("active", 1),
+            (await api.CheckInAsync(bought.Key, "branch-server")) is var branch ? (branch.Status, branch.ActiveInstallations) : default
+        );
         await page.Context.CloseAsync();
     }
 

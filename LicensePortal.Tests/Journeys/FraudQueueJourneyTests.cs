@@ -1,8 +1,8 @@
 using LicensePortal.Features.Fraud;
 using LicensePortal.Infrastructure;
 using LicensePortal.Tests.Infrastructure;
-using static LicensePortal.Tests.Infrastructure.BrowserPortal;
 using Microsoft.Playwright;
+using static LicensePortal.Tests.Infrastructure.BrowserPortal;
 using static Microsoft.Playwright.Assertions;
 
 namespace LicensePortal.Tests.Journeys;
@@ -88,7 +88,8 @@ public class FraudQueueJourneyTests(BrowserPortal browser)
         await page.ScreenshotAsync(new() { Path = Shot("fraud-queue-all-1280.png") });
         // Open rows offer Take or Release; closed ones offer nothing.
         var open = new List<bool>();
-        foreach (var row in await rows.AllAsync()) open.Add(await row.GetByRole(AriaRole.Button).CountAsync() > 0);
+        foreach (var row in await rows.AllAsync())
+            open.Add(await row.GetByRole(AriaRole.Button).CountAsync() > 0);
         Assert.Contains(false, open);
         Assert.Equal(open.OrderByDescending(o => o), open);
         await page.Context.CloseAsync();
@@ -140,7 +141,12 @@ public class FraudQueueJourneyTests(BrowserPortal browser)
         using var api = new HttpClient { BaseAddress = new Uri(browser.BaseUrl) };
         await api.CheckInAsync(license.Key, "old-server");
         await api.CheckInAsync(license.Key, "new-server");
-        return (await portal.Service<FraudCaseService>().OpenAsync(TestData.As(Roles.Fraud, "monitor"), license.Id, "Over allowance past the window"), license.Id);
+        return (
+            await portal
+                .Service<FraudCaseService>()
+                .OpenAsync(TestData.As(Roles.Fraud, "monitor"), license.Id, "Over allowance past the window"),
+            license.Id
+        );
     }
 
     private static async Task AssertNoSideScrollAsync(IPage page)
@@ -162,7 +168,8 @@ public class FraudQueueJourneyTests(BrowserPortal browser)
     {
         for (var i = 0; i < 6; i++)
         {
-            if (await target.EvaluateAsync<bool>("e => e === document.activeElement")) return;
+            if (await target.EvaluateAsync<bool>("e => e === document.activeElement"))
+                return;
             await page.Keyboard.PressAsync("Tab");
         }
         await Expect(target).ToBeFocusedAsync();

@@ -1,7 +1,7 @@
 using LicensePortal.Infrastructure;
 using LicensePortal.Tests.Infrastructure;
-using static LicensePortal.Tests.Infrastructure.BrowserPortal;
 using Microsoft.Playwright;
+using static LicensePortal.Tests.Infrastructure.BrowserPortal;
 using static Microsoft.Playwright.Assertions;
 
 namespace LicensePortal.Tests.Journeys;

@@ -2,15 +2,16 @@ using LicensePortal.Data;
 using LicensePortal.Features.Audit;
 using LicensePortal.Features.Outbox;
 using LicensePortal.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 using LicensePortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using static LicensePortal.Tests.Infrastructure.BrowserPortal;
 using static Microsoft.Playwright.Assertions;
 
 namespace LicensePortal.Tests.Journeys;
 
-/// <summary>The dashboard, the audit log and the outbox on a desktop and on a 390 px phone: drawn, and never wider than the screen.</summary>
+/// <summary>The dashboard, the audit log and the outbox on a desktop and on a 390 px phone: drawn, and never wider than the
+/// screen.</summary>
 [Collection(BrowserCollection.Name)]
 public class ManagerPagesJourneyTests(BrowserPortal browser)
 {
@@ -31,10 +32,14 @@ public class ManagerPagesJourneyTests(BrowserPortal browser)
                 await page.GotoAsync(url);
                 await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
                 await Expect(page.Locator(".mud-table-loading, .mud-progress-linear")).ToHaveCountAsync(0);
-                if (url == "/management") await Expect(page.GetByTestId("dashboard-trends")).ToBeVisibleAsync();
-                else await Expect(page.GetByTestId(url == "/audit" ? "audit-changes" : "outbox-recipient").First).ToBeVisibleAsync();
+                if (url == "/management")
+                    await Expect(page.GetByTestId("dashboard-trends")).ToBeVisibleAsync();
+                else
+                    await Expect(page.GetByTestId(url == "/audit" ? "audit-changes" : "outbox-recipient").First).ToBeVisibleAsync();
                 await page.ScreenshotAsync(new() { Path = Shot($"manager-{name}-{width}.png"), FullPage = true });
-                var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+                var overflow = await page.EvaluateAsync<int>(
+                    "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+                );
                 Assert.True(overflow <= 0, $"{url} at {width} px scrolls sideways by {overflow} px");
             }
         }
@@ -50,10 +55,27 @@ public class ManagerPagesJourneyTests(BrowserPortal browser)
         await using var db = await browser.Portal.DbAsync();
         var license = await db.Licenses.OrderBy(l => l.Id).FirstAsync();
         var now = browser.Portal.Clock.GetUtcNow().UtcDateTime;
-        db.Audit(TestData.As(Roles.Manager, Email(Roles.Manager)), now, "Migration window restored", "License", license.Key,
+        db.Audit(
+            TestData.As(Roles.Manager, Email(Roles.Manager)),
+            now,
+            "Migration window restored",
+            "License",
+            license.Key,
             new { Note = "A long note that goes on about the servers the customer moved between data centres over the weekend" },
-            new { Note = "Customer confirmed the old machine srv-0042.eu-west.hosting.example is gone", MachineId = "6f1c2a9e-3b7d-4c55-a1e2-9d8f7b6c5a4e" });
-        OutboxService.Enqueue(db, now, "a.very.long.mailbox.name@customer-with-a-long-domain.example", $"License {license.Key} has been disabled", "Hello", $"License {license.Key}");
+            new
+            {
+                Note = "Customer confirmed the old machine srv-0042.eu-west.hosting.example is gone",
+                MachineId = "6f1c2a9e-3b7d-4c55-a1e2-9d8f7b6c5a4e",
+            }
+        );
+        OutboxService.Enqueue(
+            db,
+            now,
+            "a.very.long.mailbox.name@customer-with-a-long-domain.example",
+            $"License {license.Key} has been disabled",
+            "Hello",
+            $"License {license.Key}"
+        );
         await db.SaveChangesAsync();
     }
 }

@@ -1,8 +1,8 @@
 using LicensePortal.Infrastructure;
 using LicensePortal.Tests.Infrastructure;
 using LicensePortal.Verifier;
-using static LicensePortal.Tests.Infrastructure.BrowserPortal;
 using Microsoft.Playwright;
+using static LicensePortal.Tests.Infrastructure.BrowserPortal;
 using static Microsoft.Playwright.Assertions;
 
 namespace LicensePortal.Tests.Journeys;
@@ -16,7 +16,13 @@ public class OfflineActivationJourneyTests(BrowserPortal browser)
         BrowserPortal.RequireChromium();
         var customer = await browser.Portal.NewCustomerAsync("Vault Bank plc");
         var license = await browser.Portal.NewLicenseAsync(customer.Id);
-        var request = OfflineActivation.Request(license.Key, "vault-7", "mail.vault.bank.example", "12.3.9142", browser.Portal.Clock.GetUtcNow());
+        var request = OfflineActivation.Request(
+            license.Key,
+            "vault-7",
+            "mail.vault.bank.example",
+            "12.3.9142",
+            browser.Portal.Clock.GetUtcNow()
+        );
         var page = await browser.SignedInPageAsync(Email(Roles.Sales), PortalFactory.Password);
         await page.GotoAsync($"/licenses/{license.Id}");
         await page.GetByTestId("live").WaitForAsync(new() { State = WaitForSelectorState.Attached });
@@ -38,19 +44,32 @@ public class OfflineActivationJourneyTests(BrowserPortal browser)
         await field.PressAsync("Tab");
         await Expect(fileButton).ToBeFocusedAsync();
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Activate server" }).ClickAsync();
-        await Expect(dialog.GetByTestId("offline-activated")).ToContainTextAsync("mail.vault.bank.example is activated offline: its license file holds until");
+        await Expect(dialog.GetByTestId("offline-activated"))
+            .ToContainTextAsync("mail.vault.bank.example is activated offline: its license file holds until");
         var code = (await dialog.GetByTestId("offline-release-code").InnerTextAsync()).Trim();
         await AssertNoSeriousAxeViolationsAsync(page);
         await page.ScreenshotAsync(new() { Path = Shot("offline-activated.png"), FullPage = true });
 
         // The file downloads under the server's name and verifies on the server, as the product checks it.
-        var download = await page.RunAndWaitForDownloadAsync(() => dialog.GetByRole(AriaRole.Link, new() { Name = "Download mail.vault.bank.example.license" }).ClickAsync());
+        var download = await page.RunAndWaitForDownloadAsync(() =>
+            dialog.GetByRole(AriaRole.Link, new() { Name = "Download mail.vault.bank.example.license" }).ClickAsync()
+        );
         Assert.Equal("mail.vault.bank.example.license", download.SuggestedFilename);
         var path = Shot("mail.vault.bank.example.license");
         await download.SaveAsAsync(path);
         using var http = new HttpClient { BaseAddress = new Uri(browser.BaseUrl) };
         var keys = await http.PublishedKeysAsync();
-        Assert.Equal(LicenseFileVerdict.Valid, OfflineActivation.Verify(keys, await File.ReadAllTextAsync(path), license.Key, "vault-7", browser.Portal.Clock.GetUtcNow(), out var grant));
+        Assert.Equal(
+            LicenseFileVerdict.Valid,
+            OfflineActivation.Verify(
+                keys,
+                await File.ReadAllTextAsync(path),
+                license.Key,
+                "vault-7",
+                browser.Portal.Clock.GetUtcNow(),
+                out var grant
+            )
+        );
         Assert.Equal(code, grant!.ReleaseCode);
 
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();

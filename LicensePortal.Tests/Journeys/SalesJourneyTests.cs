@@ -1,8 +1,8 @@
 using LicensePortal.Data.Demo;
 using LicensePortal.Infrastructure;
 using LicensePortal.Tests.Infrastructure;
-using static LicensePortal.Tests.Infrastructure.BrowserPortal;
 using Microsoft.Playwright;
+using static LicensePortal.Tests.Infrastructure.BrowserPortal;
 using static Microsoft.Playwright.Assertions;
 
 namespace LicensePortal.Tests.Journeys;
@@ -10,7 +10,6 @@ namespace LicensePortal.Tests.Journeys;
 [Collection(BrowserCollection.Name)]
 public class SalesJourneyTests(BrowserPortal browser)
 {
-
     [Fact]
     public async Task A_sales_rep_quotes_an_upgrade_sends_it_and_the_accepted_quote_upgrades_the_license()
     {
@@ -33,10 +32,14 @@ public class SalesJourneyTests(BrowserPortal browser)
         await page.ScreenshotAsync(new() { Path = Shot("sales-quote-builder.png"), FullPage = true });
         await page.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new("^Quote Q-2026-\\d{6}$") })).ToBeVisibleAsync();
-        var number = (await page.GetByRole(AriaRole.Heading, new() { NameRegex = new("^Quote Q-") }).TextContentAsync())!.Replace("Quote ", "").Trim();
+        var number = (await page.GetByRole(AriaRole.Heading, new() { NameRegex = new("^Quote Q-") }).TextContentAsync())!
+            .Replace("Quote ", "")
+            .Trim();
 
         // Download the PDF and read it back.
-        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download PDF" }).ClickAsync());
+        var download = await page.RunAndWaitForDownloadAsync(() =>
+            page.GetByRole(AriaRole.Link, new() { Name = "Download PDF" }).ClickAsync()
+        );
         var pdfPath = Shot($"{number}.pdf");
         await download.SaveAsAsync(pdfPath);
         var text = PdfText.All(await File.ReadAllBytesAsync(pdfPath));
@@ -84,7 +87,10 @@ public class SalesJourneyTests(BrowserPortal browser)
 
         // The home page's figure opens the work list; the navigation has it too.
         await Expect(page.Locator("nav a[href='/protection']")).ToBeVisibleAsync();
-        await page.GetByTestId("home-card").Filter(new() { HasText = "Protection ending" }).GetByRole(AriaRole.Link, new() { Name = "Open" }).ClickAsync();
+        await page.GetByTestId("home-card")
+            .Filter(new() { HasText = "Protection ending" })
+            .GetByRole(AriaRole.Link, new() { Name = "Open" })
+            .ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Protection ending" })).ToBeVisibleAsync();
         await Expect(page.GetByTestId("protection-policy")).ToContainTextAsync("Customers are emailed 30 and 7 days before it ends.");
         await Expect(page.Locator(".mud-table-body tr").First).ToBeVisibleAsync();
@@ -100,7 +106,8 @@ public class SalesJourneyTests(BrowserPortal browser)
         await Expect(row.GetByTestId("protection-licenses")).ToHaveTextAsync("2");
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("q=Renewal"));
         await row.GetByTestId("protection-licenses").ClickAsync();
-        await Expect(page.Locator(".mud-table-body tr").Filter(new() { HasText = soon.Key }).GetByTestId("days-left")).ToHaveTextAsync("in 14 days");
+        await Expect(page.Locator(".mud-table-body tr").Filter(new() { HasText = soon.Key }).GetByTestId("days-left"))
+            .ToHaveTextAsync("in 14 days");
         await page.ScreenshotAsync(new() { Path = Shot("sales-protection-ending-licenses.png"), FullPage = true });
         await page.GetByRole(AriaRole.Button, new() { Name = "By customer" }).ClickAsync();
 
@@ -109,7 +116,8 @@ public class SalesJourneyTests(BrowserPortal browser)
         await Expect(page.GetByTestId("breakdown-item")).ToHaveCountAsync(2);
         await Expect(page.GetByTestId("breakdown-line").First).ToContainTextAsync("Upgrade protection renewal, 12 months");
         // The 11.x license renews at the current major's price and stays on 11.x unless the rep ticks the major step.
-        await Expect(page.GetByTestId("breakdown-item").Filter(new() { HasText = later.Key })).ToContainTextAsync("at the 12.x price for Professional 500 mailboxes");
+        await Expect(page.GetByTestId("breakdown-item").Filter(new() { HasText = later.Key }))
+            .ToContainTextAsync("at the 12.x price for Professional 500 mailboxes");
         await page.ScreenshotAsync(new() { Path = Shot("sales-renewal-quote-builder.png"), FullPage = true });
         await page.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new("^Quote Q-") })).ToBeVisibleAsync();

@@ -1,8 +1,8 @@
 using LicensePortal.Data.Demo;
 using LicensePortal.Infrastructure;
 using LicensePortal.Tests.Infrastructure;
-using static LicensePortal.Tests.Infrastructure.BrowserPortal;
 using Microsoft.Playwright;
+using static LicensePortal.Tests.Infrastructure.BrowserPortal;
 using static Microsoft.Playwright.Assertions;
 
 namespace LicensePortal.Tests.Journeys;
@@ -10,18 +10,45 @@ namespace LicensePortal.Tests.Journeys;
 [Collection(BrowserCollection.Name)]
 public class SignInJourneyTests(BrowserPortal browser)
 {
-    public static TheoryData<string, string[], string, string> Roles_ => new()
-    {
-        // role, home cards it must see, a page of its area, a page it must not see
-        { Roles.Sales, ["Protection ending", "Quotes expiring soon", "New customers this month"], "/licenses", "/admin/users" },
-        { Roles.Fraud, ["Open fraud cases", "Keys to disable this week", "Licenses over allowance", "Stale installations", "Disabled keys"], "/installations", "/customers" },
-        { Roles.Manager, ["Protection ending", "Quotes expiring soon", "New customers this month", "Open fraud cases", "Keys to disable this week", "Licenses over allowance", "Stale installations", "Disabled keys", "Transfers awaiting approval", "Active licenses"], "/customers", "/admin/users" },
-        { Roles.Admin, ["Staff accounts", "Locked accounts"], "/admin/users", "/installations" },
-    };
+    public static TheoryData<string, string[], string, string> Roles_ =>
+        new()
+        {
+            // role, home cards it must see, a page of its area, a page it must not see
+            { Roles.Sales, ["Protection ending", "Quotes expiring soon", "New customers this month"], "/licenses", "/admin/users" },
+            {
+                Roles.Fraud,
+                ["Open fraud cases", "Keys to disable this week", "Licenses over allowance", "Stale installations", "Disabled keys"],
+                "/installations",
+                "/customers"
+            },
+            {
+                Roles.Manager,
+                [
+                    "Protection ending",
+                    "Quotes expiring soon",
+                    "New customers this month",
+                    "Open fraud cases",
+                    "Keys to disable this week",
+                    "Licenses over allowance",
+                    "Stale installations",
+                    "Disabled keys",
+                    "Transfers awaiting approval",
+                    "Active licenses",
+                ],
+                "/customers",
+                "/admin/users"
+            },
+            { Roles.Admin, ["Staff accounts", "Locked accounts"], "/admin/users", "/installations" },
+        };
 
     [Theory]
     [MemberData(nameof(Roles_))]
-    public async Task Each_demo_user_signs_in_sees_their_work_and_nothing_else(string role, string[] cards, string allowedPage, string refusedPage)
+    public async Task Each_demo_user_signs_in_sees_their_work_and_nothing_else(
+        string role,
+        string[] cards,
+        string allowedPage,
+        string refusedPage
+    )
     {
         BrowserPortal.RequireChromium();
         var user = DemoSeeder.Users.Single(u => u.Role == role);

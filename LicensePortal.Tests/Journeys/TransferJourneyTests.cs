@@ -1,8 +1,8 @@
 using LicensePortal.Infrastructure;
 using LicensePortal.Tests.Infrastructure;
 using Microsoft.Playwright;
-using static Microsoft.Playwright.Assertions;
 using static LicensePortal.Tests.Infrastructure.BrowserPortal;
+using static Microsoft.Playwright.Assertions;
 
 namespace LicensePortal.Tests.Journeys;
 
@@ -28,8 +28,14 @@ public class TransferJourneyTests(BrowserPortal browser)
         await Expect(dialog.GetByText("Choose the new owner, or enter a new customer.")).ToBeVisibleAsync();
         await Expect(dialog.GetByText("Give the reason for the transfer: it is printed on the consent letter.")).ToBeVisibleAsync();
         await sales.ScreenshotAsync(new() { Path = Shot("transfer-request-errors.png") });
-        await ChooseAsync(sales, dialog.GetByRole(AriaRole.Combobox, new() { Name = "New owner" }), "Buying Hosting", "Buying Hosting Pty Ltd (it@acme.example)");
-        await Expect(dialog.GetByRole(AriaRole.Combobox, new() { Name = "New owner" })).ToHaveValueAsync("Buying Hosting Pty Ltd (it@acme.example)");
+        await ChooseAsync(
+            sales,
+            dialog.GetByRole(AriaRole.Combobox, new() { Name = "New owner" }),
+            "Buying Hosting",
+            "Buying Hosting Pty Ltd (it@acme.example)"
+        );
+        await Expect(dialog.GetByRole(AriaRole.Combobox, new() { Name = "New owner" }))
+            .ToHaveValueAsync("Buying Hosting Pty Ltd (it@acme.example)");
         await dialog.GetByLabel("Reason (printed on the letter)").FillAsync("Seller sold its hosting business to the buyer");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Request consent" }).ClickAsync();
         await Expect(sales.GetByText("Transfer requested")).ToBeVisibleAsync();
@@ -75,8 +81,17 @@ public class TransferJourneyTests(BrowserPortal browser)
         var seller = await browser.Portal.NewCustomerAsync("Own Request Ltd");
         var buyer = await browser.Portal.NewCustomerAsync("Own Request Buyer Ltd");
         var license = await browser.Portal.NewLicenseAsync(seller.Id);
-        await browser.Portal.Service<LicensePortal.Features.Transfers.TransferService>().RequestAsync(
-            TestData.As(Roles.Manager, Email(Roles.Manager)), license.Id, buyer.Id, null, LicensePortal.Features.Transfers.TransferKind.Lease, "Lease to a partner", new DateOnly(2027, 6, 30));
+        await browser
+            .Portal.Service<LicensePortal.Features.Transfers.TransferService>()
+            .RequestAsync(
+                TestData.As(Roles.Manager, Email(Roles.Manager)),
+                license.Id,
+                buyer.Id,
+                null,
+                LicensePortal.Features.Transfers.TransferKind.Lease,
+                "Lease to a partner",
+                new DateOnly(2027, 6, 30)
+            );
 
         var manager = await browser.SignedInPageAsync(Email(Roles.Manager), PortalFactory.Password);
         await Expect(manager.GetByTestId("home-card").First).ToBeVisibleAsync();
@@ -89,7 +104,10 @@ public class TransferJourneyTests(BrowserPortal browser)
 
         // The license page says the request is waiting and offers no second one.
         await manager.GotoAsync($"/licenses/{license.Id}");
-        await Expect(manager.GetByTestId("pending-transfer")).ToContainTextAsync("Lease to Own Request Buyer Ltd until 30 Jun 2027 requested on 26 Nov 2026 by Test Manager, awaiting a manager.");
+        await Expect(manager.GetByTestId("pending-transfer"))
+            .ToContainTextAsync(
+                "Lease to Own Request Buyer Ltd until 30 Jun 2027 requested on 26 Nov 2026 by Test Manager, awaiting a manager."
+            );
         await Expect(manager.GetByRole(AriaRole.Button, new() { Name = "Request transfer…" })).ToHaveCountAsync(0);
         await manager.ScreenshotAsync(new() { Path = Shot("license-pending-transfer.png") });
         await manager.Context.CloseAsync();

@@ -17,10 +17,12 @@ namespace LicensePortal.Data;
 
 public class AppDbContext : IdentityDbContext<ApplicationUser>, IDataProtectionKeyContext
 {
-    public AppDbContext(DbContextOptions<AppDbContext> options) : base(options) { }
+    public AppDbContext(DbContextOptions<AppDbContext> options)
+        : base(options) { }
 
     /// <summary>For a provider's own context type (<see cref="PostgresAppDbContext"/>), which keeps its own migrations.</summary>
-    protected AppDbContext(DbContextOptions options) : base(options) { }
+    protected AppDbContext(DbContextOptions options)
+        : base(options) { }
 
     public DbSet<Product> Products => Set<Product>();
     public DbSet<ProductRelease> Releases => Set<ProductRelease>();
@@ -44,6 +46,7 @@ public class AppDbContext : IdentityDbContext<ApplicationUser>, IDataProtectionK
     public DbSet<OverAllowancePeriod> OverAllowancePeriods => Set<OverAllowancePeriod>();
     public DbSet<TransferRequest> TransferRequests => Set<TransferRequest>();
     public DbSet<ProtectionReminder> ProtectionReminders => Set<ProtectionReminder>();
+
     /// <summary>The data-protection key ring, shared by every instance and kept across restarts (DataProtectionSetup).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -65,11 +68,13 @@ public class AppDbContext : IdentityDbContext<ApplicationUser>, IDataProtectionK
         configurationBuilder.Properties<DateTime?>().HaveConversion<UtcConverter>();
     }
 
-    private sealed class UtcConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime, DateTime>(
-        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(), v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+    private sealed class UtcConverter()
+        : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime, DateTime>(
+            v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+            v => DateTime.SpecifyKind(v, DateTimeKind.Utc)
+        );
 
-    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
-        SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) => SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -81,21 +86,25 @@ public class AppDbContext : IdentityDbContext<ApplicationUser>, IDataProtectionK
         await this.LockAuditChainAsync(cancellationToken);
         var saved = await SaveWithAuditRowsAsync(acceptAllChangesOnSuccess, cancellationToken);
         await this.SealAuditLogAsync(cancellationToken);
-        if (own is not null) await own.CommitAsync(cancellationToken);
+        if (own is not null)
+            await own.CommitAsync(cancellationToken);
         return saved;
     }
 
     private readonly List<(AuditEntry Row, Action Complete)> auditsAfterInsert = [];
 
-    /// <summary>Holds <paramref name="row"/> back until the rows it names are inserted, then completes and inserts it (AuditWrites).</summary>
+    /// <summary>Holds <paramref name="row"/> back until the rows it names are inserted, then completes and inserts it
+    /// (AuditWrites).</summary>
     internal void AuditAfterInsert(AuditEntry row, Action complete) => auditsAfterInsert.Add((row, complete));
 
     private async Task<int> SaveWithAuditRowsAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
     {
-        if (auditsAfterInsert.Count == 0) return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (auditsAfterInsert.Count == 0)
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         var waiting = auditsAfterInsert.ToList();
         auditsAfterInsert.Clear();
-        foreach (var (row, _) in waiting) Entry(row).State = EntityState.Detached;
+        foreach (var (row, _) in waiting)
+            Entry(row).State = EntityState.Detached;
         var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         foreach (var (row, complete) in waiting)
         {

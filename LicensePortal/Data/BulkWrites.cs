@@ -29,18 +29,27 @@ public sealed class PreparedStatement : IAsyncDisposable
             parameter.ParameterName = dialect.ParameterName($"$p{i}");
             command.Parameters.Add(parameter);
         }
-        if (dialect.PreparesUnboundCommands) command.Prepare();
+        if (dialect.PreparesUnboundCommands)
+            command.Prepare();
     }
 
     /// <summary>An INSERT of the given columns, in that order.</summary>
     public static PreparedStatement Insert(DbConnection connection, string table, params string[] columns) =>
-        new(connection, $"INSERT INTO \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES ({string.Join(", ", columns.Select((_, i) => $"$p{i}"))})", columns.Length);
+        new(
+            connection,
+            $"INSERT INTO \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES "
+                + $"({string.Join(", ", columns.Select((_, i) => $"$p{i}"))})",
+            columns.Length
+        );
 
     /// <summary>A statement on the context's connection, in its current transaction.</summary>
     public static PreparedStatement For(AppDbContext db, string sql, int parameters) =>
         new(db.Database.GetDbConnection(), sql, parameters, db.Database.CurrentTransaction?.GetDbTransaction());
 
-    public DbTransaction? Transaction { set => command.Transaction = value; }
+    public DbTransaction? Transaction
+    {
+        set => command.Transaction = value;
+    }
 
     /// <summary>Runs the statement; returns the number of rows it changed.</summary>
     public Task<int> RunAsync(params object?[] values)
@@ -52,9 +61,10 @@ public sealed class PreparedStatement : IAsyncDisposable
     private void Bind(object?[] values)
     {
         for (var i = 0; i < values.Length; i++)
-            command.Parameters[i].Value = dialect.IsSqlite && values[i] is Enum e
-                ? Convert.ToInt64(e, System.Globalization.CultureInfo.InvariantCulture)
-                : dialect.Bind(values[i]);
+            command.Parameters[i].Value =
+                dialect.IsSqlite && values[i] is Enum e
+                    ? Convert.ToInt64(e, System.Globalization.CultureInfo.InvariantCulture)
+                    : dialect.Bind(values[i]);
     }
 
     public ValueTask DisposeAsync() => command.DisposeAsync();
@@ -95,7 +105,8 @@ public sealed class BatchedInserts(DbConnection connection) : IAsyncDisposable
             if (insert is not null)
             {
                 insert.Transaction = transaction;
-                foreach (var row in rows) await insert.RunAsync(row);
+                foreach (var row in rows)
+                    await insert.RunAsync(row);
             }
             else if (rows.Count > 0)
             {
@@ -106,8 +117,10 @@ public sealed class BatchedInserts(DbConnection connection) : IAsyncDisposable
                     await writer.StartRowAsync(ct);
                     foreach (var value in row)
                     {
-                        if (value is null) await writer.WriteNullAsync(ct);
-                        else await writer.WriteAsync(dialect.Bind(value), ct);
+                        if (value is null)
+                            await writer.WriteNullAsync(ct);
+                        else
+                            await writer.WriteAsync(dialect.Bind(value), ct);
                     }
                 }
                 await writer.CompleteAsync(ct);
@@ -120,7 +133,8 @@ public sealed class BatchedInserts(DbConnection connection) : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         foreach (var (_, _, insert, _) in tables)
-            if (insert is not null) await insert.DisposeAsync();
+            if (insert is not null)
+                await insert.DisposeAsync();
     }
 }
 
@@ -130,25 +144,34 @@ public sealed class BatchedInserts(DbConnection connection) : IAsyncDisposable
 /// entities are not tracked. <c>orIgnore</c> skips a row that would break a unique index, which
 /// is how two monitor passes at once never both open the same case.
 /// </summary>
-public sealed class BulkInsert<T> : IAsyncDisposable where T : class
+public sealed class BulkInsert<T> : IAsyncDisposable
+    where T : class
 {
     private readonly PreparedStatement statement;
     private readonly (IProperty Property, Func<object?, object?> ToProvider)[] columns;
+
     // Audit rows take the chain's lock before the first goes in (AuditChain).
     private AppDbContext? auditChain;
 
     public BulkInsert(AppDbContext db, bool orIgnore = false)
     {
-        if (typeof(T) == typeof(AuditEntry)) auditChain = db;
-        var entityType = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
+        if (typeof(T) == typeof(AuditEntry))
+            auditChain = db;
+        var entityType =
+            db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
         var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
-        columns = entityType.GetProperties()
+        columns = entityType
+            .GetProperties()
             .Where(p => !(p.IsPrimaryKey() && p.ValueGenerated != ValueGenerated.Never))
             .Select(p => (p, ToProvider(p.GetRelationalTypeMapping())))
             .ToArray();
         var names = columns.Select(c => $"\"{c.Property.GetColumnName(table)}\"").ToArray();
         var (into, values) = ($"\"{table.Name}\" ({string.Join(", ", names)})", string.Join(", ", names.Select((_, i) => $"$p{i}")));
-        statement = PreparedStatement.For(db, orIgnore ? SqlDialect.Of(db).InsertOrIgnore(into, values) : $"INSERT INTO {into} VALUES ({values})", names.Length);
+        statement = PreparedStatement.For(
+            db,
+            orIgnore ? SqlDialect.Of(db).InsertOrIgnore(into, values) : $"INSERT INTO {into} VALUES ({values})",
+            names.Length
+        );
     }
 
     /// <summary>True when the row went in; false when <c>orIgnore</c> skipped it.</summary>
@@ -159,7 +182,9 @@ public sealed class BulkInsert<T> : IAsyncDisposable where T : class
             await auditChain.LockAuditChainAsync();
             auditChain = null;
         }
-        return await statement.RunAsync(columns.Select(c => c.ToProvider(c.Property.GetGetter().GetClrValueUsingContainingEntity(entity))).ToArray()) == 1;
+        return await statement.RunAsync(
+                columns.Select(c => c.ToProvider(c.Property.GetGetter().GetClrValueUsingContainingEntity(entity))).ToArray()
+            ) == 1;
     }
 
     private static Func<object?, object?> ToProvider(RelationalTypeMapping mapping) =>

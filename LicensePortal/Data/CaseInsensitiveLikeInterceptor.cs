@@ -20,15 +20,17 @@ public sealed class CaseInsensitiveLikeInterceptor : ExpressionVisitor, IQueryEx
     public static readonly CaseInsensitiveLikeInterceptor Instance = new();
 
     private static readonly MethodInfo Like = typeof(DbFunctionsExtensions).GetMethod(
-        nameof(DbFunctionsExtensions.Like), [typeof(DbFunctions), typeof(string), typeof(string)])!;
+        nameof(DbFunctionsExtensions.Like),
+        [typeof(DbFunctions), typeof(string), typeof(string)]
+    )!;
 
     private static readonly MethodInfo ILike = typeof(NpgsqlDbFunctionsExtensions).GetMethod(
-        nameof(NpgsqlDbFunctionsExtensions.ILike), [typeof(DbFunctions), typeof(string), typeof(string)])!;
+        nameof(NpgsqlDbFunctionsExtensions.ILike),
+        [typeof(DbFunctions), typeof(string), typeof(string)]
+    )!;
 
     public Expression QueryCompilationStarting(Expression queryExpression, QueryExpressionEventData eventData) => Visit(queryExpression);
 
     protected override Expression VisitMethodCall(MethodCallExpression node) =>
-        node.Method == Like
-            ? Expression.Call(ILike, node.Arguments.Select(Visit)!)
-            : base.VisitMethodCall(node);
+        node.Method == Like ? Expression.Call(ILike, node.Arguments.Select(Visit)!) : base.VisitMethodCall(node);
 }

@@ -12,9 +12,7 @@ public static class DataProtectionSetup
     /// </summary>
     public static WebApplicationBuilder AddDataProtectionKeys(this WebApplicationBuilder builder)
     {
-        builder.Services.AddDataProtection()
-            .PersistKeysToDbContext<AppDbContext>()
-            .SetApplicationName("LicensePortal");
+        builder.Services.AddDataProtection().PersistKeysToDbContext<AppDbContext>().SetApplicationName("LicensePortal");
         return builder;
     }
 }

@@ -8,9 +8,11 @@ using Microsoft.EntityFrameworkCore;
 namespace LicensePortal.Data;
 
 /// <summary>Keeps the planner's statistics current: soon after start-up, then once a day.</summary>
-public sealed class DatabaseMaintenance(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, ILogger<DatabaseMaintenance> logger) : BackgroundService
+public sealed class DatabaseMaintenance(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, ILogger<DatabaseMaintenance> logger)
+    : BackgroundService
 {
-    public static readonly TimeSpan FirstRunAfter = TimeSpan.FromMinutes(10), Interval = TimeSpan.FromDays(1);
+    public static readonly TimeSpan FirstRunAfter = TimeSpan.FromMinutes(10),
+        Interval = TimeSpan.FromDays(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -27,7 +29,6 @@ public sealed class DatabaseMaintenance(IDbContextFactory<AppDbContext> dbFactor
             {
                 logger.LogWarning(ex, "Refreshing the database statistics failed; it is tried again tomorrow.");
             }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }

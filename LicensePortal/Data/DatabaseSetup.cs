@@ -14,7 +14,8 @@ public static class DatabaseSetup
 
     public static WebApplicationBuilder AddDatabase(this WebApplicationBuilder builder)
     {
-        var configured = builder.Configuration.GetConnectionString("DefaultConnection")
+        var configured =
+            builder.Configuration.GetConnectionString("DefaultConnection")
             ?? throw new InvalidOperationException("Connection string 'DefaultConnection' is not configured.");
         var dialect = SqlDialect.Of(SqlDialect.Configured(builder.Configuration));
         builder.Services.AddSingleton(dialect);
@@ -28,9 +29,12 @@ public static class DatabaseSetup
         else
         {
             // Its own context type keeps PostgreSQL's migrations apart; everything else asks for an AppDbContext.
-            builder.Services.AddPooledDbContextFactory<PostgresAppDbContext>(options => PostgresAppDbContext.Configure(options, configured));
-            builder.Services.AddSingleton<IDbContextFactory<AppDbContext>>(sp =>
-                new AsAppDbContextFactory<PostgresAppDbContext>(sp.GetRequiredService<IDbContextFactory<PostgresAppDbContext>>()));
+            builder.Services.AddPooledDbContextFactory<PostgresAppDbContext>(options =>
+                PostgresAppDbContext.Configure(options, configured)
+            );
+            builder.Services.AddSingleton<IDbContextFactory<AppDbContext>>(sp => new AsAppDbContextFactory<PostgresAppDbContext>(
+                sp.GetRequiredService<IDbContextFactory<PostgresAppDbContext>>()
+            ));
         }
         // The scoped context that Identity's stores use.
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
@@ -39,7 +43,8 @@ public static class DatabaseSetup
         return builder;
     }
 
-    private sealed class AsAppDbContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<AppDbContext> where TContext : AppDbContext
+    private sealed class AsAppDbContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<AppDbContext>
+        where TContext : AppDbContext
     {
         public AppDbContext CreateDbContext() => inner.CreateDbContext();
 
@@ -60,7 +65,8 @@ public static class DatabaseSetup
             Directory.CreateDirectory(Path.GetDirectoryName(csb.DataSource)!);
         }
         // Microsoft.Data.Sqlite retries a busy database until the command timeout: this is the busy timeout.
-        if (csb.DefaultTimeout < 5) csb.DefaultTimeout = 30;
+        if (csb.DefaultTimeout < 5)
+            csb.DefaultTimeout = 30;
         return csb.ConnectionString;
     }
 
@@ -76,7 +82,8 @@ public static class DatabaseSetup
         await using var startUp = await InstanceLock.TakeAsync(db, "start-up", CancellationToken.None);
         await services.GetRequiredService<DatabaseBackups>().BackupBeforeMigratingAsync(db);
         await db.Database.MigrateAsync();
-        if (SqlDialect.Of(db).AfterMigrateSql is { } afterMigrate) await db.Database.ExecuteSqlRawAsync(afterMigrate);
+        if (SqlDialect.Of(db).AfterMigrateSql is { } afterMigrate)
+            await db.Database.ExecuteSqlRawAsync(afterMigrate);
         // Rows the previous version wrote (or the migration carried over) join the audit chain in id order:
         // SQLite has no SHA-256 for a migration to do it in SQL.
         await db.SealAuditLogAsync();

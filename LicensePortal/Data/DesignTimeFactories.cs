@@ -17,8 +17,11 @@ public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<Post
             .Configure<IdentityOptions>(o => o.Stores.SchemaVersion = IdentitySchemaVersions.Version3)
             .BuildServiceProvider();
         var options = new DbContextOptionsBuilder<PostgresAppDbContext>().UseApplicationServiceProvider(services);
-        PostgresAppDbContext.Configure(options, Environment.GetEnvironmentVariable("LICENSEPORTAL_POSTGRES")
-            ?? "Host=localhost;Database=licenseportal;Username=postgres;Password=postgres");
+        PostgresAppDbContext.Configure(
+            options,
+            Environment.GetEnvironmentVariable("LICENSEPORTAL_POSTGRES")
+                ?? "Host=localhost;Database=licenseportal;Username=postgres;Password=postgres"
+        );
         return new PostgresAppDbContext(options.Options);
     }
 }

@@ -26,9 +26,15 @@ public static class NumberSequence
     /// saving at once never get the same number.
     /// </summary>
     public static async Task<long> NextAsync(this AppDbContext db, string name, CancellationToken ct = default) =>
-        (await db.Database.SqlQuery<long>($"""
-            INSERT INTO "Counters" ("Name", "Value") VALUES ({name}, 1)
-            ON CONFLICT ("Name") DO UPDATE SET "Value" = "Counters"."Value" + 1
-            RETURNING "Value" AS "Value"
-            """).ToListAsync(ct)).Single();
+        (
+            await db
+                .Database.SqlQuery<long>(
+                    $"""
+                    INSERT INTO "Counters" ("Name", "Value") VALUES ({name}, 1)
+                    ON CONFLICT ("Name") DO UPDATE SET "Value" = "Counters"."Value" + 1
+                    RETURNING "Value" AS "Value"
+                    """
+                )
+                .ToListAsync(ct)
+        ).Single();
 }

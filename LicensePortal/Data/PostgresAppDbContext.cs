@@ -28,6 +28,8 @@ public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> 
     {
         UseLegacyTimestamps();
         // Auto-prepared: the monitor's bulk writes and the busiest pages run the same statements thousands of times.
-        options.UseNpgsql(SqlDialect.Postgres.ForRepeatedCommands(connectionString)).AddInterceptors(CaseInsensitiveLikeInterceptor.Instance);
+        options
+            .UseNpgsql(SqlDialect.Postgres.ForRepeatedCommands(connectionString))
+            .AddInterceptors(CaseInsensitiveLikeInterceptor.Instance);
     }
 }

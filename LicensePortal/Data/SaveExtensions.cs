@@ -13,11 +13,19 @@ public static class SaveExtensions
     /// </summary>
     public static async Task SaveOrRefuseAsync(this AppDbContext db, string conflict, CancellationToken ct = default)
     {
-        try { await db.SaveChangesAsync(ct); }
-        catch (DbUpdateConcurrencyException) { throw new DomainException(conflict); }
-        catch (DbUpdateException ex) when (IsUniqueViolation(ex)) { throw new DomainException(conflict); }
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new DomainException(conflict);
+        }
+        catch (DbUpdateException ex) when (IsUniqueViolation(ex))
+        {
+            throw new DomainException(conflict);
+        }
     }
 
-    public static bool IsUniqueViolation(DbUpdateException ex) =>
-        SqlDialect.IsUniqueViolation(ex.InnerException);
+    public static bool IsUniqueViolation(DbUpdateException ex) => SqlDialect.IsUniqueViolation(ex.InnerException);
 }

@@ -26,7 +26,8 @@ public enum DatabaseProvider
 /// </summary>
 public sealed partial class SqlDialect
 {
-    public static readonly SqlDialect Sqlite = new(DatabaseProvider.Sqlite), Postgres = new(DatabaseProvider.Postgres);
+    public static readonly SqlDialect Sqlite = new(DatabaseProvider.Sqlite),
+        Postgres = new(DatabaseProvider.Postgres);
 
     private SqlDialect(DatabaseProvider provider) => Provider = provider;
 
@@ -46,17 +47,21 @@ public sealed partial class SqlDialect
         {
             null or "" => DatabaseProvider.Sqlite,
             var name when Enum.TryParse<DatabaseProvider>(name, ignoreCase: true, out var provider) => provider,
-            var name when name.Equals("PostgreSQL", StringComparison.OrdinalIgnoreCase) || name.Equals("Npgsql", StringComparison.OrdinalIgnoreCase) => DatabaseProvider.Postgres,
+            var name
+                when name.Equals("PostgreSQL", StringComparison.OrdinalIgnoreCase)
+                    || name.Equals("Npgsql", StringComparison.OrdinalIgnoreCase) => DatabaseProvider.Postgres,
             var name => throw new InvalidOperationException($"Database:Provider '{name}' is not supported: use Sqlite or Postgres."),
         };
 
     /// <summary>Run once after migrating; null when the engine needs nothing. SQLite: write-ahead logging, kept in the file.</summary>
     public string? AfterMigrateSql => IsSqlite ? "PRAGMA journal_mode=WAL;" : null;
 
-    /// <summary>Refreshes the planner's statistics. SQLite samples a bounded number of rows per index; PostgreSQL samples by itself.</summary>
+    /// <summary>Refreshes the planner's statistics. SQLite samples a bounded number of rows per index; PostgreSQL samples by
+    /// itself.</summary>
     public string PlannerStatisticsSql => IsSqlite ? "PRAGMA analysis_limit=1000; ANALYZE;" : "ANALYZE;";
 
-    /// <summary>After a bulk pass: SQLite copies its write-ahead log back into the file; PostgreSQL's checkpointer does this itself.</summary>
+    /// <summary>After a bulk pass: SQLite copies its write-ahead log back into the file; PostgreSQL's checkpointer does this
+    /// itself.</summary>
     public string? AfterBulkPassSql => IsSqlite ? "PRAGMA wal_checkpoint(PASSIVE);" : null;
 
     /// <summary>Around one bulk batch on SQLite: no automatic checkpoints while it writes (see the fraud monitor).</summary>
@@ -90,21 +95,23 @@ public sealed partial class SqlDialect
     public string ParameterName(string name) => IsSqlite ? name : "@" + name.TrimStart('$', '@');
 
     /// <summary>An INSERT that skips a row a unique index already holds.</summary>
-    public string InsertOrIgnore(string tableAndColumns, string values) => IsSqlite
-        ? $"INSERT OR IGNORE INTO {tableAndColumns} VALUES ({values})"
-        : $"INSERT INTO {tableAndColumns} VALUES ({values}) ON CONFLICT DO NOTHING";
+    public string InsertOrIgnore(string tableAndColumns, string values) =>
+        IsSqlite
+            ? $"INSERT OR IGNORE INTO {tableAndColumns} VALUES ({values})"
+            : $"INSERT INTO {tableAndColumns} VALUES ({values}) ON CONFLICT DO NOTHING";
 
     /// <summary>
     /// A value for a raw-SQL parameter, as EF Core stores it: enums as numbers, and on SQLite Guids as upper-case text
     /// (PostgreSQL has a uuid type).
     /// </summary>
-    public object Bind(object? value) => value switch
-    {
-        null => DBNull.Value,
-        Enum e => Convert.ChangeType(e, Enum.GetUnderlyingType(e.GetType()), System.Globalization.CultureInfo.InvariantCulture),
-        Guid g when IsSqlite => g.ToString().ToUpperInvariant(),
-        var v => v,
-    };
+    public object Bind(object? value) =>
+        value switch
+        {
+            null => DBNull.Value,
+            Enum e => Convert.ChangeType(e, Enum.GetUnderlyingType(e.GetType()), System.Globalization.CultureInfo.InvariantCulture),
+            Guid g when IsSqlite => g.ToString().ToUpperInvariant(),
+            var v => v,
+        };
 
     /// <summary>
     /// The connection string for connections that run the same few commands all day (the check-in). SQLite prepares them
@@ -112,21 +119,23 @@ public sealed partial class SqlDialect
     /// statement on its second use (auto-prepare): parsing and planning the check-in's three statements every time cost
     /// more than running them.
     /// </summary>
-    public string ForRepeatedCommands(string connectionString) => IsSqlite
-        ? connectionString
-        : new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 16, AutoPrepareMinUsages = 2 }.ConnectionString;
+    public string ForRepeatedCommands(string connectionString) =>
+        IsSqlite
+            ? connectionString
+            : new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 16, AutoPrepareMinUsages = 2 }.ConnectionString;
 
     public DbConnection CreateConnection(string connectionString) =>
         IsSqlite ? new SqliteConnection(connectionString) : new NpgsqlConnection(connectionString);
 
     /// <summary>A unique index or primary key that another writer filled first.</summary>
-    public static bool IsUniqueViolation(Exception? inner) => inner switch
-    {
-        // SQLite's extended result codes: SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY.
-        SqliteException s => s.SqliteExtendedErrorCode is 2067 or 1555,
-        PostgresException p => p.SqlState == PostgresErrorCodes.UniqueViolation,
-        _ => false,
-    };
+    public static bool IsUniqueViolation(Exception? inner) =>
+        inner switch
+        {
+            // SQLite's extended result codes: SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY.
+            SqliteException s => s.SqliteExtendedErrorCode is 2067 or 1555,
+            PostgresException p => p.SqlState == PostgresErrorCodes.UniqueViolation,
+            _ => false,
+        };
 
     [GeneratedRegex(@"\$([A-Za-z_][A-Za-z0-9_]*)")]
     private static partial Regex DollarParameter();

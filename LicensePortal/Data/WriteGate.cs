@@ -26,7 +26,8 @@ public sealed class WriteGate(TimeProvider clock, bool queues = true)
 
     public async Task<Entry> EnterAsync(CancellationToken ct)
     {
-        if (gate is null) return default;
+        if (gate is null)
+            return default;
         await gate.WaitAsync(ct);
         return new Entry(gate);
     }
@@ -37,10 +38,12 @@ public sealed class WriteGate(TimeProvider clock, bool queues = true)
     /// </summary>
     public async Task<Entry?> TryEnterAsync(int queueLimit, TimeSpan wait, CancellationToken ct)
     {
-        if (gate is null) return default(Entry);
+        if (gate is null)
+            return default(Entry);
         // A free turn is taken at once, without the timer and linked token a wait needs (most check-ins on a quiet
         // portal). A released turn goes to the writer that waited longest, so this never jumps the queue.
-        if (gate.Wait(0, ct)) return new Entry(gate);
+        if (gate.Wait(0, ct))
+            return new Entry(gate);
         if (Interlocked.Increment(ref waiting) > queueLimit)
         {
             Interlocked.Decrement(ref waiting);

@@ -17,7 +17,9 @@ internal sealed class BackupHealthCheck(DatabaseBackups backups, IOptions<Backup
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         if (!backups.Supported)
-            return Task.FromResult(HealthCheckResult.Healthy("The portal takes no backups on PostgreSQL: pg_dump is the operator's (docs/OPERATIONS.md)."));
+            return Task.FromResult(
+                HealthCheckResult.Healthy("The portal takes no backups on PostgreSQL: pg_dump is the operator's (docs/OPERATIONS.md).")
+            );
         var newest = backups.Newest();
         var data = new Dictionary<string, object>
         {
@@ -26,10 +28,14 @@ internal sealed class BackupHealthCheck(DatabaseBackups backups, IOptions<Backup
             ["maxAgeHours"] = options.Value.Scheduled ? options.Value.MaxAge.TotalHours : 0,
         };
         var age = newest is null ? (TimeSpan?)null : clock.GetUtcNow().UtcDateTime - newest.TakenAt;
-        var described = newest is null ? "No backup yet" : $"Last backup {age!.Value.TotalHours:0.#} hours ago ({Path.GetFileName(newest.Path)})";
-        var result = !options.Value.Scheduled ? HealthCheckResult.Healthy($"{described}; scheduled backups are off.", data)
+        var described = newest is null
+            ? "No backup yet"
+            : $"Last backup {age!.Value.TotalHours:0.#} hours ago ({Path.GetFileName(newest.Path)})";
+        var result =
+            !options.Value.Scheduled ? HealthCheckResult.Healthy($"{described}; scheduled backups are off.", data)
             : age is null ? HealthCheckResult.Degraded($"{described}; one is due every {options.Value.IntervalHours} hours.", data: data)
-            : age > options.Value.MaxAge ? HealthCheckResult.Degraded($"{described}, older than {options.Value.MaxAge.TotalHours} hours.", data: data)
+            : age > options.Value.MaxAge
+                ? HealthCheckResult.Degraded($"{described}, older than {options.Value.MaxAge.TotalHours} hours.", data: data)
             : HealthCheckResult.Healthy($"{described}.", data);
         return Task.FromResult(result);
     }

@@ -11,11 +11,16 @@ namespace LicensePortal.Infrastructure;
 /// <summary>
 /// The portal's command-line switches: <c>--seed-demo</c>, <c>--licenses N</c>; the
 /// <c>create-admin</c> command that makes the first admin on a production database; and
-/// <c>backup</c> and <c>restore &lt;file&gt;</c>; <c>verify-audit</c>, which checks the audit chain; <c>rotate-signing-key</c> (docs/OPERATIONS.md).
+/// <c>backup</c> and <c>restore &lt;file&gt;</c>; <c>verify-audit</c>, which checks the audit chain; <c>rotate-signing-key</c>
+/// (docs/OPERATIONS.md).
 /// </summary>
 public static class CommandLine
 {
-    public const string CreateAdmin = "create-admin", Backup = "backup", Restore = "restore", VerifyAudit = "verify-audit", RotateSigningKey = "rotate-signing-key";
+    public const string CreateAdmin = "create-admin",
+        Backup = "backup",
+        Restore = "restore",
+        VerifyAudit = "verify-audit",
+        RotateSigningKey = "rotate-signing-key";
 
     /// <summary>Turns the short switches into configuration keys the rest of the app reads.</summary>
     public static string[] Normalize(string[] args)
@@ -66,7 +71,10 @@ public static class CommandLine
                 // Not through the SigningKeys service: on an empty folder it would make a key of its own before this one.
                 var folder = SigningKeys.FolderFor(app.Services.GetRequiredService<IOptions<ActivationOptions>>().Value, app.Environment);
                 var id = SigningKeys.Create(folder, app.Services.GetRequiredService<TimeProvider>());
-                Console.WriteLine($"Made signing key {id} in {folder}. Restart every portal instance to sign with it; keep the old key files until the answers they signed have expired.");
+                Console.WriteLine(
+                    $"Made signing key {id} in {folder}. Restart every portal instance to sign with it; keep the old key files until "
+                        + $"the answers they signed have expired."
+                );
                 return true;
             default:
                 return false;
@@ -81,7 +89,8 @@ public static class CommandLine
         if (result.Intact)
         {
             Console.WriteLine(result.Message);
-            if (result.HeadHash is not null) Console.WriteLine($"Head hash: {result.HeadHash} (keep it elsewhere: a later check must still reach it)");
+            if (result.HeadHash is not null)
+                Console.WriteLine($"Head hash: {result.HeadHash} (keep it elsewhere: a later check must still reach it)");
             return;
         }
         Console.Error.WriteLine($"The audit log was tampered with: {result.Message} {result.RowsVerified:N0} rows before it verified.");
@@ -115,7 +124,8 @@ public static class CommandLine
         {
             Console.Error.WriteLine("Usage: LicensePortal restore <backup file>   (stop the portal first)");
             Console.Error.WriteLine($"Backups in {backups.Folder}:");
-            foreach (var backup in backups.List().Reverse()) Console.Error.WriteLine($"  {Path.GetFileName(backup.Path)}");
+            foreach (var backup in backups.List().Reverse())
+                Console.Error.WriteLine($"  {Path.GetFileName(backup.Path)}");
             Environment.ExitCode = 2;
             return;
         }
@@ -123,7 +133,8 @@ public static class CommandLine
         {
             var replaced = await backups.RestoreAsync(args[1]);
             Console.WriteLine($"Restored {args[1]} to {backups.DatabasePath}.");
-            if (replaced is not null) Console.WriteLine($"The replaced database was kept as {replaced}.");
+            if (replaced is not null)
+                Console.WriteLine($"The replaced database was kept as {replaced}.");
         }
         catch (Exception ex) when (ex is BackupException or IOException or UnauthorizedAccessException)
         {
@@ -134,7 +145,6 @@ public static class CommandLine
 
     private static async Task CreateAdminAsync(WebApplication app, string[] args)
     {
-
         string? Option(string name)
         {
             var at = Array.IndexOf(args, name);
@@ -145,18 +155,25 @@ public static class CommandLine
         if (args.Any(a => a.StartsWith("--password", StringComparison.OrdinalIgnoreCase)))
         {
             // A password on the command line stays in the shell history and shows in every process list.
-            Console.Error.WriteLine("create-admin does not take --password: set LICENSEPORTAL_ADMIN_PASSWORD, pipe the password in, or type it when asked.");
+            Console.Error.WriteLine(
+                "create-admin does not take --password: set LICENSEPORTAL_ADMIN_PASSWORD, pipe the password in, or type it when asked."
+            );
             Environment.ExitCode = 2;
             return;
         }
         if (string.IsNullOrWhiteSpace(email))
         {
             Console.Error.WriteLine("Usage: LicensePortal create-admin --email <email> [--name \"Full Name\"]");
-            Console.Error.WriteLine("       The password comes from LICENSEPORTAL_ADMIN_PASSWORD, else from standard input (asked for, unechoed, at a terminal).");
+            Console.Error.WriteLine(
+                "       The password comes from LICENSEPORTAL_ADMIN_PASSWORD, else from standard input (asked for, unechoed, at a "
+                    + "terminal)."
+            );
             Environment.ExitCode = 2;
             return;
         }
-        var password = Environment.GetEnvironmentVariable("LICENSEPORTAL_ADMIN_PASSWORD") is { Length: > 0 } fromEnvironment ? fromEnvironment : ReadPassword(email);
+        var password = Environment.GetEnvironmentVariable("LICENSEPORTAL_ADMIN_PASSWORD") is { Length: > 0 } fromEnvironment
+            ? fromEnvironment
+            : ReadPassword(email);
         if (string.IsNullOrEmpty(password))
         {
             Console.Error.WriteLine("No password given: the admin was not created.");
@@ -177,15 +194,39 @@ public static class CommandLine
         // The UserManager saves through this scope's context: the audit row commits with the new admin, or neither does.
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         await using var tx = await db.Database.BeginTransactionAsync();
-        var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = Option("--name") ?? email };
+        var user = new ApplicationUser
+        {
+            UserName = email,
+            Email = email,
+            EmailConfirmed = true,
+            DisplayName = Option("--name") ?? email,
+        };
         var result = await users.CreateAsync(user, password);
-        if (result.Succeeded) result = await users.AddToRoleAsync(user, Roles.Admin);
+        if (result.Succeeded)
+            result = await users.AddToRoleAsync(user, Roles.Admin);
         if (result.Succeeded)
         {
-            var commandLine = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
-                [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, $"create-admin ({Environment.UserName})")], "system"));
-            LicensePortal.Data.AuditWrites.Audit(db, commandLine, app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime, "User created", "User", email, null,
-                new { Email = email, user.DisplayName, Roles = Roles.Admin });
+            var commandLine = new System.Security.Claims.ClaimsPrincipal(
+                new System.Security.Claims.ClaimsIdentity(
+                    [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, $"create-admin ({Environment.UserName})")],
+                    "system"
+                )
+            );
+            LicensePortal.Data.AuditWrites.Audit(
+                db,
+                commandLine,
+                app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime,
+                "User created",
+                "User",
+                email,
+                null,
+                new
+                {
+                    Email = email,
+                    user.DisplayName,
+                    Roles = Roles.Admin,
+                }
+            );
             await db.SaveChangesAsync();
             await tx.CommitAsync();
         }
@@ -201,10 +242,12 @@ public static class CommandLine
     /// <summary>The password from standard input: one line when piped, else typed twice without echo.</summary>
     private static string? ReadPassword(string email)
     {
-        if (Console.IsInputRedirected) return Console.In.ReadLine()?.TrimEnd('\r');
+        if (Console.IsInputRedirected)
+            return Console.In.ReadLine()?.TrimEnd('\r');
         var first = ReadHidden($"Password for {email}: ");
         var second = ReadHidden("The same password again: ");
-        if (first == second) return first;
+        if (first == second)
+            return first;
         Console.Error.WriteLine("The two passwords differ.");
         return null;
     }
@@ -215,8 +258,13 @@ public static class CommandLine
         var typed = new System.Text.StringBuilder();
         for (var key = Console.ReadKey(intercept: true); key.Key != ConsoleKey.Enter; key = Console.ReadKey(intercept: true))
         {
-            if (key.Key == ConsoleKey.Backspace) { if (typed.Length > 0) typed.Length--; }
-            else if (!char.IsControl(key.KeyChar)) typed.Append(key.KeyChar);
+            if (key.Key == ConsoleKey.Backspace)
+            {
+                if (typed.Length > 0)
+                    typed.Length--;
+            }
+            else if (!char.IsControl(key.KeyChar))
+                typed.Append(key.KeyChar);
         }
         Console.Error.WriteLine();
         return typed.ToString();

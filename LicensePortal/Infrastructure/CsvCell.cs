@@ -13,7 +13,8 @@ public static class CsvCell
     public static string Of(string? value)
     {
         var text = value ?? "";
-        if (text.Length > 0 && Array.IndexOf(FormulaStarts, text[0]) >= 0) text = "'" + text;
+        if (text.Length > 0 && Array.IndexOf(FormulaStarts, text[0]) >= 0)
+            text = "'" + text;
         return text.IndexOfAny(NeedsQuotes) >= 0 ? $"\"{text.Replace("\"", "\"\"")}\"" : text;
     }
 

@@ -19,23 +19,39 @@ public static class CurrentRoles
     {
         var id = user.FindFirstValue(ClaimTypes.NameIdentifier);
         var name = user.Identity?.Name?.ToUpperInvariant();
-        if (id is null && name is null) return [];
-        var account = await db.Users.AsNoTracking()
+        if (id is null && name is null)
+            return [];
+        var account = await db
+            .Users.AsNoTracking()
             .Where(u => id != null ? u.Id == id : u.NormalizedUserName == name)
-            .Select(u => new { u.Id, u.LockoutEnd }).FirstOrDefaultAsync(ct);
+            .Select(u => new { u.Id, u.LockoutEnd })
+            .FirstOrDefaultAsync(ct);
         // SQLite cannot compare DateTimeOffset in SQL; one row, so compare here.
-        if (account is null || account.LockoutEnd > IdentityClock.Now) return [];
-        return await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == account.Id select r.Name!).ToListAsync(ct);
+        if (account is null || account.LockoutEnd > IdentityClock.Now)
+            return [];
+        return await (
+            from ur in db.UserRoles
+            join r in db.Roles on ur.RoleId equals r.Id
+            where ur.UserId == account.Id
+            select r.Name!
+        ).ToListAsync(ct);
     }
 
     /// <summary>
     /// Refuses a sensitive action unless the user's current roles allow <paramref name="policy"/>.
     /// The signed-in claims are checked first, so an action the user never had says why in its own words.
     /// </summary>
-    public static async Task DemandCurrentAsync(this AppDbContext db, ClaimsPrincipal user, string policy, string message, CancellationToken ct = default)
+    public static async Task DemandCurrentAsync(
+        this AppDbContext db,
+        ClaimsPrincipal user,
+        string policy,
+        string message,
+        CancellationToken ct = default
+    )
     {
         user.Demand(policy, message);
         var roles = await OfAsync(db, user, ct);
-        if (!Policies.RolesFor[policy].Any(roles.Contains)) throw new DomainException(ChangedMessage);
+        if (!Policies.RolesFor[policy].Any(roles.Contains))
+            throw new DomainException(ChangedMessage);
     }
 }

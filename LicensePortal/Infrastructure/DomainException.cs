@@ -7,9 +7,11 @@ namespace LicensePortal.Infrastructure;
 /// </summary>
 public sealed class DomainException : Exception
 {
-    public DomainException(string message) : base(message) => Fields = new Dictionary<string, string> { [""] = message };
+    public DomainException(string message)
+        : base(message) => Fields = new Dictionary<string, string> { [""] = message };
 
-    public DomainException(IReadOnlyDictionary<string, string> fields) : base(string.Join(" ", fields.Values)) => Fields = fields;
+    public DomainException(IReadOnlyDictionary<string, string> fields)
+        : base(string.Join(" ", fields.Values)) => Fields = fields;
 
     /// <summary>The message for each field the refusal is about, by property name; "" for the whole form.</summary>
     public IReadOnlyDictionary<string, string> Fields { get; }

@@ -18,7 +18,8 @@ public static class HealthChecks
 
     public static WebApplicationBuilder AddPortalHealthChecks(this WebApplicationBuilder builder)
     {
-        builder.Services.AddHealthChecks()
+        builder
+            .Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [Ready])
             .AddCheck<MigrationsHealthCheck>("migrations", tags: [Ready])
             .AddCheck<BackupHealthCheck>("backup", tags: [Ready]);
@@ -33,22 +34,37 @@ public static class HealthChecks
         return endpoints;
     }
 
-    private static HealthCheckOptions Options(Func<HealthCheckRegistration, bool> predicate) => new()
-    {
-        Predicate = predicate,
-        ResponseWriter = (context, report) =>
+    private static HealthCheckOptions Options(Func<HealthCheckRegistration, bool> predicate) =>
+        new()
         {
-            context.Response.ContentType = "application/json";
-            // Anyone (a load balancer) learns each check's status; what lies behind it (counts, migration and backup
-            // names, ages) only a signed-in admin does.
-            var details = context.User.IsInRole(Roles.Admin);
-            return context.Response.WriteAsync(JsonSerializer.Serialize(new
+            Predicate = predicate,
+            ResponseWriter = (context, report) =>
             {
-                status = report.Status.ToString(),
-                checks = report.Entries.ToDictionary(e => e.Key, e => details
-                    ? (object)new { status = e.Value.Status.ToString(), e.Value.Description, data = e.Value.Data }
-                    : new { status = e.Value.Status.ToString() }),
-            }));
-        },
-    };
+                context.Response.ContentType = "application/json";
+                // Anyone (a load balancer) learns each check's status; what lies behind it (counts, migration and backup
+                // names, ages) only a signed-in admin does.
+                var details = context.User.IsInRole(Roles.Admin);
+                return context.Response.WriteAsync(
+                    JsonSerializer.Serialize(
+                        new
+                        {
+                            status = report.Status.ToString(),
+                            checks = report.Entries.ToDictionary(
+                                e => e.Key,
+                                e =>
+                                    details
+                                        ? (object)
+                                            new
+                                            {
+                                                status = e.Value.Status.ToString(),
+                                                e.Value.Description,
+                                                data = e.Value.Data,
+                                            }
+                                        : new { status = e.Value.Status.ToString() }
+                            ),
+                        }
+                    )
+                );
+            },
+        };
 }

@@ -13,7 +13,8 @@ public sealed class RequiredWhenAttribute(string property, object? value) : Vali
     protected override ValidationResult? IsValid(object? current, ValidationContext context)
     {
         var other = context.ObjectType.GetProperty(property);
-        if (other is null || !Equals(other.GetValue(context.ObjectInstance), value)) return ValidationResult.Success;
+        if (other is null || !Equals(other.GetValue(context.ObjectInstance), value))
+            return ValidationResult.Success;
         var missing = current is null || current is string s && string.IsNullOrWhiteSpace(s);
         return missing ? new ValidationResult(ErrorMessage, context.MemberName is { } m ? [m] : null) : ValidationResult.Success;
     }

@@ -48,7 +48,8 @@ public static class Policies
     /// <summary>Services re-check the role of sensitive actions; the message is shown to the user.</summary>
     public static void Demand(this System.Security.Claims.ClaimsPrincipal user, string policy, string message)
     {
-        if (!user.Allows(policy)) throw new DomainException(message);
+        if (!user.Allows(policy))
+            throw new DomainException(message);
     }
 
     public static AuthorizationBuilder AddPortalPolicies(this AuthorizationBuilder builder)

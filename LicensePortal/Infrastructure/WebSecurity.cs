@@ -27,8 +27,10 @@ public static class WebSecurity
             // Only the proxies named in configuration: the loopback default would let anything on the host claim any address.
             options.KnownProxies.Clear();
             options.KnownIPNetworks.Clear();
-            foreach (var proxy in settings.TrustedProxies) options.KnownProxies.Add(IPAddress.Parse(proxy));
-            foreach (var network in settings.TrustedNetworks) options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            foreach (var proxy in settings.TrustedProxies)
+                options.KnownProxies.Add(IPAddress.Parse(proxy));
+            foreach (var network in settings.TrustedNetworks)
+                options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
         });
         builder.Services.AddHsts(options =>
         {
@@ -36,14 +38,16 @@ public static class WebSecurity
             options.IncludeSubDomains = true;
         });
         builder.Services.PostConfigure<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(
-            Microsoft.AspNetCore.Identity.IdentityConstants.ApplicationScheme, options =>
+            Microsoft.AspNetCore.Identity.IdentityConstants.ApplicationScheme,
+            options =>
             {
                 options.ExpireTimeSpan = TimeSpan.FromHours(settings.SignInHours);
                 options.SlidingExpiration = true;
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SameSite = SameSiteMode.Lax;
                 options.Cookie.SecurePolicy = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
-            });
+            }
+        );
         builder.Services.Configure<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>(options =>
         {
             options.Cookie.SecurePolicy = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
@@ -60,29 +64,31 @@ public static class WebSecurity
     public static WebApplication UseWebSecurity(this WebApplication app)
     {
         app.UseForwardedHeaders();
-        app.Use((context, next) =>
-        {
-            // A re-executed request (the not-found page) keeps the nonce its response's header already names.
-            if (context.CspNonce() is null)
+        app.Use(
+            (context, next) =>
             {
-                // Hex: no character an HTML attribute would encode, so the page carries exactly what the header names.
-                var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-                context.Items[NonceKey] = nonce;
-                // Set as the response starts: the exception handler clears headers before it renders the error page.
-                context.Response.OnStarting(() =>
+                // A re-executed request (the not-found page) keeps the nonce its response's header already names.
+                if (context.CspNonce() is null)
                 {
-                    var headers = context.Response.Headers;
-                    headers.ContentSecurityPolicy = ContentSecurityPolicy(nonce);
-                    headers.XContentTypeOptions = "nosniff";
-                    headers.XFrameOptions = "DENY";
-                    headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
-                    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
-                    headers["Cross-Origin-Opener-Policy"] = "same-origin";
-                    return Task.CompletedTask;
-                });
+                    // Hex: no character an HTML attribute would encode, so the page carries exactly what the header names.
+                    var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+                    context.Items[NonceKey] = nonce;
+                    // Set as the response starts: the exception handler clears headers before it renders the error page.
+                    context.Response.OnStarting(() =>
+                    {
+                        var headers = context.Response.Headers;
+                        headers.ContentSecurityPolicy = ContentSecurityPolicy(nonce);
+                        headers.XContentTypeOptions = "nosniff";
+                        headers.XFrameOptions = "DENY";
+                        headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+                        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
+                        headers["Cross-Origin-Opener-Policy"] = "same-origin";
+                        return Task.CompletedTask;
+                    });
+                }
+                return next(context);
             }
-            return next(context);
-        });
+        );
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
@@ -99,6 +105,7 @@ public static class WebSecurity
     /// (MudBlazor writes its theme and component styles inline); the circuit's WebSocket to the portal; no framing, no plugins.
     /// </summary>
     public static string ContentSecurityPolicy(string nonce) =>
-        $"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
-        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+        $"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src "
+        + $"'self' data:; "
+        + "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 }

@@ -10,7 +10,8 @@ public sealed class WebSecurityOptions
 {
     public const string Section = "Security";
 
-    /// <summary>Addresses of the reverse proxies whose X-Forwarded-For/-Proto headers are believed. None: no forwarded header is believed.</summary>
+    /// <summary>Addresses of the reverse proxies whose X-Forwarded-For/-Proto headers are believed. None: no forwarded header is
+    /// believed.</summary>
     public string[] TrustedProxies { get; set; } = [];
 
     /// <summary>Networks (CIDR, e.g. 10.0.0.0/8) of trusted proxies, for proxies without a fixed address.</summary>

@@ -10,7 +10,10 @@ public class BackupFilesTests
     public void Names_carry_the_UTC_time_and_sort_by_it()
     {
         Assert.Equal("licenseportal-20261126T120000Z.db", BackupFiles.NameFor(Noon));
-        Assert.Equal("licenseportal-20261126T050000Z-pre-migration.db", BackupFiles.NameFor(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.FromHours(7)), "pre-migration"));
+        Assert.Equal(
+            "licenseportal-20261126T050000Z-pre-migration.db",
+            BackupFiles.NameFor(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.FromHours(7)), "pre-migration")
+        );
         Assert.Equal(Noon.UtcDateTime, BackupFiles.TakenAt("licenseportal-20261126T120000Z.db"));
         Assert.Equal(DateTimeKind.Utc, BackupFiles.TakenAt("licenseportal-20261126T120000Z.db")!.Value.Kind);
     }
@@ -25,7 +28,9 @@ public class BackupFilesTests
     [Fact]
     public void Retention_deletes_all_but_the_newest_N()
     {
-        var files = BackupFiles.Finished(Enumerable.Range(0, 5).Select(h => "/b/" + BackupFiles.NameFor(Noon.AddHours(-h))).Append("/b/x.db.tmp"));
+        var files = BackupFiles.Finished(
+            Enumerable.Range(0, 5).Select(h => "/b/" + BackupFiles.NameFor(Noon.AddHours(-h))).Append("/b/x.db.tmp")
+        );
 
         var deleted = BackupFiles.ToDelete(files, keep: 3);
 

@@ -82,13 +82,16 @@ public class BackupTests
             await using var command = connection.CreateCommand();
             command.CommandText = "CREATE TABLE Scratch (Id INTEGER PRIMARY KEY, Text BLOB NOT NULL);";
             await command.ExecuteNonQueryAsync();
-            command.CommandText = "BEGIN; INSERT INTO Scratch (Text) VALUES (randomblob(2000)); INSERT INTO Scratch (Text) VALUES (randomblob(2000)); COMMIT;";
+            command.CommandText =
+                "BEGIN; INSERT INTO Scratch (Text) VALUES (randomblob(2000)); "
+                + "INSERT INTO Scratch (Text) VALUES (randomblob(2000)); COMMIT;";
             var rows = 0;
             while (!stop.IsCancellationRequested)
             {
                 await command.ExecuteNonQueryAsync();
                 rows += 2;
-                if (rows == 100) writing.SetResult();
+                if (rows == 100)
+                    writing.SetResult();
             }
             return rows;
         });
@@ -141,7 +144,12 @@ public class BackupTests
     {
         await using var portal = new PortalFactory { Licenses = 10 };
         var backups = portal.Service<DatabaseBackups>();
-        var schedule = new ScheduledBackups(backups, Options.Create(new BackupOptions { IntervalHours = 24 }), portal.Clock, NullLogger<ScheduledBackups>.Instance);
+        var schedule = new ScheduledBackups(
+            backups,
+            Options.Create(new BackupOptions { IntervalHours = 24 }),
+            portal.Clock,
+            NullLogger<ScheduledBackups>.Instance
+        );
 
         Assert.Equal(TimeSpan.FromHours(24), await schedule.RunIfDueAsync(default));
         Assert.Single(backups.List());
@@ -184,8 +192,10 @@ public class BackupTests
         var path = Path.Combine(folder, "portal.db");
         var backupFolder = Path.Combine(folder, "backups");
 
-        await using (var fresh = new PortalOn(path, backupFolder)) _ = fresh.Server;
-        await using (var again = new PortalOn(path, backupFolder)) _ = again.Server;
+        await using (var fresh = new PortalOn(path, backupFolder))
+            _ = fresh.Server;
+        await using (var again = new PortalOn(path, backupFolder))
+            _ = again.Server;
 
         Assert.False(Directory.Exists(backupFolder) && Directory.EnumerateFiles(backupFolder).Any());
     }
@@ -226,7 +236,8 @@ public class BackupTests
     {
         var folder = NewFolder();
         var path = Path.Combine(folder, "portal.db");
-        await using (var portal = new PortalOn(path, Path.Combine(folder, "backups"))) await portal.NewCustomerAsync("Kept Ltd");
+        await using (var portal = new PortalOn(path, Path.Combine(folder, "backups")))
+            await portal.NewCustomerAsync("Kept Ltd");
         var broken = Path.Combine(folder, "broken.db");
         await File.WriteAllTextAsync(broken, "this is not a database");
 
@@ -243,14 +254,20 @@ public class BackupTests
     {
         var folder = NewFolder();
         var path = Path.Combine(folder, "portal.db");
-        await using (var portal = new PortalOn(path, Path.Combine(folder, "backups"))) await portal.NewCustomerAsync("Kept Ltd");
+        await using (var portal = new PortalOn(path, Path.Combine(folder, "backups")))
+            await portal.NewCustomerAsync("Kept Ltd");
 
         // A file of that name where the command runs (its working directory) is not what a bare name means.
         var stray = Path.Combine(AppContext.BaseDirectory, "licenseportal-20260101T000000Z.db");
         File.Copy(path, stray, overwrite: true);
         try
         {
-            var notInFolder = await PortalCommand.RunAsync(path, Path.Combine(folder, "backups"), "restore", "licenseportal-20260101T000000Z.db");
+            var notInFolder = await PortalCommand.RunAsync(
+                path,
+                Path.Combine(folder, "backups"),
+                "restore",
+                "licenseportal-20260101T000000Z.db"
+            );
             var notABackup = await PortalCommand.RunAsync(path, Path.Combine(folder, "backups"), "restore", "portal.db");
 
             Assert.Equal((1, 1), (notInFolder.ExitCode, notABackup.ExitCode));
@@ -258,6 +275,9 @@ public class BackupTests
             Assert.Contains("portal.db is not a backup name", notABackup.Output);
             Assert.Empty(Directory.GetFiles(folder, "portal.db.re*"));
         }
-        finally { File.Delete(stray); }
+        finally
+        {
+            File.Delete(stray);
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using LicensePortal.Data;
 using LicensePortal.Features.Fraud;
 using LicensePortal.Features.Licenses;
 using LicensePortal.Infrastructure;
@@ -8,7 +9,6 @@ using LicensePortal.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using LicensePortal.Data;
 
 namespace LicensePortal.Tests.Features.Activation;
 
@@ -39,7 +39,11 @@ public class ActivationApiTests : IAsyncLifetime
         var json = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("""{"status":"active","allowance":1,"activeInstallations":1,"graceEndsAt":null,"disableAt":null,"message":"The license is active."}""", json);
+        Assert.Equal(
+            """{"status":"active","allowance":1,"activeInstallations":1,"graceEndsAt":null,"disableAt":null,"message":"The license """
+                + """is active."}""",
+            json
+        );
     }
 
     [Fact]
@@ -106,7 +110,10 @@ public class ActivationApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, (await api.ReleaseAsync(license.Key, "a")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await api.ReleaseAsync(license.Key, "a")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await api.ReleaseAsync(license.Key, "never-seen")).StatusCode);
-        Assert.Equal(("active", 1), ((await api.CheckInAsync(license.Key, "b")).Status, (await api.CheckInAsync(license.Key, "b")).ActiveInstallations));
+        Assert.Equal(
+            ("active", 1),
+            ((await api.CheckInAsync(license.Key, "b")).Status, (await api.CheckInAsync(license.Key, "b")).ActiveInstallations)
+        );
         Assert.Equal("grace", (await api.CheckInAsync(license.Key, "a")).Status);
     }
 
@@ -115,20 +122,32 @@ public class ActivationApiTests : IAsyncLifetime
     [InlineData("/api/v1/installations/release")]
     public async Task An_unknown_key_is_404_with_a_problem_that_says_so(string path)
     {
-        var response = await api.PostAsync(path, Json(new { licenseKey = "ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ", machineId = "a", hostname = "h", productVersion = "1.0" }));
+        var response = await api.PostAsync(
+            path,
+            Json(
+                new
+                {
+                    licenseKey = "ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ",
+                    machineId = "a",
+                    hostname = "h",
+                    productVersion = "1.0",
+                }
+            )
+        );
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("Unknown license key", (await ProblemAsync(response)).GetProperty("title").GetString());
     }
 
-    public static TheoryData<string, string, string> BadBodies => new()
-    {
-        { "not JSON", "licenseKey=ABC", "Body is not valid JSON" },
-        { "a JSON array", "[1,2]", "Body is not valid JSON" },
-        { "JSON null", "null", "Missing body" },
-        { "empty", "", "Body is not valid JSON" },
-        { "wrong types", """{"licenseKey": 12}""", "Body is not valid JSON" },
-    };
+    public static TheoryData<string, string, string> BadBodies =>
+        new()
+        {
+            { "not JSON", "licenseKey=ABC", "Body is not valid JSON" },
+            { "a JSON array", "[1,2]", "Body is not valid JSON" },
+            { "JSON null", "null", "Missing body" },
+            { "empty", "", "Body is not valid JSON" },
+            { "wrong types", """{"licenseKey": 12}""", "Body is not valid JSON" },
+        };
 
     [Theory]
     [MemberData(nameof(BadBodies))]
@@ -140,17 +159,96 @@ public class ActivationApiTests : IAsyncLifetime
         Assert.Equal(title, (await ProblemAsync(response)).GetProperty("title").GetString());
     }
 
-    public static TheoryData<string, object, string> BadFields => new()
-    {
-        { "missing key", new { machineId = "a", hostname = "h", productVersion = "1.0" }, "licenseKey" },
-        { "malformed key", new { licenseKey = "ABCDE-12345", machineId = "a", hostname = "h", productVersion = "1.0" }, "licenseKey" },
-        { "empty machine", new { licenseKey = "ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ", machineId = "", hostname = "h", productVersion = "1.0" }, "machineId" },
-        { "overlong machine", new { licenseKey = "ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ", machineId = new string('a', 129), hostname = "h", productVersion = "1.0" }, "machineId" },
-        { "spaces in hostname", new { licenseKey = "ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ", machineId = "a", hostname = "my host", productVersion = "1.0" }, "hostname" },
-        { "overlong hostname", new { licenseKey = "ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ", machineId = "a", hostname = new string('h', 256), productVersion = "1.0" }, "hostname" },
-        { "bad version", new { licenseKey = "ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ", machineId = "a", hostname = "h", productVersion = "twelve" }, "productVersion" },
-        { "missing version", new { licenseKey = "ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ", machineId = "a", hostname = "h" }, "productVersion" },
-    };
+    public static TheoryData<string, object, string> BadFields =>
+        new()
+        {
+            {
+                "missing key",
+                new
+                {
+                    machineId = "a",
+                    hostname = "h",
+                    productVersion = "1.0",
+                },
+                "licenseKey"
+            },
+            {
+                "malformed key",
+                new
+                {
+                    licenseKey = "ABCDE-12345",
+                    machineId = "a",
+                    hostname = "h",
+                    productVersion = "1.0",
+                },
+                "licenseKey"
+            },
+            {
+                "empty machine",
+                new
+                {
+                    licenseKey = "ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ",
+                    machineId = "",
+                    hostname = "h",
+                    productVersion = "1.0",
+                },
+                "machineId"
+            },
+            {
+                "overlong machine",
+                new
+                {
+                    licenseKey = "ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ",
+                    machineId = new string('a', 129),
+                    hostname = "h",
+                    productVersion = "1.0",
+                },
+                "machineId"
+            },
+            {
+                "spaces in hostname",
+                new
+                {
+                    licenseKey = "ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ",
+                    machineId = "a",
+                    hostname = "my host",
+                    productVersion = "1.0",
+                },
+                "hostname"
+            },
+            {
+                "overlong hostname",
+                new
+                {
+                    licenseKey = "ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ",
+                    machineId = "a",
+                    hostname = new string('h', 256),
+                    productVersion = "1.0",
+                },
+                "hostname"
+            },
+            {
+                "bad version",
+                new
+                {
+                    licenseKey = "ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ",
+                    machineId = "a",
+                    hostname = "h",
+                    productVersion = "twelve",
+                },
+                "productVersion"
+            },
+            {
+                "missing version",
+                new
+                {
+                    licenseKey = "ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ",
+                    machineId = "a",
+                    hostname = "h",
+                },
+                "productVersion"
+            },
+        };
 
     [Theory]
     [MemberData(nameof(BadFields))]
@@ -217,7 +315,10 @@ public class ActivationRateLimitTests
     {
         await using var portal = new PortalFactory { Licenses = 10 };
         var license = await portal.NewLicenseAsync((await portal.NewCustomerAsync()).Id);
-        var body = Encoding.UTF8.GetBytes($$"""{"licenseKey":"{{license.Key}}","machineId":"m","hostname":"h","productVersion":"12.0","padding":"{{new string('x', 17_000)}}"}""");
+        var body = Encoding.UTF8.GetBytes(
+            $$"""{"licenseKey":"{{license.Key}}","machineId":"m","hostname":"h","productVersion":"12"""
+                + $$""".0","padding":"{{new string('x', 17_000)}}"}"""
+        );
         // A stream of unknown length goes out chunked, with no Content-Length to check up front.
         HttpContent content = chunked ? new StreamContent(new UnknownLengthStream(body)) : new ByteArrayContent(body);
         content.Headers.ContentType = new("application/json");
@@ -239,22 +340,30 @@ public class ActivationRateLimitTests
         var api = portal.Client();
         var gate = portal.Services.GetRequiredService<WriteGate>();
 
-        Task<HttpResponseMessage> queued1, queued2;
+        Task<HttpResponseMessage> queued1,
+            queued2;
         HttpResponseMessage shed;
         using (await gate.EnterAsync(CancellationToken.None))
         {
             queued1 = api.PostCheckInAsync(license.Key, "m1");
             queued2 = api.PostCheckInAsync(license.Key, "m2");
-            while (gate.Waiting < 2) await Task.Yield();
+            while (gate.Waiting < 2)
+                await Task.Yield();
             shed = await api.PostCheckInAsync(license.Key, "m3");
         }
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, shed.StatusCode);
         Assert.Equal("5", shed.Headers.GetValues("Retry-After").Single());
-        Assert.Equal("Busy", (await JsonDocument.ParseAsync(await shed.Content.ReadAsStreamAsync())).RootElement.GetProperty("title").GetString());
+        Assert.Equal(
+            "Busy",
+            (await JsonDocument.ParseAsync(await shed.Content.ReadAsStreamAsync())).RootElement.GetProperty("title").GetString()
+        );
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK], (await Task.WhenAll(queued1, queued2)).Select(r => r.StatusCode));
         await using var db = await portal.DbAsync();
-        Assert.Equal(["m1", "m2"], await db.Installations.Where(i => i.LicenseId == license.Id).OrderBy(i => i.MachineId).Select(i => i.MachineId).ToListAsync());
+        Assert.Equal(
+            ["m1", "m2"],
+            await db.Installations.Where(i => i.LicenseId == license.Id).OrderBy(i => i.MachineId).Select(i => i.MachineId).ToListAsync()
+        );
     }
 
     /// <summary>A stream that does not say how long it is, as a client streaming its body would send it.</summary>
@@ -272,7 +381,8 @@ public class ActivationRateLimitTests
         var quiet = await portal.NewLicenseAsync(customer.Id);
         var api = portal.Client();
 
-        for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await api.PostCheckInAsync(busy.Key, "a")).StatusCode);
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.OK, (await api.PostCheckInAsync(busy.Key, "a")).StatusCode);
         var limited = await api.PostCheckInAsync(busy.Key, "a");
 
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
@@ -289,7 +399,8 @@ public class ActivationRateLimitTests
         var api = portal.Client();
 
         var codes = new List<HttpStatusCode>();
-        for (var i = 0; i < 7; i++) codes.Add((await api.PostCheckInAsync(license.Key, $"m{i}")).StatusCode);
+        for (var i = 0; i < 7; i++)
+            codes.Add((await api.PostCheckInAsync(license.Key, $"m{i}")).StatusCode);
 
         Assert.Equal(5, codes.Count(c => c == HttpStatusCode.OK));
         Assert.Equal(HttpStatusCode.TooManyRequests, codes[^1]);

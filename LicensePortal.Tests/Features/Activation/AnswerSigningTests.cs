@@ -25,7 +25,8 @@ public class AnswerSigningTests : IAsyncLifetime
 
     private DateTimeOffset Now => portal.Clock.GetUtcNow();
 
-    private static string? Header(HttpResponseMessage response, string name) => response.Headers.TryGetValues(name, out var v) ? v.Single() : null;
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var v) ? v.Single() : null;
 
     public static TheoryData<string> Answers => ["active", "unknown key", "invalid", "not JSON", "released", "too many for the key"];
 
@@ -39,13 +40,29 @@ public class AnswerSigningTests : IAsyncLifetime
             "active" => (license.Key, "m-1", await api.PostCheckInAsync(license.Key, "m-1")),
             "unknown key" => ("AAAAA-BBBBB-CCCCC-DDDDD-EEEEE", "m-1", await api.PostCheckInAsync("AAAAA-BBBBB-CCCCC-DDDDD-EEEEE", "m-1")),
             "invalid" => (license.Key, "", await api.PostCheckInAsync(license.Key, "")),
-            "not JSON" => ("", "", await api.PostAsync("/api/v1/installations/check-in", new StringContent("not json", System.Text.Encoding.UTF8, "application/json"))),
+            "not JSON" => (
+                "",
+                "",
+                await api.PostAsync(
+                    "/api/v1/installations/check-in",
+                    new StringContent("not json", System.Text.Encoding.UTF8, "application/json")
+                )
+            ),
             "released" => (license.Key, "m-1", await api.ReleaseAsync(license.Key, "m-1")),
             _ => (license.Key, "m-1", await TooManyAsync()),
         };
 
-        Assert.Equal(kind switch { "active" => HttpStatusCode.OK, "unknown key" => HttpStatusCode.NotFound, "released" => HttpStatusCode.NoContent,
-            "too many for the key" => HttpStatusCode.TooManyRequests, _ => HttpStatusCode.BadRequest }, response.StatusCode);
+        Assert.Equal(
+            kind switch
+            {
+                "active" => HttpStatusCode.OK,
+                "unknown key" => HttpStatusCode.NotFound,
+                "released" => HttpStatusCode.NoContent,
+                "too many for the key" => HttpStatusCode.TooManyRequests,
+                _ => HttpStatusCode.BadRequest,
+            },
+            response.StatusCode
+        );
         Assert.Equal(Verdict.Valid, await AnswerVerifier.VerifyAsync(keys, response, sentKey, machine, Now));
     }
 
@@ -62,9 +79,25 @@ public class AnswerSigningTests : IAsyncLifetime
         var keys = await api.PublishedKeysAsync();
         var response = await api.PostCheckInAsync(license.Key, "m-1");
         var body = await response.Content.ReadAsByteArrayAsync();
-        Verdict Check(byte[] bytes, string machine, DateTimeOffset at, IReadOnlyDictionary<string, string>? with = null, string? keyId = null) =>
-            AnswerVerifier.Verify(with ?? keys, 200, license.Key, machine, keyId ?? Header(response, AnswerVerifier.KeyIdHeader),
-                Header(response, AnswerVerifier.SignedAtHeader), Header(response, AnswerVerifier.ExpiresAtHeader), Header(response, AnswerVerifier.SignatureHeader), bytes, at);
+        Verdict Check(
+            byte[] bytes,
+            string machine,
+            DateTimeOffset at,
+            IReadOnlyDictionary<string, string>? with = null,
+            string? keyId = null
+        ) =>
+            AnswerVerifier.Verify(
+                with ?? keys,
+                200,
+                license.Key,
+                machine,
+                keyId ?? Header(response, AnswerVerifier.KeyIdHeader),
+                Header(response, AnswerVerifier.SignedAtHeader),
+                Header(response, AnswerVerifier.ExpiresAtHeader),
+                Header(response, AnswerVerifier.SignatureHeader),
+                bytes,
+                at
+            );
 
         var changed = (byte[])body.Clone();
         changed[Array.IndexOf(changed, (byte)'a')] = (byte)'b';
@@ -91,7 +124,12 @@ public class AnswerSigningTests : IAsyncLifetime
         portal.Clock.Advance(TimeSpan.FromDays(1));
         var newKey = SigningKeys.Create(portal.SigningKeyFolder, portal.Clock);
 
-        await using var restarted = new PortalFactory { DatabasePath = portal.DatabasePath, SigningKeyFolder = portal.SigningKeyFolder, Settings = { ["Demo:Seed"] = "false" } };
+        await using var restarted = new PortalFactory
+        {
+            DatabasePath = portal.DatabasePath,
+            SigningKeyFolder = portal.SigningKeyFolder,
+            Settings = { ["Demo:Seed"] = "false" },
+        };
         restarted.Clock.Advance(TimeSpan.FromDays(1));
         var client = restarted.Client();
         var keys = await client.PublishedKeysAsync();
@@ -111,8 +149,13 @@ public class AnswerSigningTests : IAsyncLifetime
         var folder = Path.Combine(Path.GetTempPath(), $"licenseportal-keys-{Guid.NewGuid():N}");
         try
         {
-            var result = await PortalCommand.RunAsync(portal.DatabasePath, portal.BackupFolder, input: null,
-                new() { ["Activation__SigningKeyFolder"] = folder }, "rotate-signing-key");
+            var result = await PortalCommand.RunAsync(
+                portal.DatabasePath,
+                portal.BackupFolder,
+                input: null,
+                new() { ["Activation__SigningKeyFolder"] = folder },
+                "rotate-signing-key"
+            );
 
             Assert.Equal(0, result.ExitCode);
             var key = Assert.Single(Directory.GetFiles(folder, "*.pem"));
@@ -120,7 +163,8 @@ public class AnswerSigningTests : IAsyncLifetime
         }
         finally
         {
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
         }
     }
 }

@@ -37,7 +37,10 @@ public class OfflineActivationFilesTests : IDisposable
     [Fact]
     public void A_request_becomes_a_license_file_the_product_verifies_for_its_own_server_until_it_expires()
     {
-        var text = $"Please activate:\r\n{OfflineActivation.Request(Key.ToLowerInvariant(), "srv-7", "mail7.bank.example", "12.3.9142", Now)}\r\nThanks";
+        var text =
+            "Please activate:\r\n"
+            + OfflineActivation.Request(Key.ToLowerInvariant(), "srv-7", "mail7.bank.example", "12.3.9142", Now)
+            + "\r\nThanks";
 
         var request = OfflineActivationFiles.ParseRequest(text);
         var (file, releaseCode) = OfflineActivationFiles.Issue(keys, request, Now, Now.AddYears(1));
@@ -48,7 +51,10 @@ public class OfflineActivationFilesTests : IDisposable
         Assert.Matches("^[A-HJ-NP-Z2-9]{5}-[A-HJ-NP-Z2-9]{5}$", releaseCode);
         Assert.Equal(LicenseFileVerdict.Expired, OfflineActivation.Verify(Published, file, Key, "srv-7", Now.AddYears(1), out _));
         Assert.Equal(LicenseFileVerdict.NotForThisServer, OfflineActivation.Verify(Published, file, Key, "srv-8", Now, out _));
-        Assert.Equal(LicenseFileVerdict.UnknownKey, OfflineActivation.Verify(new Dictionary<string, string>(), file, Key, "srv-7", Now, out _));
+        Assert.Equal(
+            LicenseFileVerdict.UnknownKey,
+            OfflineActivation.Verify(new Dictionary<string, string>(), file, Key, "srv-7", Now, out _)
+        );
     }
 
     [Fact]
@@ -59,13 +65,19 @@ public class OfflineActivationFilesTests : IDisposable
         var json = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(payload));
         var longer = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(json.Replace("\"2027-", "\"2099-")));
 
-        Assert.Equal(LicenseFileVerdict.Forged, OfflineActivation.Verify(Published, file.Replace(payload, longer), Key, "srv-7", Now, out _));
+        Assert.Equal(
+            LicenseFileVerdict.Forged,
+            OfflineActivation.Verify(Published, file.Replace(payload, longer), Key, "srv-7", Now, out _)
+        );
         Assert.Equal(LicenseFileVerdict.Malformed, OfflineActivation.Verify(Published, "hello", Key, "srv-7", Now, out _));
     }
 
     [Theory]
     [InlineData("just some text", "This is not an activation request")]
-    [InlineData("-----BEGIN LICENSEPORTAL ACTIVATION REQUEST-----\n!!!\n-----END LICENSEPORTAL ACTIVATION REQUEST-----", "The activation request is damaged")]
+    [InlineData(
+        "-----BEGIN LICENSEPORTAL ACTIVATION REQUEST-----\n!!!\n-----END LICENSEPORTAL ACTIVATION REQUEST-----",
+        "The activation request is damaged"
+    )]
     public void A_malformed_request_is_refused_saying_what_is_wrong(string text, string message) =>
         Assert.StartsWith(message, Assert.Throws<DomainException>(() => OfflineActivationFiles.ParseRequest(text)).Message);
 
@@ -74,7 +86,10 @@ public class OfflineActivationFilesTests : IDisposable
     {
         var text = OfflineActivation.Request("not-a-key", "", "mail7", "12.3", Now);
 
-        Assert.StartsWith("The activation request is not valid:", Assert.Throws<DomainException>(() => OfflineActivationFiles.ParseRequest(text)).Message);
+        Assert.StartsWith(
+            "The activation request is not valid:",
+            Assert.Throws<DomainException>(() => OfflineActivationFiles.ParseRequest(text)).Message
+        );
     }
 
     [Fact]

@@ -57,7 +57,10 @@ public class OfflineActivationTests : IAsyncLifetime
         var result = await Offline.ActivateAsync(Rep, license.Id, $"From the customer's email:\n{RequestFrom("vault-1")}\nRegards");
 
         var keys = await api.PublishedKeysAsync();
-        Assert.Equal(LicenseFileVerdict.Valid, OfflineActivation.Verify(keys, result.File, license.Key, "vault-1", portal.Clock.GetUtcNow(), out var grant));
+        Assert.Equal(
+            LicenseFileVerdict.Valid,
+            OfflineActivation.Verify(keys, result.File, license.Key, "vault-1", portal.Clock.GetUtcNow(), out var grant)
+        );
         Assert.Equal(result.ReleaseCode, grant!.ReleaseCode);
         Assert.Equal(Now.AddDays(365), result.ExpiresAt);
         Assert.Equal("mail-vault.bank.example.license", result.FileName);
@@ -123,7 +126,9 @@ public class OfflineActivationTests : IAsyncLifetime
         var first = await Offline.ActivateAsync(Rep, license.Id, RequestFrom("vault-1"));
         portal.Clock.Advance(TimeSpan.FromDays(200));
 
-        var refused = await Assert.ThrowsAsync<DomainException>(() => Offline.ActivateAsync(Rep, license.Id, RequestFrom("vault-2", host: "mail-vault2.bank.example")));
+        var refused = await Assert.ThrowsAsync<DomainException>(() =>
+            Offline.ActivateAsync(Rep, license.Id, RequestFrom("vault-2", host: "mail-vault2.bank.example"))
+        );
         Assert.Contains("allows 1 server and 1 server already counts", refused.Message);
         // The same server asking again renews its file: it counts already.
         var renewed = await Offline.ActivateAsync(Rep, license.Id, RequestFrom("vault-1"));
@@ -133,7 +138,10 @@ public class OfflineActivationTests : IAsyncLifetime
         // The old code no longer releases it (a new file, a new code); the customer reads the new one out, typed loosely.
         var stale = await Assert.ThrowsAsync<DomainException>(() => Offline.ReleaseAsync(Rep, license.Id, first.ReleaseCode));
         Assert.Contains("No offline server of this license has that release code", stale.Message);
-        Assert.Equal("mail-vault.bank.example", await Offline.ReleaseAsync(Rep, license.Id, $" {renewed.ReleaseCode.Replace("-", "").ToLowerInvariant()} "));
+        Assert.Equal(
+            "mail-vault.bank.example",
+            await Offline.ReleaseAsync(Rep, license.Id, $" {renewed.ReleaseCode.Replace("-", "").ToLowerInvariant()} ")
+        );
         Assert.Equal(0, await ActiveAsync());
         var again = await Assert.ThrowsAsync<DomainException>(() => Offline.ReleaseAsync(Rep, license.Id, renewed.ReleaseCode));
         Assert.Contains("was released already", again.Message);
@@ -141,7 +149,10 @@ public class OfflineActivationTests : IAsyncLifetime
         var moved = await Offline.ActivateAsync(Rep, license.Id, RequestFrom("vault-2", host: "mail-vault2.bank.example"));
         Assert.Equal("mail-vault2.bank.example", moved.Hostname);
         Assert.Equal(1, await ActiveAsync());
-        Assert.Equal(["Server activated offline", "Server activated offline", "Offline server released", "Server activated offline"], await AuditAsync());
+        Assert.Equal(
+            ["Server activated offline", "Server activated offline", "Offline server released", "Server activated offline"],
+            await AuditAsync()
+        );
     }
 
     [Fact]
@@ -163,12 +174,16 @@ public class OfflineActivationTests : IAsyncLifetime
         Assert.Null(present.ReleasedAt);
     }
 
-    public static TheoryData<string, string> Refusals => new()
-    {
-        { "not a request", "This is not an activation request" },
-        { OfflineActivation.Armor(OfflineActivation.RequestBegin, "bm90IGpzb24=", OfflineActivation.RequestEnd), "The activation request is damaged" },
-        { "", "This is not an activation request" },
-    };
+    public static TheoryData<string, string> Refusals =>
+        new()
+        {
+            { "not a request", "This is not an activation request" },
+            {
+                OfflineActivation.Armor(OfflineActivation.RequestBegin, "bm90IGpzb24=", OfflineActivation.RequestEnd),
+                "The activation request is damaged"
+            },
+            { "", "This is not an activation request" },
+        };
 
     [Theory]
     [MemberData(nameof(Refusals))]
@@ -185,7 +200,9 @@ public class OfflineActivationTests : IAsyncLifetime
     public async Task A_request_made_with_another_key_or_for_a_disabled_key_is_refused()
     {
         var other = await portal.NewLicenseAsync(license.CustomerId);
-        var foreign = await Assert.ThrowsAsync<DomainException>(() => Offline.ActivateAsync(Rep, license.Id, RequestFrom("vault-1", key: other.Key)));
+        var foreign = await Assert.ThrowsAsync<DomainException>(() =>
+            Offline.ActivateAsync(Rep, license.Id, RequestFrom("vault-1", key: other.Key))
+        );
         Assert.Contains($"made with the key {other.Key}, not this license's {license.Key}", foreign.Message);
 
         await using (var db = await portal.DbAsync())
@@ -240,7 +257,8 @@ public class OfflineActivationTests : IAsyncLifetime
         async Task<List<int>> ChangedAsync(DateTime since, DateTime now)
         {
             var ids = new List<int>();
-            foreach (var query in portal.Service<FraudMonitor>().ChangedSince(db, since, now)) ids.AddRange(await query.ToListAsync());
+            foreach (var query in portal.Service<FraudMonitor>().ChangedSince(db, since, now))
+                ids.AddRange(await query.ToListAsync());
             return ids;
         }
 

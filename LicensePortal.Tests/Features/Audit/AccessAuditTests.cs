@@ -13,6 +13,7 @@ public class AccessAuditTests : IAsyncLifetime
     private readonly PortalFactory portal = new() { Licenses = 10 };
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
     public ValueTask DisposeAsync() => portal.DisposeAsync();
 
     [Fact]
@@ -26,8 +27,10 @@ public class AccessAuditTests : IAsyncLifetime
         await using var db = await portal.DbAsync();
         var total = await db.Licenses.CountAsync();
         var rows = await db.AuditLog.Where(a => a.Action == "Licenses exported").OrderBy(a => a.Id).ToListAsync();
-        Assert.Equal([(DemoSeeder.Users[0].Email, 0), (DemoSeeder.Users[0].Email, total)],
-            rows.Select(r => (r.UserName, System.Text.Json.JsonDocument.Parse(r.After!).RootElement.GetProperty("Keys").GetInt32())));
+        Assert.Equal(
+            [(DemoSeeder.Users[0].Email, 0), (DemoSeeder.Users[0].Email, total)],
+            rows.Select(r => (r.UserName, System.Text.Json.JsonDocument.Parse(r.After!).RootElement.GetProperty("Keys").GetInt32()))
+        );
         Assert.Contains("Search = zzzz-no-such-key", rows[0].After);
         Assert.Equal(total + 1, all.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Single(csv.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -36,7 +39,9 @@ public class AccessAuditTests : IAsyncLifetime
     [Fact]
     public async Task Sales_cannot_start_a_monitor_run_and_nothing_is_audited()
     {
-        await Assert.ThrowsAsync<DomainException>(() => portal.Service<FraudMonitorRunner>().RunManuallyAsync(TestData.As(Roles.Sales), null, CancellationToken.None));
+        await Assert.ThrowsAsync<DomainException>(() =>
+            portal.Service<FraudMonitorRunner>().RunManuallyAsync(TestData.As(Roles.Sales), null, CancellationToken.None)
+        );
 
         await using var db = await portal.DbAsync();
         Assert.Empty(await db.AuditLog.Where(a => a.Action == "Fraud monitor run").ToListAsync());
@@ -49,7 +54,14 @@ public class AccessAuditTests : IAsyncLifetime
 
         await using var db = await portal.DbAsync();
         var row = Assert.Single(await db.AuditLog.Where(a => a.Action == "Fraud monitor run").ToListAsync());
-        Assert.Equal((DemoSeeder.Users[1].Email, "manual", $"{{\"LicensesChecked\":{result.LicensesChecked},\"CasesOpened\":{result.CasesOpened},\"KeysDisabled\":{result.KeysDisabled}}}"),
-            (row.UserName, row.EntityId, row.After));
+        Assert.Equal(
+            (
+                DemoSeeder.Users[1].Email,
+                "manual",
+                $"{{\"LicensesChecked\":{result.LicensesChecked},\"CasesOpened\":{result.CasesOpened},"
+                    + $"\"KeysDisabled\":{result.KeysDisabled}}}"
+            ),
+            (row.UserName, row.EntityId, row.After)
+        );
     }
 }

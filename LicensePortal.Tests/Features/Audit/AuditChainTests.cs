@@ -18,7 +18,15 @@ public class AuditChainTests : IAsyncLifetime
         for (var i = 0; i < 5; i++)
         {
             await using var db = await portal.DbAsync();
-            db.Audit(TestData.As(Roles.Sales), at.AddMinutes(i), "Customer changed", "Customer", i, new { Phone = "1" }, new { Phone = $"{i}" });
+            db.Audit(
+                TestData.As(Roles.Sales),
+                at.AddMinutes(i),
+                "Customer changed",
+                "Customer",
+                i,
+                new { Phone = "1" },
+                new { Phone = $"{i}" }
+            );
             await db.SaveChangesAsync();
         }
         await using (var db = await portal.DbAsync())
@@ -27,7 +35,17 @@ public class AuditChainTests : IAsyncLifetime
             await using var tx = await db.Database.BeginTransactionAsync();
             await using (var insert = new BulkInsert<AuditEntry>(db))
                 for (var i = 0; i < 5; i++)
-                    await insert.AddAsync(AuditWrites.Entry(TestData.As(Roles.Admin), at.AddHours(1), "Key disabled", "License", 100 + i, null, new { Status = "Disabled" }));
+                    await insert.AddAsync(
+                        AuditWrites.Entry(
+                            TestData.As(Roles.Admin),
+                            at.AddHours(1),
+                            "Key disabled",
+                            "License",
+                            100 + i,
+                            null,
+                            new { Status = "Disabled" }
+                        )
+                    );
             await db.SealAuditLogAsync();
             await tx.CommitAsync();
         }
@@ -71,7 +89,17 @@ public class AuditChainTests : IAsyncLifetime
             await using var tx = await db.Database.BeginTransactionAsync();
             await using (var insert = new BulkInsert<AuditEntry>(db))
                 for (var i = 0; i < 1234; i++)
-                    await insert.AddAsync(AuditWrites.Entry(TestData.As(Roles.Admin), PortalFactory.Now.UtcDateTime.AddHours(2), "Key disabled", "License", 1000 + i, null, new { Status = "Disabled" }));
+                    await insert.AddAsync(
+                        AuditWrites.Entry(
+                            TestData.As(Roles.Admin),
+                            PortalFactory.Now.UtcDateTime.AddHours(2),
+                            "Key disabled",
+                            "License",
+                            1000 + i,
+                            null,
+                            new { Status = "Disabled" }
+                        )
+                    );
             Assert.Equal(1234, await db.SealAuditLogAsync());
             await tx.CommitAsync();
         }
@@ -105,19 +133,27 @@ public class AuditChainTests : IAsyncLifetime
         var result = await VerifyAsync();
 
         Assert.Equal(ids[index + 1], result.FirstBrokenId);
-        Assert.Equal($"A row between #{ids[index - 1]} and #{ids[index + 1]} was removed or altered (row #{ids[index + 1]} no longer follows #{ids[index - 1]}).", result.Message);
+        Assert.Equal(
+            $"A row between #{ids[index - 1]} and #{ids[index + 1]} was removed or altered (row #{ids[index + 1]} no longer follows "
+                + $"#{ids[index - 1]}).",
+            result.Message
+        );
     }
 
     [Fact]
     public async Task Rows_saved_at_the_same_time_by_many_contexts_form_one_chain()
     {
         var at = PortalFactory.Now.UtcDateTime;
-        await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
-        {
-            await using var db = await portal.DbAsync();
-            db.Audit(TestData.As(Roles.Sales), at, "Customer changed", "Customer", 1000 + i, null, new { Phone = $"{i}" });
-            await db.SaveChangesAsync();
-        }));
+        await Task.WhenAll(
+            Enumerable
+                .Range(0, 20)
+                .Select(async i =>
+                {
+                    await using var db = await portal.DbAsync();
+                    db.Audit(TestData.As(Roles.Sales), at, "Customer changed", "Customer", 1000 + i, null, new { Phone = $"{i}" });
+                    await db.SaveChangesAsync();
+                })
+        );
 
         var result = await VerifyAsync();
 
@@ -148,11 +184,16 @@ public class AuditChainTests : IAsyncLifetime
         Assert.Equal(hash, AuditChain.Hash("", 1, at, "u", "a", "E", "1", null, "{}"));
         string[] others =
         [
-            AuditChain.Hash("x", 1, at, "u", "a", "E", "1", null, "{}"), AuditChain.Hash("", 2, at, "u", "a", "E", "1", null, "{}"),
-            AuditChain.Hash("", 1, at.AddTicks(1), "u", "a", "E", "1", null, "{}"), AuditChain.Hash("", 1, at, "v", "a", "E", "1", null, "{}"),
-            AuditChain.Hash("", 1, at, "u", "b", "E", "1", null, "{}"), AuditChain.Hash("", 1, at, "u", "a", "F", "1", null, "{}"),
-            AuditChain.Hash("", 1, at, "u", "a", "E", "2", null, "{}"), AuditChain.Hash("", 1, at, "u", "a", "E", "1", "", "{}"),
-            AuditChain.Hash("", 1, at, "u", "a", "E", "1", null, null), AuditChain.Hash("", 1, at, "ua", "", "E", "1", null, "{}"),
+            AuditChain.Hash("x", 1, at, "u", "a", "E", "1", null, "{}"),
+            AuditChain.Hash("", 2, at, "u", "a", "E", "1", null, "{}"),
+            AuditChain.Hash("", 1, at.AddTicks(1), "u", "a", "E", "1", null, "{}"),
+            AuditChain.Hash("", 1, at, "v", "a", "E", "1", null, "{}"),
+            AuditChain.Hash("", 1, at, "u", "b", "E", "1", null, "{}"),
+            AuditChain.Hash("", 1, at, "u", "a", "F", "1", null, "{}"),
+            AuditChain.Hash("", 1, at, "u", "a", "E", "2", null, "{}"),
+            AuditChain.Hash("", 1, at, "u", "a", "E", "1", "", "{}"),
+            AuditChain.Hash("", 1, at, "u", "a", "E", "1", null, null),
+            AuditChain.Hash("", 1, at, "ua", "", "E", "1", null, "{}"),
         ];
         Assert.Equal(others.Length + 1, others.Append(hash).Distinct().Count());
     }

@@ -14,7 +14,16 @@ public class AuditLogServiceTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var customers = portal.Service<CustomerService>();
-        var form = new CustomerForm { Name = "Audited Ltd", Email = "a@audited.example", Phone = "+1 503 555 0100", AddressLine1 = "1 Main", City = "Portland", PostalCode = "97201", Country = "United States" };
+        var form = new CustomerForm
+        {
+            Name = "Audited Ltd",
+            Email = "a@audited.example",
+            Phone = "+1 503 555 0100",
+            AddressLine1 = "1 Main",
+            City = "Portland",
+            PostalCode = "97201",
+            Country = "United States",
+        };
         var id = await customers.SaveAsync(TestData.As(Roles.Sales, "sara@example.com"), null, form);
         portal.Clock.Advance(TimeSpan.FromDays(2));
         form.Phone = "+1 503 555 0199";
@@ -30,8 +39,16 @@ public class AuditLogServiceTests : IAsyncLifetime
         var admin = TestData.As(Roles.Admin);
 
         var byUser = await Audit.ListAsync(admin, new AuditFilter(User: "maria"), new PageRequest(0, 10, null, false));
-        var byAction = await Audit.ListAsync(admin, new AuditFilter(EntityType: "Customer", Action: "Customer created"), new PageRequest(0, 10, null, false));
-        var byDate = await Audit.ListAsync(admin, new AuditFilter(From: new DateOnly(2026, 11, 28), To: new DateOnly(2026, 11, 28)), new PageRequest(0, 10, null, false));
+        var byAction = await Audit.ListAsync(
+            admin,
+            new AuditFilter(EntityType: "Customer", Action: "Customer created"),
+            new PageRequest(0, 10, null, false)
+        );
+        var byDate = await Audit.ListAsync(
+            admin,
+            new AuditFilter(From: new DateOnly(2026, 11, 28), To: new DateOnly(2026, 11, 28)),
+            new PageRequest(0, 10, null, false)
+        );
 
         var change = Assert.Single(byUser.Rows);
         Assert.Equal("Customer changed", change.Action);
@@ -44,7 +61,9 @@ public class AuditLogServiceTests : IAsyncLifetime
     [InlineData(Roles.Sales)]
     [InlineData(Roles.Fraud)]
     public async Task Sales_and_fraud_cannot_read_the_audit_log(string role) =>
-        await Assert.ThrowsAsync<DomainException>(() => Audit.ListAsync(TestData.As(role), new AuditFilter(), new PageRequest(0, 10, null, false)));
+        await Assert.ThrowsAsync<DomainException>(() =>
+            Audit.ListAsync(TestData.As(role), new AuditFilter(), new PageRequest(0, 10, null, false))
+        );
 
     [Theory]
     [InlineData(Roles.Sales)]

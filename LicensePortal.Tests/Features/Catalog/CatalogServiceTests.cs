@@ -12,11 +12,24 @@ public class CatalogServiceTests : IAsyncLifetime
 {
     private readonly PortalFactory portal = new() { Licenses = 400 };
 
-    public ValueTask InitializeAsync() { _ = portal.Server; return ValueTask.CompletedTask; }
+    public ValueTask InitializeAsync()
+    {
+        _ = portal.Server;
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask DisposeAsync() => portal.DisposeAsync();
 
     private static ClaimsPrincipal As(string role) =>
-        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, LicensePortal.Data.Demo.DemoSeeder.Users.First(u => u.Role == role).Email), new Claim(ClaimTypes.Role, role)], "test"));
+        new(
+            new ClaimsIdentity(
+                [
+                    new Claim(ClaimTypes.Name, LicensePortal.Data.Demo.DemoSeeder.Users.First(u => u.Role == role).Email),
+                    new Claim(ClaimTypes.Role, role),
+                ],
+                "test"
+            )
+        );
 
     private static readonly ClaimsPrincipal Admin = As(Roles.Admin);
     private CatalogService Catalog => portal.Service<CatalogService>();
@@ -69,7 +82,9 @@ public class CatalogServiceTests : IAsyncLifetime
     {
         var product = await SmarterMailAsync();
 
-        var error = await Assert.ThrowsAsync<DomainException>(() => Catalog.AddReleaseAsync(Admin, product, 13, 0, new DateOnly(2020, 1, 1), null));
+        var error = await Assert.ThrowsAsync<DomainException>(() =>
+            Catalog.AddReleaseAsync(Admin, product, 13, 0, new DateOnly(2020, 1, 1), null)
+        );
 
         Assert.Contains("out of order", error.Message);
         await using var db = await DbAsync();
@@ -161,7 +176,10 @@ public class CatalogServiceTests : IAsyncLifetime
 
         await Catalog.MoveEditionAsync(Admin, platinum.Id, -1);
 
-        Assert.Equal(["Free", "Professional", "Platinum", "Enterprise"], (await Catalog.ProductAsync(product)).Editions.Select(e => e.Name));
+        Assert.Equal(
+            ["Free", "Professional", "Platinum", "Enterprise"],
+            (await Catalog.ProductAsync(product)).Editions.Select(e => e.Name)
+        );
         var duplicate = await Assert.ThrowsAsync<DomainException>(() => Catalog.SaveEditionAsync(Admin, product, null, "platinum", "x"));
         Assert.Contains("already a edition called platinum", duplicate.Message);
     }

@@ -53,13 +53,15 @@ public class PriceListCsvTests
         Assert.False(read.Ok);
         Assert.Empty(read.Rows);
         Assert.Equal(
-        [
-            new(3, "No edition called \"Platinum\"."),
-            new(4, "The license price can't be negative; the protection price \"abc\" is not a number."),
-            new(5, "Professional 250 mailboxes is already priced on line 2."),
-            new(6, "No level called \"2 mailboxes\"; the license price must be in whole cents."),
-            new CsvProblem(7, "Expected 5 values, found 3."),
-        ], read.Problems);
+            [
+                new(3, "No edition called \"Platinum\"."),
+                new(4, "The license price can't be negative; the protection price \"abc\" is not a number."),
+                new(5, "Professional 250 mailboxes is already priced on line 2."),
+                new(6, "No level called \"2 mailboxes\"; the license price must be in whole cents."),
+                new CsvProblem(7, "Expected 5 values, found 3."),
+            ],
+            read.Problems
+        );
     }
 
     [Theory]

@@ -12,13 +12,20 @@ public class CustomerEditTests : IAsyncLifetime
     private static readonly System.Security.Claims.ClaimsPrincipal Sales = TestData.As(Roles.Sales);
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
     public ValueTask DisposeAsync() => portal.DisposeAsync();
 
-    private static CustomerForm Form() => new()
-    {
-        Name = "Bluewater Mail AB", Email = "licensing@bluewater.example", Phone = "+46 8 555 0100", AddressLine1 = "Storgatan 1",
-        City = "Stockholm", PostalCode = "111 22", Country = "Sweden",
-    };
+    private static CustomerForm Form() =>
+        new()
+        {
+            Name = "Bluewater Mail AB",
+            Email = "licensing@bluewater.example",
+            Phone = "+46 8 555 0100",
+            AddressLine1 = "Storgatan 1",
+            City = "Stockholm",
+            PostalCode = "111 22",
+            Country = "Sweden",
+        };
 
     [Fact]
     public async Task A_new_customer_is_saved_and_audited()
@@ -61,7 +68,10 @@ public class CustomerEditTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<DomainException>(() => Customers.SaveAsync(Sales, id, mine));
 
         Assert.Contains("Someone else changed this customer", error.Message);
-        Assert.Equal(("+46 8 555 0199", "Stockholm"), ((await Customers.DetailAsync(id)).Customer.Phone, (await Customers.DetailAsync(id)).Customer.City));
+        Assert.Equal(
+            ("+46 8 555 0199", "Stockholm"),
+            ((await Customers.DetailAsync(id)).Customer.Phone, (await Customers.DetailAsync(id)).Customer.City)
+        );
     }
 
     [Fact]
@@ -78,7 +88,11 @@ public class CustomerEditTests : IAsyncLifetime
     [InlineData(nameof(CustomerForm.Region), "region", 100)]
     [InlineData(nameof(CustomerForm.PostalCode), "postal code", 20)]
     [InlineData(nameof(CustomerForm.Country), "country", 100)]
-    public async Task Typed_text_over_its_limit_is_refused_without_writing_and_at_its_limit_is_kept_whole(string field, string label, int limit)
+    public async Task Typed_text_over_its_limit_is_refused_without_writing_and_at_its_limit_is_kept_whole(
+        string field,
+        string label,
+        int limit
+    )
     {
         var property = typeof(CustomerForm).GetProperty(field)!;
         Func<int, string> text = field switch
@@ -89,12 +103,18 @@ public class CustomerEditTests : IAsyncLifetime
         };
         var customer = typeof(LicensePortal.Features.Customers.Customer).GetProperty(field)!;
 
-        await portal.RefusedOverAndKeptWholeAtAsync(label, limit, t =>
-        {
-            var form = Form();
-            property.SetValue(form, t);
-            return Customers.SaveAsync(Sales, null, form);
-        }, async db => string.Join("|", (await db.Customers.AsNoTracking().ToListAsync()).Select(c => customer.GetValue(c))), text);
+        await portal.RefusedOverAndKeptWholeAtAsync(
+            label,
+            limit,
+            t =>
+            {
+                var form = Form();
+                property.SetValue(form, t);
+                return Customers.SaveAsync(Sales, null, form);
+            },
+            async db => string.Join("|", (await db.Customers.AsNoTracking().ToListAsync()).Select(c => customer.GetValue(c))),
+            text
+        );
     }
 
     [Theory]

@@ -7,7 +7,14 @@ namespace LicensePortal.Tests.Features.Customers;
 [Collection(SharedPortal.Name)]
 public class CustomerServiceTests(PortalFactory portal)
 {
-    private CustomerService Service { get { _ = portal.Server; return portal.Service<CustomerService>(); } }
+    private CustomerService Service
+    {
+        get
+        {
+            _ = portal.Server;
+            return portal.Service<CustomerService>();
+        }
+    }
 
     [Fact]
     public async Task Search_finds_a_customer_by_name_email_or_phone()

@@ -33,7 +33,8 @@ public class CustomerSequenceTests : IAsyncLifetime
 
     private DateTime Day(double d) => day0.AddDays(d);
 
-    /// <summary>Moves the clock to <paramref name="day"/>, one day at a time, with <paramref name="machines"/> checking in daily as running servers do.</summary>
+    /// <summary>Moves the clock to <paramref name="day"/>, one day at a time, with <paramref name="machines"/> checking in daily as running
+    /// servers do.</summary>
     private async Task<ActivationClient.Answer?> RunUntilAsync(double day, params string[] machines)
     {
         ActivationClient.Answer? last = null;
@@ -41,7 +42,8 @@ public class CustomerSequenceTests : IAsyncLifetime
         {
             var next = portal.Clock.GetUtcNow().UtcDateTime.AddDays(1);
             portal.Clock.Advance((next > Day(day) ? Day(day) : next) - portal.Clock.GetUtcNow().UtcDateTime);
-            foreach (var m in machines) last = await api.CheckInAsync(license.Key, m);
+            foreach (var m in machines)
+                last = await api.CheckInAsync(license.Key, m);
         }
         return last;
     }
@@ -127,10 +129,14 @@ public class CustomerSequenceTests : IAsyncLifetime
         await api.CheckInAsync(license.Key, "A");
         await api.CheckInAsync(license.Key, "B");
         await RunUntilAsync(5, "A", "B");
-        var caseId = await portal.Service<FraudCaseService>().OpenAsync(Agent, license.Id, "Two servers reported by the customer's reseller");
+        var caseId = await portal
+            .Service<FraudCaseService>()
+            .OpenAsync(Agent, license.Id, "Two servers reported by the customer's reseller");
         var b = (await portal.Service<FraudCaseService>().DetailAsync(Agent, caseId)).Installations.Single(i => i.MachineId == "B");
         await portal.Service<FraudCaseService>().DecommissionAsync(Agent, caseId, b.Id, "Customer says it is gone");
-        await portal.Service<FraudCaseService>().ResolveAsync(Agent, caseId, new Resolution(CaseOutcome.MigrationCompleted, "Old server gone"));
+        await portal
+            .Service<FraudCaseService>()
+            .ResolveAsync(Agent, caseId, new Resolution(CaseOutcome.MigrationCompleted, "Old server gone"));
         await RunUntilAsync(40, "A");
 
         var back = await api.CheckInAsync(license.Key, "B");
@@ -150,10 +156,16 @@ public class CustomerSequenceTests : IAsyncLifetime
     [InlineData("silent 15 days", 15.0, false, true)]
     [InlineData("released, back the next day", 1.0, true, true)]
     [InlineData("running, checking in again an hour later", 1.0 / 24, false, false)]
-    public async Task The_check_in_sql_and_the_installations_own_rule_agree_on_when_a_new_stint_starts(string because, double afterDays, bool release, bool newStint)
+    public async Task The_check_in_sql_and_the_installations_own_rule_agree_on_when_a_new_stint_starts(
+        string because,
+        double afterDays,
+        bool release,
+        bool newStint
+    )
     {
         await api.CheckInAsync(license.Key, "A");
-        if (release) await api.ReleaseAsync(license.Key, "A");
+        if (release)
+            await api.ReleaseAsync(license.Key, "A");
         await using var db = await portal.DbAsync();
         var before = await db.Installations.AsNoTracking().SingleAsync(i => i.LicenseId == license.Id);
         portal.Clock.Advance(TimeSpan.FromDays(afterDays));
@@ -165,8 +177,10 @@ public class CustomerSequenceTests : IAsyncLifetime
         Assert.Equal(newStint ? 1 : 0, await db.InstallationStints.CountAsync(s => s.LicenseId == license.Id));
         var stint = before.Stint;
         Assert.Equal(newStint, before.CheckIn(after.Hostname, after.ProductVersion, Day(afterDays), new InstallationOptions()));
-        Assert.Equal((after.StintStartedAt, after.LastSeenAt, after.ReleasedAt, after.DecommissionedAt),
-            (before.StintStartedAt, before.LastSeenAt, before.ReleasedAt, before.DecommissionedAt));
+        Assert.Equal(
+            (after.StintStartedAt, after.LastSeenAt, after.ReleasedAt, after.DecommissionedAt),
+            (before.StintStartedAt, before.LastSeenAt, before.ReleasedAt, before.DecommissionedAt)
+        );
         var archived = await db.InstallationStints.SingleOrDefaultAsync(s => s.LicenseId == license.Id);
         Assert.Equal(newStint ? stint : null, archived?.Facts);
     }
@@ -183,7 +197,9 @@ public class CustomerSequenceTests : IAsyncLifetime
         await api.ReleaseAsync(license.Key, "A");
         var answer = await RunUntilAsync(35, "B");
         Assert.Equal(("flagged", null), (answer!.Status, answer.DisableAt));
-        var queue = await portal.Service<FraudCaseService>().QueueAsync(Agent, new CaseFilter(CaseView.BackWithinAllowance, license.Key), new PageRequest(0, 10, null, false));
+        var queue = await portal
+            .Service<FraudCaseService>()
+            .QueueAsync(Agent, new CaseFilter(CaseView.BackWithinAllowance, license.Key), new PageRequest(0, 10, null, false));
         Assert.Equal([opened.Id], queue.Rows.Select(r => r.Id));
 
         await RunUntilAsync(44, "B");
@@ -196,7 +212,9 @@ public class CustomerSequenceTests : IAsyncLifetime
         await using var db = await portal.DbAsync();
         Assert.True(await db.Outbox.AnyAsync(m => m.About == $"License {license.Key}" && m.Subject.StartsWith("Thank you")));
         Assert.True(await db.AuditLog.AnyAsync(a => a.Action == "Case resolved by the customer" && a.EntityId == opened.Id.ToString()));
-        var resolved = await portal.Service<FraudCaseService>().QueueAsync(Agent, new CaseFilter(CaseView.ResolvedByCustomer, license.Key), new PageRequest(0, 10, null, false));
+        var resolved = await portal
+            .Service<FraudCaseService>()
+            .QueueAsync(Agent, new CaseFilter(CaseView.ResolvedByCustomer, license.Key), new PageRequest(0, 10, null, false));
         Assert.Equal([opened.Id], resolved.Rows.Select(r => r.Id));
         Assert.Equal(0, (await MonitorAsync()).CasesOpened);
     }
@@ -230,7 +248,9 @@ public class CustomerSequenceTests : IAsyncLifetime
         await MonitorAsync();
         var caseId = (await CasesAsync()).Single().Id;
 
-        await portal.Service<FraudCaseService>().ResolveAsync(Agent, caseId, new Resolution(CaseOutcome.FalsePositive, "B is A's cluster address, reported twice"));
+        await portal
+            .Service<FraudCaseService>()
+            .ResolveAsync(Agent, caseId, new Resolution(CaseOutcome.FalsePositive, "B is A's cluster address, reported twice"));
         await MonitorAsync();
 
         Assert.Single(await CasesAsync());
@@ -251,7 +271,11 @@ public class CustomerSequenceTests : IAsyncLifetime
         var service = portal.Service<FraudCaseService>();
         var caseId = (await CasesAsync()).Single().Id;
         var b = (await service.DetailAsync(Agent, caseId)).Installations.Single(i => i.MachineId == "B");
-        await service.ResolveAsync(Agent, caseId, new Resolution(CaseOutcome.AdditionalLicensePurchased, "Bought a second key", bought.Id, b.Id));
+        await service.ResolveAsync(
+            Agent,
+            caseId,
+            new Resolution(CaseOutcome.AdditionalLicensePurchased, "Bought a second key", bought.Id, b.Id)
+        );
 
         // The customer changes B's key a day later; until then B still checks in with the old one.
         var late = await RunUntilAsync(32, "A", "B");
@@ -322,14 +346,24 @@ public class CustomerSequenceTests : IAsyncLifetime
         var before = (await CasesAsync()).Single();
         await RunUntilAsync(44.5, "A", "B");
 
-        var expected = new FraudCase { Id = before.Id, State = before.State, DeadlineAt = before.DeadlineAt };
-        expected.CloseWithKeyDisabled($"The case was not resolved by {before.DisableAt:yyyy-MM-dd HH:mm} UTC and the license was still over its allowance.",
-            portal.Clock.GetUtcNow().UtcDateTime, "fraud monitor");
+        var expected = new FraudCase
+        {
+            Id = before.Id,
+            State = before.State,
+            DeadlineAt = before.DeadlineAt,
+        };
+        expected.CloseWithKeyDisabled(
+            $"The case was not resolved by {before.DisableAt:yyyy-MM-dd HH:mm} UTC and the license was still over its allowance.",
+            portal.Clock.GetUtcNow().UtcDateTime,
+            "fraud monitor"
+        );
         Assert.Equal(1, (await MonitorAsync()).KeysDisabled);
 
         var after = (await CasesAsync()).Single();
-        Assert.Equal((expected.State, expected.Outcome, expected.OutcomeNote, expected.ClosedAt, expected.ClosedBy),
-            (after.State, after.Outcome, after.OutcomeNote, after.ClosedAt, after.ClosedBy));
+        Assert.Equal(
+            (expected.State, expected.Outcome, expected.OutcomeNote, expected.ClosedAt, expected.ClosedBy),
+            (after.State, after.Outcome, after.OutcomeNote, after.ClosedAt, after.ClosedBy)
+        );
     }
 
     [Fact]
@@ -343,7 +377,14 @@ public class CustomerSequenceTests : IAsyncLifetime
             var dialect = SqlDialect.Of(db);
             command.CommandText = dialect.Sql($"SELECT {InstallationQueries.OverAllowanceSql("$license", "$since", "$now")}");
             var now = portal.Clock.GetUtcNow().UtcDateTime;
-            foreach (var (name, value) in new (string, object)[] { ("$license", license.Id), ("$since", now - new InstallationOptions().ActiveWithin), ("$now", now) })
+            foreach (
+                var (name, value) in new (string, object)[]
+                {
+                    ("$license", license.Id),
+                    ("$since", now - new InstallationOptions().ActiveWithin),
+                    ("$now", now),
+                }
+            )
             {
                 var parameter = command.CreateParameter();
                 (parameter.ParameterName, parameter.Value) = (dialect.ParameterName(name), dialect.Bind(value));
@@ -376,8 +417,10 @@ public class CustomerSequenceTests : IAsyncLifetime
     public async Task A_server_running_a_later_major_without_protection_is_told_an_upgrade_is_needed()
     {
         var response = await api.PostCheckInAsync(license.Key, "A", version: "13.0.1");
-        var answer = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<ActivationClient.Answer>(response.Content,
-            new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+        var answer = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<ActivationClient.Answer>(
+            response.Content,
+            new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)
+        );
         Assert.Contains("an upgrade is needed", answer!.Message);
         Assert.DoesNotContain("upgrade is needed", (await api.CheckInAsync(license.Key, "A")).Message);
         var protectedLicense = await portal.NewLicenseAsync(license.CustomerId, protection: new DateOnly(2027, 6, 1));

@@ -56,7 +56,10 @@ public class FraudCaseServiceTests : IAsyncLifetime
 
         var row = (await Cases.QueueAsync(Agent, new CaseFilter(), new PageRequest(0, 10, null, false))).Rows.Single(r => r.Id == caseId);
 
-        Assert.Equal(("+1 503 555 0100", 1, CallOutcome.Voicemail, "fraud@demo.licenseportal.test"), (row.Phone, row.Attempts, row.LastOutcome, row.Assignee));
+        Assert.Equal(
+            ("+1 503 555 0100", 1, CallOutcome.Voicemail, "fraud@demo.licenseportal.test"),
+            (row.Phone, row.Attempts, row.LastOutcome, row.Assignee)
+        );
         Assert.Equal(11, row.DaysLeft(Cases.Now), 3);
         Assert.Equal(CaseState.Contacting, (await Cases.DetailAsync(Agent, caseId)).Case.State);
     }
@@ -64,7 +67,9 @@ public class FraudCaseServiceTests : IAsyncLifetime
     [Fact]
     public async Task Migration_completed_needs_the_old_server_gone_then_the_key_answers_active()
     {
-        var error = await Assert.ThrowsAsync<DomainException>(() => Cases.ResolveAsync(Agent, caseId, new Resolution(CaseOutcome.MigrationCompleted, "Moved")));
+        var error = await Assert.ThrowsAsync<DomainException>(() =>
+            Cases.ResolveAsync(Agent, caseId, new Resolution(CaseOutcome.MigrationCompleted, "Moved"))
+        );
         Assert.Contains("still has more active installations", error.Message);
 
         var old = (await Cases.DetailAsync(Agent, caseId)).Installations.Single(i => i.MachineId == "old-server");
@@ -74,8 +79,14 @@ public class FraudCaseServiceTests : IAsyncLifetime
         Assert.Equal(CaseState.Resolved, (await Cases.DetailAsync(Agent, caseId)).Case.State);
         Assert.Equal("active", (await api.CheckInAsync(license.Key, "new-server")).Status);
         await using var db = await portal.DbAsync();
-        Assert.Equal(["Fraud case opened", "Installation decommissioned", "Case resolved"],
-            await db.AuditLog.Where(a => a.EntityId == caseId.ToString() || a.EntityId == license.Key).OrderBy(a => a.Id).Select(a => a.Action).ToListAsync());
+        Assert.Equal(
+            ["Fraud case opened", "Installation decommissioned", "Case resolved"],
+            await db
+                .AuditLog.Where(a => a.EntityId == caseId.ToString() || a.EntityId == license.Key)
+                .OrderBy(a => a.Id)
+                .Select(a => a.Action)
+                .ToListAsync()
+        );
     }
 
     [Fact]
@@ -83,16 +94,23 @@ public class FraudCaseServiceTests : IAsyncLifetime
     {
         var newServer = (await Cases.DetailAsync(Agent, caseId)).Installations.Single(i => i.MachineId == "new-server").Id;
         var other = await portal.NewLicenseAsync((await portal.NewCustomerAsync("Someone Else Ltd")).Id);
-        var error = await Assert.ThrowsAsync<DomainException>(() => Cases.ResolveAsync(Agent, caseId,
-            new Resolution(CaseOutcome.AdditionalLicensePurchased, "Bought one", other.Id, newServer)));
+        var error = await Assert.ThrowsAsync<DomainException>(() =>
+            Cases.ResolveAsync(Agent, caseId, new Resolution(CaseOutcome.AdditionalLicensePurchased, "Bought one", other.Id, newServer))
+        );
         Assert.Contains("Choose the additional license", error.Message);
 
         var extra = await portal.NewLicenseAsync(license.CustomerId);
         await Cases.ResolveAsync(Agent, caseId, new Resolution(CaseOutcome.AdditionalLicensePurchased, "Bought one", extra.Id, newServer));
 
         Assert.Equal(extra.Id, (await Cases.DetailAsync(Agent, caseId)).Case.AdditionalLicenseId);
-        Assert.Equal(("active", 1), (await api.CheckInAsync(license.Key, "old-server")) is var a ? (a.Status, a.ActiveInstallations) : default);
-        Assert.Equal(("active", 1), (await api.CheckInAsync(extra.Key, "new-server")) is var b ? (b.Status, b.ActiveInstallations) : default);
+        Assert.Equal(
+            ("active", 1),
+            (await api.CheckInAsync(license.Key, "old-server")) is var a ? (a.Status, a.ActiveInstallations) : default
+        );
+        Assert.Equal(
+            ("active", 1),
+            (await api.CheckInAsync(extra.Key, "new-server")) is var b ? (b.Status, b.ActiveInstallations) : default
+        );
     }
 
     [Fact]
@@ -100,9 +118,13 @@ public class FraudCaseServiceTests : IAsyncLifetime
     {
         var deadline = (await Cases.DetailAsync(Agent, caseId)).Case.DeadlineAt;
 
-        await Assert.ThrowsAsync<DomainException>(() => Cases.ExtendDeadlineAsync(Agent, caseId, deadline.AddDays(7), "Customer on holiday"));
+        await Assert.ThrowsAsync<DomainException>(() =>
+            Cases.ExtendDeadlineAsync(Agent, caseId, deadline.AddDays(7), "Customer on holiday")
+        );
         await Cases.ExtendDeadlineAsync(Manager, caseId, deadline.AddDays(7), "Customer on holiday");
-        var again = await Assert.ThrowsAsync<DomainException>(() => Cases.ExtendDeadlineAsync(Manager, caseId, deadline.AddDays(10), "More"));
+        var again = await Assert.ThrowsAsync<DomainException>(() =>
+            Cases.ExtendDeadlineAsync(Manager, caseId, deadline.AddDays(10), "More")
+        );
 
         Assert.Contains("already extended once", again.Message);
         Assert.Equal(deadline.AddDays(7), (await api.CheckInAsync(license.Key, "new-server")).DisableAt);
@@ -124,7 +146,13 @@ public class FraudCaseServiceTests : IAsyncLifetime
         var answer = await api.CheckInAsync(license.Key, "new-server");
         Assert.Equal(("grace", portal.Clock.GetUtcNow().UtcDateTime.AddDays(30)), (answer.Status, answer.GraceEndsAt));
         await using var db = await portal.DbAsync();
-        Assert.True(await db.AuditLog.AnyAsync(a => a.Action == "Key re-enabled" && a.UserName == "manager@demo.licenseportal.test" && a.After!.Contains("Bought a second license")));
+        Assert.True(
+            await db.AuditLog.AnyAsync(a =>
+                a.Action == "Key re-enabled"
+                && a.UserName == "manager@demo.licenseportal.test"
+                && a.After!.Contains("Bought a second license")
+            )
+        );
     }
 
     [Fact]
@@ -145,7 +173,11 @@ public class FraudCaseServiceTests : IAsyncLifetime
     [Fact]
     public async Task The_next_case_is_another_open_case_nobody_has_taken_or_the_agents_own()
     {
-        var taken = await Cases.OpenAsync(TestData.As(Roles.Fraud, "colleague@example.com"), (await portal.NewLicenseAsync(license.CustomerId)).Id, "Colleague's case");
+        var taken = await Cases.OpenAsync(
+            TestData.As(Roles.Fraud, "colleague@example.com"),
+            (await portal.NewLicenseAsync(license.CustomerId)).Id,
+            "Colleague's case"
+        );
         var free = await Cases.OpenAsync(Agent, (await portal.NewLicenseAsync(license.CustomerId)).Id, "Nobody's yet");
         await Cases.ReleaseAsync(Agent, free);
 
@@ -173,24 +205,30 @@ public class FraudCaseServiceTests : IAsyncLifetime
         Assert.Equal("agent", row.AssigneeShort);
     }
 
-    public static TheoryData<string, string, int> TypedFields => new()
-    {
-        { "open reason", "reason", FraudCase.MaxHandOpenedReasonLength },
-        { "call notes", "call notes", FraudCase.MaxCallNotesLength },
-        { "number dialled", "number dialled", FraudCase.MaxNumberLength },
-        { "resolution note", "note", FraudCase.MaxTextLength },
-        { "disable reason", "reason", FraudCase.MaxTextLength },
-        { "extension reason", "reason", FraudCase.MaxTextLength },
-        { "decommission reason", "reason", FraudCase.MaxTextLength },
-        { "re-enable reason", "reason", FraudCase.MaxTextLength },
-    };
+    public static TheoryData<string, string, int> TypedFields =>
+        new()
+        {
+            { "open reason", "reason", FraudCase.MaxHandOpenedReasonLength },
+            { "call notes", "call notes", FraudCase.MaxCallNotesLength },
+            { "number dialled", "number dialled", FraudCase.MaxNumberLength },
+            { "resolution note", "note", FraudCase.MaxTextLength },
+            { "disable reason", "reason", FraudCase.MaxTextLength },
+            { "extension reason", "reason", FraudCase.MaxTextLength },
+            { "decommission reason", "reason", FraudCase.MaxTextLength },
+            { "re-enable reason", "reason", FraudCase.MaxTextLength },
+        };
 
     [Theory, MemberData(nameof(TypedFields))]
-    public async Task Typed_text_over_its_limit_is_refused_without_writing_and_at_its_limit_is_kept_whole(string what, string field, int limit)
+    public async Task Typed_text_over_its_limit_is_refused_without_writing_and_at_its_limit_is_kept_whole(
+        string what,
+        string field,
+        int limit
+    )
     {
         var other = await portal.NewLicenseAsync((await portal.NewCustomerAsync("Other Hosting Ltd")).Id);
         var detail = await Cases.DetailAsync(Agent, caseId);
-        if (what == "re-enable reason") await Cases.DisableNowAsync(Agent, caseId, "Still on two servers at the deadline");
+        if (what == "re-enable reason")
+            await Cases.DisableNowAsync(Agent, caseId, "Still on two servers at the deadline");
         Func<string, Task> act = what switch
         {
             "open reason" => t => Cases.OpenAsync(Agent, other.Id, t),
@@ -207,16 +245,27 @@ public class FraudCaseServiceTests : IAsyncLifetime
             "open reason" => db => db.FraudCases.Where(c => c.LicenseId == other.Id).Select(c => c.Reason).FirstOrDefaultAsync(),
             "call notes" => db => db.CallAttempts.Where(c => c.CaseId == caseId).Select(c => c.Notes).FirstOrDefaultAsync(),
             "number dialled" => db => db.CallAttempts.Where(c => c.CaseId == caseId).Select(c => c.NumberDialled).FirstOrDefaultAsync(),
-            "resolution note" or "disable reason" => db => db.FraudCases.Where(c => c.Id == caseId).Select(c => c.OutcomeNote).SingleAsync(),
+            "resolution note" or "disable reason" => db =>
+                db.FraudCases.Where(c => c.Id == caseId).Select(c => c.OutcomeNote).SingleAsync(),
             "extension reason" => db => db.FraudCases.Where(c => c.Id == caseId).Select(c => c.ExtensionReason).SingleAsync(),
-            "decommission reason" => db => db.AuditLog.Where(a => a.Action == "Installation decommissioned").Select(a => a.After).FirstOrDefaultAsync(),
+            "decommission reason" => db =>
+                db.AuditLog.Where(a => a.Action == "Installation decommissioned").Select(a => a.After).FirstOrDefaultAsync(),
             _ => db => db.AuditLog.Where(a => a.Action == "Key re-enabled").Select(a => a.After).FirstOrDefaultAsync(),
         };
 
-        await portal.RefusedOverAndKeptWholeAtAsync(field, limit, act, stored, what == "number dialled" ? n => "+" + new string('5', n - 1) : null);
+        await portal.RefusedOverAndKeptWholeAtAsync(
+            field,
+            limit,
+            act,
+            stored,
+            what == "number dialled" ? n => "+" + new string('5', n - 1) : null
+        );
         // The history line around the text fits its column (PostgreSQL refuses a longer one).
         await using var db = await portal.DbAsync();
-        Assert.All(await db.LicenseEvents.Select(e => e.Description).ToListAsync(), d => Assert.InRange(d.Length, 0, LicenseEvent.MaxDescriptionLength));
+        Assert.All(
+            await db.LicenseEvents.Select(e => e.Description).ToListAsync(),
+            d => Assert.InRange(d.Length, 0, LicenseEvent.MaxDescriptionLength)
+        );
     }
 
     [Fact]

@@ -31,7 +31,8 @@ public class FraudMonitorTests : IAsyncLifetime
         for (var d = 0; d < days; d++)
         {
             portal.Clock.Advance(TimeSpan.FromDays(1));
-            foreach (var m in machines) last = await api.CheckInAsync(license.Key, m);
+            foreach (var m in machines)
+                last = await api.CheckInAsync(license.Key, m);
         }
         return last!;
     }
@@ -232,60 +233,100 @@ public class FraudMonitorBatchTests : IAsyncLifetime
         var resolved = await portal.NewLicenseAsync(customer.Id);
         var untouched = await portal.NewLicenseAsync(customer.Id);
         string[] Machines(License l, int day) =>
-            l == caseOpens ? day >= 14 ? ["old", "new"] : ["old"]
-            : l == migrationStarts ? day >= 44 ? ["old", "new"] : ["old"]
-            : l == migrationEnds ? day >= 40 ? ["new"] : day >= 20 ? ["old", "new"] : ["old"]
-            : l == resolved ? day >= 35 ? ["new"] : ["old", "new"]
-            : l == keyDisabled ? ["old", "new"]
-            : ["old"];
+            l == caseOpens
+                ? day >= 14
+                    ? ["old", "new"]
+                    : ["old"]
+                : l == migrationStarts
+                    ? day >= 44
+                        ? ["old", "new"]
+                        : ["old"]
+                    : l == migrationEnds
+                        ? day >= 40
+                            ? ["new"]
+                            : day >= 20
+                                ? ["old", "new"]
+                                : ["old"]
+                        : l == resolved
+                            ? day >= 35
+                                ? ["new"]
+                                : ["old", "new"]
+                            : l == keyDisabled
+                                ? ["old", "new"]
+                                : ["old"];
         License[] all = [caseOpens, migrationStarts, migrationEnds, keyDisabled, resolved, untouched];
         var monitor = portal.Service<FraudMonitor>();
 
         MonitorResult? first = null;
         for (var day = 0; day <= 44; day++)
         {
-            if (day > 0) portal.Clock.Advance(TimeSpan.FromDays(1));
-            foreach (var l in all) foreach (var machine in Machines(l, day)) await api.CheckInAsync(l.Key, machine);
-            if (day == 35) Assert.Equal(HttpStatusCode.NoContent, (await api.ReleaseAsync(resolved.Key, "old")).StatusCode);
-            if (day == 40) Assert.Equal(HttpStatusCode.NoContent, (await api.ReleaseAsync(migrationEnds.Key, "old")).StatusCode);
+            if (day > 0)
+                portal.Clock.Advance(TimeSpan.FromDays(1));
+            foreach (var l in all)
+                foreach (var machine in Machines(l, day))
+                    await api.CheckInAsync(l.Key, machine);
+            if (day == 35)
+                Assert.Equal(HttpStatusCode.NoContent, (await api.ReleaseAsync(resolved.Key, "old")).StatusCode);
+            if (day == 40)
+                Assert.Equal(HttpStatusCode.NoContent, (await api.ReleaseAsync(migrationEnds.Key, "old")).StatusCode);
             // Day 30: migrations of caseOpens and migrationEnds start; keyDisabled and resolved used up their window.
-            if (day == 30) first = await monitor.RunAsync();
+            if (day == 30)
+                first = await monitor.RunAsync();
         }
-        Assert.Equal((4, new MonitorCounts(PeriodsStarted: 4, PeriodsEnded: 0, CasesOpened: 2, KeysDisabled: 0, ResolvedByCustomer: 0)),
-            (first!.LicensesChecked, first.Counts));
+        Assert.Equal(
+            (4, new MonitorCounts(PeriodsStarted: 4, PeriodsEnded: 0, CasesOpened: 2, KeysDisabled: 0, ResolvedByCustomer: 0)),
+            (first!.LicensesChecked, first.Counts)
+        );
 
         var progress = new List<string>();
         var result = await monitor.RunAsync(new Progress(progress));
 
         // One line for the pass and one for each of the three batches.
-        Assert.Equal(["6 licenses to check.", "Checked 2 of 6 licenses.", "Checked 4 of 6 licenses.", "Checked 6 of 6 licenses."],
-            progress);
-        Assert.Equal((6, new MonitorCounts(PeriodsStarted: 1, PeriodsEnded: 2, CasesOpened: 1, KeysDisabled: 1, ResolvedByCustomer: 1)),
-            (result.LicensesChecked, result.Counts));
-        Assert.EndsWith(": 1 case(s) opened, 1 key(s) disabled, 1 case(s) resolved by the customer, 1 migration(s) started, 2 ended.",
-            result.ToString());
+        Assert.Equal(
+            ["6 licenses to check.", "Checked 2 of 6 licenses.", "Checked 4 of 6 licenses.", "Checked 6 of 6 licenses."],
+            progress
+        );
+        Assert.Equal(
+            (6, new MonitorCounts(PeriodsStarted: 1, PeriodsEnded: 2, CasesOpened: 1, KeysDisabled: 1, ResolvedByCustomer: 1)),
+            (result.LicensesChecked, result.Counts)
+        );
+        Assert.EndsWith(
+            ": 1 case(s) opened, 1 key(s) disabled, 1 case(s) resolved by the customer, 1 migration(s) started, 2 ended.",
+            result.ToString()
+        );
 
         await using var db = await portal.DbAsync();
         var ids = all.Select(l => l.Id).ToArray();
-        var cases = await db.FraudCases.Where(c => ids.Contains(c.LicenseId))
+        var cases = await db
+            .FraudCases.Where(c => ids.Contains(c.LicenseId))
             .ToDictionaryAsync(c => c.LicenseId, c => (c.State, c.Outcome));
         Assert.Equal(3, cases.Count);
         Assert.Equal(CaseState.CustomerNotified, cases[caseOpens.Id].State);
         Assert.Equal((CaseState.KeyDisabled, CaseOutcome.KeyDisabled), cases[keyDisabled.Id]);
         Assert.Equal((CaseState.Resolved, CaseOutcome.ResolvedByCustomer), cases[resolved.Id]);
-        var open = await db.OverAllowancePeriods.Where(p => ids.Contains(p.LicenseId) && p.EndedAt == null)
-            .Select(p => p.LicenseId).ToListAsync();
+        var open = await db
+            .OverAllowancePeriods.Where(p => ids.Contains(p.LicenseId) && p.EndedAt == null)
+            .Select(p => p.LicenseId)
+            .ToListAsync();
         Assert.Equal(new[] { caseOpens.Id, migrationStarts.Id, keyDisabled.Id }.Order(), open.Order());
-        var ended = await db.OverAllowancePeriods.Where(p => ids.Contains(p.LicenseId) && p.EndedAt != null)
-            .Select(p => p.LicenseId).ToListAsync();
+        var ended = await db
+            .OverAllowancePeriods.Where(p => ids.Contains(p.LicenseId) && p.EndedAt != null)
+            .Select(p => p.LicenseId)
+            .ToListAsync();
         Assert.Equal(new[] { migrationEnds.Id, resolved.Id }.Order(), ended.Order());
-        var disabled = await db.Licenses.Where(l => ids.Contains(l.Id) && l.Status == LicenseStatus.Disabled)
-            .Select(l => l.Id).ToListAsync();
+        var disabled = await db
+            .Licenses.Where(l => ids.Contains(l.Id) && l.Status == LicenseStatus.Disabled)
+            .Select(l => l.Id)
+            .ToListAsync();
         Assert.Equal([keyDisabled.Id], disabled);
     }
 
     private sealed class Progress(List<string> lines) : IProgress<string>
     {
-        public void Report(string value) { lock (lines) lines.Add(value); }
+        public void Report(string value)
+        {
+            lock (lines)
+                lines.Add(value);
+        }
     }
 }

@@ -35,7 +35,8 @@ public static class FigureLinks
             var unknown = query.Keys.Except(names).ToList();
             Assert.True(unknown.Count == 0, $"{href}: the list page does not read {string.Join(", ", unknown)}");
         }
-        static T? Enum<T>(string? s) where T : struct, System.Enum => System.Enum.TryParse<T>(s, true, out var v) ? v : null;
+        static T? Enum<T>(string? s)
+            where T : struct, System.Enum => System.Enum.TryParse<T>(s, true, out var v) ? v : null;
         static int? Int(string? s) => int.TryParse(s, out var v) ? v : null;
         static bool? Bool(string? s) => bool.TryParse(s, out var v) ? v : null;
         static DateOnly? Date(string? s) => DateOnly.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : null;
@@ -43,28 +44,84 @@ public static class FigureLinks
         switch (path)
         {
             case "/licenses":
-                Known("q", "product", "status", "protection", "overAllowance", "customer", "legacy", "failover", "major", "edition", "level", "disabledSince");
-                return (await portal.Service<LicenseService>().ListAsync(new LicenseListQuery(Get("q"), Int(Get("product")), Get("status"),
-                    Get("protection"), Bool(Get("overAllowance")), Int(Get("customer")), Bool(Get("legacy")), Int(Get("major")),
-                    Bool(Get("failover")), Get("edition"), Int(Get("level")), Date(Get("disabledSince"))).ToFilter(), One)).Total;
+                Known(
+                    "q",
+                    "product",
+                    "status",
+                    "protection",
+                    "overAllowance",
+                    "customer",
+                    "legacy",
+                    "failover",
+                    "major",
+                    "edition",
+                    "level",
+                    "disabledSince"
+                );
+                return (
+                    await portal
+                        .Service<LicenseService>()
+                        .ListAsync(
+                            new LicenseListQuery(
+                                Get("q"),
+                                Int(Get("product")),
+                                Get("status"),
+                                Get("protection"),
+                                Bool(Get("overAllowance")),
+                                Int(Get("customer")),
+                                Bool(Get("legacy")),
+                                Int(Get("major")),
+                                Bool(Get("failover")),
+                                Get("edition"),
+                                Int(Get("level")),
+                                Date(Get("disabledSince"))
+                            ).ToFilter(),
+                            One
+                        )
+                ).Total;
             case "/customers":
                 Known("q", "createdSince");
                 return (await portal.Service<CustomerService>().ListAsync(Get("q"), One, default, Date(Get("createdSince")))).Total;
             case "/quotes":
                 Known("q", "status", "mine", "expiring", "customer");
                 Assert.Null(Get("mine"));
-                return (await portal.Service<QuoteService>().ListAsync(new QuoteFilter(Enum<QuoteStatus>(Get("status")), null, Int(Get("customer")),
-                    Bool(Get("expiring")) ?? false, Get("q")), One)).Total;
+                return (
+                    await portal
+                        .Service<QuoteService>()
+                        .ListAsync(
+                            new QuoteFilter(
+                                Enum<QuoteStatus>(Get("status")),
+                                null,
+                                Int(Get("customer")),
+                                Bool(Get("expiring")) ?? false,
+                                Get("q")
+                            ),
+                            One
+                        )
+                ).Total;
             case "/protection":
                 Known("view", "q", "product", "days", "customer");
-                var filter = new ProtectionEndingFilter(Int(Get("days")) ?? portal.Service<ProtectionService>().Options.ProtectionEndingDays, Get("q"), Int(Get("product")), Int(Get("customer")));
+                var filter = new ProtectionEndingFilter(
+                    Int(Get("days")) ?? portal.Service<ProtectionService>().Options.ProtectionEndingDays,
+                    Get("q"),
+                    Int(Get("product")),
+                    Int(Get("customer"))
+                );
                 // The page shows customers unless the link asks for licenses.
                 return Get("view") == "licenses"
                     ? (await portal.Service<ProtectionService>().LicensesAsync(user, filter, One)).Total
                     : (await portal.Service<ProtectionService>().CustomersAsync(user, filter, One)).Total;
             case "/fraud/cases":
                 Known("q", "view", "age");
-                return (await portal.Service<FraudCaseService>().QueueAsync(user, new CaseFilter(Enum<CaseView>(Get("view")) ?? CaseView.Open, Get("q"), Enum<CaseAge>(Get("age"))), One)).Total;
+                return (
+                    await portal
+                        .Service<FraudCaseService>()
+                        .QueueAsync(
+                            user,
+                            new CaseFilter(Enum<CaseView>(Get("view")) ?? CaseView.Open, Get("q"), Enum<CaseAge>(Get("age"))),
+                            One
+                        )
+                ).Total;
             case "/installations":
                 Known("q", "state");
                 return (await portal.Service<InstallationService>().ListAsync(Enum<InstallationState>(Get("state")), Get("q"), One)).Total;
@@ -73,7 +130,11 @@ public static class FigureLinks
                 return (await portal.Service<TransferService>().ListAsync(user, TransferStatus.Pending, null, One)).Total;
             case "/admin/users":
                 Known("locked");
-                return (await portal.Service<UserAdminService>().ListAsync(user, new UserQuery(null, null, "Name", false, 0, 1, Bool(Get("locked")) ?? false))).Total;
+                return (
+                    await portal
+                        .Service<UserAdminService>()
+                        .ListAsync(user, new UserQuery(null, null, "Name", false, 0, 1, Bool(Get("locked")) ?? false))
+                ).Total;
             default:
                 Assert.Fail($"{href} is not a list with a total");
                 return -1;
@@ -90,13 +151,26 @@ public static class FigureLinks
     public static async Task<(int SeededCases, MonitorResult Pass)> PrepareAsync(PortalFactory portal)
     {
         int seeded;
-        await using (var before = await portal.DbAsync()) seeded = await before.FraudCases.CountAsync();
+        await using (var before = await portal.DbAsync())
+            seeded = await before.FraudCases.CountAsync();
         var pass = await portal.Service<FraudMonitor>().RunAsync();
-        await portal.Service<CustomerService>().SaveAsync(TestData.As(Roles.Sales), null, new CustomerForm
-        {
-            Name = "Figures Hosting", Email = "it@figures.example", Phone = "+1 503 555 0199", AddressLine1 = "1 Main St", City = "Portland",
-            Region = "OR", PostalCode = "97201", Country = "United States",
-        });
+        await portal
+            .Service<CustomerService>()
+            .SaveAsync(
+                TestData.As(Roles.Sales),
+                null,
+                new CustomerForm
+                {
+                    Name = "Figures Hosting",
+                    Email = "it@figures.example",
+                    Phone = "+1 503 555 0199",
+                    AddressLine1 = "1 Main St",
+                    City = "Portland",
+                    Region = "OR",
+                    PostalCode = "97201",
+                    Country = "United States",
+                }
+            );
         await using var db = await portal.DbAsync();
         var sales = await db.Users.SingleAsync(u => u.Email == BrowserPortal.Email(Roles.Sales));
         await portal.Service<UserAdminService>().LockAsync(TestData.As(Roles.Admin), sales.Id);
@@ -142,9 +216,13 @@ public class FigureListTests(FiguresPortal portal) : IClassFixture<FiguresPortal
     public async Task Every_home_card_is_covered_by_a_test()
     {
         var titles = new List<string>();
-        foreach (var role in FigureLinks.HomeRoles) titles.AddRange((await portal.Service<HomeService>().CardsForAsync(TestData.As(role))).Select(c => c.Title));
-        var tested = typeof(FigureListTests).GetMethod(nameof(A_home_card_opens_a_list_of_exactly_its_number_of_rows))!
-            .GetCustomAttributes(typeof(InlineDataAttribute), false).Cast<InlineDataAttribute>().Select(a => (string)a.Data[1]!);
+        foreach (var role in FigureLinks.HomeRoles)
+            titles.AddRange((await portal.Service<HomeService>().CardsForAsync(TestData.As(role))).Select(c => c.Title));
+        var tested = typeof(FigureListTests)
+            .GetMethod(nameof(A_home_card_opens_a_list_of_exactly_its_number_of_rows))!
+            .GetCustomAttributes(typeof(InlineDataAttribute), false)
+            .Cast<InlineDataAttribute>()
+            .Select(a => (string)a.Data[1]!);
         Assert.Equal(titles.Distinct().Order(), tested.Order());
     }
 
@@ -191,7 +269,12 @@ public class FigureListTests(FiguresPortal portal) : IClassFixture<FiguresPortal
             "by edition" => d.ByEdition,
             "by major" => d.ByMajor,
             "quotes by state" => d.QuotesByState,
-            _ => [new[] { d.DisabledThisMonth, d.AwaitingApproval, d.Legacy, d.Supported }.Concat(d.OpenCasesByAge).Single(f => f.Label == figure)],
+            _ =>
+            [
+                new[] { d.DisabledThisMonth, d.AwaitingApproval, d.Legacy, d.Supported }
+                    .Concat(d.OpenCasesByAge)
+                    .Single(f => f.Label == figure),
+            ],
         };
         Assert.NotEmpty(figures);
         foreach (var f in figures)
@@ -232,7 +315,8 @@ public class KeysToDisableThisWeekTests : IAsyncLifetime
     {
         var license = await portal.NewLicenseAsync((await portal.NewCustomerAsync(customer)).Id);
         using var api = portal.CreateClient();
-        for (var i = 0; i < servers; i++) await api.CheckInAsync(license.Key, $"server-{i}");
+        for (var i = 0; i < servers; i++)
+            await api.CheckInAsync(license.Key, $"server-{i}");
         var id = await portal.Service<FraudCaseService>().OpenAsync(TestData.As(Roles.Fraud), license.Id, "Figures test");
         await using var db = await portal.DbAsync();
         var fraudCase = await db.FraudCases.SingleAsync(c => c.Id == id);
@@ -266,12 +350,24 @@ public class FigureListVendorDayTests(EveningPortal portal) : IClassFixture<Even
         {
             var user = TestData.As(role);
             foreach (var card in await portal.Service<HomeService>().CardsForAsync(user))
-                Assert.True(card.Count == await FigureLinks.ListTotalAsync(portal, user, card.Href), $"{role}: {card.Title} {card.Count} opens {card.Href}");
+                Assert.True(
+                    card.Count == await FigureLinks.ListTotalAsync(portal, user, card.Href),
+                    $"{role}: {card.Title} {card.Count} opens {card.Href}"
+                );
         }
         var manager = TestData.As(Roles.Manager);
         var d = await portal.Service<DashboardService>().BuildAsync(manager);
-        foreach (var f in d.ByProduct.Concat(d.ByEdition).Concat(d.ByMajor).Concat(d.QuotesByState).Concat(d.OpenCasesByAge)
-                     .Append(d.Legacy).Append(d.Supported).Append(d.DisabledThisMonth).Append(d.AwaitingApproval))
+        foreach (
+            var f in d
+                .ByProduct.Concat(d.ByEdition)
+                .Concat(d.ByMajor)
+                .Concat(d.QuotesByState)
+                .Concat(d.OpenCasesByAge)
+                .Append(d.Legacy)
+                .Append(d.Supported)
+                .Append(d.DisabledThisMonth)
+                .Append(d.AwaitingApproval)
+        )
             Assert.True(f.Value == await FigureLinks.ListTotalAsync(portal, manager, f.Href), $"{f.Label} {f.Value} opens {f.Href}");
     }
 

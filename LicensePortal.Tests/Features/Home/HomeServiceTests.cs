@@ -39,31 +39,37 @@ public class HomeServiceTests(PortalFactory portal)
         await api.CheckInAsync(stale.Key, "gone");
         for (var day = 0; day <= 40; day++)
         {
-            if (day > 0) own.Clock.Advance(TimeSpan.FromDays(1));
+            if (day > 0)
+                own.Clock.Advance(TimeSpan.FromDays(1));
             await api.CheckInAsync(usedUp.Key, "old");
             await api.CheckInAsync(usedUp.Key, "new");
             await api.CheckInAsync(single.Key, "only");
             // Day 30: the window of usedUp runs out and its case opens with a deadline on day 44, within the week of day 40.
-            if (day == 30) Assert.Equal(1, (await own.Service<LicensePortal.Features.Fraud.FraudMonitor>().RunAsync()).CasesOpened);
+            if (day == 30)
+                Assert.Equal(1, (await own.Service<LicensePortal.Features.Fraud.FraudMonitor>().RunAsync()).CasesOpened);
         }
         await api.CheckInAsync(migrating.Key, "old");
         await api.CheckInAsync(migrating.Key, "new");
         await using (var db = await own.DbAsync())
         {
-            await db.Licenses.Where(l => l.Id == disabled.Id)
+            await db
+                .Licenses.Where(l => l.Id == disabled.Id)
                 .ExecuteUpdateAsync(u => u.SetProperty(l => l.Status, LicensePortal.Features.Licenses.LicenseStatus.Disabled));
         }
 
         var cards = (await own.Service<HomeService>().CardsForAsync(As(Roles.Fraud))).ToDictionary(c => c.Title, c => c.Count);
 
-        Assert.Equal(new Dictionary<string, int>
-        {
-            ["Open fraud cases"] = 1, // usedUp
-            ["Keys to disable this week"] = 1, // usedUp, still on two servers
-            ["Licenses over allowance"] = 2, // usedUp and migrating
-            ["Stale installations"] = 1, // stale's server, last seen on day 0
-            ["Disabled keys"] = 1, // disabled
-        }, cards);
+        Assert.Equal(
+            new Dictionary<string, int>
+            {
+                ["Open fraud cases"] = 1, // usedUp
+                ["Keys to disable this week"] = 1, // usedUp, still on two servers
+                ["Licenses over allowance"] = 2, // usedUp and migrating
+                ["Stale installations"] = 1, // stale's server, last seen on day 0
+                ["Disabled keys"] = 1, // disabled
+            },
+            cards
+        );
         var manager = (await own.Service<HomeService>().CardsForAsync(As(Roles.Manager))).ToDictionary(c => c.Title, c => c.Count);
         Assert.Equal(4, manager["Active licenses"]);
     }

@@ -27,15 +27,34 @@ public class InstallationRuleFormsTests : IAsyncLifetime
         license = await portal.NewLicenseAsync((await portal.NewCustomerAsync()).Id);
         DateTime?[] released = [null, now.AddDays(-1)];
         DateTime?[] decommissioned = [null, now.AddDays(-2)];
-        DateTime[] lastSeen = [now.AddHours(-1), now - Options.ActiveWithin, now - Options.ActiveWithin - TimeSpan.FromSeconds(1), now.AddDays(-100)];
+        DateTime[] lastSeen =
+        [
+            now.AddHours(-1),
+            now - Options.ActiveWithin,
+            now - Options.ActiveWithin - TimeSpan.FromSeconds(1),
+            now.AddDays(-100),
+        ];
         DateTime?[] offlineUntil = [null, now.AddHours(-1), now, now.AddDays(1)];
-        grid = [.. from r in released from d in decommissioned from seen in lastSeen from offline in offlineUntil
-                   select new Installation
-                   {
-                       LicenseId = license.Id, MachineId = Guid.NewGuid().ToString("N"), Hostname = "grid", ProductVersion = "12.0.1",
-                       FirstSeenAt = seen.AddDays(-1), StintStartedAt = seen.AddDays(-1), LastSeenAt = seen,
-                       ReleasedAt = r, DecommissionedAt = d, OfflineUntil = offline,
-                   }];
+        grid =
+        [
+            .. from r in released
+            from d in decommissioned
+            from seen in lastSeen
+            from offline in offlineUntil
+            select new Installation
+            {
+                LicenseId = license.Id,
+                MachineId = Guid.NewGuid().ToString("N"),
+                Hostname = "grid",
+                ProductVersion = "12.0.1",
+                FirstSeenAt = seen.AddDays(-1),
+                StintStartedAt = seen.AddDays(-1),
+                LastSeenAt = seen,
+                ReleasedAt = r,
+                DecommissionedAt = d,
+                OfflineUntil = offline,
+            },
+        ];
         await using var db = await portal.DbAsync();
         db.Installations.AddRange(grid);
         await db.SaveChangesAsync();
@@ -65,8 +84,12 @@ public class InstallationRuleFormsTests : IAsyncLifetime
     public async Task The_list_filter_for_a_state_finds_exactly_the_installations_the_rule_puts_in_it(InstallationState state)
     {
         await using var db = await portal.DbAsync();
-        var found = await db.Installations.Where(i => i.LicenseId == license.Id).InState(state, ActivityCut.At(now, Options))
-            .Select(i => i.Id).OrderBy(id => id).ToArrayAsync();
+        var found = await db
+            .Installations.Where(i => i.LicenseId == license.Id)
+            .InState(state, ActivityCut.At(now, Options))
+            .Select(i => i.Id)
+            .OrderBy(id => id)
+            .ToArrayAsync();
 
         Assert.Equal(Where(i => InstallationStanding.StateOf(i, now, Options) == state), found);
     }
@@ -94,10 +117,12 @@ public class InstallationRuleFormsTests : IAsyncLifetime
         await using var db = await portal.DbAsync();
         await db.Database.OpenConnectionAsync();
         await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = $"""SELECT l."Id", {InstallationQueries.AllowanceSql("l")} FROM "Licenses" l WHERE l."Id" IN ({license.Id}, {failover.Id})""";
+        command.CommandText =
+            $"""SELECT l."Id", {InstallationQueries.AllowanceSql("l")} FROM "Licenses" l WHERE l."Id" IN ({license.Id}, {failover.Id})""";
         var allowance = new Dictionary<int, long>();
         await using (var reader = await command.ExecuteReaderAsync())
-            while (await reader.ReadAsync()) allowance[reader.GetInt32(0)] = reader.GetInt64(1);
+            while (await reader.ReadAsync())
+                allowance[reader.GetInt32(0)] = reader.GetInt64(1);
 
         Assert.Equal(InstallationStanding.Allowance(hasFailover: false), allowance[license.Id]);
         Assert.Equal(InstallationStanding.Allowance(hasFailover: true), allowance[failover.Id]);
@@ -110,18 +135,30 @@ public class InstallationRuleFormsTests : IAsyncLifetime
         await db.Database.OpenConnectionAsync();
         await using var command = db.Database.GetDbConnection().CreateCommand();
         var dialect = SqlDialect.Of(db);
-        command.CommandText = dialect.Sql($"""SELECT i."Id" FROM "Installations" i WHERE i."LicenseId" = $license AND {condition} ORDER BY i."Id" """);
+        command.CommandText = dialect.Sql(
+            $"""SELECT i."Id" FROM "Installations" i WHERE i."LicenseId" = $license AND {condition} ORDER BY i."Id" """
+        );
         var seenSince = now - Options.ActiveWithin;
-        foreach (var (name, value) in new (string, object)[] { ("$license", license.Id), ("$seenSince", seenSince), ("$staleBefore", seenSince), ("$now", now) })
+        foreach (
+            var (name, value) in new (string, object)[]
+            {
+                ("$license", license.Id),
+                ("$seenSince", seenSince),
+                ("$staleBefore", seenSince),
+                ("$now", now),
+            }
+        )
         {
-            if (!command.CommandText.Contains(dialect.ParameterName(name))) continue;
+            if (!command.CommandText.Contains(dialect.ParameterName(name)))
+                continue;
             var parameter = command.CreateParameter();
             (parameter.ParameterName, parameter.Value) = (dialect.ParameterName(name), dialect.Bind(value));
             command.Parameters.Add(parameter);
         }
         var ids = new List<long>();
         await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) ids.Add(reader.GetInt64(0));
+        while (await reader.ReadAsync())
+            ids.Add(reader.GetInt64(0));
         return [.. ids];
     }
 }

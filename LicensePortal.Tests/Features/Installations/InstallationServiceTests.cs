@@ -19,7 +19,9 @@ public class InstallationServiceTests(PortalFactory portal)
         Assert.True(result.Total > 0);
         Assert.All(result.Rows, r => Assert.Equal(state, r.State));
         var activeSince = PortalFactory.Now.UtcDateTime.AddDays(-14);
-        if (state == InstallationState.Active) Assert.All(result.Rows, r => Assert.True(r.LastSeenAt >= activeSince));
-        if (state == InstallationState.Stale) Assert.All(result.Rows, r => Assert.True(r.LastSeenAt < activeSince));
+        if (state == InstallationState.Active)
+            Assert.All(result.Rows, r => Assert.True(r.LastSeenAt >= activeSince));
+        if (state == InstallationState.Stale)
+            Assert.All(result.Rows, r => Assert.True(r.LastSeenAt < activeSince));
     }
 }

@@ -24,7 +24,10 @@ public class KeyLookupTests(PortalFactory portal)
         var spoken = string.Join(" ", license.Key.Replace("-", "").Chunk(3).Select(c => new string(c))).ToLowerInvariant();
 
         Assert.Equal(new KeyLookup(LicenseId: license.Id), await Licenses.FindByKeyAsync(TestData.As(Roles.Sales), $"  {spoken} "));
-        Assert.Equal(new KeyLookup(LicenseId: license.Id), await Licenses.FindByKeyAsync(TestData.As(Roles.Manager), license.Key.ToLowerInvariant().Replace("-", " - ")));
+        Assert.Equal(
+            new KeyLookup(LicenseId: license.Id),
+            await Licenses.FindByKeyAsync(TestData.As(Roles.Manager), license.Key.ToLowerInvariant().Replace("-", " - "))
+        );
     }
 
     [Fact]

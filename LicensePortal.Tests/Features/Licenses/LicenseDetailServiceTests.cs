@@ -12,12 +12,21 @@ public class LicenseDetailServiceTests : IAsyncLifetime
     private LicenseDetailService Details => portal.Service<LicenseDetailService>();
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
     public ValueTask DisposeAsync() => portal.DisposeAsync();
 
     private async Task<IssueLicenseForm> FormAsync(int major = 12, string edition = "Professional", string level = "250 mailboxes")
     {
         var (e, l) = await portal.ConfigAsync("SmarterMail", edition, level);
-        return new IssueLicenseForm { ProductId = e.ProductId, Major = major, EditionId = e.Id, LevelId = l.Id, PricePaid = 499m, ProtectionMonths = 12 };
+        return new IssueLicenseForm
+        {
+            ProductId = e.ProductId,
+            Major = major,
+            EditionId = e.Id,
+            LevelId = l.Id,
+            PricePaid = 499m,
+            ProtectionMonths = 12,
+        };
     }
 
     [Fact]
@@ -29,7 +38,10 @@ public class LicenseDetailServiceTests : IAsyncLifetime
 
         var detail = await Details.DetailAsync(id);
         Assert.Equal(detail.License.Key, LicenseKey.Normalize(detail.License.Key));
-        Assert.Equal((new DateOnly(2026, 11, 26), new DateOnly(2027, 11, 26), 499m), (detail.License.PurchasedOn, detail.License.ProtectionEndsOn, detail.License.PricePaid));
+        Assert.Equal(
+            (new DateOnly(2026, 11, 26), new DateOnly(2027, 11, 26), 499m),
+            (detail.License.PurchasedOn, detail.License.ProtectionEndsOn, detail.License.PricePaid)
+        );
         Assert.Contains(detail.Timeline, t => t.Kind == LicenseEventKinds.Issued && t.UserName == "sales@demo.licenseportal.test");
         Assert.Equal("Next major free until 2027-11-26 with upgrade protection.", detail.Entitlement.Lines[1]);
         await using var db = await portal.DbAsync();
@@ -43,7 +55,9 @@ public class LicenseDetailServiceTests : IAsyncLifetime
     public async Task Licenses_that_cannot_be_sold_are_refused(int major, string edition, string level, string message)
     {
         var customer = await portal.NewCustomerAsync();
-        var error = await Assert.ThrowsAsync<DomainException>(async () => await Details.IssueAsync(TestData.As(Roles.Sales), customer.Id, await FormAsync(major, edition, level)));
+        var error = await Assert.ThrowsAsync<DomainException>(async () =>
+            await Details.IssueAsync(TestData.As(Roles.Sales), customer.Id, await FormAsync(major, edition, level))
+        );
         Assert.Contains(message, error.Message);
     }
 
@@ -55,7 +69,9 @@ public class LicenseDetailServiceTests : IAsyncLifetime
         form.ProtectionMonths = 61;
         form.PricePaid = -1m;
 
-        var error = await Assert.ThrowsAsync<DomainException>(async () => await Details.IssueAsync(TestData.As(Roles.Sales), customer.Id, form));
+        var error = await Assert.ThrowsAsync<DomainException>(async () =>
+            await Details.IssueAsync(TestData.As(Roles.Sales), customer.Id, form)
+        );
 
         Assert.Equal("The price paid is $0.00 to $10,000,000.00. Upgrade protection is 0 to 60 months.", error.Message);
     }
@@ -64,13 +80,17 @@ public class LicenseDetailServiceTests : IAsyncLifetime
     public async Task The_fraud_team_cannot_issue_licenses()
     {
         var customer = await portal.NewCustomerAsync();
-        await Assert.ThrowsAsync<DomainException>(async () => await Details.IssueAsync(TestData.As(Roles.Fraud), customer.Id, await FormAsync()));
+        await Assert.ThrowsAsync<DomainException>(async () =>
+            await Details.IssueAsync(TestData.As(Roles.Fraud), customer.Id, await FormAsync())
+        );
     }
 
     [Fact]
     public async Task The_csv_export_streams_exactly_the_filtered_rows()
     {
-        var list = await portal.Service<LicenseService>().ListAsync(new LicenseFilter { Edition = "Enterprise", HasFailover = true }, new PageRequest(0, 200, null, false));
+        var list = await portal
+            .Service<LicenseService>()
+            .ListAsync(new LicenseFilter { Edition = "Enterprise", HasFailover = true }, new PageRequest(0, 200, null, false));
         var client = await portal.SignedInAsync(DemoSeeder.Users[0].Email);
 
         var response = await client.GetAsync("/licenses/export.csv?edition=Enterprise&failover=true");
@@ -118,7 +138,10 @@ public class LicenseDetailServiceTests : IAsyncLifetime
         var detail = await Details.DetailAsync(withTwo);
 
         Assert.Equal(2, detail.Installations.Count);
-        Assert.Equal(detail.Installations.Count(i => i.State == LicensePortal.Features.Installations.InstallationState.Active), detail.Standing.ActiveInstallations);
+        Assert.Equal(
+            detail.Installations.Count(i => i.State == LicensePortal.Features.Installations.InstallationState.Active),
+            detail.Standing.ActiveInstallations
+        );
         Assert.Contains(detail.Timeline, t => t.Kind == "Installed");
     }
 }

@@ -13,7 +13,14 @@ public class LicenseServiceTests(PortalFactory portal)
     private static readonly PageRequest FirstPage = new(0, 50, null, false);
     private static readonly DateOnly Today = DateOnly.FromDateTime(PortalFactory.Now.UtcDateTime);
 
-    private LicenseService Service { get { _ = portal.Server; return portal.Service<LicenseService>(); } }
+    private LicenseService Service
+    {
+        get
+        {
+            _ = portal.Server;
+            return portal.Service<LicenseService>();
+        }
+    }
 
     private async Task<List<License>> AllAsync()
     {
@@ -71,9 +78,17 @@ public class LicenseServiceTests(PortalFactory portal)
     public async Task Over_allowance_means_more_active_installations_than_one_or_two_with_failover()
     {
         await using var db = await portal.Service<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
-        var active = await db.Installations.Active(ActivityCut.At(PortalFactory.Now.UtcDateTime, new InstallationOptions())).Select(i => i.LicenseId).ToListAsync();
+        var active = await db
+            .Installations.Active(ActivityCut.At(PortalFactory.Now.UtcDateTime, new InstallationOptions()))
+            .Select(i => i.LicenseId)
+            .ToListAsync();
         var licenses = (await AllAsync()).ToDictionary(l => l.Id);
-        var expected = active.GroupBy(id => id).Where(g => g.Count() > (licenses[g.Key].HasFailover ? 2 : 1)).Select(g => g.Key).Order().ToList();
+        var expected = active
+            .GroupBy(id => id)
+            .Where(g => g.Count() > (licenses[g.Key].HasFailover ? 2 : 1))
+            .Select(g => g.Key)
+            .Order()
+            .ToList();
 
         var result = await Service.ListAsync(new LicenseFilter { OverAllowance = true }, new PageRequest(0, 200, null, false));
 

@@ -12,23 +12,34 @@ public class InstallationStandingTests
     private static InstallationFacts I(DateTime first, DateTime lastSeen, DateTime? released = null, DateTime? decommissioned = null) =>
         new(first, lastSeen, released, decommissioned);
 
-    private static Standing At(DateTime now, bool failover = false, bool disabled = false, CaseFacts? openCase = null, params InstallationFacts[] installations) =>
-        InstallationStanding.Evaluate(new LicenseFacts(failover, disabled, null, installations, openCase), now, Options);
+    private static Standing At(
+        DateTime now,
+        bool failover = false,
+        bool disabled = false,
+        CaseFacts? openCase = null,
+        params InstallationFacts[] installations
+    ) => InstallationStanding.Evaluate(new LicenseFacts(failover, disabled, null, installations, openCase), now, Options);
 
     /// <summary>An old server since long before, and a new one from T0, both still checking in at <paramref name="now"/>.</summary>
     private static InstallationFacts[] Migration(DateTime now) => [I(T0.AddDays(-400), now), I(T0, now)];
 
-    public static TheoryData<string, int, StandingStatus, int?> MigrationDays => new()
-    {
-        { "day 29 of a migration: grace, one day left", 29, StandingStatus.Grace, 30 },
-        { "day 30: the window is used up", 30, StandingStatus.Flagged, null },
-        { "day 31: still flagged", 31, StandingStatus.Flagged, null },
-        { "day 1: grace", 1, StandingStatus.Grace, 30 },
-    };
+    public static TheoryData<string, int, StandingStatus, int?> MigrationDays =>
+        new()
+        {
+            { "day 29 of a migration: grace, one day left", 29, StandingStatus.Grace, 30 },
+            { "day 30: the window is used up", 30, StandingStatus.Flagged, null },
+            { "day 31: still flagged", 31, StandingStatus.Flagged, null },
+            { "day 1: grace", 1, StandingStatus.Grace, 30 },
+        };
 
     [Theory]
     [MemberData(nameof(MigrationDays))]
-    public void Two_servers_on_one_key_are_tolerated_for_the_migration_window(string because, int day, StandingStatus status, int? graceEndsDay)
+    public void Two_servers_on_one_key_are_tolerated_for_the_migration_window(
+        string because,
+        int day,
+        StandingStatus status,
+        int? graceEndsDay
+    )
     {
         var now = T0.AddDays(day);
         var standing = At(now, installations: Migration(now));
@@ -37,9 +48,11 @@ public class InstallationStandingTests
         Assert.Equal((1, 2), (standing.Allowance, standing.ActiveInstallations));
         Assert.Equal(T0, standing.OverAllowanceSince);
         Assert.Equal(TimeSpan.FromDays(day), standing.OverAllowanceUsed);
-        if (graceEndsDay is { } d) Assert.Equal(T0.AddDays(d), standing.GraceEndsAt);
+        if (graceEndsDay is { } d)
+            Assert.Equal(T0.AddDays(d), standing.GraceEndsAt);
         Assert.Equal(status == StandingStatus.Flagged, standing.CaseDue);
-        if (standing.CaseDue) Assert.Equal(T0.AddDays(30 + 14), standing.DisableAt);
+        if (standing.CaseDue)
+            Assert.Equal(T0.AddDays(30 + 14), standing.DisableAt);
     }
 
     [Fact]
@@ -57,19 +70,28 @@ public class InstallationStandingTests
     public void Released_and_decommissioned_installations_do_not_count()
     {
         var now = T0.AddDays(40);
-        var standing = At(now, installations: [I(T0.AddDays(-400), T0.AddDays(5), released: T0.AddDays(5)), I(T0, now), I(T0.AddDays(1), now, decommissioned: T0.AddDays(2))]);
+        var standing = At(
+            now,
+            installations:
+            [
+                I(T0.AddDays(-400), T0.AddDays(5), released: T0.AddDays(5)),
+                I(T0, now),
+                I(T0.AddDays(1), now, decommissioned: T0.AddDays(2)),
+            ]
+        );
 
         Assert.Equal((StandingStatus.Active, 1), (standing.Status, standing.ActiveInstallations));
         Assert.Equal(TimeSpan.FromDays(5), standing.OverAllowanceUsed);
         Assert.Null(standing.OverAllowanceSince);
     }
 
-    public static TheoryData<string, int, int> Stale => new()
-    {
-        { "unseen for 13 days: still active, still over allowance", 13, 2 },
-        { "unseen for exactly 14 days: still active", 14, 2 },
-        { "unseen for 15 days: stale, no longer counted", 15, 1 },
-    };
+    public static TheoryData<string, int, int> Stale =>
+        new()
+        {
+            { "unseen for 13 days: still active, still over allowance", 13, 2 },
+            { "unseen for exactly 14 days: still active", 14, 2 },
+            { "unseen for 15 days: stale, no longer counted", 15, 1 },
+        };
 
     [Theory]
     [MemberData(nameof(Stale))]
@@ -130,12 +152,13 @@ public class InstallationStandingTests
         Assert.Equal(TimeSpan.Zero, standing.OverAllowanceUsed);
     }
 
-    public static TheoryData<string, int, bool> CaseDays => new()
-    {
-        { "day 13 of a case: not yet", 13, false },
-        { "day 14: the key is to be disabled", 14, true },
-        { "day 15: overdue", 15, true },
-    };
+    public static TheoryData<string, int, bool> CaseDays =>
+        new()
+        {
+            { "day 13 of a case: not yet", 13, false },
+            { "day 14: the key is to be disabled", 14, true },
+            { "day 15: overdue", 15, true },
+        };
 
     [Theory]
     [MemberData(nameof(CaseDays))]
@@ -155,7 +178,11 @@ public class InstallationStandingTests
     public void An_extended_deadline_moves_the_disable_date()
     {
         var opened = T0.AddDays(30);
-        var standing = At(opened.AddDays(15), openCase: new CaseFacts(opened, opened.AddDays(21)), installations: Migration(opened.AddDays(15)));
+        var standing = At(
+            opened.AddDays(15),
+            openCase: new CaseFacts(opened, opened.AddDays(21)),
+            installations: Migration(opened.AddDays(15))
+        );
         Assert.Equal((opened.AddDays(21), false), (standing.DisableAt, standing.DeadlinePassed(opened.AddDays(15))));
     }
 
@@ -171,7 +198,10 @@ public class InstallationStandingTests
     public void No_installations_is_active_with_nothing_used()
     {
         var standing = At(T0);
-        Assert.Equal((StandingStatus.Active, 0, TimeSpan.Zero), (standing.Status, standing.ActiveInstallations, standing.OverAllowanceUsed));
+        Assert.Equal(
+            (StandingStatus.Active, 0, TimeSpan.Zero),
+            (standing.Status, standing.ActiveInstallations, standing.OverAllowanceUsed)
+        );
     }
 
     [Fact]
@@ -179,25 +209,48 @@ public class InstallationStandingTests
     {
         var options = new InstallationOptions { MigrationWindowDays = 10 };
         var now = T0.AddDays(10);
-        Assert.Equal(StandingStatus.Flagged, InstallationStanding.Evaluate(new LicenseFacts(false, false, null, Migration(now)), now, options).Status);
-        Assert.Equal(StandingStatus.Grace, InstallationStanding.Evaluate(new LicenseFacts(false, false, null, Migration(T0.AddDays(9))), T0.AddDays(9), options).Status);
+        Assert.Equal(
+            StandingStatus.Flagged,
+            InstallationStanding.Evaluate(new LicenseFacts(false, false, null, Migration(now)), now, options).Status
+        );
+        Assert.Equal(
+            StandingStatus.Grace,
+            InstallationStanding.Evaluate(new LicenseFacts(false, false, null, Migration(T0.AddDays(9))), T0.AddDays(9), options).Status
+        );
     }
 
-    public static TheoryData<string, InstallationFacts, double, bool> NewStints => new()
-    {
-        { "seen 14 days ago: the same stint goes on", I(T0, T0), 14, false },
-        { "seen 14 days and a minute ago: stale, a new stint", I(T0, T0), 14.0007, true },
-        { "released: a new stint", I(T0, T0.AddDays(3), released: T0.AddDays(3)), 4, true },
-        { "decommissioned by staff: a new stint, the decision stays on record", I(T0, T0.AddDays(3), decommissioned: T0.AddDays(2)), 3, true },
-        { "checking in every day: the same stint", I(T0, T0.AddDays(199)), 200, false },
-    };
+    public static TheoryData<string, InstallationFacts, double, bool> NewStints =>
+        new()
+        {
+            { "seen 14 days ago: the same stint goes on", I(T0, T0), 14, false },
+            { "seen 14 days and a minute ago: stale, a new stint", I(T0, T0), 14.0007, true },
+            { "released: a new stint", I(T0, T0.AddDays(3), released: T0.AddDays(3)), 4, true },
+            {
+                "decommissioned by staff: a new stint, the decision stays on record",
+                I(T0, T0.AddDays(3), decommissioned: T0.AddDays(2)),
+                3,
+                true
+            },
+            { "checking in every day: the same stint", I(T0, T0.AddDays(199)), 200, false },
+        };
 
     [Theory]
     [MemberData(nameof(NewStints))]
-    public void A_check_in_starts_a_new_stint_after_a_release_a_decommissioning_or_a_silence(string because, InstallationFacts current, double day, bool starts)
+    public void A_check_in_starts_a_new_stint_after_a_release_a_decommissioning_or_a_silence(
+        string because,
+        InstallationFacts current,
+        double day,
+        bool starts
+    )
     {
         Assert.True(starts == InstallationStanding.StartsNewStint(current, T0.AddDays(day), Options), because);
-        var installation = new Installation { StintStartedAt = current.StartedAt, LastSeenAt = current.LastSeenAt, ReleasedAt = current.ReleasedAt, DecommissionedAt = current.DecommissionedAt };
+        var installation = new Installation
+        {
+            StintStartedAt = current.StartedAt,
+            LastSeenAt = current.LastSeenAt,
+            ReleasedAt = current.ReleasedAt,
+            DecommissionedAt = current.DecommissionedAt,
+        };
         Assert.True(starts == installation.CheckIn("h", "12.1", T0.AddDays(day), Options), because);
         Assert.Equal(starts ? T0.AddDays(day) : current.StartedAt, installation.StintStartedAt);
     }
@@ -207,7 +260,10 @@ public class InstallationStandingTests
     {
         Assert.Equal(T0.AddDays(5 + 14), InstallationStanding.EndOf(I(T0, T0.AddDays(5)), Options));
         Assert.Equal(T0.AddDays(6), InstallationStanding.EndOf(I(T0, T0.AddDays(5), released: T0.AddDays(6)), Options));
-        Assert.Equal(T0.AddDays(2), InstallationStanding.EndOf(I(T0, T0.AddDays(5), released: T0.AddDays(6), decommissioned: T0.AddDays(2)), Options));
+        Assert.Equal(
+            T0.AddDays(2),
+            InstallationStanding.EndOf(I(T0, T0.AddDays(5), released: T0.AddDays(6), decommissioned: T0.AddDays(2)), Options)
+        );
         // Released long after it went silent: it stopped counting when it went stale.
         Assert.Equal(T0.AddDays(19), InstallationStanding.EndOf(I(T0, T0.AddDays(5), released: T0.AddDays(90)), Options));
     }
@@ -217,7 +273,16 @@ public class InstallationStandingTests
     {
         var now = T0.AddDays(100);
         // A runs throughout; B is there on days 0-10 and 50-55 and from day 98.
-        var standing = At(now, installations: [I(T0, now), I(T0, T0.AddDays(10), released: T0.AddDays(10)), I(T0.AddDays(50), T0.AddDays(55), released: T0.AddDays(55)), I(T0.AddDays(98), now)]);
+        var standing = At(
+            now,
+            installations:
+            [
+                I(T0, now),
+                I(T0, T0.AddDays(10), released: T0.AddDays(10)),
+                I(T0.AddDays(50), T0.AddDays(55), released: T0.AddDays(55)),
+                I(T0.AddDays(98), now),
+            ]
+        );
 
         Assert.Equal(TimeSpan.FromDays(10 + 5 + 2), standing.OverAllowanceUsed);
         Assert.Equal((StandingStatus.Grace, now.AddDays(13)), (standing.Status, standing.GraceEndsAt));
@@ -231,20 +296,28 @@ public class InstallationStandingTests
 
         var standing = InstallationStanding.Evaluate(facts, now, Options);
 
-        Assert.Equal((StandingStatus.Grace, TimeSpan.FromDays(5), T0.AddDays(35)), (standing.Status, standing.OverAllowanceUsed, standing.OverAllowanceSince));
+        Assert.Equal(
+            (StandingStatus.Grace, TimeSpan.FromDays(5), T0.AddDays(35)),
+            (standing.Status, standing.OverAllowanceUsed, standing.OverAllowanceSince)
+        );
         Assert.Equal(T0.AddDays(65), standing.GraceEndsAt);
     }
 
-    public static TheoryData<string, double, double> Deadlines => new()
-    {
-        { "the monitor opens the case an hour after the window ran out: 14 days from the window's end", 1.0 / 24, 14 },
-        { "6 days late: still 14 days from the window's end", 6, 14 },
-        { "9 days late (the monitor was stopped): half the deadline, 7 days, from the opening", 9, 16 },
-    };
+    public static TheoryData<string, double, double> Deadlines =>
+        new()
+        {
+            { "the monitor opens the case an hour after the window ran out: 14 days from the window's end", 1.0 / 24, 14 },
+            { "6 days late: still 14 days from the window's end", 6, 14 },
+            { "9 days late (the monitor was stopped): half the deadline, 7 days, from the opening", 9, 16 },
+        };
 
     [Theory]
     [MemberData(nameof(Deadlines))]
-    public void The_case_deadline_counts_from_the_end_of_the_window_but_leaves_half_the_deadline_after_a_late_opening(string because, double lateDays, double deadlineDay)
+    public void The_case_deadline_counts_from_the_end_of_the_window_but_leaves_half_the_deadline_after_a_late_opening(
+        string because,
+        double lateDays,
+        double deadlineDay
+    )
     {
         Assert.True(T0.AddDays(deadlineDay) == InstallationStanding.DeadlineFor(T0, T0.AddDays(lateDays), Options), because);
     }

@@ -7,25 +7,34 @@ public class ProtectionRenewalTests
 {
     private static DateOnly D(int y, int m, int d) => new(y, m, d);
 
-    public static TheoryData<string, DateOnly?, DateOnly, DateOnly> Renewals => new()
-    {
-        { "weeks early: runs on from the old end date", D(2027, 1, 15), D(2026, 12, 1), D(2028, 1, 15) },
-        { "a year early: still from the old end date", D(2027, 1, 15), D(2026, 1, 16), D(2028, 1, 15) },
-        { "on the end date: still current, no day lost", D(2027, 1, 15), D(2027, 1, 15), D(2028, 1, 15) },
-        { "the day after: lapsed, from the acceptance date", D(2027, 1, 15), D(2027, 1, 16), D(2028, 1, 16) },
-        { "long lapsed: from the acceptance date", D(2024, 6, 30), D(2026, 11, 26), D(2027, 11, 26) },
-        { "never had protection: from the acceptance date", null, D(2026, 11, 26), D(2027, 11, 26) },
-        { "a 29 February end renewed early ends on 28 February", D(2028, 2, 29), D(2028, 2, 1), D(2029, 2, 28) },
-        { "accepted on 29 February after a lapse ends on 28 February", D(2028, 1, 31), D(2028, 2, 29), D(2029, 2, 28) },
-        { "a month's last day keeps its day", D(2027, 1, 31), D(2027, 1, 2), D(2028, 1, 31) },
-        { "30 April stays 30 April", D(2027, 4, 30), D(2027, 4, 30), D(2028, 4, 30) },
-    };
+    public static TheoryData<string, DateOnly?, DateOnly, DateOnly> Renewals =>
+        new()
+        {
+            { "weeks early: runs on from the old end date", D(2027, 1, 15), D(2026, 12, 1), D(2028, 1, 15) },
+            { "a year early: still from the old end date", D(2027, 1, 15), D(2026, 1, 16), D(2028, 1, 15) },
+            { "on the end date: still current, no day lost", D(2027, 1, 15), D(2027, 1, 15), D(2028, 1, 15) },
+            { "the day after: lapsed, from the acceptance date", D(2027, 1, 15), D(2027, 1, 16), D(2028, 1, 16) },
+            { "long lapsed: from the acceptance date", D(2024, 6, 30), D(2026, 11, 26), D(2027, 11, 26) },
+            { "never had protection: from the acceptance date", null, D(2026, 11, 26), D(2027, 11, 26) },
+            { "a 29 February end renewed early ends on 28 February", D(2028, 2, 29), D(2028, 2, 1), D(2029, 2, 28) },
+            { "accepted on 29 February after a lapse ends on 28 February", D(2028, 1, 31), D(2028, 2, 29), D(2029, 2, 28) },
+            { "a month's last day keeps its day", D(2027, 1, 31), D(2027, 1, 2), D(2028, 1, 31) },
+            { "30 April stays 30 April", D(2027, 4, 30), D(2027, 4, 30), D(2028, 4, 30) },
+        };
 
     [Theory]
     [MemberData(nameof(Renewals))]
-    public void A_renewal_ends_12_months_after_the_old_end_date_or_after_acceptance_once_lapsed(string because, DateOnly? endsOn, DateOnly acceptedOn, DateOnly expected)
+    public void A_renewal_ends_12_months_after_the_old_end_date_or_after_acceptance_once_lapsed(
+        string because,
+        DateOnly? endsOn,
+        DateOnly acceptedOn,
+        DateOnly expected
+    )
     {
-        Assert.True(expected == ProtectionRenewal.RenewedUntil(endsOn, acceptedOn), $"{because}: got {ProtectionRenewal.RenewedUntil(endsOn, acceptedOn)}");
+        Assert.True(
+            expected == ProtectionRenewal.RenewedUntil(endsOn, acceptedOn),
+            $"{because}: got {ProtectionRenewal.RenewedUntil(endsOn, acceptedOn)}"
+        );
     }
 
     [Fact]
@@ -82,7 +91,13 @@ public class ProtectionReminderRuleTests
         int[] days = [30, 7];
         for (var left = 60; left >= -5; left--)
         {
-            int? expected = left switch { > 30 => null, > 7 => 30, >= 0 => 7, _ => null };
+            int? expected = left switch
+            {
+                > 30 => null,
+                > 7 => 30,
+                >= 0 => 7,
+                _ => null,
+            };
             Assert.True(expected == ProtectionReminders.Due(End, End.AddDays(-left), days), $"{left} days left");
         }
     }
@@ -100,7 +115,8 @@ public class ProtectionReminderRuleTests
     [Fact]
     public void No_reminder_days_means_no_reminders()
     {
-        for (var left = 400; left >= -1; left--) Assert.Null(ProtectionReminders.Due(End, End.AddDays(-left), []));
+        for (var left = 400; left >= -1; left--)
+            Assert.Null(ProtectionReminders.Due(End, End.AddDays(-left), []));
     }
 
     /// <summary>A daily run that sends what is due and not yet sent, as the reminder service does.</summary>

@@ -5,49 +5,103 @@ namespace LicensePortal.Tests.Features.Licensing;
 
 public class UpgradePricingTests
 {
-    private static readonly EditionRef Free = new(1, "Free", 0), Pro = new(2, "Professional", 1), Ent = new(3, "Enterprise", 2);
-    private static readonly LevelRef L10 = new(11, "10 mailboxes", 0), L100 = new(12, "100 mailboxes", 1), L250 = new(13, "250 mailboxes", 2), L500 = new(14, "500 mailboxes", 3);
+    private static readonly EditionRef Free = new(1, "Free", 0),
+        Pro = new(2, "Professional", 1),
+        Ent = new(3, "Enterprise", 2);
+    private static readonly LevelRef L10 = new(11, "10 mailboxes", 0),
+        L100 = new(12, "100 mailboxes", 1),
+        L250 = new(13, "250 mailboxes", 2),
+        L500 = new(14, "500 mailboxes", 3);
 
     private static readonly MajorRelease[] Majors = [new(10, new(2021, 4, 20)), new(11, new(2022, 11, 8)), new(12, new(2024, 3, 12))];
 
     /// <summary>Illustrative prices: Pro 250 is $299 and Ent 250 $599 on 12.x, as in docs/RULES.md's worked example.</summary>
-    private static PriceListSnapshot List(int major, decimal bump) => new(major,
-    [
-        new(Free, L10, 0m, 0m, 0m),
-        new(Pro, L100, 199m + bump, 99m + bump, 49m + bump),
-        new(Pro, L250, 299m + bump, 149m + bump, 74.75m + bump),
-        new(Pro, L500, 499m + bump, 249m + bump, 124.75m + bump),
-        new(Ent, L100, 399m + bump, 199m + bump, 99.75m + bump),
-        new(Ent, L250, 599m + bump, 299m + bump, 149.75m + bump),
-        new(Ent, L500, 999m + bump, 499m + bump, 249.75m + bump),
-    ]);
+    private static PriceListSnapshot List(int major, decimal bump) =>
+        new(
+            major,
+            [
+                new(Free, L10, 0m, 0m, 0m),
+                new(Pro, L100, 199m + bump, 99m + bump, 49m + bump),
+                new(Pro, L250, 299m + bump, 149m + bump, 74.75m + bump),
+                new(Pro, L500, 499m + bump, 249m + bump, 124.75m + bump),
+                new(Ent, L100, 399m + bump, 199m + bump, 99.75m + bump),
+                new(Ent, L250, 599m + bump, 299m + bump, 149.75m + bump),
+                new(Ent, L500, 999m + bump, 499m + bump, 249.75m + bump),
+            ]
+        );
 
-    private static readonly Dictionary<int, PriceListSnapshot> Lists = new() { [10] = List(10, -50m), [11] = List(11, -20m), [12] = List(12, 0m) };
+    private static readonly Dictionary<int, PriceListSnapshot> Lists = new()
+    {
+        [10] = List(10, -50m),
+        [11] = List(11, -20m),
+        [12] = List(12, 0m),
+    };
 
     private static readonly DateOnly QuoteDate = new(2026, 11, 26);
 
     private static UpgradeRequest Request(
-        int major, LicenseConfiguration current, LicenseConfiguration target, DateOnly? protectionEndsOn = null,
-        DateOnly? quoteDate = null, IReadOnlyDictionary<int, PriceListSnapshot>? lists = null, int targetProduct = 1,
-        bool toCurrentMajor = false, bool renew = false) =>
-        new(1, "SmarterMail", major, current, protectionEndsOn, targetProduct, target, quoteDate ?? QuoteDate, Majors, lists ?? Lists, toCurrentMajor, renew);
+        int major,
+        LicenseConfiguration current,
+        LicenseConfiguration target,
+        DateOnly? protectionEndsOn = null,
+        DateOnly? quoteDate = null,
+        IReadOnlyDictionary<int, PriceListSnapshot>? lists = null,
+        int targetProduct = 1,
+        bool toCurrentMajor = false,
+        bool renew = false
+    ) =>
+        new(
+            1,
+            "SmarterMail",
+            major,
+            current,
+            protectionEndsOn,
+            targetProduct,
+            target,
+            quoteDate ?? QuoteDate,
+            Majors,
+            lists ?? Lists,
+            toCurrentMajor,
+            renew
+        );
 
     private static LicenseConfiguration C(EditionRef e, LevelRef l, bool failover = false) => new(e, l, failover);
 
-    public static TheoryData<string, UpgradeRequest, decimal> Priced => new()
-    {
-        { "docs/RULES.md worked example: 12.x Pro 250 to Ent 250 pays $300.00", Request(12, C(Pro, L250), C(Ent, L250)), 300.00m },
-        { "level only, same major", Request(12, C(Pro, L250), C(Pro, L500)), 200.00m },
-        { "edition and level together", Request(12, C(Pro, L100), C(Ent, L500)), 800.00m },
-        { "adding failover costs the add-on", Request(12, C(Pro, L250), C(Pro, L250, true)), 149.00m },
-        { "failover kept: both sides include the add-on", Request(12, C(Pro, L250, true), C(Ent, L250, true)), 450.00m },
-        { "free edition upward", Request(12, C(Free, L10), C(Pro, L100)), 199.00m },
-        { "older major with current protection: step free, change on the 12.x list", Request(10, C(Pro, L250), C(Ent, L250), new DateOnly(2027, 3, 31)), 300.00m },
-        { "protection ending on the quote date still covers the step", Request(11, C(Pro, L250), C(Ent, L250), new DateOnly(2026, 11, 26)), 300.00m },
-        { "protection ended the day before: reinstatement at the 12.x price", Request(11, C(Pro, L250), C(Ent, L250), new DateOnly(2026, 11, 25)), 74.75m + 300.00m },
-        { "no protection ever: reinstatement for the present configuration", Request(10, C(Pro, L500), C(Ent, L500)), 124.75m + 500.00m },
-        { "quote before 12.x was released: 11.x is current, priced on its list", Request(11, C(Pro, L250), C(Ent, L250), quoteDate: new DateOnly(2024, 3, 11)), 300.00m },
-    };
+    public static TheoryData<string, UpgradeRequest, decimal> Priced =>
+        new()
+        {
+            { "docs/RULES.md worked example: 12.x Pro 250 to Ent 250 pays $300.00", Request(12, C(Pro, L250), C(Ent, L250)), 300.00m },
+            { "level only, same major", Request(12, C(Pro, L250), C(Pro, L500)), 200.00m },
+            { "edition and level together", Request(12, C(Pro, L100), C(Ent, L500)), 800.00m },
+            { "adding failover costs the add-on", Request(12, C(Pro, L250), C(Pro, L250, true)), 149.00m },
+            { "failover kept: both sides include the add-on", Request(12, C(Pro, L250, true), C(Ent, L250, true)), 450.00m },
+            { "free edition upward", Request(12, C(Free, L10), C(Pro, L100)), 199.00m },
+            {
+                "older major with current protection: step free, change on the 12.x list",
+                Request(10, C(Pro, L250), C(Ent, L250), new DateOnly(2027, 3, 31)),
+                300.00m
+            },
+            {
+                "protection ending on the quote date still covers the step",
+                Request(11, C(Pro, L250), C(Ent, L250), new DateOnly(2026, 11, 26)),
+                300.00m
+            },
+            {
+                "protection ended the day before: reinstatement at the 12.x price",
+                Request(11, C(Pro, L250), C(Ent, L250), new DateOnly(2026, 11, 25)),
+                74.75m + 300.00m
+            },
+            {
+                "no protection ever: reinstatement for the present configuration",
+                Request(10, C(Pro, L500), C(Ent, L500)),
+                124.75m + 500.00m
+            },
+            {
+                "quote before 12.x was released: 11.x is current, priced on its list",
+                Request(11, C(Pro, L250), C(Ent, L250), quoteDate: new DateOnly(2024, 3, 11)),
+                300.00m
+            },
+        };
 
     [Theory]
     [MemberData(nameof(Priced))]
@@ -95,24 +149,62 @@ public class UpgradePricingTests
         Assert.Equal((299m, 898m, 599m), (line.FromPrice!.Value, line.ToPrice!.Value, line.Amount));
     }
 
-    public static TheoryData<string, UpgradeRequest, string> Refused => new()
-    {
-        { "edition down", Request(12, C(Ent, L250), C(Pro, L250)), "The edition can't go down from Enterprise to Professional" },
-        { "level down", Request(12, C(Pro, L500), C(Ent, L250)), "The level can't go down from 500 mailboxes to 250 mailboxes" },
-        { "failover removed", Request(12, C(Pro, L250, true), C(Ent, L250)), "Failover can't be removed" },
-        { "no change", Request(12, C(Pro, L250), C(Pro, L250)), "Nothing changes" },
-        { "no change on an older major, and no major step asked for", Request(10, C(Pro, L250), C(Pro, L250), new DateOnly(2027, 1, 1)), "Nothing changes: choose a higher edition or level, add failover, move the license to 12.x or renew its upgrade protection." },
-        { "a major step asked for on the current major", Request(12, C(Pro, L250), C(Pro, L250), toCurrentMajor: true), "Nothing changes: choose a higher edition or level, add failover, or renew upgrade protection." },
-        { "renewing protection that costs nothing", Request(12, C(Free, L10), C(Free, L10), renew: true), "Upgrade protection for Free 10 mailboxes costs nothing on the SmarterMail 12.x price list" },
-        { "renewing on an older major without the current major's list", Request(11, C(Pro, L250), C(Pro, L250), renew: true, lists: new Dictionary<int, PriceListSnapshot> { [11] = Lists[11] }), "There is no SmarterMail 12.x price list" },
-        { "renewing with no protection price for the target", Request(12, C(Pro, L250), C(Ent, L500), renew: true, lists: Without(12, Ent, L500)), "has no price for Enterprise 500 mailboxes" },
-        { "another product", Request(12, C(Pro, L250), C(Ent, L250), targetProduct: 2), "can only be upgraded within SmarterMail" },
-        { "missing target entry", Request(12, C(Pro, L250), C(Ent, L500), lists: Without(12, Ent, L500)), "The SmarterMail 12.x price list has no price for Enterprise 500 mailboxes" },
-        { "missing present entry on the current major", Request(10, C(Pro, L250), C(Ent, L250), lists: Without(12, Pro, L250)), "The SmarterMail 12.x price list has no price for Professional 250 mailboxes" },
-        { "missing price list", Request(10, C(Pro, L250), C(Ent, L250), lists: new Dictionary<int, PriceListSnapshot> { [10] = Lists[10] }), "There is no SmarterMail 12.x price list" },
-        { "list makes it free", Request(12, C(Pro, L250), C(Ent, L250), lists: With(12, Ent, L250, 299m)), "makes this upgrade cost nothing: Enterprise 250 mailboxes ($299.00) is not dearer than Professional 250 mailboxes ($299.00)" },
-        { "list makes it negative", Request(12, C(Pro, L250), C(Ent, L250), lists: With(12, Ent, L250, 100m)), "is not dearer than" },
-    };
+    public static TheoryData<string, UpgradeRequest, string> Refused =>
+        new()
+        {
+            { "edition down", Request(12, C(Ent, L250), C(Pro, L250)), "The edition can't go down from Enterprise to Professional" },
+            { "level down", Request(12, C(Pro, L500), C(Ent, L250)), "The level can't go down from 500 mailboxes to 250 mailboxes" },
+            { "failover removed", Request(12, C(Pro, L250, true), C(Ent, L250)), "Failover can't be removed" },
+            { "no change", Request(12, C(Pro, L250), C(Pro, L250)), "Nothing changes" },
+            {
+                "no change on an older major, and no major step asked for",
+                Request(10, C(Pro, L250), C(Pro, L250), new DateOnly(2027, 1, 1)),
+                "Nothing changes: choose a higher edition or level, add failover, move the license to 12.x or renew its upgrade protection."
+            },
+            {
+                "a major step asked for on the current major",
+                Request(12, C(Pro, L250), C(Pro, L250), toCurrentMajor: true),
+                "Nothing changes: choose a higher edition or level, add failover, or renew upgrade protection."
+            },
+            {
+                "renewing protection that costs nothing",
+                Request(12, C(Free, L10), C(Free, L10), renew: true),
+                "Upgrade protection for Free 10 mailboxes costs nothing on the SmarterMail 12.x price list"
+            },
+            {
+                "renewing on an older major without the current major's list",
+                Request(11, C(Pro, L250), C(Pro, L250), renew: true, lists: new Dictionary<int, PriceListSnapshot> { [11] = Lists[11] }),
+                "There is no SmarterMail 12.x price list"
+            },
+            {
+                "renewing with no protection price for the target",
+                Request(12, C(Pro, L250), C(Ent, L500), renew: true, lists: Without(12, Ent, L500)),
+                "has no price for Enterprise 500 mailboxes"
+            },
+            { "another product", Request(12, C(Pro, L250), C(Ent, L250), targetProduct: 2), "can only be upgraded within SmarterMail" },
+            {
+                "missing target entry",
+                Request(12, C(Pro, L250), C(Ent, L500), lists: Without(12, Ent, L500)),
+                "The SmarterMail 12.x price list has no price for Enterprise 500 mailboxes"
+            },
+            {
+                "missing present entry on the current major",
+                Request(10, C(Pro, L250), C(Ent, L250), lists: Without(12, Pro, L250)),
+                "The SmarterMail 12.x price list has no price for Professional 250 mailboxes"
+            },
+            {
+                "missing price list",
+                Request(10, C(Pro, L250), C(Ent, L250), lists: new Dictionary<int, PriceListSnapshot> { [10] = Lists[10] }),
+                "There is no SmarterMail 12.x price list"
+            },
+            {
+                "list makes it free",
+                Request(12, C(Pro, L250), C(Ent, L250), lists: With(12, Ent, L250, 299m)),
+                "makes this upgrade cost nothing: Enterprise 250 mailboxes ($299.00) is not dearer than Professional 250 mailboxes "
+                    + "($299.00)"
+            },
+            { "list makes it negative", Request(12, C(Pro, L250), C(Ent, L250), lists: With(12, Ent, L250, 100m)), "is not dearer than" },
+        };
 
     [Theory]
     [MemberData(nameof(Refused))]
@@ -123,22 +215,33 @@ public class UpgradePricingTests
     }
 
     private static Dictionary<int, PriceListSnapshot> Without(int major, EditionRef e, LevelRef l) =>
-        Lists.ToDictionary(p => p.Key, p => p.Key != major ? p.Value : p.Value with { Entries = [.. p.Value.Entries.Where(x => !(x.Edition == e && x.Level == l))] });
+        Lists.ToDictionary(
+            p => p.Key,
+            p => p.Key != major ? p.Value : p.Value with { Entries = [.. p.Value.Entries.Where(x => !(x.Edition == e && x.Level == l))] }
+        );
 
     private static Dictionary<int, PriceListSnapshot> With(int major, EditionRef e, LevelRef l, decimal price) =>
-        Lists.ToDictionary(p => p.Key, p => p.Key != major ? p.Value : p.Value with
-        {
-            Entries = [.. p.Value.Entries.Select(x => x.Edition == e && x.Level == l ? x with { LicensePrice = price } : x)],
-        });
+        Lists.ToDictionary(
+            p => p.Key,
+            p =>
+                p.Key != major
+                    ? p.Value
+                    : p.Value with
+                    {
+                        Entries = [.. p.Value.Entries.Select(x => x.Edition == e && x.Level == l ? x with { LicensePrice = price } : x)],
+                    }
+        );
 
     [Fact]
     public void Within_one_major_going_A_to_B_then_B_to_C_costs_what_A_to_C_costs()
     {
         // Property: every chain of upward steps over the 12.x list adds up to the direct upgrade.
-        var configurations = (from e in new[] { Pro, Ent }
-                              from l in new[] { L100, L250, L500 }
-                              from f in new[] { false, true }
-                              select C(e, l, f)).ToList();
+        var configurations = (
+            from e in new[] { Pro, Ent }
+            from l in new[] { L100, L250, L500 }
+            from f in new[] { false, true }
+            select C(e, l, f)
+        ).ToList();
         bool Up(LicenseConfiguration a, LicenseConfiguration b) =>
             b.Edition.Rank >= a.Edition.Rank && b.Level.Rank >= a.Level.Rank && (b.HasFailover || !a.HasFailover) && a != b;
         var checkedChains = 0;
@@ -157,8 +260,14 @@ public class UpgradePricingTests
     [Fact]
     public void Every_total_is_rounded_to_cents_and_positive()
     {
-        var odd = Lists.ToDictionary(p => p.Key, p => p.Value with { Entries = [.. p.Value.Entries.Select(e => e with { LicensePrice = e.LicensePrice + 0.333m })] });
-        odd[12] = odd[12] with { Entries = [.. odd[12].Entries.Select(e => e.Edition == Ent ? e with { LicensePrice = e.LicensePrice + 0.3355m } : e)] };
+        var odd = Lists.ToDictionary(
+            p => p.Key,
+            p => p.Value with { Entries = [.. p.Value.Entries.Select(e => e with { LicensePrice = e.LicensePrice + 0.333m })] }
+        );
+        odd[12] = odd[12] with
+        {
+            Entries = [.. odd[12].Entries.Select(e => e.Edition == Ent ? e with { LicensePrice = e.LicensePrice + 0.3355m } : e)],
+        };
 
         var price = UpgradePricing.Price(Request(12, C(Pro, L250), C(Ent, L250), lists: odd));
 
@@ -169,26 +278,43 @@ public class UpgradePricingTests
 
 public class MajorStepAndRenewalPricingTests
 {
-    private static readonly EditionRef Free = new(1, "Free", 0), Pro = new(2, "Professional", 1), Ent = new(3, "Enterprise", 2);
-    private static readonly LevelRef L10 = new(11, "10 mailboxes", 0), L250 = new(13, "250 mailboxes", 2), L500 = new(14, "500 mailboxes", 3);
+    private static readonly EditionRef Free = new(1, "Free", 0),
+        Pro = new(2, "Professional", 1),
+        Ent = new(3, "Enterprise", 2);
+    private static readonly LevelRef L10 = new(11, "10 mailboxes", 0),
+        L250 = new(13, "250 mailboxes", 2),
+        L500 = new(14, "500 mailboxes", 3);
     private static readonly MajorRelease[] Majors = [new(10, new(2021, 4, 20)), new(11, new(2022, 11, 8)), new(12, new(2024, 3, 12))];
     private static readonly DateOnly Today = new(2026, 11, 26);
 
     /// <summary>Protection prices differ per major, so a test sees which list a line was priced on.</summary>
-    private static PriceListSnapshot List(int major, decimal bump) => new(major,
-    [
-        new(Free, L10, 0m, 0m, 0m),
-        new(Pro, L250, 299m + bump, 149m + bump, 74.75m + bump),
-        new(Pro, L500, 499m + bump, 249m + bump, 124.75m + bump),
-        new(Ent, L250, 599m + bump, 299m + bump, 149.75m + bump),
-        new(Ent, L500, 999m + bump, 499m + bump, 249.75m + bump),
-    ]);
+    private static PriceListSnapshot List(int major, decimal bump) =>
+        new(
+            major,
+            [
+                new(Free, L10, 0m, 0m, 0m),
+                new(Pro, L250, 299m + bump, 149m + bump, 74.75m + bump),
+                new(Pro, L500, 499m + bump, 249m + bump, 124.75m + bump),
+                new(Ent, L250, 599m + bump, 299m + bump, 149.75m + bump),
+                new(Ent, L500, 999m + bump, 499m + bump, 249.75m + bump),
+            ]
+        );
 
-    private static readonly Dictionary<int, PriceListSnapshot> Lists = new() { [10] = List(10, -50m), [11] = List(11, -20m), [12] = List(12, 0m) };
+    private static readonly Dictionary<int, PriceListSnapshot> Lists = new()
+    {
+        [10] = List(10, -50m),
+        [11] = List(11, -20m),
+        [12] = List(12, 0m),
+    };
 
-    private static UpgradeRequest Request(int major, LicenseConfiguration current, LicenseConfiguration target, DateOnly? protection,
-        bool toCurrentMajor = false, bool renew = false) =>
-        new(1, "SmarterMail", major, current, protection, 1, target, Today, Majors, Lists, toCurrentMajor, renew);
+    private static UpgradeRequest Request(
+        int major,
+        LicenseConfiguration current,
+        LicenseConfiguration target,
+        DateOnly? protection,
+        bool toCurrentMajor = false,
+        bool renew = false
+    ) => new(1, "SmarterMail", major, current, protection, 1, target, Today, Majors, Lists, toCurrentMajor, renew);
 
     private static LicenseConfiguration C(EditionRef e, LevelRef l, bool failover = false) => new(e, l, failover);
 
@@ -200,7 +326,10 @@ public class MajorStepAndRenewalPricingTests
         var step = Assert.Single(price.Lines);
         Assert.Equal((QuoteLineKind.MajorUpgrade, "Major upgrade 10.x → 12.x", 0m), (step.Kind, step.Title, step.Amount));
         Assert.Contains("Covered by upgrade protection, current until 2027-03-31", step.Reason);
-        Assert.Equal((10, 12, 0m, new DateOnly(2027, 3, 31), false), (price.FromMajor, price.ToMajor, price.Total, price.ProtectionEndsOnAfter, price.RenewsProtection));
+        Assert.Equal(
+            (10, 12, 0m, new DateOnly(2027, 3, 31), false),
+            (price.FromMajor, price.ToMajor, price.Total, price.ProtectionEndsOnAfter, price.RenewsProtection)
+        );
         Assert.Equal(price.From, price.To);
     }
 
@@ -212,15 +341,23 @@ public class MajorStepAndRenewalPricingTests
         var step = Assert.Single(price.Lines);
         Assert.Equal(QuoteLineKind.MajorUpgrade, step.Kind);
         Assert.Equal(124.75m, step.Amount);
-        Assert.Contains("Upgrade protection lapsed on 2026-11-25: reinstating 12 months of protection at the 12.x price for Professional 500 mailboxes", step.Reason);
+        Assert.Contains(
+            "Upgrade protection lapsed on 2026-11-25: reinstating 12 months of protection at the 12.x price for Professional 500 mailboxes",
+            step.Reason
+        );
         Assert.Contains("12 months from the acceptance date (2027-11-26 if accepted today)", step.Reason);
-        Assert.Equal((12, 124.75m, new DateOnly(2027, 11, 26), true), (price.ToMajor, price.Total, price.ProtectionEndsOnAfter, price.RenewsProtection));
+        Assert.Equal(
+            (12, 124.75m, new DateOnly(2027, 11, 26), true),
+            (price.ToMajor, price.Total, price.ProtectionEndsOnAfter, price.RenewsProtection)
+        );
     }
 
     [Fact]
     public void A_plain_major_step_for_a_license_that_never_had_protection_says_so()
     {
-        var step = Assert.Single(UpgradePricing.Price(Request(10, C(Ent, L250, true), C(Ent, L250, true), null, toCurrentMajor: true)).Lines);
+        var step = Assert.Single(
+            UpgradePricing.Price(Request(10, C(Ent, L250, true), C(Ent, L250, true), null, toCurrentMajor: true)).Lines
+        );
 
         Assert.StartsWith("The license has no upgrade protection: reinstating 12 months", step.Reason);
         // Protection is priced per edition and level: failover does not change it.
@@ -243,9 +380,20 @@ public class MajorStepAndRenewalPricingTests
         var price = UpgradePricing.Price(Request(12, C(Pro, L250), C(Pro, L250), new DateOnly(2027, 1, 15), renew: true));
 
         var line = Assert.Single(price.Lines);
-        Assert.Equal((QuoteLineKind.ProtectionRenewal, "Upgrade protection renewal, 12 months", 74.75m), (line.Kind, line.Title, line.Amount));
-        Assert.Equal("12 months at the 12.x price for Professional 250 mailboxes. Protection is current until 2027-01-15: accepted by then, the new period runs on from that date to 2028-01-15, no day lost; accepted later, it runs 12 months from the acceptance date.", line.Reason);
-        Assert.Equal((12, 12, new DateOnly(2028, 1, 15), true), (price.FromMajor, price.ToMajor, price.ProtectionEndsOnAfter, price.RenewsProtection));
+        Assert.Equal(
+            (QuoteLineKind.ProtectionRenewal, "Upgrade protection renewal, 12 months", 74.75m),
+            (line.Kind, line.Title, line.Amount)
+        );
+        Assert.Equal(
+            "12 months at the 12.x price for Professional 250 mailboxes. Protection is current until 2027-01-15: accepted by then, the "
+                + "new period runs on from that date to 2028-01-15, no day lost; "
+                + "accepted later, it runs 12 months from the acceptance date.",
+            line.Reason
+        );
+        Assert.Equal(
+            (12, 12, new DateOnly(2028, 1, 15), true),
+            (price.FromMajor, price.ToMajor, price.ProtectionEndsOnAfter, price.RenewsProtection)
+        );
     }
 
     [Fact]
@@ -255,7 +403,10 @@ public class MajorStepAndRenewalPricingTests
 
         var line = Assert.Single(price.Lines);
         Assert.Equal(("Upgrade protection reinstated, 12 months", 249.75m), (line.Title, line.Amount));
-        Assert.Contains("Protection lapsed on 2026-10-01: it runs 12 months from the acceptance date (2027-11-26 if accepted today).", line.Reason);
+        Assert.Contains(
+            "Protection lapsed on 2026-10-01: it runs 12 months from the acceptance date (2027-11-26 if accepted today).",
+            line.Reason
+        );
         Assert.Equal(new DateOnly(2027, 11, 26), price.ProtectionEndsOnAfter);
     }
 
@@ -292,7 +443,9 @@ public class MajorStepAndRenewalPricingTests
     [Fact]
     public void A_major_step_that_reinstates_protection_is_not_charged_a_renewal_as_well()
     {
-        var price = UpgradePricing.Price(Request(10, C(Pro, L250), C(Pro, L250), new DateOnly(2025, 5, 1), toCurrentMajor: true, renew: true));
+        var price = UpgradePricing.Price(
+            Request(10, C(Pro, L250), C(Pro, L250), new DateOnly(2025, 5, 1), toCurrentMajor: true, renew: true)
+        );
 
         Assert.Equal(QuoteLineKind.MajorUpgrade, Assert.Single(price.Lines).Kind);
         Assert.Equal((74.75m, true, new DateOnly(2027, 11, 26)), (price.Total, price.RenewsProtection, price.ProtectionEndsOnAfter));
@@ -314,7 +467,12 @@ public class MajorStepAndRenewalPricingTests
     [Theory]
     [MemberData(nameof(Every))]
     public void Every_combination_of_major_protection_change_and_renewal_prices_by_the_rules(
-        int major, DateOnly? protection, bool change, bool toCurrent, bool renew)
+        int major,
+        DateOnly? protection,
+        bool change,
+        bool toCurrent,
+        bool renew
+    )
     {
         var target = change ? C(Ent, L250) : C(Pro, L250);
         var request = Request(major, C(Pro, L250), target, protection, toCurrent, renew);
@@ -337,7 +495,8 @@ public class MajorStepAndRenewalPricingTests
         var charged = price.Lines.Where(l => l.Kind != QuoteLineKind.Change && l.Amount > 0).ToList();
         Assert.Equal(price.RenewsProtection ? 1 : 0, charged.Count);
         Assert.All(charged, l => Assert.Contains(l.Amount, new[] { 74.75m, 149.75m }));
-        if (moves && current) Assert.Equal(0m, price.Lines.Single(l => l.Kind == QuoteLineKind.MajorUpgrade).Amount);
+        if (moves && current)
+            Assert.Equal(0m, price.Lines.Single(l => l.Kind == QuoteLineKind.MajorUpgrade).Amount);
         Assert.Equal(price.RenewsProtection ? ProtectionRenewal.RenewedUntil(protection, Today) : protection, price.ProtectionEndsOnAfter);
         Assert.Equal(price.Lines.Sum(l => l.Amount), price.Total);
         Assert.All(price.Lines, l => Assert.False(string.IsNullOrWhiteSpace(l.Reason)));

@@ -26,10 +26,21 @@ public class OutboxAccessTests : IAsyncLifetime
     public ValueTask DisposeAsync() => portal.DisposeAsync();
 
     [Theory]
-    [InlineData(Roles.Sales, "Action needed: license A|Protection ends|Written consent T-2026-0001: license A|Your quote Q-2026-000001 from SmarterTools")]
+    [InlineData(
+        Roles.Sales,
+        "Action needed: license A|Protection ends|Written consent T-2026-0001: license A|Your quote Q-2026-000001 from SmarterTools"
+    )]
     [InlineData(Roles.Fraud, "Action needed: license A|Fraud case opened: A (Acme)|Protection ends|Written consent T-2026-0001: license A")]
-    [InlineData(Roles.Manager, "Action needed: license A|Fraud case opened: A (Acme)|Protection ends|Something else|Written consent T-2026-0001: license A|Your quote Q-2026-000001 from SmarterTools")]
-    [InlineData(Roles.Admin, "Action needed: license A|Fraud case opened: A (Acme)|Protection ends|Something else|Written consent T-2026-0001: license A|Your quote Q-2026-000001 from SmarterTools")]
+    [InlineData(
+        Roles.Manager,
+        "Action needed: license A|Fraud case opened: A (Acme)|Protection ends|Something else|Written consent T-2026-0001: license "
+            + "A|Your quote Q-2026-000001 from SmarterTools"
+    )]
+    [InlineData(
+        Roles.Admin,
+        "Action needed: license A|Fraud case opened: A (Acme)|Protection ends|Something else|Written consent T-2026-0001: license "
+            + "A|Your quote Q-2026-000001 from SmarterTools"
+    )]
     public async Task Each_role_lists_only_the_messages_it_may_read(string role, string expected)
     {
         var page = await portal.Service<OutboxService>().ListAsync(TestData.As(role), null, null, new PageRequest(0, 50, null, false));

@@ -28,9 +28,12 @@ public class OutboxServiceTests : IAsyncLifetime
 
         public async Task DeliverAsync(OutboxMessage message, CancellationToken ct)
         {
-            if (Hang is { } hang) await hang.Task.WaitAsync(ct);
-            if (!Up) throw new InvalidOperationException("Connection refused by mail.example:587");
-            lock (Delivered) Delivered.Add(message.Subject);
+            if (Hang is { } hang)
+                await hang.Task.WaitAsync(ct);
+            if (!Up)
+                throw new InvalidOperationException("Connection refused by mail.example:587");
+            lock (Delivered)
+                Delivered.Add(message.Subject);
             StopAfterHandOver?.Cancel();
         }
     }
@@ -40,7 +43,11 @@ public class OutboxServiceTests : IAsyncLifetime
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
-            builder.ConfigureServices(s => { s.RemoveAll<IEmailDelivery>(); s.AddSingleton<IEmailDelivery>(delivery); });
+            builder.ConfigureServices(s =>
+            {
+                s.RemoveAll<IEmailDelivery>();
+                s.AddSingleton<IEmailDelivery>(delivery);
+            });
         }
     }
 
@@ -53,6 +60,7 @@ public class OutboxServiceTests : IAsyncLifetime
     private OutboxWakeup Wakeup => portal.Services.GetRequiredService<OutboxWakeup>();
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
     public ValueTask DisposeAsync() => portal.DisposeAsync();
 
     private async Task<long> QueueAsync(string subject)
@@ -144,8 +152,12 @@ public class OutboxServiceTests : IAsyncLifetime
         await using var db = await portal.DbAsync();
         var audit = await db.AuditLog.Where(a => a.EntityType == "Outbox").OrderBy(a => a.Id).ToListAsync();
         Assert.Equal(
-            [("Outbox message retried", id.ToString(), "manager@demo.licenseportal.test"), ("Outbox delivered now", "due", "manager@demo.licenseportal.test")],
-            audit.Select(a => (a.Action, a.EntityId, a.UserName)));
+            [
+                ("Outbox message retried", id.ToString(), "manager@demo.licenseportal.test"),
+                ("Outbox delivered now", "due", "manager@demo.licenseportal.test"),
+            ],
+            audit.Select(a => (a.Action, a.EntityId, a.UserName))
+        );
         Assert.StartsWith("{\"Status\":\"Failed\"", audit[0].Before);
         // The retry already woke the dispatcher, so whether the message was still due when "deliver now" counted is a race.
         Assert.Matches("^\\{\"Due\":[01]\\}$", audit[1].After);
@@ -158,13 +170,21 @@ public class OutboxServiceTests : IAsyncLifetime
         var license = await portal.NewLicenseAsync(customer.Id);
         var (edition, level) = await portal.ConfigAsync("SmarterMail", "Enterprise", "250 mailboxes");
         var quotes = portal.Service<QuoteService>();
-        var id = await quotes.CreateDraftAsync(TestData.As(Roles.Sales), customer.Id, [new QuoteRequestLine(license.Id, edition.Id, level.Id, false)], 30, null);
+        var id = await quotes.CreateDraftAsync(
+            TestData.As(Roles.Sales),
+            customer.Id,
+            [new QuoteRequestLine(license.Id, edition.Id, level.Id, false)],
+            30,
+            null
+        );
         delivery.Up = true;
         delivery.Hang = new(TaskCreationOptions.RunContinuationsAsynchronously);
         var woken = Wakeup.Count;
 
         // Before, the click waited for the mail server: with one that hangs, it never came back.
-        await quotes.SendAsync(TestData.As(Roles.Sales), id, "buyer@acme.example").WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        await quotes
+            .SendAsync(TestData.As(Roles.Sales), id, "buyer@acme.example")
+            .WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
         Assert.Equal(woken + 1, Wakeup.Count);
         var number = (await quotes.GetAsync(id)).Number;
@@ -174,7 +194,10 @@ public class OutboxServiceTests : IAsyncLifetime
         Assert.Empty(delivery.Delivered);
 
         delivery.Hang.SetResult();
-        await TestData.UntilAsync(async () => (await ReadAsync(message.Id)).Status == OutboxStatus.Sent, "the woken dispatcher to deliver the quote");
+        await TestData.UntilAsync(
+            async () => (await ReadAsync(message.Id)).Status == OutboxStatus.Sent,
+            "the woken dispatcher to deliver the quote"
+        );
         Assert.StartsWith($"Your quote {number} from ", Assert.Single(delivery.Delivered));
     }
 
@@ -185,12 +208,21 @@ public class OutboxServiceTests : IAsyncLifetime
         var buyer = await portal.NewCustomerAsync("Buyer Networks GmbH");
         var license = await portal.NewLicenseAsync(seller.Id);
         var transfers = portal.Service<TransferService>();
-        var id = await transfers.RequestAsync(TestData.As(Roles.Sales), license.Id, buyer.Id, null, TransferKind.Transfer, "Company sold its mail business");
+        var id = await transfers.RequestAsync(
+            TestData.As(Roles.Sales),
+            license.Id,
+            buyer.Id,
+            null,
+            TransferKind.Transfer,
+            "Company sold its mail business"
+        );
         delivery.Up = true;
         delivery.Hang = new(TaskCreationOptions.RunContinuationsAsynchronously);
         var woken = Wakeup.Count;
 
-        await transfers.ApproveAsync(TestData.As(Roles.Manager), id, null).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        await transfers
+            .ApproveAsync(TestData.As(Roles.Manager), id, null)
+            .WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
         Assert.Equal(woken + 1, Wakeup.Count);
         await using var db = await portal.DbAsync();
@@ -214,7 +246,14 @@ public class OutboxServiceTests : IAsyncLifetime
         await using (var db = await portal.DbAsync())
         {
             // Due a minute from now, so the dispatcher's first round at start-up leaves it.
-            var message = OutboxService.Enqueue(db, portal.Clock.GetUtcNow().UtcDateTime.AddMinutes(1), "it@acme.example", "Woken", "Hello", "Test");
+            var message = OutboxService.Enqueue(
+                db,
+                portal.Clock.GetUtcNow().UtcDateTime.AddMinutes(1),
+                "it@acme.example",
+                "Woken",
+                "Hello",
+                "Test"
+            );
             await db.SaveChangesAsync();
             id = message.Id;
         }
@@ -243,7 +282,8 @@ public class OutboxServiceTests : IAsyncLifetime
         Assert.Equal(3, wakeup.Count);
     }
 
-    /// <summary>The message about <paramref name="about"/>: queued, and not delivered (the woken dispatcher may hold it, waiting on the server).</summary>
+    /// <summary>The message about <paramref name="about"/>: queued, and not delivered (the woken dispatcher may hold it, waiting on the
+    /// server).</summary>
     private async Task<OutboxMessage> QueuedAsync(string about)
     {
         await using var db = await portal.DbAsync();
@@ -256,7 +296,8 @@ public class OutboxServiceTests : IAsyncLifetime
     public async Task Two_dispatchers_at_once_deliver_each_message_once()
     {
         delivery.Up = true;
-        for (var i = 0; i < 20; i++) await QueueAsync($"Message {i}");
+        for (var i = 0; i < 20; i++)
+            await QueueAsync($"Message {i}");
 
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => portal.Service<OutboxService>().DispatchRoundAsync(default))));
 
@@ -274,7 +315,14 @@ public class EmailDeliveryTests(PortalFactory portal)
         long id;
         await using (var db = await portal.DbAsync())
         {
-            var message = OutboxService.Enqueue(db, portal.Clock.GetUtcNow().UtcDateTime, "ids@acme.example", "Message id check", "Hello", "Test");
+            var message = OutboxService.Enqueue(
+                db,
+                portal.Clock.GetUtcNow().UtcDateTime,
+                "ids@acme.example",
+                "Message id check",
+                "Hello",
+                "Test"
+            );
             await db.SaveChangesAsync();
             id = message.Id;
         }

@@ -14,7 +14,12 @@ public class QuoteRenewalTests : IAsyncLifetime
     private static readonly System.Security.Claims.ClaimsPrincipal Sales = TestData.As(Roles.Sales);
     private QuoteService Quotes => portal.Service<QuoteService>();
 
-    public ValueTask InitializeAsync() { _ = portal.Server; return ValueTask.CompletedTask; }
+    public ValueTask InitializeAsync()
+    {
+        _ = portal.Server;
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask DisposeAsync() => portal.DisposeAsync();
 
     private static QuoteRequestLine Renewal(License l) => new(l.Id, l.EditionId, l.LevelId, l.HasFailover, RenewProtection: true);
@@ -35,7 +40,8 @@ public class QuoteRenewalTests : IAsyncLifetime
     }
 
     /// <summary>Moves the clock to noon UTC on the date (morning in the vendor's Phoenix).</summary>
-    private void GoTo(DateOnly date) => portal.Clock.Advance(date.ToDateTime(new TimeOnly(12, 0), DateTimeKind.Utc) - portal.Clock.GetUtcNow().UtcDateTime);
+    private void GoTo(DateOnly date) =>
+        portal.Clock.Advance(date.ToDateTime(new TimeOnly(12, 0), DateTimeKind.Utc) - portal.Clock.GetUtcNow().UtcDateTime);
 
     [Fact]
     public async Task A_plain_major_step_with_current_protection_is_free_and_moves_the_license_on_acceptance()
@@ -50,7 +56,10 @@ public class QuoteRenewalTests : IAsyncLifetime
         Assert.Equal((QuoteLineKind.MajorUpgrade, 0m, 0m), (line.Kind, line.Amount, quote.Total));
         Assert.Equal("11.x Professional 250 mailboxes → 12.x Professional 250 mailboxes", quote.Items[0].Summary());
         var moved = await ReloadAsync(license);
-        Assert.Equal((12, license.EditionId, license.LevelId, new DateOnly(2027, 2, 1)), (moved.Major, moved.EditionId, moved.LevelId, moved.ProtectionEndsOn));
+        Assert.Equal(
+            (12, license.EditionId, license.LevelId, new DateOnly(2027, 2, 1)),
+            (moved.Major, moved.EditionId, moved.LevelId, moved.ProtectionEndsOn)
+        );
         await using var db = await portal.DbAsync();
         var history = await db.LicenseEvents.SingleAsync(e => e.LicenseId == license.Id);
         Assert.Equal(LicenseEventKinds.Upgraded, history.Kind);
@@ -77,7 +86,11 @@ public class QuoteRenewalTests : IAsyncLifetime
         Assert.Equal((12, new DateOnly(2027, 12, 10)), (moved.Major, moved.ProtectionEndsOn));
         await using var db = await portal.DbAsync();
         var renewed = await db.LicenseEvents.SingleAsync(e => e.LicenseId == license.Id && e.Kind == LicenseEventKinds.ProtectionRenewed);
-        Assert.Equal($"Upgrade protection until 2027-12-10, reinstated: it lapsed on 2025-06-30, so it runs from 2026-12-10, by quote {quote.Number} (with the major upgrade).", renewed.Description);
+        Assert.Equal(
+            $"Upgrade protection until 2027-12-10, reinstated: it lapsed on 2025-06-30, so it runs from 2026-12-10, by quote "
+                + $"{quote.Number} (with the major upgrade).",
+            renewed.Description
+        );
     }
 
     [Fact]
@@ -98,7 +111,11 @@ public class QuoteRenewalTests : IAsyncLifetime
         await using var db = await portal.DbAsync();
         var history = await db.LicenseEvents.SingleAsync(e => e.LicenseId == license.Id);
         Assert.Equal(LicenseEventKinds.ProtectionRenewed, history.Kind);
-        Assert.Equal($"Upgrade protection until 2028-01-15, renewed before it lapsed: on from 2027-01-15, by quote {quote.Number} ({protection.Usd()}).", history.Description);
+        Assert.Equal(
+            $"Upgrade protection until 2028-01-15, renewed before it lapsed: on from 2027-01-15, by quote {quote.Number} "
+                + $"({protection.Usd()}).",
+            history.Description
+        );
         var audit = await db.AuditLog.SingleAsync(a => a.Action == "Upgrade protection renewed" && a.EntityId == license.Key);
         Assert.Contains("2027-01-15", audit.Before);
         Assert.Contains("2028-01-15", audit.After);
@@ -169,12 +186,17 @@ public class QuoteRenewalTests : IAsyncLifetime
         var id = await QuoteAndAcceptAsync(customer.Id, new QuoteRequestLine(license.Id, ent.Id, l250.Id, false, RenewProtection: true));
 
         var quote = await Quotes.GetAsync(id);
-        Assert.Equal([0m, to.LicensePrice - from.LicensePrice, to.ProtectionPrice], quote.Items[0].Lines.OrderBy(l => l.Position).Select(l => l.Amount));
+        Assert.Equal(
+            [0m, to.LicensePrice - from.LicensePrice, to.ProtectionPrice],
+            quote.Items[0].Lines.OrderBy(l => l.Position).Select(l => l.Amount)
+        );
         var after = await ReloadAsync(license);
         Assert.Equal((12, ent.Id, new DateOnly(2028, 1, 15)), (after.Major, after.EditionId, after.ProtectionEndsOn));
         await using var db = await portal.DbAsync();
-        Assert.Equal([LicenseEventKinds.ProtectionRenewed, LicenseEventKinds.Upgraded],
-            (await db.LicenseEvents.Where(e => e.LicenseId == license.Id).Select(e => e.Kind).ToListAsync()).Order());
+        Assert.Equal(
+            [LicenseEventKinds.ProtectionRenewed, LicenseEventKinds.Upgraded],
+            (await db.LicenseEvents.Where(e => e.LicenseId == license.Id).Select(e => e.Kind).ToListAsync()).Order()
+        );
     }
 
     [Fact]
@@ -220,7 +242,9 @@ public class QuoteRenewalTests : IAsyncLifetime
 
         await Assert.ThrowsAsync<DomainException>(() => Quotes.CandidatesAsync(TestData.As(role), customer.Id));
         await Assert.ThrowsAsync<DomainException>(() => Quotes.PreviewAsync(TestData.As(role), customer.Id, [Renewal(license)]));
-        await Assert.ThrowsAsync<DomainException>(() => Quotes.CreateDraftAsync(TestData.As(role), customer.Id, [Renewal(license)], 30, null));
+        await Assert.ThrowsAsync<DomainException>(() =>
+            Quotes.CreateDraftAsync(TestData.As(role), customer.Id, [Renewal(license)], 30, null)
+        );
     }
 
     [Theory]
@@ -234,7 +258,13 @@ public class QuoteRenewalTests : IAsyncLifetime
         var c = await portal.NewLicenseAsync(customer.Id, major: 10, protection: new DateOnly(2025, 6, 30));
         var (ent, l250) = await portal.ConfigAsync("SmarterMail", "Enterprise", "250 mailboxes");
 
-        var id = await Quotes.CreateDraftAsync(Sales, customer.Id, [Renewal(a), MajorStep(b), new QuoteRequestLine(c.Id, ent.Id, l250.Id, false)], 30, null);
+        var id = await Quotes.CreateDraftAsync(
+            Sales,
+            customer.Id,
+            [Renewal(a), MajorStep(b), new QuoteRequestLine(c.Id, ent.Id, l250.Id, false)],
+            30,
+            null
+        );
         var quote = await Quotes.GetAsync(id);
         Assert.Equal([137m, 0m, 137m, 549m], quote.Items.SelectMany(i => i.Lines.OrderBy(l => l.Position)).Select(l => l.Amount));
         Assert.Equal((823m, new DateOnly(2026, 12, 25)), (quote.Total, quote.ValidUntil));

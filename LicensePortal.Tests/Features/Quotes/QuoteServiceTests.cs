@@ -14,7 +14,12 @@ public class QuoteServiceTests : IAsyncLifetime
     private static readonly System.Security.Claims.ClaimsPrincipal Sales = TestData.As(Roles.Sales);
     private QuoteService Quotes => portal.Service<QuoteService>();
 
-    public ValueTask InitializeAsync() { _ = portal.Server; return ValueTask.CompletedTask; }
+    public ValueTask InitializeAsync()
+    {
+        _ = portal.Server;
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask DisposeAsync() => portal.DisposeAsync();
 
     private async Task<QuoteRequestLine> ToAsync(License license, string edition, string level, bool failover = false)
@@ -48,7 +53,11 @@ public class QuoteServiceTests : IAsyncLifetime
         var license = await portal.NewLicenseAsync(customer.Id);
         var entry = await portal.PriceAsync("SmarterMail", 12, "Professional", "250 mailboxes");
 
-        var preview = await Quotes.PreviewAsync(Sales, customer.Id, [await ToAsync(license, "Professional", "250 mailboxes", failover: true)]);
+        var preview = await Quotes.PreviewAsync(
+            Sales,
+            customer.Id,
+            [await ToAsync(license, "Professional", "250 mailboxes", failover: true)]
+        );
 
         Assert.Equal(entry.FailoverPrice, Assert.Single(preview).Price!.Total);
     }
@@ -121,7 +130,13 @@ public class QuoteServiceTests : IAsyncLifetime
         var customer = await portal.NewCustomerAsync();
         var a = await portal.NewLicenseAsync(customer.Id);
         var b = await portal.NewLicenseAsync(customer.Id, level: "100 mailboxes");
-        var id = await Quotes.CreateDraftAsync(Sales, customer.Id, [await ToAsync(a, "Enterprise", "250 mailboxes"), await ToAsync(b, "Professional", "500 mailboxes", true)], 30, null);
+        var id = await Quotes.CreateDraftAsync(
+            Sales,
+            customer.Id,
+            [await ToAsync(a, "Enterprise", "250 mailboxes"), await ToAsync(b, "Professional", "500 mailboxes", true)],
+            30,
+            null
+        );
 
         await Quotes.AcceptAsync(Sales, id);
 
@@ -134,7 +149,10 @@ public class QuoteServiceTests : IAsyncLifetime
         Assert.Equal((l500.Id, true), (lb.LevelId, lb.HasFailover));
         var quote = await Quotes.GetAsync(id);
         Assert.Equal(QuoteStatus.Accepted, quote.Status);
-        Assert.Equal(2, await db.LicenseEvents.CountAsync(e => (e.LicenseId == a.Id || e.LicenseId == b.Id) && e.Kind == LicenseEventKinds.Upgraded));
+        Assert.Equal(
+            2,
+            await db.LicenseEvents.CountAsync(e => (e.LicenseId == a.Id || e.LicenseId == b.Id) && e.Kind == LicenseEventKinds.Upgraded)
+        );
         Assert.Contains(quote.Number, (await db.LicenseEvents.FirstAsync(e => e.LicenseId == a.Id)).Description);
         Assert.Equal(2, await db.AuditLog.CountAsync(x => x.Action == "License upgraded"));
         Assert.Equal(1, await db.AuditLog.CountAsync(x => x.Action == "Quote accepted" && x.EntityId == quote.Number));
@@ -146,7 +164,13 @@ public class QuoteServiceTests : IAsyncLifetime
         var customer = await portal.NewCustomerAsync();
         var a = await portal.NewLicenseAsync(customer.Id);
         var b = await portal.NewLicenseAsync(customer.Id);
-        var id = await Quotes.CreateDraftAsync(Sales, customer.Id, [await ToAsync(a, "Enterprise", "250 mailboxes"), await ToAsync(b, "Enterprise", "250 mailboxes")], 30, null);
+        var id = await Quotes.CreateDraftAsync(
+            Sales,
+            customer.Id,
+            [await ToAsync(a, "Enterprise", "250 mailboxes"), await ToAsync(b, "Enterprise", "250 mailboxes")],
+            30,
+            null
+        );
         await using (var db = await portal.DbAsync())
         {
             (await db.Licenses.SingleAsync(l => l.Id == b.Id)).HasFailover = true;
@@ -175,7 +199,10 @@ public class QuoteServiceTests : IAsyncLifetime
         Assert.Equal(QuoteStatus.Expired, (await Quotes.GetAsync(id)).StateOn(Quotes.Today));
         Assert.Contains("expired on 2026-12-26", (await Assert.ThrowsAsync<DomainException>(() => Quotes.AcceptAsync(Sales, id))).Message);
         await Assert.ThrowsAsync<DomainException>(() => Quotes.SendAsync(Sales, id, "it@acme.example"));
-        var expired = await Quotes.ListAsync(new QuoteFilter(Status: QuoteStatus.Expired, CustomerId: customer.Id), new PageRequest(0, 10, null, false));
+        var expired = await Quotes.ListAsync(
+            new QuoteFilter(Status: QuoteStatus.Expired, CustomerId: customer.Id),
+            new PageRequest(0, 10, null, false)
+        );
         Assert.Equal(QuoteStatus.Expired, Assert.Single(expired.Rows).State);
     }
 
@@ -193,7 +220,10 @@ public class QuoteServiceTests : IAsyncLifetime
         Assert.Equal((QuoteStatus.Sent, "buyer@acme.example"), (quote.Status, quote.SentTo));
         await using var db = await portal.DbAsync();
         var message = await db.Outbox.SingleAsync(m => m.About == $"Quote {quote.Number}");
-        Assert.Equal((OutboxStatus.Sent, "buyer@acme.example", $"{quote.Number}.pdf"), (message.Status, message.To, message.AttachmentName));
+        Assert.Equal(
+            (OutboxStatus.Sent, "buyer@acme.example", $"{quote.Number}.pdf"),
+            (message.Status, message.To, message.AttachmentName)
+        );
         Assert.StartsWith("%PDF", System.Text.Encoding.ASCII.GetString(message.Attachment!, 0, 4));
         var eml = Assert.Single(Directory.GetFiles(portal.MailFolder, "*.eml"));
         var text = await File.ReadAllTextAsync(eml);
@@ -257,7 +287,8 @@ public class QuoteServiceTests : IAsyncLifetime
         var license = await portal.NewLicenseAsync(customer.Id);
 
         var refused = await Assert.ThrowsAsync<DomainException>(async () =>
-            await Quotes.CreateDraftAsync(Sales, customer.Id, [await ToAsync(license, "Enterprise", "250 mailboxes")], days, null));
+            await Quotes.CreateDraftAsync(Sales, customer.Id, [await ToAsync(license, "Enterprise", "250 mailboxes")], days, null)
+        );
 
         Assert.Equal("A quote is valid for 1 to 365 days.", refused.Message);
         Assert.Equal(0, (await Quotes.ListAsync(new QuoteFilter(CustomerId: customer.Id), new PageRequest(0, 10, null, false))).Total);
@@ -285,10 +316,19 @@ public class QuoteServiceTests : IAsyncLifetime
         var draft = field == "notes" ? 0 : await Quotes.CreateDraftAsync(Sales, customer.Id, [line], 30, null);
 
         if (field == "notes")
-            await portal.RefusedOverAndKeptWholeAtAsync(field, QuoteTermsForm.MaxNotesLength, t => Quotes.CreateDraftAsync(Sales, customer.Id, [line], 30, t),
-                db => db.Quotes.Where(q => q.CustomerId == customer.Id).Select(q => q.Notes).FirstOrDefaultAsync());
+            await portal.RefusedOverAndKeptWholeAtAsync(
+                field,
+                QuoteTermsForm.MaxNotesLength,
+                t => Quotes.CreateDraftAsync(Sales, customer.Id, [line], 30, t),
+                db => db.Quotes.Where(q => q.CustomerId == customer.Id).Select(q => q.Notes).FirstOrDefaultAsync()
+            );
         else
-            await portal.RefusedOverAndKeptWholeAtAsync(field, QuoteTermsForm.MaxEmailLength, t => Quotes.SendAsync(Sales, draft, t),
-                db => db.Quotes.Where(q => q.Id == draft).Select(q => q.SentTo).SingleAsync(), n => new string('a', n - "@acme.example".Length) + "@acme.example");
+            await portal.RefusedOverAndKeptWholeAtAsync(
+                field,
+                QuoteTermsForm.MaxEmailLength,
+                t => Quotes.SendAsync(Sales, draft, t),
+                db => db.Quotes.Where(q => q.Id == draft).Select(q => q.SentTo).SingleAsync(),
+                n => new string('a', n - "@acme.example".Length) + "@acme.example"
+            );
     }
 }

@@ -16,7 +16,12 @@ public class ProtectionReminderTests : IAsyncLifetime
     private static readonly System.Security.Claims.ClaimsPrincipal Sales = TestData.As(Roles.Sales);
     private ProtectionReminderSender Sender => portal.Service<ProtectionReminderSender>();
 
-    public ValueTask InitializeAsync() { _ = portal.Server; return ValueTask.CompletedTask; }
+    public ValueTask InitializeAsync()
+    {
+        _ = portal.Server;
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask DisposeAsync() => portal.DisposeAsync();
 
     /// <summary>A customer with an address of its own, so its emails can be told apart from the demo customers'.</summary>
@@ -30,15 +35,20 @@ public class ProtectionReminderTests : IAsyncLifetime
     }
 
     /// <summary>Noon UTC on the date: the morning of the same date in the vendor's Phoenix.</summary>
-    private void GoTo(DateOnly date) => portal.Clock.Advance(date.ToDateTime(new TimeOnly(12, 0), DateTimeKind.Utc) - portal.Clock.GetUtcNow().UtcDateTime);
+    private void GoTo(DateOnly date) =>
+        portal.Clock.Advance(date.ToDateTime(new TimeOnly(12, 0), DateTimeKind.Utc) - portal.Clock.GetUtcNow().UtcDateTime);
 
     private DateOnly Today => DateOnly.FromDateTime(portal.Clock.GetUtcNow().UtcDateTime);
 
     private async Task<List<(DateOnly On, int Days, DateOnly EndsOn)>> RemindersAsync(int licenseId)
     {
         await using var db = await portal.DbAsync();
-        return [.. (await db.ProtectionReminders.Where(r => r.LicenseId == licenseId).OrderBy(r => r.Id).ToListAsync())
-            .Select(r => (DateOnly.FromDateTime(r.SentAt), r.DaysBefore, r.ProtectionEndsOn))];
+        return
+        [
+            .. (await db.ProtectionReminders.Where(r => r.LicenseId == licenseId).OrderBy(r => r.Id).ToListAsync()).Select(r =>
+                (DateOnly.FromDateTime(r.SentAt), r.DaysBefore, r.ProtectionEndsOn)
+            ),
+        ];
     }
 
     /// <summary>Runs the sender once a day from today to <paramref name="last"/>, as the background service would.</summary>
@@ -59,22 +69,48 @@ public class ProtectionReminderTests : IAsyncLifetime
 
         await DailyUntilAsync(new DateOnly(2027, 1, 9));
 
-        Assert.Equal([(new DateOnly(2026, 12, 16), 30, new DateOnly(2027, 1, 15)), (new DateOnly(2027, 1, 8), 7, new DateOnly(2027, 1, 15))], await RemindersAsync(license.Id));
+        Assert.Equal(
+            [(new DateOnly(2026, 12, 16), 30, new DateOnly(2027, 1, 15)), (new DateOnly(2027, 1, 8), 7, new DateOnly(2027, 1, 15))],
+            await RemindersAsync(license.Id)
+        );
         await using (var db = await portal.DbAsync())
         {
             var emails = await db.Outbox.Where(m => m.To == email).OrderBy(m => m.Id).ToListAsync();
             Assert.Equal(2, emails.Count);
-            Assert.All(emails, m => Assert.Equal($"Upgrade protection for SmarterMail license {license.Key} ends on 15 January 2027", m.Subject));
-            Assert.Contains($"{license.Key} · SmarterMail 12.x Professional 250 mailboxes: ends on 15 January 2027 (in 30 days)", emails[0].Body);
+            Assert.All(
+                emails,
+                m => Assert.Equal($"Upgrade protection for SmarterMail license {license.Key} ends on 15 January 2027", m.Subject)
+            );
+            Assert.Contains(
+                $"{license.Key} · SmarterMail 12.x Professional 250 mailboxes: ends on 15 January 2027 (in 30 days)",
+                emails[0].Body
+            );
             Assert.Contains("(in 7 days)", emails[1].Body);
-            Assert.Contains("Renewed on or before its end date, it runs on for\n12 months from that date", emails[0].Body.ReplaceLineEndings("\n"));
-            Assert.Equal(2, await db.LicenseEvents.CountAsync(e => e.LicenseId == license.Id && e.Kind == LicenseEventKinds.ProtectionReminder));
-            Assert.Equal(2, await db.AuditLog.CountAsync(a => a.Action == "Protection reminder sent" && a.EntityId == license.Key && a.UserName == "protection reminders"));
+            Assert.Contains(
+                "Renewed on or before its end date, it runs on for\n12 months from that date",
+                emails[0].Body.ReplaceLineEndings("\n")
+            );
+            Assert.Equal(
+                2,
+                await db.LicenseEvents.CountAsync(e => e.LicenseId == license.Id && e.Kind == LicenseEventKinds.ProtectionReminder)
+            );
+            Assert.Equal(
+                2,
+                await db.AuditLog.CountAsync(a =>
+                    a.Action == "Protection reminder sent" && a.EntityId == license.Key && a.UserName == "protection reminders"
+                )
+            );
         }
 
         // The customer renews on the call after the 7-day reminder: the new end date follows the old one.
         var quotes = portal.Service<QuoteService>();
-        var quote = await quotes.CreateDraftAsync(Sales, customer, [new QuoteRequestLine(license.Id, license.EditionId, license.LevelId, false, RenewProtection: true)], 30, null);
+        var quote = await quotes.CreateDraftAsync(
+            Sales,
+            customer,
+            [new QuoteRequestLine(license.Id, license.EditionId, license.LevelId, false, RenewProtection: true)],
+            30,
+            null
+        );
         await quotes.AcceptAsync(Sales, quote);
         await DailyUntilAsync(new DateOnly(2027, 2, 20));
         Assert.Equal(2, (await RemindersAsync(license.Id)).Count);
@@ -84,10 +120,14 @@ public class ProtectionReminderTests : IAsyncLifetime
         await DailyUntilAsync(new DateOnly(2028, 1, 20));
 
         Assert.Equal(
-        [
-            (new DateOnly(2026, 12, 16), 30, new DateOnly(2027, 1, 15)), (new DateOnly(2027, 1, 8), 7, new DateOnly(2027, 1, 15)),
-            (new DateOnly(2027, 12, 16), 30, new DateOnly(2028, 1, 15)), (new DateOnly(2028, 1, 8), 7, new DateOnly(2028, 1, 15)),
-        ], await RemindersAsync(license.Id));
+            [
+                (new DateOnly(2026, 12, 16), 30, new DateOnly(2027, 1, 15)),
+                (new DateOnly(2027, 1, 8), 7, new DateOnly(2027, 1, 15)),
+                (new DateOnly(2027, 12, 16), 30, new DateOnly(2028, 1, 15)),
+                (new DateOnly(2028, 1, 8), 7, new DateOnly(2028, 1, 15)),
+            ],
+            await RemindersAsync(license.Id)
+        );
         await using var check = await portal.DbAsync();
         Assert.Equal(4, await check.Outbox.CountAsync(m => m.To == email));
         Assert.Contains("ends on 15 January 2028", (await check.Outbox.Where(m => m.To == email).OrderBy(m => m.Id).LastAsync()).Subject);
@@ -101,17 +141,29 @@ public class ProtectionReminderTests : IAsyncLifetime
         await DailyUntilAsync(new DateOnly(2027, 1, 5));
 
         var quotes = portal.Service<QuoteService>();
-        await quotes.AcceptAsync(Sales, await quotes.CreateDraftAsync(Sales, customer,
-            [new QuoteRequestLine(license.Id, license.EditionId, license.LevelId, false, RenewProtection: true)], 30, null));
+        await quotes.AcceptAsync(
+            Sales,
+            await quotes.CreateDraftAsync(
+                Sales,
+                customer,
+                [new QuoteRequestLine(license.Id, license.EditionId, license.LevelId, false, RenewProtection: true)],
+                30,
+                null
+            )
+        );
         GoTo(new DateOnly(2027, 12, 1));
         await DailyUntilAsync(new DateOnly(2028, 1, 6));
 
         // First cycle: started 24 days before the end, so the 30-day reminder went out that day.
         Assert.Equal(
-        [
-            (new DateOnly(2026, 11, 26), 30, new DateOnly(2026, 12, 20)), (new DateOnly(2026, 12, 13), 7, new DateOnly(2026, 12, 20)),
-            (new DateOnly(2027, 12, 6), 30, new DateOnly(2028, 1, 5)), (new DateOnly(2027, 12, 29), 7, new DateOnly(2028, 1, 5)),
-        ], await RemindersAsync(license.Id));
+            [
+                (new DateOnly(2026, 11, 26), 30, new DateOnly(2026, 12, 20)),
+                (new DateOnly(2026, 12, 13), 7, new DateOnly(2026, 12, 20)),
+                (new DateOnly(2027, 12, 6), 30, new DateOnly(2028, 1, 5)),
+                (new DateOnly(2027, 12, 29), 7, new DateOnly(2028, 1, 5)),
+            ],
+            await RemindersAsync(license.Id)
+        );
     }
 
     [Fact]
@@ -127,7 +179,10 @@ public class ProtectionReminderTests : IAsyncLifetime
         Assert.Single(await RemindersAsync(license.Id));
         await using var db = await portal.DbAsync();
         Assert.Equal(1, await db.Outbox.CountAsync(m => m.To == email));
-        Assert.Equal(1, await db.LicenseEvents.CountAsync(e => e.LicenseId == license.Id && e.Kind == LicenseEventKinds.ProtectionReminder));
+        Assert.Equal(
+            1,
+            await db.LicenseEvents.CountAsync(e => e.LicenseId == license.Id && e.Kind == LicenseEventKinds.ProtectionReminder)
+        );
         Assert.Equal(1, await db.AuditLog.CountAsync(a => a.Action == "Protection reminder sent" && a.EntityId == license.Key));
         Assert.Equal(await db.ProtectionReminders.CountAsync(), runs.Sum(r => r.RemindersSent));
     }
@@ -137,7 +192,15 @@ public class ProtectionReminderTests : IAsyncLifetime
     {
         var (customer, email) = await CustomerAsync("Several Hosting");
         var a = await portal.NewLicenseAsync(customer, protection: Today.AddDays(30));
-        var b = await portal.NewLicenseAsync(customer, product: "SmarterTrack", major: 18, edition: "Enterprise", level: "10 agents", failover: true, protection: Today.AddDays(12));
+        var b = await portal.NewLicenseAsync(
+            customer,
+            product: "SmarterTrack",
+            major: 18,
+            edition: "Enterprise",
+            level: "10 agents",
+            failover: true,
+            protection: Today.AddDays(12)
+        );
         var c = await portal.NewLicenseAsync(customer, protection: Today.AddDays(2));
 
         await Sender.SendDueAsync();
@@ -147,7 +210,10 @@ public class ProtectionReminderTests : IAsyncLifetime
         Assert.Equal("Upgrade protection for 3 of your licenses ends soon", message.Subject);
         Assert.Equal("Protection reminder: 3 licenses of Several Hosting", message.About);
         Assert.Contains($"{c.Key} · SmarterMail 12.x Professional 250 mailboxes: ends on 28 November 2026 (in 2 days)", message.Body);
-        Assert.Contains($"{b.Key} · SmarterTrack 18.x Enterprise 10 agents with failover: ends on 8 December 2026 (in 12 days)", message.Body);
+        Assert.Contains(
+            $"{b.Key} · SmarterTrack 18.x Enterprise 10 agents with failover: ends on 8 December 2026 (in 12 days)",
+            message.Body
+        );
         Assert.Contains($"{a.Key} · SmarterMail 12.x Professional 250 mailboxes: ends on 26 December 2026 (in 30 days)", message.Body);
         Assert.Equal([7], (await RemindersAsync(c.Id)).Select(r => r.Days));
         Assert.Equal([30], (await RemindersAsync(b.Id)).Select(r => r.Days));
@@ -169,7 +235,9 @@ public class ProtectionReminderTests : IAsyncLifetime
 
         await using var check = await portal.DbAsync();
         Assert.Equal(0, await check.Outbox.CountAsync(m => m.To == email));
-        Assert.False(await check.ProtectionReminders.AnyAsync(r => check.Licenses.Any(l => l.Id == r.LicenseId && l.CustomerId == customer)));
+        Assert.False(
+            await check.ProtectionReminders.AnyAsync(r => check.Licenses.Any(l => l.Id == r.LicenseId && l.CustomerId == customer))
+        );
     }
 
     [Fact]
@@ -192,8 +260,11 @@ public class ProtectionReminderTests : IAsyncLifetime
         var (customer, _) = await CustomerAsync("Configured Hosting");
         var license = await portal.NewLicenseAsync(customer, protection: Today.AddDays(14));
         using var scope = portal.Services.CreateScope();
-        ProtectionReminderSender With(string days) => ActivatorUtilities.CreateInstance<ProtectionReminderSender>(
-            scope.ServiceProvider, Options.Create(new RenewalOptions { ReminderDays = days }));
+        ProtectionReminderSender With(string days) =>
+            ActivatorUtilities.CreateInstance<ProtectionReminderSender>(
+                scope.ServiceProvider,
+                Options.Create(new RenewalOptions { ReminderDays = days })
+            );
 
         Assert.Equal(new ReminderRun(0, 0, 0), await With("").SendDueAsync());
         Assert.Empty(await RemindersAsync(license.Id));
@@ -222,7 +293,10 @@ public class ProtectionReminderTests : IAsyncLifetime
         Assert.Equal(new ReminderRun(LicensesDue: demo.LicensesDue + 1, RemindersSent: 1, EmailsQueued: 1), run);
         Assert.Equal([7], (await RemindersAsync(license.Id)).Select(r => r.Days));
         await using var db = await portal.DbAsync();
-        Assert.Equal("maria@example.com", (await db.AuditLog.SingleAsync(a => a.Action == "Protection reminder sent" && a.EntityId == license.Key)).UserName);
+        Assert.Equal(
+            "maria@example.com",
+            (await db.AuditLog.SingleAsync(a => a.Action == "Protection reminder sent" && a.EntityId == license.Key)).UserName
+        );
     }
 }
 

@@ -16,7 +16,12 @@ public class ProtectionServiceTests : IAsyncLifetime
     private static readonly PageRequest All = new(0, 200, null, false);
     private ProtectionService Protection => portal.Service<ProtectionService>();
 
-    public ValueTask InitializeAsync() { _ = portal.Server; return ValueTask.CompletedTask; }
+    public ValueTask InitializeAsync()
+    {
+        _ = portal.Server;
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask DisposeAsync() => portal.DisposeAsync();
 
     private Task<License> LicenseAsync(int customer, int inDays, string level = "250 mailboxes") =>
@@ -41,7 +46,10 @@ public class ProtectionServiceTests : IAsyncLifetime
         Assert.Equal(listed.Select(l => l.Key), window.Rows.Select(r => r.Key));
         Assert.Equal(3, window.Total);
         Assert.Equal(listed.Take(2).Select(l => l.Key), month.Rows.Select(r => r.Key));
-        Assert.Equal(("Professional 250 mailboxes", "SmarterMail", 12), (window.Rows[0].Configuration, window.Rows[0].Product, window.Rows[0].Major));
+        Assert.Equal(
+            ("Professional 250 mailboxes", "SmarterMail", 12),
+            (window.Rows[0].Configuration, window.Rows[0].Product, window.Rows[0].Major)
+        );
     }
 
     [Fact]
@@ -55,12 +63,19 @@ public class ProtectionServiceTests : IAsyncLifetime
         await LicenseAsync(one, 3);
 
         var bySoonest = await Protection.CustomersAsync(Sales, new(Search: "Grouped"), All);
-        var byCount = await Protection.CustomersAsync(Sales, new(Search: "Grouped"), new PageRequest(0, 1, nameof(ProtectionCustomerRow.Licenses), true));
+        var byCount = await Protection.CustomersAsync(
+            Sales,
+            new(Search: "Grouped"),
+            new PageRequest(0, 1, nameof(ProtectionCustomerRow.Licenses), true)
+        );
 
         Assert.Equal(2, bySoonest.Total);
         Assert.Equal([one, many], bySoonest.Rows.Select(r => r.CustomerId));
         var row = bySoonest.Rows[1];
-        Assert.Equal(("Grouped Many Hosting", 3, Today.AddDays(5), Today.AddDays(40), 0), (row.Customer, row.Licenses, row.FirstEndsOn, row.LastEndsOn, row.Quoted));
+        Assert.Equal(
+            ("Grouped Many Hosting", 3, Today.AddDays(5), Today.AddDays(40), 0),
+            (row.Customer, row.Licenses, row.FirstEndsOn, row.LastEndsOn, row.Quoted)
+        );
         Assert.Equal("+1 503 555 0100", row.Phone);
         Assert.Equal(2, byCount.Total);
         Assert.Equal(many, Assert.Single(byCount.Rows).CustomerId);
@@ -71,8 +86,14 @@ public class ProtectionServiceTests : IAsyncLifetime
     {
         await using var db = await portal.DbAsync();
         var until = Today.AddDays(60);
-        var expected = (await db.Licenses.Where(l => l.Status == LicenseStatus.Active).Select(l => new { l.CustomerId, l.ProtectionEndsOn }).ToListAsync())
-            .Where(l => l.ProtectionEndsOn >= Today && l.ProtectionEndsOn <= until).ToList();
+        var expected = (
+            await db
+                .Licenses.Where(l => l.Status == LicenseStatus.Active)
+                .Select(l => new { l.CustomerId, l.ProtectionEndsOn })
+                .ToListAsync()
+        )
+            .Where(l => l.ProtectionEndsOn >= Today && l.ProtectionEndsOn <= until)
+            .ToList();
         Assert.NotEmpty(expected);
 
         var licenses = await Protection.LicensesAsync(Sales, new(), new PageRequest(0, 10, null, false));
@@ -94,8 +115,13 @@ public class ProtectionServiceTests : IAsyncLifetime
         var quotedLicense = await LicenseAsync(customer, 12);
         await LicenseAsync(customer, 14);
         var quotes = portal.Service<QuoteService>();
-        var id = await quotes.CreateDraftAsync(Sales, customer,
-            [new QuoteRequestLine(quotedLicense.Id, quotedLicense.EditionId, quotedLicense.LevelId, false, RenewProtection: true)], 30, null);
+        var id = await quotes.CreateDraftAsync(
+            Sales,
+            customer,
+            [new QuoteRequestLine(quotedLicense.Id, quotedLicense.EditionId, quotedLicense.LevelId, false, RenewProtection: true)],
+            30,
+            null
+        );
         var number = (await quotes.GetAsync(id)).Number;
 
         var row = Assert.Single((await Protection.CustomersAsync(Sales, new(CustomerId: customer), All)).Rows);
@@ -117,9 +143,28 @@ public class ProtectionServiceTests : IAsyncLifetime
         await using (var db = await portal.DbAsync())
         {
             db.ProtectionReminders.AddRange(
-                new ProtectionReminder { LicenseId = license.Id, ProtectionEndsOn = Today.AddDays(6), DaysBefore = 30, SentTo = "x@example.com" },
-                new ProtectionReminder { LicenseId = license.Id, ProtectionEndsOn = Today.AddDays(6), DaysBefore = 7, SentTo = "x@example.com" },
-                new ProtectionReminder { LicenseId = license.Id, ProtectionEndsOn = Today.AddDays(6 - 365), DaysBefore = 7, SentTo = "x@example.com" });
+                new ProtectionReminder
+                {
+                    LicenseId = license.Id,
+                    ProtectionEndsOn = Today.AddDays(6),
+                    DaysBefore = 30,
+                    SentTo = "x@example.com",
+                },
+                new ProtectionReminder
+                {
+                    LicenseId = license.Id,
+                    ProtectionEndsOn = Today.AddDays(6),
+                    DaysBefore = 7,
+                    SentTo = "x@example.com",
+                },
+                new ProtectionReminder
+                {
+                    LicenseId = license.Id,
+                    ProtectionEndsOn = Today.AddDays(6 - 365),
+                    DaysBefore = 7,
+                    SentTo = "x@example.com",
+                }
+            );
             await db.SaveChangesAsync();
         }
 
@@ -135,7 +180,10 @@ public class ProtectionServiceTests : IAsyncLifetime
         var license = await LicenseAsync(customer, 9);
 
         Assert.Equal(license.Key, Assert.Single((await Protection.LicensesAsync(Sales, new(Search: "searchable mail"), All)).Rows).Key);
-        Assert.Equal(license.Key, Assert.Single((await Protection.LicensesAsync(Sales, new(Search: license.Key[..12].ToLowerInvariant()), All)).Rows).Key);
+        Assert.Equal(
+            license.Key,
+            Assert.Single((await Protection.LicensesAsync(Sales, new(Search: license.Key[..12].ToLowerInvariant()), All)).Rows).Key
+        );
     }
 
     [Fact]
@@ -156,7 +204,10 @@ public class ProtectionServiceTests : IAsyncLifetime
     {
         var user = TestData.As(role);
 
-        Assert.Contains("Only sales staff and managers", (await Assert.ThrowsAsync<DomainException>(() => Protection.CustomersAsync(user, new(), All))).Message);
+        Assert.Contains(
+            "Only sales staff and managers",
+            (await Assert.ThrowsAsync<DomainException>(() => Protection.CustomersAsync(user, new(), All))).Message
+        );
         await Assert.ThrowsAsync<DomainException>(() => Protection.LicensesAsync(user, new(), All));
     }
 

@@ -8,8 +8,10 @@ public class AuthenticatorKeyTests
     public void The_key_reads_in_groups_of_four_and_the_address_names_the_portal_and_the_account()
     {
         Assert.Equal("abcd efgh ijkl mnop qr", AuthenticatorKey.Readable("ABCDEFGHIJKLMNOPQR"));
-        Assert.Equal("otpauth://totp/LicensePortal%20Staging:sara%40example.com?secret=ABCD&issuer=LicensePortal%20Staging&digits=6",
-            AuthenticatorKey.Uri("LicensePortal Staging", "sara@example.com", "ABCD"));
+        Assert.Equal(
+            "otpauth://totp/LicensePortal%20Staging:sara%40example.com?secret=ABCD&issuer=LicensePortal%20Staging&digits=6",
+            AuthenticatorKey.Uri("LicensePortal Staging", "sara@example.com", "ABCD")
+        );
     }
 
     [Fact]

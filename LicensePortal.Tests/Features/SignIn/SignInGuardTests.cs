@@ -7,12 +7,23 @@ namespace LicensePortal.Tests.Features.SignIn;
 
 public class SignInGuardTests
 {
-    private static readonly IPAddress Attacker = IPAddress.Parse("203.0.113.7"), Office = IPAddress.Parse("198.51.100.20");
+    private static readonly IPAddress Attacker = IPAddress.Parse("203.0.113.7"),
+        Office = IPAddress.Parse("198.51.100.20");
     private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero));
     private readonly SignInGuard guard;
 
     public SignInGuardTests() =>
-        guard = new SignInGuard(Options.Create(new SignInSettings { AttemptsPerAddressPerMinute = 3, FailuresBeforeBar = 5, BarMinutes = 15 }), clock);
+        guard = new SignInGuard(
+            Options.Create(
+                new SignInSettings
+                {
+                    AttemptsPerAddressPerMinute = 3,
+                    FailuresBeforeBar = 5,
+                    BarMinutes = 15,
+                }
+            ),
+            clock
+        );
 
     [Fact]
     public void An_address_gets_its_attempts_per_minute_then_waits_for_the_next_minute()
@@ -32,7 +43,8 @@ public class SignInGuardTests
     [Fact]
     public void Five_failures_bar_that_address_from_that_account_and_nobody_else()
     {
-        for (var i = 0; i < 4; i++) Assert.Null(guard.TryBegin("admin@example.com", Attacker));
+        for (var i = 0; i < 4; i++)
+            Assert.Null(guard.TryBegin("admin@example.com", Attacker));
         Assert.Null(guard.BarredFor("admin@example.com", Attacker));
 
         Assert.Null(guard.TryBegin("ADMIN@example.com ", Attacker));
@@ -46,7 +58,8 @@ public class SignInGuardTests
     [Fact]
     public void A_bar_lifts_after_its_minutes_and_the_count_starts_again()
     {
-        for (var i = 0; i < 5; i++) guard.TryBegin("admin@example.com", Attacker);
+        for (var i = 0; i < 5; i++)
+            guard.TryBegin("admin@example.com", Attacker);
         clock.Advance(TimeSpan.FromMinutes(14));
         Assert.Equal(TimeSpan.FromMinutes(1), guard.BarredFor("admin@example.com", Attacker));
 
@@ -62,7 +75,8 @@ public class SignInGuardTests
         for (var i = 0; i < 12; i++)
         {
             guard.TryBegin("sales@example.com", Office);
-            if (i % 4 == 3) clock.Advance(TimeSpan.FromMinutes(16));
+            if (i % 4 == 3)
+                clock.Advance(TimeSpan.FromMinutes(16));
         }
         Assert.Null(guard.BarredFor("sales@example.com", Office));
     }
@@ -70,16 +84,20 @@ public class SignInGuardTests
     [Fact]
     public void Signing_in_forgets_the_failures_from_that_address()
     {
-        for (var i = 0; i < 4; i++) guard.TryBegin("sales@example.com", Office);
+        for (var i = 0; i < 4; i++)
+            guard.TryBegin("sales@example.com", Office);
         guard.Succeeded("sales@example.com", Office);
-        for (var i = 0; i < 4; i++) guard.TryBegin("sales@example.com", Office);
+        for (var i = 0; i < 4; i++)
+            guard.TryBegin("sales@example.com", Office);
         Assert.Null(guard.BarredFor("sales@example.com", Office));
     }
 
     [Fact]
     public async Task Attempts_sent_side_by_side_get_no_more_tries_than_one_after_another()
     {
-        var allowed = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => Task.Run(() => guard.TryBegin("admin@example.com", Attacker) is null)));
+        var allowed = await Task.WhenAll(
+            Enumerable.Range(0, 40).Select(_ => Task.Run(() => guard.TryBegin("admin@example.com", Attacker) is null))
+        );
 
         Assert.Equal(5, allowed.Count(a => a));
     }
@@ -90,7 +108,8 @@ public class SignInGuardTests
     [InlineData("::ffff:203.0.113.7", "203.0.113.7", true)]
     public void An_IPv6_network_counts_as_one_address(string first, string second, bool same)
     {
-        for (var i = 0; i < 5; i++) guard.TryBegin("admin@example.com", IPAddress.Parse(first));
+        for (var i = 0; i < 5; i++)
+            guard.TryBegin("admin@example.com", IPAddress.Parse(first));
         Assert.Equal(same, guard.BarredFor("admin@example.com", IPAddress.Parse(second)) is not null);
     }
 

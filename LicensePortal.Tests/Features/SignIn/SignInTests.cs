@@ -8,18 +8,20 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LicensePortal.Tests.Features.SignIn;
 
-
 public class SignInTests : IAsyncLifetime
 {
-    private const string Attacker = "203.0.113.7", Office = "198.51.100.20";
+    private const string Attacker = "203.0.113.7",
+        Office = "198.51.100.20";
     private readonly PortalFactory portal = new();
     private static readonly string Sales = DemoSeeder.Users[0].Email;
     private static readonly string Admin = DemoSeeder.Users.Single(u => u.Role == Roles.Admin).Email;
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
     public ValueTask DisposeAsync() => portal.DisposeAsync();
 
-    private static async Task<string> TextAsync(Task<HttpResponseMessage> response) => WebUtility.HtmlDecode(await (await response).Content.ReadAsStringAsync());
+    private static async Task<string> TextAsync(Task<HttpResponseMessage> response) =>
+        WebUtility.HtmlDecode(await (await response).Content.ReadAsStringAsync());
 
     [Fact]
     public async Task A_wrong_password_says_so_without_telling_which_part_was_wrong()
@@ -32,7 +34,11 @@ public class SignInTests : IAsyncLifetime
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (wrongPassword.StatusCode, unknownEmail.StatusCode));
         // The same page apart from the email typed back into the form and the per-request tokens.
         static string Comparable(string page, string email) =>
-            System.Text.RegularExpressions.Regex.Replace(page.Replace(email, "EMAIL"), "(value|nonce|content)=\"[^\"]*\"|<!--Blazor-Server-Component-State:[^>]*-->|\"[A-Za-z0-9+/=_-]{40,}\"", "");
+            System.Text.RegularExpressions.Regex.Replace(
+                page.Replace(email, "EMAIL"),
+                "(value|nonce|content)=\"[^\"]*\"|<!--Blazor-Server-Component-State:[^>]*-->|\"[A-Za-z0-9+/=_-]{40,}\"",
+                ""
+            );
         var (known, unknown) = (await TextAsync(Task.FromResult(wrongPassword)), await TextAsync(Task.FromResult(unknownEmail)));
         Assert.Contains(SignInFlow.Failure, known);
         Assert.Equal(Comparable(known, Sales), Comparable(unknown, "nobody@example.com"));
@@ -49,31 +55,47 @@ public class SignInTests : IAsyncLifetime
         var rightPasswordFromOffice = await SignInForm.PostLoginAsync(portal.Client(), Admin, PortalFactory.Password, Office);
 
         Assert.Equal(HttpStatusCode.OK, rightPasswordFromAttacker.StatusCode);
-        Assert.Contains("Too many failed sign-ins for this account from your network. Try again in 15 minutes", await TextAsync(Task.FromResult(rightPasswordFromAttacker)));
+        Assert.Contains(
+            "Too many failed sign-ins for this account from your network. Try again in 15 minutes",
+            await TextAsync(Task.FromResult(rightPasswordFromAttacker))
+        );
         Assert.Equal(HttpStatusCode.Redirect, rightPasswordFromOffice.StatusCode);
         // Identity's own lockout is not used: the account itself was never locked.
         await using var db = await portal.DbAsync();
         Assert.Null((await db.Users.SingleAsync(u => u.Email == Admin)).LockoutEnd);
 
         portal.Clock.Advance(TimeSpan.FromMinutes(15));
-        Assert.Equal(HttpStatusCode.Redirect, (await SignInForm.PostLoginAsync(portal.Client(), Admin, PortalFactory.Password, Attacker)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Redirect,
+            (await SignInForm.PostLoginAsync(portal.Client(), Admin, PortalFactory.Password, Attacker)).StatusCode
+        );
     }
 
     [Fact]
     public async Task An_admin_sees_a_barred_account_among_the_locked_ones_and_unlocking_lets_the_user_in_again()
     {
-        for (var i = 0; i < 5; i++) await SignInForm.PostLoginAsync(portal.Client(), Sales, "Wrong-Password-1", Office);
+        for (var i = 0; i < 5; i++)
+            await SignInForm.PostLoginAsync(portal.Client(), Sales, "Wrong-Password-1", Office);
         var users = portal.Service<UserAdminService>();
 
-        var (rows, total) = await users.ListAsync(TestData.As(Roles.Admin), new UserQuery(null, null, "Name", false, 0, 25, LockedOnly: true));
+        var (rows, total) = await users.ListAsync(
+            TestData.As(Roles.Admin),
+            new UserQuery(null, null, "Name", false, 0, 25, LockedOnly: true)
+        );
         Assert.Equal(1, total);
         Assert.True(rows.Single().Barred);
         Assert.Equal(Sales, rows.Single().Email);
 
         await users.UnlockAsync(TestData.As(Roles.Admin), rows.Single().Id);
 
-        Assert.Equal(HttpStatusCode.Redirect, (await SignInForm.PostLoginAsync(portal.Client(), Sales, PortalFactory.Password, Office)).StatusCode);
-        Assert.Equal(0, (await users.ListAsync(TestData.As(Roles.Admin), new UserQuery(null, null, "Name", false, 0, 25, LockedOnly: true))).Total);
+        Assert.Equal(
+            HttpStatusCode.Redirect,
+            (await SignInForm.PostLoginAsync(portal.Client(), Sales, PortalFactory.Password, Office)).StatusCode
+        );
+        Assert.Equal(
+            0,
+            (await users.ListAsync(TestData.As(Roles.Admin), new UserQuery(null, null, "Name", false, 0, 25, LockedOnly: true))).Total
+        );
     }
 
     [Fact]
@@ -83,7 +105,8 @@ public class SignInTests : IAsyncLifetime
         var answers = new List<string>();
         foreach (var email in new[] { Sales, "nobody@example.com" })
         {
-            for (var i = 0; i < 5; i++) await SignInForm.PostLoginAsync(client, email, "Wrong-Password-1", Attacker);
+            for (var i = 0; i < 5; i++)
+                await SignInForm.PostLoginAsync(client, email, "Wrong-Password-1", Attacker);
             answers.Add(await TextAsync(SignInForm.PostLoginAsync(client, email, "Wrong-Password-1", Attacker)));
         }
 
@@ -102,12 +125,14 @@ public class SignInTests : IAsyncLifetime
             return await SignInForm.PostLoginAsync(client, Admin, password, peer);
         }
 
-        for (var i = 0; i < 5; i++) await ThroughAsync(proxy, Attacker, "Wrong-Password-1");
+        for (var i = 0; i < 5; i++)
+            await ThroughAsync(proxy, Attacker, "Wrong-Password-1");
 
         Assert.Contains("Too many failed sign-ins", await TextAsync(ThroughAsync(proxy, Attacker, PortalFactory.Password)));
         Assert.Equal(HttpStatusCode.Redirect, (await ThroughAsync(proxy, Office, PortalFactory.Password)).StatusCode);
         // A peer that is not the proxy cannot claim another address: it is counted as itself.
-        for (var i = 0; i < 5; i++) await ThroughAsync("198.51.100.99", Office, "Wrong-Password-1");
+        for (var i = 0; i < 5; i++)
+            await ThroughAsync("198.51.100.99", Office, "Wrong-Password-1");
         Assert.Equal(HttpStatusCode.Redirect, (await ThroughAsync(proxy, Office, PortalFactory.Password)).StatusCode);
         Assert.Contains("Too many failed sign-ins", await TextAsync(ThroughAsync("198.51.100.99", Attacker, PortalFactory.Password)));
     }
@@ -120,8 +145,12 @@ public class SignInTests : IAsyncLifetime
     {
         var client = portal.Client();
         var page = await client.GetStringAsync("/Account/Login");
-        var response = await SignInForm.PostFormAsync(client, $"/Account/Login?ReturnUrl={Uri.EscapeDataString(returnUrl)}", "login",
-            new() { ["Input.Email"] = Sales, ["Input.Password"] = PortalFactory.Password });
+        var response = await SignInForm.PostFormAsync(
+            client,
+            $"/Account/Login?ReturnUrl={Uri.EscapeDataString(returnUrl)}",
+            "login",
+            new() { ["Input.Email"] = Sales, ["Input.Password"] = PortalFactory.Password }
+        );
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.DoesNotContain("evil", response.Headers.Location!.ToString());
@@ -132,15 +161,22 @@ public class SignInTests : IAsyncLifetime
     {
         await using var limited = new PortalFactory { Settings = { ["SignIn:AttemptsPerAddressPerMinute"] = "3" } };
         var client = limited.Client();
-        for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await SignInForm.PostLoginAsync(client, Sales, "Wrong-Password-1", Attacker)).StatusCode);
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.OK, (await SignInForm.PostLoginAsync(client, Sales, "Wrong-Password-1", Attacker)).StatusCode);
 
         var fourth = await SignInForm.PostLoginAsync(client, Sales, PortalFactory.Password, Attacker);
 
         Assert.Equal(HttpStatusCode.TooManyRequests, fourth.StatusCode);
         Assert.Contains(SignInFlow.TooMany, await TextAsync(Task.FromResult(fourth)));
-        Assert.Equal(HttpStatusCode.Redirect, (await SignInForm.PostLoginAsync(limited.Client(), Sales, PortalFactory.Password, Office)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Redirect,
+            (await SignInForm.PostLoginAsync(limited.Client(), Sales, PortalFactory.Password, Office)).StatusCode
+        );
         limited.Clock.Advance(TimeSpan.FromMinutes(1));
-        Assert.Equal(HttpStatusCode.Redirect, (await SignInForm.PostLoginAsync(limited.Client(), Sales, PortalFactory.Password, Attacker)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Redirect,
+            (await SignInForm.PostLoginAsync(limited.Client(), Sales, PortalFactory.Password, Attacker)).StatusCode
+        );
     }
 
     [Fact]
@@ -159,11 +195,21 @@ public class SignInTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/licenses")).StatusCode);
         Assert.Contains("Account/Login", (await client.GetAsync("/licenses")).Target());
 
-        var same = await TextAsync(SignInForm.PostFormAsync(client, "/Account/NewPassword", "new-password",
-            new() { ["Input.NewPassword"] = "Temporary-Pass-1", ["Input.ConfirmPassword"] = "Temporary-Pass-1" }));
+        var same = await TextAsync(
+            SignInForm.PostFormAsync(
+                client,
+                "/Account/NewPassword",
+                "new-password",
+                new() { ["Input.NewPassword"] = "Temporary-Pass-1", ["Input.ConfirmPassword"] = "Temporary-Pass-1" }
+            )
+        );
         Assert.Contains("Choose a password different from the one the administrator gave you.", same);
-        var chosen = await SignInForm.PostFormAsync(client, "/Account/NewPassword", "new-password",
-            new() { ["Input.NewPassword"] = "My-Own-Secret-77", ["Input.ConfirmPassword"] = "My-Own-Secret-77" });
+        var chosen = await SignInForm.PostFormAsync(
+            client,
+            "/Account/NewPassword",
+            "new-password",
+            new() { ["Input.NewPassword"] = "My-Own-Secret-77", ["Input.ConfirmPassword"] = "My-Own-Secret-77" }
+        );
 
         Assert.Equal(HttpStatusCode.Redirect, chosen.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/licenses")).StatusCode);
@@ -179,10 +225,19 @@ public class SignInTests : IAsyncLifetime
     {
         var client = await portal.SignedInAsync(Sales);
 
-        var result = await TextAsync(SignInForm.PostFormAsync(client, "/Account/Manage/ChangePassword", "change-password", new()
-        {
-            ["Input.OldPassword"] = PortalFactory.Password, ["Input.NewPassword"] = "Brand-New-Secret-42", ["Input.ConfirmPassword"] = "Brand-New-Secret-42",
-        }));
+        var result = await TextAsync(
+            SignInForm.PostFormAsync(
+                client,
+                "/Account/Manage/ChangePassword",
+                "change-password",
+                new()
+                {
+                    ["Input.OldPassword"] = PortalFactory.Password,
+                    ["Input.NewPassword"] = "Brand-New-Secret-42",
+                    ["Input.ConfirmPassword"] = "Brand-New-Secret-42",
+                }
+            )
+        );
 
         Assert.Contains("Your password has been changed.", result);
         Assert.Equal(HttpStatusCode.Redirect, (await SignInForm.PostLoginAsync(portal.Client(), Sales, "Brand-New-Secret-42")).StatusCode);

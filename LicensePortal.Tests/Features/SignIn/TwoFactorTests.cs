@@ -19,12 +19,15 @@ namespace LicensePortal.Tests.Features.SignIn;
 public partial class TwoFactorTests : IAsyncLifetime
 {
     private readonly PortalFactory portal = new() { Settings = { ["SignIn:TwoFactorRequiredFor"] = "Manager,Admin" } };
-    private static readonly string Manager = BrowserPortal.Email(Roles.Manager), Sales = BrowserPortal.Email(Roles.Sales);
+    private static readonly string Manager = BrowserPortal.Email(Roles.Manager),
+        Sales = BrowserPortal.Email(Roles.Sales);
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
     public ValueTask DisposeAsync() => portal.DisposeAsync();
 
-    private static async Task<string> TextAsync(Task<HttpResponseMessage> response) => WebUtility.HtmlDecode(await (await response).Content.ReadAsStringAsync());
+    private static async Task<string> TextAsync(Task<HttpResponseMessage> response) =>
+        WebUtility.HtmlDecode(await (await response).Content.ReadAsStringAsync());
 
     /// <summary>The first sign-in of a manager: password, then the authenticator set up; returns the key and the recovery codes.</summary>
     private async Task<(string Key, string[] Codes, HttpClient Client)> SetUpAsync(string email)
@@ -33,7 +36,14 @@ public partial class TwoFactorTests : IAsyncLifetime
         Assert.Equal("Account/SetUpAuthenticator", (await SignInForm.PostLoginAsync(client, email, PortalFactory.Password)).Target());
         var page = await client.GetStringAsync("/Account/SetUpAuthenticator");
         var key = KeyShown().Match(page).Groups[1].Value.Replace(" ", "");
-        var done = await TextAsync(SignInForm.PostFormAsync(client, "/Account/SetUpAuthenticator", "set-up-authenticator", new() { ["Input.Code"] = Totp.Code(key) }));
+        var done = await TextAsync(
+            SignInForm.PostFormAsync(
+                client,
+                "/Account/SetUpAuthenticator",
+                "set-up-authenticator",
+                new() { ["Input.Code"] = Totp.Code(key) }
+            )
+        );
         var codes = RecoveryCodeShown().Matches(done).Select(m => m.Groups[1].Value).ToArray();
         return (key, codes, client);
     }
@@ -51,17 +61,34 @@ public partial class TwoFactorTests : IAsyncLifetime
         var key = KeyShown().Match(page).Groups[1].Value.Replace(" ", "");
         Assert.Contains("<svg", page);
 
-        var wrong = await TextAsync(SignInForm.PostFormAsync(client, "/Account/SetUpAuthenticator", "set-up-authenticator", new() { ["Input.Code"] = Wrong(Totp.Code(key)) }));
+        var wrong = await TextAsync(
+            SignInForm.PostFormAsync(
+                client,
+                "/Account/SetUpAuthenticator",
+                "set-up-authenticator",
+                new() { ["Input.Code"] = Wrong(Totp.Code(key)) }
+            )
+        );
         Assert.Contains(SignInFlow.WrongCode, wrong);
         Assert.Contains("Account/Login", (await client.GetAsync("/transfers")).Target());
 
-        var done = await TextAsync(SignInForm.PostFormAsync(client, "/Account/SetUpAuthenticator", "set-up-authenticator", new() { ["Input.Code"] = Totp.Code(key) }));
+        var done = await TextAsync(
+            SignInForm.PostFormAsync(
+                client,
+                "/Account/SetUpAuthenticator",
+                "set-up-authenticator",
+                new() { ["Input.Code"] = Totp.Code(key) }
+            )
+        );
 
         Assert.Equal(10, RecoveryCodeShown().Matches(done).Count);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/transfers")).StatusCode);
         await using var db = await portal.DbAsync();
         Assert.True((await db.Users.SingleAsync(u => u.Email == Manager)).TwoFactorEnabled);
-        Assert.Contains(await db.AuditLog.Where(a => a.EntityId == Manager).Select(a => a.Action).ToListAsync(), a => a == "Two-factor sign-in turned on");
+        Assert.Contains(
+            await db.AuditLog.Where(a => a.EntityId == Manager).Select(a => a.Action).ToListAsync(),
+            a => a == "Two-factor sign-in turned on"
+        );
     }
 
     [Fact]
@@ -74,7 +101,10 @@ public partial class TwoFactorTests : IAsyncLifetime
         Assert.StartsWith("Account/LoginWith2fa", password.Target());
         Assert.Contains("Account/Login", (await client.GetAsync("/transfers")).Target());
         var codePage = "/" + password.Target();
-        Assert.Contains(SignInFlow.WrongCode, await TextAsync(SignInForm.PostFormAsync(client, codePage, "login-with-2fa", new() { ["Input.Code"] = Wrong(Totp.Code(key)) })));
+        Assert.Contains(
+            SignInFlow.WrongCode,
+            await TextAsync(SignInForm.PostFormAsync(client, codePage, "login-with-2fa", new() { ["Input.Code"] = Wrong(Totp.Code(key)) }))
+        );
         var right = await SignInForm.PostFormAsync(client, codePage, "login-with-2fa", new() { ["Input.Code"] = Totp.Code(key) });
 
         Assert.Equal(HttpStatusCode.Redirect, right.StatusCode);
@@ -83,8 +113,12 @@ public partial class TwoFactorTests : IAsyncLifetime
         // Guessing codes is barred like guessing passwords.
         var guesser = portal.Client();
         await SignInForm.PostLoginAsync(guesser, Manager, PortalFactory.Password);
-        for (var i = 0; i < 5; i++) await SignInForm.PostFormAsync(guesser, codePage, "login-with-2fa", new() { ["Input.Code"] = Wrong(Totp.Code(key)) });
-        Assert.Contains("Too many failed sign-ins", await TextAsync(SignInForm.PostFormAsync(guesser, codePage, "login-with-2fa", new() { ["Input.Code"] = Totp.Code(key) })));
+        for (var i = 0; i < 5; i++)
+            await SignInForm.PostFormAsync(guesser, codePage, "login-with-2fa", new() { ["Input.Code"] = Wrong(Totp.Code(key)) });
+        Assert.Contains(
+            "Too many failed sign-ins",
+            await TextAsync(SignInForm.PostFormAsync(guesser, codePage, "login-with-2fa", new() { ["Input.Code"] = Totp.Code(key) }))
+        );
     }
 
     [Fact]
@@ -96,7 +130,12 @@ public partial class TwoFactorTests : IAsyncLifetime
         {
             var client = portal.Client();
             await SignInForm.PostLoginAsync(client, Manager, PortalFactory.Password);
-            return await SignInForm.PostFormAsync(client, "/Account/LoginWithRecoveryCode", "login-with-recovery-code", new() { ["Input.Code"] = code });
+            return await SignInForm.PostFormAsync(
+                client,
+                "/Account/LoginWithRecoveryCode",
+                "login-with-recovery-code",
+                new() { ["Input.Code"] = code }
+            );
         }
 
         Assert.Equal(HttpStatusCode.Redirect, (await WithRecoveryCodeAsync(codes[0])).StatusCode);
@@ -114,14 +153,33 @@ public partial class TwoFactorTests : IAsyncLifetime
 
         var page = await client.GetStringAsync("/Account/Manage/TwoFactor");
         var key = KeyShown().Match(page).Groups[1].Value.Replace(" ", "");
-        var on = await TextAsync(SignInForm.PostFormAsync(client, "/Account/Manage/TwoFactor", "enable-authenticator", new() { ["Input.Code"] = Totp.Code(key) }));
+        var on = await TextAsync(
+            SignInForm.PostFormAsync(client, "/Account/Manage/TwoFactor", "enable-authenticator", new() { ["Input.Code"] = Totp.Code(key) })
+        );
         Assert.Equal(10, RecoveryCodeShown().Matches(on).Count);
-        Assert.StartsWith("Account/LoginWith2fa", (await SignInForm.PostLoginAsync(portal.Client(), Sales, PortalFactory.Password)).Target());
+        Assert.StartsWith(
+            "Account/LoginWith2fa",
+            (await SignInForm.PostLoginAsync(portal.Client(), Sales, PortalFactory.Password)).Target()
+        );
 
         // The page still works for the session that turned it on (its cookie was renewed with the new stamp).
-        var withoutCode = await TextAsync(SignInForm.PostFormAsync(client, "/Account/Manage/TwoFactor?Confirm=off", "turn-off", new() { ["TurnOff.Code"] = Wrong(Totp.Code(key)) }));
+        var withoutCode = await TextAsync(
+            SignInForm.PostFormAsync(
+                client,
+                "/Account/Manage/TwoFactor?Confirm=off",
+                "turn-off",
+                new() { ["TurnOff.Code"] = Wrong(Totp.Code(key)) }
+            )
+        );
         Assert.Contains(SignInFlow.WrongCode, withoutCode);
-        var off = await TextAsync(SignInForm.PostFormAsync(client, "/Account/Manage/TwoFactor?Confirm=off", "turn-off", new() { ["TurnOff.Code"] = Totp.Code(key) }));
+        var off = await TextAsync(
+            SignInForm.PostFormAsync(
+                client,
+                "/Account/Manage/TwoFactor?Confirm=off",
+                "turn-off",
+                new() { ["TurnOff.Code"] = Totp.Code(key) }
+            )
+        );
         Assert.Contains("Two-factor sign-in is off.", off);
         Assert.DoesNotContain("Account/", (await SignInForm.PostLoginAsync(portal.Client(), Sales, PortalFactory.Password)).Target());
     }
@@ -136,15 +194,23 @@ public partial class TwoFactorTests : IAsyncLifetime
 
         await using var db = await portal.DbAsync();
         var id = (await db.Users.SingleAsync(u => u.Email == Manager)).Id;
-        await Assert.ThrowsAsync<DomainException>(() => portal.Service<UserAdminService>().ResetTwoFactorAsync(TestData.As(Roles.Manager), id));
+        await Assert.ThrowsAsync<DomainException>(() =>
+            portal.Service<UserAdminService>().ResetTwoFactorAsync(TestData.As(Roles.Manager), id)
+        );
         await portal.Service<UserAdminService>().ResetTwoFactorAsync(TestData.As(Roles.Admin), id);
 
         // The manager's session ends at its next check (every minute); the next sign-in sets up a new authenticator.
         portal.Clock.Advance(TimeSpan.FromMinutes(2));
         Assert.Contains("Account/Login", (await client.GetAsync("/transfers")).Target());
-        Assert.Equal("Account/SetUpAuthenticator", (await SignInForm.PostLoginAsync(portal.Client(), Manager, PortalFactory.Password)).Target());
+        Assert.Equal(
+            "Account/SetUpAuthenticator",
+            (await SignInForm.PostLoginAsync(portal.Client(), Manager, PortalFactory.Password)).Target()
+        );
         await using var after = await portal.DbAsync();
-        Assert.Contains(await after.AuditLog.Where(a => a.EntityId == Manager).Select(a => a.Action).ToListAsync(), a => a == "Two-factor sign-in reset");
+        Assert.Contains(
+            await after.AuditLog.Where(a => a.EntityId == Manager).Select(a => a.Action).ToListAsync(),
+            a => a == "Two-factor sign-in reset"
+        );
     }
 
     [Fact]
@@ -183,11 +249,20 @@ public partial class TwoFactorTests : IAsyncLifetime
         Assert.Contains("Account/Login", (await client.GetAsync("/transfers")).Target());
 
         // In order, both steps work: a new password, then the authenticator.
-        var chosen = await SignInForm.PostFormAsync(client, "/Account/NewPassword", "new-password",
-            new() { ["Input.NewPassword"] = "My-Own-Secret-77", ["Input.ConfirmPassword"] = "My-Own-Secret-77" });
+        var chosen = await SignInForm.PostFormAsync(
+            client,
+            "/Account/NewPassword",
+            "new-password",
+            new() { ["Input.NewPassword"] = "My-Own-Secret-77", ["Input.ConfirmPassword"] = "My-Own-Secret-77" }
+        );
         Assert.Equal("Account/SetUpAuthenticator", chosen.Target());
         var key = KeyShown().Match(await client.GetStringAsync("/Account/SetUpAuthenticator")).Groups[1].Value.Replace(" ", "");
-        await SignInForm.PostFormAsync(client, "/Account/SetUpAuthenticator", "set-up-authenticator", new() { ["Input.Code"] = Totp.Code(key) });
+        await SignInForm.PostFormAsync(
+            client,
+            "/Account/SetUpAuthenticator",
+            "set-up-authenticator",
+            new() { ["Input.Code"] = Totp.Code(key) }
+        );
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/transfers")).StatusCode);
     }
 
@@ -198,7 +273,12 @@ public partial class TwoFactorTests : IAsyncLifetime
         var guesser = portal.Client();
         var codePage = "/" + (await SignInForm.PostLoginAsync(guesser, Manager, PortalFactory.Password)).Target();
         for (var i = 0; i < 4; i++)
-            Assert.Contains(SignInFlow.WrongCode, await TextAsync(SignInForm.PostFormAsync(guesser, codePage, "login-with-2fa", new() { ["Input.Code"] = Wrong(Totp.Code(key)) })));
+            Assert.Contains(
+                SignInFlow.WrongCode,
+                await TextAsync(
+                    SignInForm.PostFormAsync(guesser, codePage, "login-with-2fa", new() { ["Input.Code"] = Wrong(Totp.Code(key)) })
+                )
+            );
 
         var again = await TextAsync(SignInForm.PostLoginAsync(guesser, Manager, PortalFactory.Password));
 
@@ -234,8 +314,12 @@ public partial class TwoFactorTests : IAsyncLifetime
         await portal.Service<UserAdminService>().ResetPasswordAsync(TestData.As(Roles.Admin), id, "Temporary-Pass-1");
         var client = portal.Client();
         await SignInForm.PostLoginAsync(client, Manager, "Temporary-Pass-1");
-        var chosen = await SignInForm.PostFormAsync(client, "/Account/NewPassword", "new-password",
-            new() { ["Input.NewPassword"] = "My-Own-Secret-77", ["Input.ConfirmPassword"] = "My-Own-Secret-77" });
+        var chosen = await SignInForm.PostFormAsync(
+            client,
+            "/Account/NewPassword",
+            "new-password",
+            new() { ["Input.NewPassword"] = "My-Own-Secret-77", ["Input.ConfirmPassword"] = "My-Own-Secret-77" }
+        );
         Assert.Equal("Account/SetUpAuthenticator", chosen.Target());
         Assert.NotEqual(first, KeyShown().Match(await client.GetStringAsync("/Account/SetUpAuthenticator")).Groups[1].Value);
     }
@@ -267,7 +351,11 @@ public partial class TwoFactorTests : IAsyncLifetime
             var login = await SignInForm.PostLoginAsync(before.Client(), Manager, PortalFactory.Password);
             cookie = login.SignInCookie();
         }
-        await using var after = new PortalFactory { DatabasePath = path, Settings = { ["Demo:Seed"] = "false", ["SignIn:TwoFactorRequiredFor"] = "Manager,Admin" } };
+        await using var after = new PortalFactory
+        {
+            DatabasePath = path,
+            Settings = { ["Demo:Seed"] = "false", ["SignIn:TwoFactorRequiredFor"] = "Manager,Admin" },
+        };
 
         // A download outside any live page: the cookie no longer opens it.
         var response = await after.GetWithCookieAsync("/licenses/export.csv", cookie);
@@ -289,7 +377,9 @@ public partial class TwoFactorTests : IAsyncLifetime
             var scope = portal.Services.CreateAsyncScope();
             var signIn = scope.ServiceProvider.GetRequiredService<PortalSignInManager>();
             signIn.Context = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = scope.ServiceProvider };
-            var user = (await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync("two.tabs@example.com"))!;
+            var user = (
+                await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync("two.tabs@example.com")
+            )!;
             return (scope, scope.ServiceProvider.GetRequiredService<SignInFlow>(), user);
         }
         var (first, second) = (await PageAsync(), await PageAsync());
@@ -301,7 +391,8 @@ public partial class TwoFactorTests : IAsyncLifetime
 
             Assert.Equal(firstKey, secondKey);
             var third = await PageAsync();
-            await using (third.Scope) Assert.Equal(firstKey, await third.Flow.AuthenticatorKeyAsync(third.User));
+            await using (third.Scope)
+                Assert.Equal(firstKey, await third.Flow.AuthenticatorKeyAsync(third.User));
         }
     }
 

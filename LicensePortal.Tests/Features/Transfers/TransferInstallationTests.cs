@@ -16,7 +16,8 @@ public class TransferInstallationTests : IAsyncLifetime
     private TransferService Transfers => portal.Service<TransferService>();
     private HttpClient api = null!;
     private License license = null!;
-    private int seller, buyer;
+    private int seller,
+        buyer;
 
     public async ValueTask InitializeAsync()
     {
@@ -50,7 +51,10 @@ public class TransferInstallationTests : IAsyncLifetime
 
         await using (var db = await portal.DbAsync())
             Assert.All(await db.Installations.Where(i => i.LicenseId == license.Id).ToListAsync(), i => Assert.Equal(Now, i.ReleasedAt));
-        Assert.Equal(("active", 1), (await api.CheckInAsync(license.Key, "buyer-1")) is var a ? (a.Status, a.ActiveInstallations) : default);
+        Assert.Equal(
+            ("active", 1),
+            (await api.CheckInAsync(license.Key, "buyer-1")) is var a ? (a.Status, a.ActiveInstallations) : default
+        );
         var second = await api.CheckInAsync(license.Key, "buyer-2");
         Assert.Equal(("grace", Now.AddDays(30)), (second.Status, second.GraceEndsAt));
     }
@@ -58,11 +62,17 @@ public class TransferInstallationTests : IAsyncLifetime
     [Fact]
     public async Task A_lease_needs_an_end_date_after_today_and_a_transfer_has_none()
     {
-        var none = await Assert.ThrowsAsync<DomainException>(() => Transfers.RequestAsync(Sales, license.Id, buyer, null, TransferKind.Lease, "Partner"));
+        var none = await Assert.ThrowsAsync<DomainException>(() =>
+            Transfers.RequestAsync(Sales, license.Id, buyer, null, TransferKind.Lease, "Partner")
+        );
         Assert.Contains("Give the date the lease ends", none.Message);
-        var past = await Assert.ThrowsAsync<DomainException>(() => Transfers.RequestAsync(Sales, license.Id, buyer, null, TransferKind.Lease, "Partner", new DateOnly(2026, 11, 26)));
+        var past = await Assert.ThrowsAsync<DomainException>(() =>
+            Transfers.RequestAsync(Sales, license.Id, buyer, null, TransferKind.Lease, "Partner", new DateOnly(2026, 11, 26))
+        );
         Assert.Contains("must end after today", past.Message);
-        var transfer = await Assert.ThrowsAsync<DomainException>(() => Transfers.RequestAsync(Sales, license.Id, buyer, null, TransferKind.Transfer, "Sold", new DateOnly(2027, 1, 1)));
+        var transfer = await Assert.ThrowsAsync<DomainException>(() =>
+            Transfers.RequestAsync(Sales, license.Id, buyer, null, TransferKind.Transfer, "Sold", new DateOnly(2027, 1, 1))
+        );
         Assert.Contains("A transfer has no end date", transfer.Message);
     }
 
@@ -70,7 +80,15 @@ public class TransferInstallationTests : IAsyncLifetime
     public async Task A_lease_returns_the_license_to_the_lessor_on_its_end_date_with_both_parties_emailed()
     {
         await api.CheckInAsync(license.Key, "seller-server");
-        var id = await Transfers.RequestAsync(Sales, license.Id, buyer, null, TransferKind.Lease, "Seasonal partner", new DateOnly(2027, 1, 10));
+        var id = await Transfers.RequestAsync(
+            Sales,
+            license.Id,
+            buyer,
+            null,
+            TransferKind.Lease,
+            "Seasonal partner",
+            new DateOnly(2027, 1, 10)
+        );
         await Transfers.ApproveAsync(Manager, id, null);
         var letter = PdfText.All((await Transfers.LetterAsync(Manager, id))!.Value.Pdf);
         Assert.Contains("Lease ends 10 January 2027", letter);
@@ -86,11 +104,17 @@ public class TransferInstallationTests : IAsyncLifetime
 
         await using var db = await portal.DbAsync();
         Assert.Equal(seller, (await db.Licenses.SingleAsync(l => l.Id == license.Id)).CustomerId);
-        Assert.Equal(Now, (await db.Installations.SingleAsync(i => i.LicenseId == license.Id && i.MachineId == "lessee-server")).ReleasedAt);
+        Assert.Equal(
+            Now,
+            (await db.Installations.SingleAsync(i => i.LicenseId == license.Id && i.MachineId == "lessee-server")).ReleasedAt
+        );
         var reference = (await db.TransferRequests.SingleAsync(t => t.Id == id)).Reference;
         Assert.Equal(2, await db.Outbox.CountAsync(m => m.About == $"Transfer {reference}" && m.Subject.StartsWith("Lease")));
         Assert.True(await db.AuditLog.AnyAsync(a => a.Action == "Lease returned" && a.EntityId == license.Key));
-        Assert.Equal(["Seller Hosting Ltd", "Buyer Networks GmbH", "Seller Hosting Ltd"], (await Transfers.OwnershipChainAsync(license.Id)).Select(c => c.Customer));
+        Assert.Equal(
+            ["Seller Hosting Ltd", "Buyer Networks GmbH", "Seller Hosting Ltd"],
+            (await Transfers.OwnershipChainAsync(license.Id)).Select(c => c.Customer)
+        );
         Assert.Equal("active", (await api.CheckInAsync(license.Key, "seller-server")).Status);
     }
 }

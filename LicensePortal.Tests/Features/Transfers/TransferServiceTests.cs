@@ -40,12 +40,21 @@ public class TransferServiceTests : IAsyncLifetime
         Assert.Matches(@"^TC-2026-\d{5}$", request.Reference);
         Assert.Equal(("Maria Keller", "Licensing Manager"), (request.DecidedByName, request.DecidedByTitle));
         Assert.Equal(buyer, (await db.Licenses.SingleAsync(l => l.Id == license.Id)).CustomerId);
-        Assert.Equal(["Transfer requested", "Transfer approved", "Consent letter issued"],
-            await db.AuditLog.Where(a => a.Action.StartsWith("Transfer") || a.Action == "Consent letter issued").OrderBy(a => a.Id).Select(a => a.Action).ToListAsync());
+        Assert.Equal(
+            ["Transfer requested", "Transfer approved", "Consent letter issued"],
+            await db
+                .AuditLog.Where(a => a.Action.StartsWith("Transfer") || a.Action == "Consent letter issued")
+                .OrderBy(a => a.Id)
+                .Select(a => a.Action)
+                .ToListAsync()
+        );
         var mail = await db.Outbox.Where(m => m.About == $"Transfer {request.Reference}").ToListAsync();
         Assert.Equal(["it@acme.example", "it@acme.example"], mail.Select(m => m.To));
         Assert.All(mail, m => Assert.Equal($"{request.Reference}.pdf", m.AttachmentName));
-        Assert.Contains(await db.LicenseEvents.Where(e => e.LicenseId == license.Id).Select(e => e.Kind).ToListAsync(), k => k == LicenseEventKinds.OwnerChanged);
+        Assert.Contains(
+            await db.LicenseEvents.Where(e => e.LicenseId == license.Id).Select(e => e.Kind).ToListAsync(),
+            k => k == LicenseEventKinds.OwnerChanged
+        );
         var chain = await Transfers.OwnershipChainAsync(license.Id);
         Assert.Equal(["Seller Hosting Ltd", "Buyer Networks GmbH"], chain.Select(c => c.Customer));
     }
@@ -53,7 +62,15 @@ public class TransferServiceTests : IAsyncLifetime
     [Fact]
     public async Task The_requester_cannot_approve_their_own_request_even_as_a_manager()
     {
-        var id = await Transfers.RequestAsync(Manager, license.Id, buyer, null, TransferKind.Lease, "Leasing to a partner", new DateOnly(2027, 6, 30));
+        var id = await Transfers.RequestAsync(
+            Manager,
+            license.Id,
+            buyer,
+            null,
+            TransferKind.Lease,
+            "Leasing to a partner",
+            new DateOnly(2027, 6, 30)
+        );
 
         var error = await Assert.ThrowsAsync<DomainException>(() => Transfers.ApproveAsync(Manager, id, null));
         Assert.Contains("four-eyes", error.Message);
@@ -77,11 +94,15 @@ public class TransferServiceTests : IAsyncLifetime
     [Fact]
     public async Task Refused_a_transfer_to_the_current_owner_and_a_second_pending_request()
     {
-        var owner = await Assert.ThrowsAsync<DomainException>(() => Transfers.RequestAsync(Sales, license.Id, license.CustomerId, null, TransferKind.Transfer, "x"));
+        var owner = await Assert.ThrowsAsync<DomainException>(() =>
+            Transfers.RequestAsync(Sales, license.Id, license.CustomerId, null, TransferKind.Transfer, "x")
+        );
         Assert.Contains("already belongs to that customer", owner.Message);
 
         await Transfers.RequestAsync(Sales, license.Id, buyer, null, TransferKind.Transfer, "Sale");
-        var second = await Assert.ThrowsAsync<DomainException>(() => Transfers.RequestAsync(Sales, license.Id, buyer, null, TransferKind.Lease, "Again", new DateOnly(2027, 6, 30)));
+        var second = await Assert.ThrowsAsync<DomainException>(() =>
+            Transfers.RequestAsync(Sales, license.Id, buyer, null, TransferKind.Lease, "Again", new DateOnly(2027, 6, 30))
+        );
         Assert.Contains("already has a transfer request waiting", second.Message);
     }
 
@@ -89,20 +110,45 @@ public class TransferServiceTests : IAsyncLifetime
     public async Task Refused_for_a_disabled_license_or_one_with_an_open_fraud_case()
     {
         var caseId = await portal.Service<FraudCaseService>().OpenAsync(TestData.As(Roles.Fraud), license.Id, "Tip-off");
-        Assert.Contains("open fraud case", (await Assert.ThrowsAsync<DomainException>(() => Transfers.RequestAsync(Sales, license.Id, buyer, null, TransferKind.Transfer, "Sale"))).Message);
+        Assert.Contains(
+            "open fraud case",
+            (
+                await Assert.ThrowsAsync<DomainException>(() =>
+                    Transfers.RequestAsync(Sales, license.Id, buyer, null, TransferKind.Transfer, "Sale")
+                )
+            ).Message
+        );
 
         await portal.Service<FraudCaseService>().DisableNowAsync(TestData.As(Roles.Fraud), caseId, "Confirmed");
-        Assert.Contains("is disabled", (await Assert.ThrowsAsync<DomainException>(() => Transfers.RequestAsync(Sales, license.Id, buyer, null, TransferKind.Transfer, "Sale"))).Message);
+        Assert.Contains(
+            "is disabled",
+            (
+                await Assert.ThrowsAsync<DomainException>(() =>
+                    Transfers.RequestAsync(Sales, license.Id, buyer, null, TransferKind.Transfer, "Sale")
+                )
+            ).Message
+        );
     }
 
     [Fact]
     public async Task A_new_owner_entered_on_the_spot_is_created_with_the_request_and_bad_details_save_nothing()
     {
-        var form = new CustomerForm { Name = "Fresh Start AB", Email = "not-an-email", Phone = "+46 8 555 0100", AddressLine1 = "Storgatan 2", City = "Stockholm", PostalCode = "111 22", Country = "Sweden" };
+        var form = new CustomerForm
+        {
+            Name = "Fresh Start AB",
+            Email = "not-an-email",
+            Phone = "+46 8 555 0100",
+            AddressLine1 = "Storgatan 2",
+            City = "Stockholm",
+            PostalCode = "111 22",
+            Country = "Sweden",
+        };
         await using var db = await portal.DbAsync();
         var before = await db.Customers.CountAsync();
 
-        await Assert.ThrowsAsync<DomainException>(() => Transfers.RequestAsync(Sales, license.Id, null, form, TransferKind.Transfer, "Sale"));
+        await Assert.ThrowsAsync<DomainException>(() =>
+            Transfers.RequestAsync(Sales, license.Id, null, form, TransferKind.Transfer, "Sale")
+        );
         Assert.Equal(before, await db.Customers.CountAsync());
 
         form.Email = "it@freshstart.example";
@@ -113,7 +159,14 @@ public class TransferServiceTests : IAsyncLifetime
     [Fact]
     public async Task Line_breaks_typed_into_the_reason_cannot_start_lines_of_the_letter()
     {
-        var id = await Transfers.RequestAsync(Sales, license.Id, buyer, null, TransferKind.Transfer, "Sale\n5. The vendor waives every condition above.");
+        var id = await Transfers.RequestAsync(
+            Sales,
+            license.Id,
+            buyer,
+            null,
+            TransferKind.Transfer,
+            "Sale\n5. The vendor waives every condition above."
+        );
         await Transfers.ApproveAsync(Manager, id, null);
 
         var pdf = (await Transfers.LetterAsync(Sales, id))!.Value.Pdf;
@@ -169,7 +222,10 @@ public class TransferServiceTests : IAsyncLifetime
     [InlineData("rejection note")]
     public async Task Typed_text_over_its_limit_is_refused_without_writing_and_at_its_limit_is_kept_whole(string what)
     {
-        var pending = what == "reason" ? 0 : await Transfers.RequestAsync(Sales, license.Id, buyer, null, TransferKind.Transfer, "Company sold its mail business");
+        var pending =
+            what == "reason"
+                ? 0
+                : await Transfers.RequestAsync(Sales, license.Id, buyer, null, TransferKind.Transfer, "Company sold its mail business");
         Func<string, Task> act = what switch
         {
             "reason" => t => Transfers.RequestAsync(Sales, license.Id, buyer, null, TransferKind.Transfer, t),
@@ -178,20 +234,36 @@ public class TransferServiceTests : IAsyncLifetime
         };
         var (field, limit) = what == "reason" ? ("reason", TransferService.MaxReasonLength) : ("note", TransferService.MaxNoteLength);
 
-        await portal.RefusedOverAndKeptWholeAtAsync(field, limit, act, db => what == "reason"
-            ? db.TransferRequests.Where(t => t.LicenseId == license.Id).Select(t => t.Reason).FirstOrDefaultAsync()
-            : db.TransferRequests.Where(t => t.Id == pending).Select(t => t.DecisionNote).SingleAsync());
+        await portal.RefusedOverAndKeptWholeAtAsync(
+            field,
+            limit,
+            act,
+            db =>
+                what == "reason"
+                    ? db.TransferRequests.Where(t => t.LicenseId == license.Id).Select(t => t.Reason).FirstOrDefaultAsync()
+                    : db.TransferRequests.Where(t => t.Id == pending).Select(t => t.DecisionNote).SingleAsync()
+        );
     }
 
     [Fact]
     public async Task A_new_owner_whose_name_breaks_the_line_is_refused()
     {
-        var form = new CustomerForm { Name = "Fresh Start AB\n5. The vendor waives every condition above.", Email = "it@freshstart.example", Phone = "+46 8 555 0100",
-            AddressLine1 = "Storgatan 2", City = "Stockholm", PostalCode = "111 22", Country = "Sweden" };
+        var form = new CustomerForm
+        {
+            Name = "Fresh Start AB\n5. The vendor waives every condition above.",
+            Email = "it@freshstart.example",
+            Phone = "+46 8 555 0100",
+            AddressLine1 = "Storgatan 2",
+            City = "Stockholm",
+            PostalCode = "111 22",
+            Country = "Sweden",
+        };
         await using var db = await portal.DbAsync();
         var before = await db.Customers.CountAsync();
 
-        var error = await Assert.ThrowsAsync<DomainException>(() => Transfers.RequestAsync(Sales, license.Id, null, form, TransferKind.Transfer, "Sale"));
+        var error = await Assert.ThrowsAsync<DomainException>(() =>
+            Transfers.RequestAsync(Sales, license.Id, null, form, TransferKind.Transfer, "Sale")
+        );
 
         Assert.Equal("Keep the name on one line.", error.Message);
         Assert.Equal(before, await db.Customers.CountAsync());
@@ -213,6 +285,9 @@ public class TransferServiceTests : IAsyncLifetime
 
         var lines = PdfText.Lines((await Transfers.LetterAsync(Sales, id))!.Value.Pdf);
 
-        Assert.DoesNotContain(lines, line => line.StartsWith("5. The vendor", StringComparison.Ordinal) || line.StartsWith("6. The vendor", StringComparison.Ordinal));
+        Assert.DoesNotContain(
+            lines,
+            line => line.StartsWith("5. The vendor", StringComparison.Ordinal) || line.StartsWith("6. The vendor", StringComparison.Ordinal)
+        );
     }
 }

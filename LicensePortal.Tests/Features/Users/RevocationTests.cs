@@ -12,7 +12,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LicensePortal.Tests.Features.Users;
 
-/// <summary>Revoked rights end at once in the services, whatever the open circuit's claims say; user changes are audited with the change.</summary>
+/// <summary>Revoked rights end at once in the services, whatever the open circuit's claims say; user changes are audited with the
+/// change.</summary>
 public class RevocationTests : IAsyncLifetime
 {
     private readonly PortalFactory portal = new() { Licenses = 10 };
@@ -25,7 +26,9 @@ public class RevocationTests : IAsyncLifetime
         var seller = await portal.NewCustomerAsync("Seller Hosting Ltd");
         var buyer = await portal.NewCustomerAsync("Buyer Networks GmbH");
         var license = await portal.NewLicenseAsync(seller.Id);
-        transferId = await portal.Service<TransferService>().RequestAsync(TestData.As(Roles.Sales), license.Id, buyer.Id, null, TransferKind.Transfer, "Sale");
+        transferId = await portal
+            .Service<TransferService>()
+            .RequestAsync(TestData.As(Roles.Sales), license.Id, buyer.Id, null, TransferKind.Transfer, "Sale");
     }
 
     public ValueTask DisposeAsync() => portal.DisposeAsync();
@@ -48,7 +51,9 @@ public class RevocationTests : IAsyncLifetime
         var users = portal.Service<UserAdminService>();
         await users.SetRolesAsync(Admin, await IdOfAsync(DemoSeeder.Users[2].Email), [Roles.Sales]);
 
-        var error = await Assert.ThrowsAsync<DomainException>(() => portal.Service<TransferService>().ApproveAsync(Manager, transferId, null));
+        var error = await Assert.ThrowsAsync<DomainException>(() =>
+            portal.Service<TransferService>().ApproveAsync(Manager, transferId, null)
+        );
 
         Assert.Equal(CurrentRoles.ChangedMessage, error.Message);
     }
@@ -59,7 +64,9 @@ public class RevocationTests : IAsyncLifetime
         var users = portal.Service<UserAdminService>();
         await users.LockAsync(Admin, await IdOfAsync(DemoSeeder.Users[2].Email));
 
-        var error = await Assert.ThrowsAsync<DomainException>(() => portal.Service<TransferService>().ApproveAsync(Manager, transferId, null));
+        var error = await Assert.ThrowsAsync<DomainException>(() =>
+            portal.Service<TransferService>().ApproveAsync(Manager, transferId, null)
+        );
 
         Assert.Equal(CurrentRoles.ChangedMessage, error.Message);
     }
@@ -75,7 +82,16 @@ public class RevocationTests : IAsyncLifetime
     {
         var users = portal.Service<UserAdminService>();
         var fraud = await IdOfAsync(DemoSeeder.Users[1].Email);
-        await users.CreateAsync(Admin, new NewUserForm { Email = "new.agent@example.com", DisplayName = "New Agent", Password = "Good-Password-1", Roles = [Roles.Fraud] });
+        await users.CreateAsync(
+            Admin,
+            new NewUserForm
+            {
+                Email = "new.agent@example.com",
+                DisplayName = "New Agent",
+                Password = "Good-Password-1",
+                Roles = [Roles.Fraud],
+            }
+        );
         await users.SetRolesAsync(Admin, fraud, [Roles.Fraud, Roles.Sales]);
         await users.LockAsync(Admin, fraud);
         await users.UnlockAsync(Admin, fraud);
@@ -85,13 +101,19 @@ public class RevocationTests : IAsyncLifetime
 
         Assert.Equal(
             [
-                ("User created", "new.agent@example.com", (string?)null, "{\"Email\":\"new.agent@example.com\",\"DisplayName\":\"New Agent\",\"Roles\":\"Fraud\"}"),
+                (
+                    "User created",
+                    "new.agent@example.com",
+                    (string?)null,
+                    "{\"Email\":\"new.agent@example.com\",\"DisplayName\":\"New Agent\",\"Roles\":\"Fraud\"}"
+                ),
                 ("Roles changed", DemoSeeder.Users[1].Email, "{\"Roles\":\"Fraud\"}", "{\"Roles\":\"Fraud, Sales\"}"),
                 ("User locked", DemoSeeder.Users[1].Email, "{\"Locked\":false}", "{\"Locked\":true}"),
                 ("User unlocked", DemoSeeder.Users[1].Email, "{\"Locked\":true}", "{\"Locked\":false}"),
                 ("Password reset", DemoSeeder.Users[1].Email, null, "{\"PasswordReset\":true,\"MustChangePassword\":true}"),
             ],
-            rows.Select(r => (r.Action, r.EntityId, r.Before, r.After)));
+            rows.Select(r => (r.Action, r.EntityId, r.Before, r.After))
+        );
         Assert.All(rows, r => Assert.Equal(DemoSeeder.Users[3].Email, r.UserName));
     }
 
@@ -101,9 +123,22 @@ public class RevocationTests : IAsyncLifetime
         var users = portal.Service<UserAdminService>();
         var fraud = await IdOfAsync(DemoSeeder.Users[1].Email);
 
-        await Assert.ThrowsAsync<DomainException>(() => users.CreateAsync(Admin, new NewUserForm { Email = DemoSeeder.Users[0].Email, DisplayName = "Dup", Password = "Good-Password-1", Roles = [Roles.Fraud] }));
+        await Assert.ThrowsAsync<DomainException>(() =>
+            users.CreateAsync(
+                Admin,
+                new NewUserForm
+                {
+                    Email = DemoSeeder.Users[0].Email,
+                    DisplayName = "Dup",
+                    Password = "Good-Password-1",
+                    Roles = [Roles.Fraud],
+                }
+            )
+        );
         await Assert.ThrowsAsync<DomainException>(() => users.ResetPasswordAsync(Admin, fraud, "short"));
-        await Assert.ThrowsAsync<DomainException>(async () => await users.SetRolesAsync(Admin, await IdOfAsync(DemoSeeder.Users[3].Email), [Roles.Sales]));
+        await Assert.ThrowsAsync<DomainException>(async () =>
+            await users.SetRolesAsync(Admin, await IdOfAsync(DemoSeeder.Users[3].Email), [Roles.Sales])
+        );
 
         Assert.Empty(await AuditAsync());
     }

@@ -16,10 +16,16 @@ public class UserAdminServiceTests : IAsyncLifetime
     private UserAdminService Service => portal.Service<UserAdminService>();
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
     public ValueTask DisposeAsync() => portal.DisposeAsync();
 
     private static ClaimsPrincipal Actor(string role) =>
-        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, DemoSeeder.Users.First(u => u.Role == role).Email), new Claim(ClaimTypes.Role, role)], "test"));
+        new(
+            new ClaimsIdentity(
+                [new Claim(ClaimTypes.Name, DemoSeeder.Users.First(u => u.Role == role).Email), new Claim(ClaimTypes.Role, role)],
+                "test"
+            )
+        );
 
     private static readonly ClaimsPrincipal Admin = Actor(Roles.Admin);
 
@@ -30,7 +36,13 @@ public class UserAdminServiceTests : IAsyncLifetime
     }
 
     private static NewUserForm Form(string email = "new.agent@example.com", string password = "Good-Password-1") =>
-        new() { Email = email, DisplayName = "New Agent", Password = password, Roles = [Roles.Fraud] };
+        new()
+        {
+            Email = email,
+            DisplayName = "New Agent",
+            Password = password,
+            Roles = [Roles.Fraud],
+        };
 
     [Theory]
     [InlineData(Roles.Sales)]
@@ -62,7 +74,12 @@ public class UserAdminServiceTests : IAsyncLifetime
     [InlineData("sales@demo.licenseportal.test", "Good-Password-1", nameof(NewUserForm.Email), "is already taken")]
     [InlineData("weak@example.com", "short", nameof(NewUserForm.Password), "at least 10 characters")]
     [InlineData("weak@example.com", "alllowercaseletters", nameof(NewUserForm.Password), "uppercase")]
-    public async Task Bad_user_details_are_reported_on_their_field_and_save_nothing(string email, string password, string field, string message)
+    public async Task Bad_user_details_are_reported_on_their_field_and_save_nothing(
+        string email,
+        string password,
+        string field,
+        string message
+    )
     {
         var before = (await Service.ListAsync(Admin, new UserQuery(null, null, "Name", false, 0, 50))).Total;
 
@@ -75,8 +92,18 @@ public class UserAdminServiceTests : IAsyncLifetime
     [Fact]
     public async Task A_taken_email_a_weak_password_and_no_role_are_all_reported_in_one_answer()
     {
-        var refused = await Assert.ThrowsAsync<DomainException>(() => Service.CreateAsync(Admin,
-            new NewUserForm { Email = "sales@demo.licenseportal.test", DisplayName = "Twice", Password = "short", Roles = [] }));
+        var refused = await Assert.ThrowsAsync<DomainException>(() =>
+            Service.CreateAsync(
+                Admin,
+                new NewUserForm
+                {
+                    Email = "sales@demo.licenseportal.test",
+                    DisplayName = "Twice",
+                    Password = "short",
+                    Roles = [],
+                }
+            )
+        );
 
         Assert.Equal([nameof(NewUserForm.Email), nameof(NewUserForm.Password), nameof(NewUserForm.Roles)], refused.Fields.Keys.Order());
         Assert.Contains("is already taken", refused.Fields[nameof(NewUserForm.Email)]);
@@ -102,7 +129,16 @@ public class UserAdminServiceTests : IAsyncLifetime
     [Fact]
     public async Task With_a_second_admin_the_first_may_step_down()
     {
-        await Service.CreateAsync(Admin, new NewUserForm { Email = "second.admin@example.com", DisplayName = "Second", Password = "Good-Password-1", Roles = [Roles.Admin] });
+        await Service.CreateAsync(
+            Admin,
+            new NewUserForm
+            {
+                Email = "second.admin@example.com",
+                DisplayName = "Second",
+                Password = "Good-Password-1",
+                Roles = [Roles.Admin],
+            }
+        );
         var first = await IdOfAsync(DemoSeeder.Users[3].Email);
 
         await Service.SetRolesAsync(Admin, first, [Roles.Manager]);
@@ -119,12 +155,21 @@ public class UserAdminServiceTests : IAsyncLifetime
         var id = await IdOfAsync(sales);
 
         await Service.LockAsync(Admin, id);
-        Assert.Contains("This account is locked. Ask an administrator to unlock it.", await (await SignInForm.PostLoginAsync(portal.Client(), sales, PortalFactory.Password)).Content.ReadAsStringAsync());
+        Assert.Contains(
+            "This account is locked. Ask an administrator to unlock it.",
+            await (await SignInForm.PostLoginAsync(portal.Client(), sales, PortalFactory.Password)).Content.ReadAsStringAsync()
+        );
         // Only someone with the password learns that the account is locked (and so that it exists).
-        Assert.Contains("The email or password is not correct.", await (await SignInForm.PostLoginAsync(portal.Client(), sales, "Not-The-Password-1")).Content.ReadAsStringAsync());
+        Assert.Contains(
+            "The email or password is not correct.",
+            await (await SignInForm.PostLoginAsync(portal.Client(), sales, "Not-The-Password-1")).Content.ReadAsStringAsync()
+        );
 
         await Service.UnlockAsync(Admin, id);
-        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await SignInForm.PostLoginAsync(portal.Client(), sales, PortalFactory.Password)).StatusCode);
+        Assert.Equal(
+            System.Net.HttpStatusCode.Redirect,
+            (await SignInForm.PostLoginAsync(portal.Client(), sales, PortalFactory.Password)).StatusCode
+        );
     }
 
     [Fact]
@@ -133,7 +178,10 @@ public class UserAdminServiceTests : IAsyncLifetime
         var sales = DemoSeeder.Users[0].Email;
         var id = await IdOfAsync(sales);
 
-        Assert.Contains("at least 10", (await Assert.ThrowsAsync<DomainException>(() => Service.ResetPasswordAsync(Admin, id, "weak"))).Fields["Password"]);
+        Assert.Contains(
+            "at least 10",
+            (await Assert.ThrowsAsync<DomainException>(() => Service.ResetPasswordAsync(Admin, id, "weak"))).Fields["Password"]
+        );
         await Service.ResetPasswordAsync(Admin, id, "Reset-Password-9");
 
         // The reset password opens only the page where the user chooses their own (SignInTests).
@@ -144,9 +192,14 @@ public class UserAdminServiceTests : IAsyncLifetime
     [InlineData(nameof(NewUserForm.Email), "email address", NewUserForm.MaxEmailLength)]
     [InlineData(nameof(NewUserForm.DisplayName), "name", NewUserForm.MaxNameLength)]
     [InlineData(nameof(NewUserForm.Title), "title", NewUserForm.MaxNameLength)]
-    public async Task Typed_text_over_its_limit_is_refused_without_writing_and_at_its_limit_is_kept_whole(string field, string label, int limit)
+    public async Task Typed_text_over_its_limit_is_refused_without_writing_and_at_its_limit_is_kept_whole(
+        string field,
+        string label,
+        int limit
+    )
     {
-        string Text(int n) => field == nameof(NewUserForm.Email) ? new string('a', n - "@example.com".Length) + "@example.com" : TypedText.Of(n);
+        string Text(int n) =>
+            field == nameof(NewUserForm.Email) ? new string('a', n - "@example.com".Length) + "@example.com" : TypedText.Of(n);
         NewUserForm With(int n)
         {
             var form = Form();
@@ -164,6 +217,14 @@ public class UserAdminServiceTests : IAsyncLifetime
         await Service.CreateAsync(Admin, With(limit));
         var email = With(limit).Email;
         var created = db.Users.AsNoTracking().Single(u => u.Email == email);
-        Assert.Equal(Text(limit), field switch { nameof(NewUserForm.Email) => created.Email, nameof(NewUserForm.DisplayName) => created.DisplayName, _ => created.Title });
+        Assert.Equal(
+            Text(limit),
+            field switch
+            {
+                nameof(NewUserForm.Email) => created.Email,
+                nameof(NewUserForm.DisplayName) => created.DisplayName,
+                _ => created.Title,
+            }
+        );
     }
 }

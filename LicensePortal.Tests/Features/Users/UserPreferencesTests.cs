@@ -12,6 +12,7 @@ public class UserPreferencesTests : IAsyncLifetime
     private readonly PortalFactory portal = new() { Licenses = 10 };
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
     public ValueTask DisposeAsync() => portal.DisposeAsync();
 
     [Fact]

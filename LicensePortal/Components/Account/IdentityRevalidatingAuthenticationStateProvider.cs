@@ -1,27 +1,30 @@
 using System.Security.Claims;
+using LicensePortal.Data;
+using LicensePortal.Features.SignIn;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
-using LicensePortal.Data;
-using LicensePortal.Features.SignIn;
 
 namespace LicensePortal.Components.Account;
 
 // Revalidates the connected user every minute an interactive circuit is connected: the security stamp,
 // the lock and the roles, so a demoted or locked user loses the open circuit within a minute
-// (docs/RULES.md, Who may do what), and one whose role now requires two-factor sign-in they have not set up. Sensitive service methods also check the current roles (CurrentRoles).
+// (docs/RULES.md, Who may do what), and one whose role now requires two-factor sign-in they have not set up. Sensitive service methods also
+// check the current roles (CurrentRoles).
 internal sealed class IdentityRevalidatingAuthenticationStateProvider(
-        ILoggerFactory loggerFactory,
-        IServiceScopeFactory scopeFactory,
-        IOptions<IdentityOptions> options,
-        IOptions<SignInSettings> signIn)
-    : RevalidatingServerAuthenticationStateProvider(loggerFactory)
+    ILoggerFactory loggerFactory,
+    IServiceScopeFactory scopeFactory,
+    IOptions<IdentityOptions> options,
+    IOptions<SignInSettings> signIn
+) : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
     protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(1);
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(
-        AuthenticationState authenticationState, CancellationToken cancellationToken)
+        AuthenticationState authenticationState,
+        CancellationToken cancellationToken
+    )
     {
         // Get the user manager from a new scope to ensure it fetches fresh data
         await using var scope = scopeFactory.CreateAsyncScope();

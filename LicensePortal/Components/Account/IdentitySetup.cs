@@ -1,12 +1,12 @@
+using System.Security.Claims;
 using LicensePortal.Data;
 using LicensePortal.Features.SignIn;
+using LicensePortal.Features.Users;
 using LicensePortal.Infrastructure;
-using Microsoft.AspNetCore.Components.Authorization;
-using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
-using LicensePortal.Features.Users;
 
 namespace LicensePortal.Components.Account;
 
@@ -19,7 +19,8 @@ public static class IdentitySetup
         services.AddScoped<IdentityRedirectManager>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
 
-        services.AddAuthentication(options =>
+        services
+            .AddAuthentication(options =>
             {
                 options.DefaultScheme = IdentityConstants.ApplicationScheme;
                 options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
@@ -37,9 +38,11 @@ public static class IdentitySetup
             options.Events.OnValidatePrincipal = async context =>
             {
                 await checkStamp(context);
-                if (context.Principal is not { } principal || principal.HasClaim(UserClaims.TwoFactor, "on")) return;
+                if (context.Principal is not { } principal || principal.HasClaim(UserClaims.TwoFactor, "on"))
+                    return;
                 var settings = context.HttpContext.RequestServices.GetRequiredService<IOptions<SignInSettings>>().Value;
-                if (!settings.RequiresTwoFactor(principal.FindAll(ClaimTypes.Role).Select(c => c.Value))) return;
+                if (!settings.RequiresTwoFactor(principal.FindAll(ClaimTypes.Role).Select(c => c.Value)))
+                    return;
                 context.RejectPrincipal();
                 await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
             };
@@ -47,7 +50,8 @@ public static class IdentitySetup
         // Requests outside a circuit (document downloads, exports) re-read the stamp every minute too.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
 
-        services.AddIdentityCore<ApplicationUser>(options =>
+        services
+            .AddIdentityCore<ApplicationUser>(options =>
             {
                 // Staff accounts are created by an admin; there is no self-registration to confirm.
                 options.SignIn.RequireConfirmedAccount = false;

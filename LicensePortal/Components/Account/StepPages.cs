@@ -5,15 +5,23 @@ namespace LicensePortal.Components.Account;
 /// <summary>What the sign-in pages do with an outcome: go to the next step, or show why not.</summary>
 internal static class StepPages
 {
-    /// <summary>Redirects to the next step and returns null, or returns the message to show (answering 429 when there were too many attempts).</summary>
-    public static string? Follow(SignInOutcome outcome, HttpContext http, IdentityRedirectManager redirect, string? returnUrl, bool remember = false)
+    /// <summary>Redirects to the next step and returns null, or returns the message to show (answering 429 when there were too many
+    /// attempts).</summary>
+    public static string? Follow(
+        SignInOutcome outcome,
+        HttpContext http,
+        IdentityRedirectManager redirect,
+        string? returnUrl,
+        bool remember = false
+    )
     {
         if (outcome.Next is { } next)
         {
             redirect.RedirectTo(SignInFlow.UrlFor(next, returnUrl, remember));
             return null;
         }
-        if (outcome.TooManyAttempts) http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        if (outcome.TooManyAttempts)
+            http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         return outcome.Error;
     }
 

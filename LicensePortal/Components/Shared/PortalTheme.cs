@@ -5,7 +5,16 @@ namespace LicensePortal.Components.Shared;
 /// <summary>The one theme of the portal and its account pages (app.css repeats the brand colours for the static pages).</summary>
 public static class PortalTheme
 {
-    public static readonly string[] FontFamily = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"];
+    public static readonly string[] FontFamily =
+    [
+        "system-ui",
+        "-apple-system",
+        "Segoe UI",
+        "Roboto",
+        "Helvetica Neue",
+        "Arial",
+        "sans-serif",
+    ];
 
     public static readonly MudTheme Theme = new()
     {

@@ -27,17 +27,25 @@ public static partial class BackupFiles
     {
         var match = NamePattern().Match(fileName);
         return match.Success
-            ? DateTime.ParseExact(match.Groups[1].Value, StampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal)
+            ? DateTime.ParseExact(
+                match.Groups[1].Value,
+                StampFormat,
+                CultureInfo.InvariantCulture,
+                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal
+            )
             : null;
     }
 
     /// <summary>The backups among <paramref name="files"/>, oldest first.</summary>
     public static IReadOnlyList<BackupFile> Finished(IEnumerable<string> files) =>
-        [.. files
-            .Select(f => (path: f, at: TakenAt(System.IO.Path.GetFileName(f))))
-            .Where(f => f.at is not null)
-            .Select(f => new BackupFile(f.path, f.at!.Value))
-            .OrderBy(f => f.TakenAt).ThenBy(f => f.Path, StringComparer.Ordinal)];
+        [
+            .. files
+                .Select(f => (path: f, at: TakenAt(System.IO.Path.GetFileName(f))))
+                .Where(f => f.at is not null)
+                .Select(f => new BackupFile(f.path, f.at!.Value))
+                .OrderBy(f => f.TakenAt)
+                .ThenBy(f => f.Path, StringComparer.Ordinal),
+        ];
 
     /// <summary>The backups retention deletes: all but the newest <paramref name="keep"/> (at least one is always kept).</summary>
     public static IReadOnlyList<BackupFile> ToDelete(IReadOnlyList<BackupFile> oldestFirst, int keep) =>
@@ -46,7 +54,8 @@ public static partial class BackupFiles
     /// <summary>How long to wait before the next scheduled backup: none when the newest is an interval old or there is none.</summary>
     public static TimeSpan WaitBeforeNext(DateTime? newest, TimeSpan interval, DateTimeOffset now)
     {
-        if (newest is null) return TimeSpan.Zero;
+        if (newest is null)
+            return TimeSpan.Zero;
         var wait = newest.Value + interval - now.UtcDateTime;
         return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
     }

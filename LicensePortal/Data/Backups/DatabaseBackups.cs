@@ -11,9 +11,18 @@ namespace LicensePortal.Data.Backups;
 /// crash or a full disk is never taken for a finished one. On PostgreSQL the portal takes no backups:
 /// the server's own tools do it better (pg_dump, or continuous archiving), and the operator runs them.
 /// </summary>
-public sealed class DatabaseBackups(IDbContextFactory<AppDbContext> dbFactory, IOptions<BackupOptions> options, IHostEnvironment environment, TimeProvider clock, ILogger<DatabaseBackups> logger, SqlDialect dialect)
+public sealed class DatabaseBackups(
+    IDbContextFactory<AppDbContext> dbFactory,
+    IOptions<BackupOptions> options,
+    IHostEnvironment environment,
+    TimeProvider clock,
+    ILogger<DatabaseBackups> logger,
+    SqlDialect dialect
+)
 {
-    public const string NotOnPostgres = "On PostgreSQL the portal takes and restores no backups itself: back up with pg_dump and restore with pg_restore (see docs/OPERATIONS.md).";
+    public const string NotOnPostgres =
+        "On PostgreSQL the portal takes and restores no backups itself: back up with pg_dump and restore with pg_restore (see "
+        + "docs/OPERATIONS.md).";
 
     /// <summary>False on PostgreSQL, whose backups are the operator's.</summary>
     public bool Supported => dialect.IsSqlite;
@@ -29,20 +38,21 @@ public sealed class DatabaseBackups(IDbContextFactory<AppDbContext> dbFactory, I
         }
     }
 
-    public string Folder => options.Value.Folder is { Length: > 0 } folder
-        ? Path.GetFullPath(Path.Combine(environment.ContentRootPath, folder))
-        : Path.Combine(Path.GetDirectoryName(DatabasePath)!, "backups");
+    public string Folder =>
+        options.Value.Folder is { Length: > 0 } folder
+            ? Path.GetFullPath(Path.Combine(environment.ContentRootPath, folder))
+            : Path.Combine(Path.GetDirectoryName(DatabasePath)!, "backups");
 
     /// <summary>The finished backups, oldest first.</summary>
-    public IReadOnlyList<BackupFile> List() =>
-        Directory.Exists(Folder) ? BackupFiles.Finished(Directory.EnumerateFiles(Folder)) : [];
+    public IReadOnlyList<BackupFile> List() => Directory.Exists(Folder) ? BackupFiles.Finished(Directory.EnumerateFiles(Folder)) : [];
 
     public BackupFile? Newest() => List() is { Count: > 0 } all ? all[^1] : null;
 
     /// <summary>Writes a consistent copy of the database to the folder, then deletes all but the newest <c>Backup:Keep</c>.</summary>
     public async Task<BackupFile> BackupAsync(string? label = null, CancellationToken ct = default)
     {
-        if (!Supported) throw new BackupException(NotOnPostgres);
+        if (!Supported)
+            throw new BackupException(NotOnPostgres);
         await oneAtATime.WaitAsync(ct);
         try
         {
@@ -79,10 +89,14 @@ public sealed class DatabaseBackups(IDbContextFactory<AppDbContext> dbFactory, I
     /// </summary>
     public async Task<BackupFile?> BackupBeforeMigratingAsync(AppDbContext db, CancellationToken ct = default)
     {
-        if (!Supported) return null;
-        if (!File.Exists(DatabasePath) || new FileInfo(DatabasePath).Length == 0) return null;
-        if (!(await db.Database.GetAppliedMigrationsAsync(ct)).Any()) return null;
-        if (!(await db.Database.GetPendingMigrationsAsync(ct)).Any()) return null;
+        if (!Supported)
+            return null;
+        if (!File.Exists(DatabasePath) || new FileInfo(DatabasePath).Length == 0)
+            return null;
+        if (!(await db.Database.GetAppliedMigrationsAsync(ct)).Any())
+            return null;
+        if (!(await db.Database.GetPendingMigrationsAsync(ct)).Any())
+            return null;
         return await BackupAsync("pre-migration", ct);
     }
 
@@ -97,7 +111,8 @@ public sealed class DatabaseBackups(IDbContextFactory<AppDbContext> dbFactory, I
     /// </summary>
     private string SourceOf(string backup)
     {
-        if (Path.GetFileName(backup) != backup) return Path.GetFullPath(backup);
+        if (Path.GetFileName(backup) != backup)
+            return Path.GetFullPath(backup);
         if (BackupFiles.TakenAt(backup) is null)
             throw new BackupException($"{backup} is not a backup name (licenseportal-<UTC time>.db); give a path to restore another file.");
         return Path.Combine(Folder, backup);
@@ -105,13 +120,15 @@ public sealed class DatabaseBackups(IDbContextFactory<AppDbContext> dbFactory, I
 
     public async Task<string?> RestoreAsync(string backup, CancellationToken ct = default)
     {
-        if (!Supported) throw new BackupException(NotOnPostgres);
+        if (!Supported)
+            throw new BackupException(NotOnPostgres);
         var source = SourceOf(backup);
-        if (!File.Exists(source)) throw new BackupException($"There is no backup file {backup}.");
+        if (!File.Exists(source))
+            throw new BackupException($"There is no backup file {backup}.");
 
         var database = DatabasePath;
-        using var running = RunningLock.TryTake(database)
-            ?? throw new BackupException("The portal is running on this database: stop it before restoring.");
+        using var running =
+            RunningLock.TryTake(database) ?? throw new BackupException("The portal is running on this database: stop it before restoring.");
         SqliteConnection.ClearAllPools();
 
         var incoming = database + ".restoring";
@@ -132,7 +149,8 @@ public sealed class DatabaseBackups(IDbContextFactory<AppDbContext> dbFactory, I
             replaced = $"{database}.replaced-{BackupFiles.NameFor(clock.GetUtcNow())[BackupFiles.Prefix.Length..^3]}";
             File.Move(database, replaced);
             // The log may hold the replaced file's last transactions: it goes aside with it, under the name SQLite looks for.
-            if (File.Exists(database + "-wal")) File.Move(database + "-wal", replaced + "-wal");
+            if (File.Exists(database + "-wal"))
+                File.Move(database + "-wal", replaced + "-wal");
         }
         File.Delete(database + "-wal");
         File.Delete(database + "-shm");
@@ -156,8 +174,10 @@ public sealed class DatabaseBackups(IDbContextFactory<AppDbContext> dbFactory, I
         {
             throw new BackupException($"The backup is not a readable SQLite database: {ex.Message}");
         }
-        if (result != "ok") throw new BackupException($"The backup failed its integrity check: {result}");
+        if (result != "ok")
+            throw new BackupException($"The backup failed its integrity check: {result}");
         check.CommandText = "SELECT count(*) FROM sqlite_master WHERE name = '__EFMigrationsHistory';";
-        if ((long)(await check.ExecuteScalarAsync(ct))! == 0) throw new BackupException("The file is not a LicensePortal database.");
+        if ((long)(await check.ExecuteScalarAsync(ct))! == 0)
+            throw new BackupException("The file is not a LicensePortal database.");
     }
 }

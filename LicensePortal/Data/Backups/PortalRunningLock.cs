@@ -8,7 +8,8 @@ public sealed class PortalRunningLock(DatabaseBackups backups, ILogger<PortalRun
     public Task StartAsync(CancellationToken cancellationToken)
     {
         held = RunningLock.TryTake(backups.DatabasePath);
-        if (held is null) logger.LogWarning("Another portal process is running on {Database}.", backups.DatabasePath);
+        if (held is null)
+            logger.LogWarning("Another portal process is running on {Database}.", backups.DatabasePath);
         return Task.CompletedTask;
     }
 

@@ -2,8 +2,8 @@ using System.Data.Common;
 using System.Diagnostics;
 using LicensePortal.Features.Catalog;
 using LicensePortal.Features.Installations;
-using LicensePortal.Features.Licensing;
 using LicensePortal.Features.Licenses;
+using LicensePortal.Features.Licensing;
 using LicensePortal.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -22,7 +22,8 @@ public static class DemoDataSetup
 
     public static async Task SeedDemoDataIfEnabledAsync(this WebApplication app)
     {
-        if (!app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Seed) return;
+        if (!app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Seed)
+            return;
         if (app.Environment.IsProduction())
         {
             // Demo logins with a published password must never reach a live portal.

@@ -16,7 +16,8 @@ public static class ActivationFeature
 
     public static WebApplicationBuilder AddActivationFeature(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ActivationOptions>()
+        builder
+            .Services.AddOptions<ActivationOptions>()
             .Bind(builder.Configuration.GetSection(ActivationOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
@@ -30,13 +31,19 @@ public static class ActivationFeature
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.AddPolicy(ClientPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = http.RequestServices.GetRequiredService<IOptions<ActivationOptions>>().Value.PerClientPerMinute,
-                    Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
-                }));
+            limiter.AddPolicy(
+                ClientPolicy,
+                http =>
+                    RateLimitPartition.GetFixedWindowLimiter(
+                        http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                        _ => new FixedWindowRateLimiterOptions
+                        {
+                            PermitLimit = http.RequestServices.GetRequiredService<IOptions<ActivationOptions>>().Value.PerClientPerMinute,
+                            Window = TimeSpan.FromMinutes(1),
+                            QueueLimit = 0,
+                        }
+                    )
+            );
             limiter.OnRejected = async (context, ct) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "60";
@@ -53,14 +60,19 @@ public static class ActivationFeature
         app.UseRateLimiter();
         // The public keys products verify answers with: the current one and those before it.
         app.MapGet("/.well-known/licenseportal-keys.json", (SigningKeys keys) => TypedResults.Ok(new { keys = keys.Published }))
-            .AllowAnonymous().WithTags("Activation").WithName("SigningKeys");
+            .AllowAnonymous()
+            .WithTags("Activation")
+            .WithName("SigningKeys");
         app.MapOpenApi().AllowAnonymous();
         var api = app.MapGroup(Prefix).AllowAnonymous().RequireRateLimiting(ClientPolicy).WithTags("Activation").DisableAntiforgery();
 
         api.MapPost("/check-in", CheckInAsync)
             .WithName("CheckIn")
             .WithSummary("Records that a product runs on a machine and answers where the license stands.")
-            .WithDescription("Idempotent per (licenseKey, machineId). status is active, grace (with graceEndsAt), flagged (with disableAt) or disabled. Dates are ISO 8601 UTC.")
+            .WithDescription(
+                "Idempotent per (licenseKey, machineId). status is active, grace (with graceEndsAt), flagged (with disableAt) or "
+                    + "disabled. Dates are ISO 8601 UTC."
+            )
             .Accepts<CheckInRequest>("application/json")
             .Produces<CheckInResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -83,41 +95,57 @@ public static class ActivationFeature
     private static async Task<IResult> CheckInAsync(HttpContext http, CheckInService service, KeyRateLimiter keys, CancellationToken ct)
     {
         var (request, problem) = await ReadAsync<CheckInRequest>(http, ct);
-        if (problem is not null) return problem;
+        if (problem is not null)
+            return problem;
         Sign(http, request!.LicenseKey, request.MachineId);
         var errors = ActivationValidation.Check(request!);
-        if (errors.Count > 0) return Invalid(errors);
+        if (errors.Count > 0)
+            return Invalid(errors);
         // Valid, so the key normalizes; the limiter and the service both take the normalized key.
         var key = Licenses.LicenseKey.Normalize(request!.LicenseKey)!;
-        if (!keys.TryAcquire(key)) return Limited(http);
+        if (!keys.TryAcquire(key))
+            return Limited(http);
         try
         {
             var answer = await service.CheckInAsync(key, request, ct);
             return answer is null ? UnknownKey() : TypedResults.Ok(answer);
         }
-        catch (PortalBusyException ex) { return Busy(http, ex); }
+        catch (PortalBusyException ex)
+        {
+            return Busy(http, ex);
+        }
     }
 
     private static async Task<IResult> ReleaseAsync(HttpContext http, CheckInService service, KeyRateLimiter keys, CancellationToken ct)
     {
         var (request, problem) = await ReadAsync<ReleaseRequest>(http, ct);
-        if (problem is not null) return problem;
+        if (problem is not null)
+            return problem;
         Sign(http, request!.LicenseKey, request.MachineId);
         var errors = ActivationValidation.CheckKeyAndMachine(request!.LicenseKey, request.MachineId);
-        if (errors.Count > 0) return Invalid(errors);
+        if (errors.Count > 0)
+            return Invalid(errors);
         var key = Licenses.LicenseKey.Normalize(request.LicenseKey)!;
-        if (!keys.TryAcquire(key)) return Limited(http);
+        if (!keys.TryAcquire(key))
+            return Limited(http);
         try
         {
             return await service.ReleaseAsync(key, request.MachineId!, ct) switch
             {
                 ReleaseOutcome.Released => TypedResults.NoContent(),
-                ReleaseOutcome.ActivatedOffline => Problem(409, "Activated offline",
-                    "This server was activated offline and its license file is still valid: it is released with the release code the product printed when it was uninstalled, entered by the vendor's staff."),
+                ReleaseOutcome.ActivatedOffline => Problem(
+                    409,
+                    "Activated offline",
+                    "This server was activated offline and its license file is still valid: it is released with the release code the "
+                        + "product printed when it was uninstalled, entered by the vendor's staff."
+                ),
                 _ => UnknownKey(),
             };
         }
-        catch (PortalBusyException ex) { return Busy(http, ex); }
+        catch (PortalBusyException ex)
+        {
+            return Busy(http, ex);
+        }
     }
 
     /// <summary>The key and machine id the product sent, exactly, go into the answer's signature (AnswerSigning).</summary>
@@ -132,18 +160,24 @@ public static class ActivationFeature
     /// At most 16 KB is read, whatever the headers say: a chunked body has no length up front, so the limit is counted
     /// while reading, and the rest of a longer body is never buffered.
     /// </remarks>
-    private static async Task<(T? Request, IResult? Problem)> ReadAsync<T>(HttpContext http, CancellationToken ct) where T : class
+    private static async Task<(T? Request, IResult? Problem)> ReadAsync<T>(HttpContext http, CancellationToken ct)
+        where T : class
     {
         var tooLarge = Problem(400, "Request too large", "The body must be at most 16 KB of JSON.");
-        if (http.Request.ContentLength is > ActivationOptions.MaxBodyBytes) return (null, tooLarge);
+        if (http.Request.ContentLength is > ActivationOptions.MaxBodyBytes)
+            return (null, tooLarge);
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(ActivationOptions.MaxBodyBytes + 1);
         try
         {
             var length = 0;
             int read;
-            while (length <= ActivationOptions.MaxBodyBytes && (read = await http.Request.Body.ReadAsync(buffer.AsMemory(length, ActivationOptions.MaxBodyBytes + 1 - length), ct)) > 0)
+            while (
+                length <= ActivationOptions.MaxBodyBytes
+                && (read = await http.Request.Body.ReadAsync(buffer.AsMemory(length, ActivationOptions.MaxBodyBytes + 1 - length), ct)) > 0
+            )
                 length += read;
-            if (length > ActivationOptions.MaxBodyBytes) return (null, tooLarge);
+            if (length > ActivationOptions.MaxBodyBytes)
+                return (null, tooLarge);
             var request = JsonSerializer.Deserialize<T>(buffer.AsSpan(0, length), Json);
             return request is null ? (null, Problem(400, "Missing body", "Send a JSON object in the request body.")) : (request, null);
         }
@@ -174,7 +208,9 @@ public static class ActivationFeature
         return TooManyRequests("Too many requests for this license key: try again in a minute.");
     }
 
-    private static ProblemHttpResult TooManyRequests(string detail) => TypedResults.Problem(detail, statusCode: 429, title: "Too many requests");
+    private static ProblemHttpResult TooManyRequests(string detail) =>
+        TypedResults.Problem(detail, statusCode: 429, title: "Too many requests");
 
-    private static IResult Problem(int status, string title, string detail) => TypedResults.Problem(detail, statusCode: status, title: title);
+    private static IResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: status, title: title);
 }

@@ -14,7 +14,8 @@ namespace LicensePortal.Features.Activation;
 public sealed class AnswerSigning(RequestDelegate next, SigningKeys keys, IOptions<ActivationOptions> options, TimeProvider clock)
 {
     /// <summary>Where the endpoints leave the key and machine id the product sent, for the signature.</summary>
-    public const string KeyItem = "activation.licenseKey", MachineItem = "activation.machineId";
+    public const string KeyItem = "activation.licenseKey",
+        MachineItem = "activation.machineId";
 
     public async Task InvokeAsync(HttpContext http)
     {
@@ -32,15 +33,28 @@ public sealed class AnswerSigning(RequestDelegate next, SigningKeys keys, IOptio
         var body = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
         var now = clock.GetUtcNow();
         var signedAt = now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        var expiresAt = (now + TimeSpan.FromDays(options.Value.AnswerValidDays)).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        var expiresAt = (now + TimeSpan.FromDays(options.Value.AnswerValidDays)).UtcDateTime.ToString(
+            "yyyy-MM-ddTHH:mm:ssZ",
+            CultureInfo.InvariantCulture
+        );
         var (id, key) = keys.Current;
-        var signed = AnswerVerifier.SignedBytes(http.Response.StatusCode, http.Items[KeyItem] as string ?? "", http.Items[MachineItem] as string ?? "", signedAt, expiresAt, body);
+        var signed = AnswerVerifier.SignedBytes(
+            http.Response.StatusCode,
+            http.Items[KeyItem] as string ?? "",
+            http.Items[MachineItem] as string ?? "",
+            signedAt,
+            expiresAt,
+            body
+        );
         var headers = http.Response.Headers;
         headers[AnswerVerifier.KeyIdHeader] = id;
         headers[AnswerVerifier.SignedAtHeader] = signedAt;
         headers[AnswerVerifier.ExpiresAtHeader] = expiresAt;
-        headers[AnswerVerifier.SignatureHeader] = Convert.ToBase64String(key.SignData(signed, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
-        if (buffer.Length > 0) http.Response.ContentLength = buffer.Length;
+        headers[AnswerVerifier.SignatureHeader] = Convert.ToBase64String(
+            key.SignData(signed, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
+        );
+        if (buffer.Length > 0)
+            http.Response.ContentLength = buffer.Length;
         await original.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), http.RequestAborted);
     }
 }

@@ -25,7 +25,8 @@ public sealed class CheckInCommands(IDbContextFactory<AppDbContext> dbFactory, S
 
     public async Task<DbCommand> RentAsync(CancellationToken ct)
     {
-        if (idle.TryTake(out var command)) return command;
+        if (idle.TryTake(out var command))
+            return command;
         if (connectionString is null)
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -41,14 +42,17 @@ public sealed class CheckInCommands(IDbContextFactory<AppDbContext> dbFactory, S
             parameter.ParameterName = dialect.ParameterName(name);
             command.Parameters.Add(parameter);
         }
-        if (dialect.PreparesUnboundCommands) command.Prepare();
+        if (dialect.PreparesUnboundCommands)
+            command.Prepare();
         return command;
     }
 
     public void Return(DbCommand command, bool reusable)
     {
-        if (reusable && idle.Count < MaxIdle) idle.Add(command);
-        else Close(command);
+        if (reusable && idle.Count < MaxIdle)
+            idle.Add(command);
+        else
+            Close(command);
     }
 
     private static void Close(DbCommand command)
@@ -60,6 +64,7 @@ public sealed class CheckInCommands(IDbContextFactory<AppDbContext> dbFactory, S
 
     public void Dispose()
     {
-        while (idle.TryTake(out var command)) Close(command);
+        while (idle.TryTake(out var command))
+            Close(command);
     }
 }

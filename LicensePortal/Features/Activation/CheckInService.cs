@@ -16,8 +16,14 @@ namespace LicensePortal.Features.Activation;
 /// machine): concurrent check-ins from one machine meet in the database's unique index, never
 /// in two rows; the answer is computed after the row is stored.
 /// </summary>
-public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, CheckInCommands commands, WriteGate writes, VendorCalendar calendar,
-    IOptions<InstallationOptions> options, IOptions<ActivationOptions> activation)
+public sealed class CheckInService(
+    IDbContextFactory<AppDbContext> dbFactory,
+    CheckInCommands commands,
+    WriteGate writes,
+    VendorCalendar calendar,
+    IOptions<InstallationOptions> options,
+    IOptions<ActivationOptions> activation
+)
 {
     /// <summary>
     /// <see cref="InstallationStanding.StartsNewStint"/> in SQL: the present stint of the row <paramref name="row"/> no longer
@@ -36,7 +42,9 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
         SELECT "Id", $machine, $host, $version, $now, $now, $now FROM "Licenses" WHERE "Key" = $key
         ON CONFLICT ("LicenseId", "MachineId") DO UPDATE SET
             "Hostname" = excluded."Hostname", "ProductVersion" = excluded."ProductVersion", "LastSeenAt" = excluded."LastSeenAt",
-            "StintStartedAt" = CASE WHEN {StintEnded("\"Installations\"")} THEN excluded."LastSeenAt" ELSE "Installations"."StintStartedAt" END,
+            "StintStartedAt" = CASE WHEN {StintEnded(
+            "\"Installations\""
+        )} THEN excluded."LastSeenAt" ELSE "Installations"."StintStartedAt" END,
             "OfflineUntil" = CASE WHEN {StintEnded("\"Installations\"")} THEN NULL ELSE "Installations"."OfflineUntil" END,
             "ReleaseCodeHash" = CASE WHEN {StintEnded("\"Installations\"")} THEN NULL ELSE "Installations"."ReleaseCodeHash" END,
             "ReleasedAt" = NULL, "DecommissionedAt" = NULL
@@ -79,7 +87,8 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
             // The statement holds SQLite's write lock from its first step until the reader moves on to the reads.
             reader = await command.ExecuteReaderAsync(ct);
             var known = await reader.ReadAsync(ct);
-            if (known) await reader.NextResultAsync(ct);
+            if (known)
+                await reader.NextResultAsync(ct);
             turn.Dispose();
             inTurn = false;
             var answer = known ? await AnswerAsync(reader, request, now, ct) : null;
@@ -88,9 +97,12 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
         }
         finally
         {
-            if (inTurn) turn.Dispose();
-            if (reader is not null) await reader.DisposeAsync();
-            if (command is not null) commands.Return(command, reusable);
+            if (inTurn)
+                turn.Dispose();
+            if (reader is not null)
+                await reader.DisposeAsync();
+            if (command is not null)
+                commands.Return(command, reusable);
         }
     }
 
@@ -100,7 +112,8 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
     /// <summary>Reads the license, its open case and its stints, and answers by the rules.</summary>
     private async Task<CheckInResponse> AnswerAsync(DbDataReader reader, CheckInRequest request, DateTime now, CancellationToken ct)
     {
-        bool failover = false, disabled = false;
+        bool failover = false,
+            disabled = false;
         DateTime? restored = null;
         var (major, protection) = (0, (DateOnly?)null);
         CaseFacts? openCase = null;
@@ -119,19 +132,27 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
             stints.Add(Stint(reader, 7));
         }
         await reader.NextResultAsync(ct);
-        while (await reader.ReadAsync(ct)) stints.Add(Stint(reader, 0));
+        while (await reader.ReadAsync(ct))
+            stints.Add(Stint(reader, 0));
         var standing = InstallationStanding.Evaluate(new LicenseFacts(failover, disabled, restored, stints, openCase), now, options.Value);
         return Answer(standing, VersionEntitlement.Covers(major, protection, request.ProductVersion, calendar.Today) ? null : major);
     }
 
     private static InstallationFacts Stint(DbDataReader reader, int first) =>
-        new(Utc(reader.GetDateTime(first)), Utc(reader.GetDateTime(first + 1)), UtcOrNull(reader, first + 2), UtcOrNull(reader, first + 3), UtcOrNull(reader, first + 4));
+        new(
+            Utc(reader.GetDateTime(first)),
+            Utc(reader.GetDateTime(first + 1)),
+            UtcOrNull(reader, first + 2),
+            UtcOrNull(reader, first + 3),
+            UtcOrNull(reader, first + 4)
+        );
 
     private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
 
-    private static DateTime? UtcOrNull(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : Utc(reader.GetDateTime(ordinal));
+    private static DateTime? UtcOrNull(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : Utc(reader.GetDateTime(ordinal));
 
-/// <summary>
+    /// <summary>
     /// Releases the machine; releasing a machine that never checked in is not an error. A server activated offline whose
     /// license file has not expired is not released here: its file stays valid, so only the release code its product
     /// printed on uninstall, entered by staff on the license page, stops it counting.
@@ -141,13 +162,25 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
         var now = calendar.UtcNow;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var licenseId = await db.Licenses.Where(l => l.Key == key).Select(l => (int?)l.Id).FirstOrDefaultAsync(ct);
-        if (licenseId is null) return ReleaseOutcome.UnknownKey;
+        if (licenseId is null)
+            return ReleaseOutcome.UnknownKey;
         using var entry = await TurnAsync(ct);
-        var released = await db.Installations.Where(i => i.LicenseId == licenseId && i.MachineId == machineId && i.ReleasedAt == null
-                && (i.OfflineUntil == null || i.OfflineUntil <= now))
+        var released = await db
+            .Installations.Where(i =>
+                i.LicenseId == licenseId
+                && i.MachineId == machineId
+                && i.ReleasedAt == null
+                && (i.OfflineUntil == null || i.OfflineUntil <= now)
+            )
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.ReleasedAt, now), ct);
-        return released == 0 && await db.Installations.AnyAsync(i => i.LicenseId == licenseId && i.MachineId == machineId && i.ReleasedAt == null && i.OfflineUntil > now, ct)
-            ? ReleaseOutcome.ActivatedOffline : ReleaseOutcome.Released;
+        return
+            released == 0
+            && await db.Installations.AnyAsync(
+                i => i.LicenseId == licenseId && i.MachineId == machineId && i.ReleasedAt == null && i.OfflineUntil > now,
+                ct
+            )
+            ? ReleaseOutcome.ActivatedOffline
+            : ReleaseOutcome.Released;
     }
 
     /// <param name="licensedMajor">Set when the server runs a later major than the license covers.</param>
@@ -156,15 +189,34 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ch
         var (status, message) = standing.Status switch
         {
             StandingStatus.Active => ("active", "The license is active."),
-            StandingStatus.Grace => ("grace", $"The key is on {standing.ActiveInstallations} servers but allows {standing.Allowance}: this is tolerated as a server migration until {standing.GraceEndsAt:yyyy-MM-dd HH:mm} UTC. Uninstall the old server before then."),
-            StandingStatus.Flagged when standing.DisableAt is null => ("flagged", $"The key has an open licensing case but is back within its allowance: if it stays so, the case closes on {standing.CaseDeadline:yyyy-MM-dd HH:mm} UTC and the key stays enabled."),
-            StandingStatus.Flagged => ("flagged", $"The key is on more servers than it allows beyond the {options.Value.MigrationWindowDays}-day migration window. It will be disabled on {standing.DisableAt:yyyy-MM-dd HH:mm} UTC unless this is resolved: contact licensing."),
+            StandingStatus.Grace => (
+                "grace",
+                $"The key is on {standing.ActiveInstallations} servers but allows {standing.Allowance}: this is tolerated as a server "
+                    + $"migration until {standing.GraceEndsAt:yyyy-MM-dd HH:mm} UTC. Uninstall the old server before then."
+            ),
+            StandingStatus.Flagged when standing.DisableAt is null => (
+                "flagged",
+                $"The key has an open licensing case but is back within its allowance: if it stays so, the case closes on "
+                    + $"{standing.CaseDeadline:yyyy-MM-dd HH:mm} UTC and the key stays enabled."
+            ),
+            StandingStatus.Flagged => (
+                "flagged",
+                $"The key is on more servers than it allows beyond the {options.Value.MigrationWindowDays}-day migration window. It "
+                    + $"will be disabled on {standing.DisableAt:yyyy-MM-dd HH:mm} UTC unless this is resolved: contact licensing."
+            ),
             _ => ("disabled", "This license key has been disabled. Contact licensing to have it re-enabled."),
         };
         if (licensedMajor is { } major)
-            message += $" This server runs a later major version than the license covers ({major}.x) and upgrade protection is not current: an upgrade is needed.";
-        return new(status, standing.Allowance, standing.ActiveInstallations,
+            message +=
+                $" This server runs a later major version than the license covers ({major}.x) and upgrade protection is not current: an "
+                + $"upgrade is needed.";
+        return new(
+            status,
+            standing.Allowance,
+            standing.ActiveInstallations,
             standing.Status == StandingStatus.Grace ? standing.GraceEndsAt : null,
-            standing.Status == StandingStatus.Flagged ? standing.DisableAt : null, message);
+            standing.Status == StandingStatus.Flagged ? standing.DisableAt : null,
+            message
+        );
     }
 }

@@ -11,10 +11,16 @@ namespace LicensePortal.Features.Activation;
 public sealed class KeyRateLimiter(IOptions<ActivationOptions> options) : IDisposable
 {
     private readonly PartitionedRateLimiter<string> limiter = PartitionedRateLimiter.Create<string, string>(key =>
-        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = options.Value.PerKeyPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
-        }));
+        RateLimitPartition.GetFixedWindowLimiter(
+            key,
+            _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = options.Value.PerKeyPerMinute,
+                Window = TimeSpan.FromMinutes(1),
+                QueueLimit = 0,
+            }
+        )
+    );
 
     public bool TryAcquire(string key) => limiter.AttemptAcquire(key).IsAcquired;
 

@@ -24,8 +24,13 @@ public sealed record OfflineActivationResult(string Hostname, string File, strin
 /// a check-in would and issues the signed license file; the server counts until the file expires or staff enter the
 /// release code the product printed when it was uninstalled.
 /// </summary>
-public sealed class OfflineActivationService(IDbContextFactory<AppDbContext> dbFactory, VendorCalendar calendar, SigningKeys keys,
-    IOptions<InstallationOptions> installationOptions, IOptions<ActivationOptions> activation)
+public sealed class OfflineActivationService(
+    IDbContextFactory<AppDbContext> dbFactory,
+    VendorCalendar calendar,
+    SigningKeys keys,
+    IOptions<InstallationOptions> installationOptions,
+    IOptions<ActivationOptions> activation
+)
 {
     public const string Conflict = "Someone else changed this license's servers at the same time. Reload the page and try again.";
 
@@ -35,29 +40,51 @@ public sealed class OfflineActivationService(IDbContextFactory<AppDbContext> dbF
     /// server counts for the file's whole life and cannot be told to stop, so the portal never issues one beyond it).
     /// Asking again for a server that counts already renews its file.
     /// </summary>
-    public async Task<OfflineActivationResult> ActivateAsync(ClaimsPrincipal actor, int licenseId, string? requestText, CancellationToken ct = default)
+    public async Task<OfflineActivationResult> ActivateAsync(
+        ClaimsPrincipal actor,
+        int licenseId,
+        string? requestText,
+        CancellationToken ct = default
+    )
     {
         var request = OfflineActivationFiles.ParseRequest(requestText);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await DemandAsync(db, actor, ct);
-        var license = await db.Licenses.FirstOrDefaultAsync(l => l.Id == licenseId, ct) ?? throw new DomainException("That license no longer exists.");
+        var license =
+            await db.Licenses.FirstOrDefaultAsync(l => l.Id == licenseId, ct)
+            ?? throw new DomainException("That license no longer exists.");
         if (request.LicenseKey != license.Key)
-            throw new DomainException($"This request was made with the key {request.LicenseKey}, not this license's {license.Key}: open that license, or ask the customer for a request made with this key.");
+            throw new DomainException(
+                $"This request was made with the key {request.LicenseKey}, not this license's {license.Key}: open that license, or ask "
+                    + $"the customer for a request made with this key."
+            );
         if (license.Status == LicenseStatus.Disabled)
             throw new DomainException("This key is disabled: a manager has to re-enable it before any server can be activated.");
 
         var now = calendar.UtcNow;
         var options = installationOptions.Value;
-        var installation = await db.Installations.FirstOrDefaultAsync(i => i.LicenseId == licenseId && i.MachineId == request.MachineId, ct);
+        var installation = await db.Installations.FirstOrDefaultAsync(
+            i => i.LicenseId == licenseId && i.MachineId == request.MachineId,
+            ct
+        );
         var standing = await db.StandingAsync(licenseId, now, options, ct);
         var counts = installation is not null && InstallationStanding.IsActive(installation.Stint, now, options);
         var after = standing.ActiveInstallations + (counts ? 0 : 1);
         if (after > standing.Allowance)
         {
-            var counting = await db.Installations.Active(ActivityCut.At(now, options)).Where(i => i.LicenseId == licenseId).Select(i => i.Hostname).ToListAsync(ct);
-            throw new DomainException($"This license allows {Servers(standing.Allowance)} and {Servers(standing.ActiveInstallations)} already count{(standing.ActiveInstallations == 1 ? "s" : "")}"
-                + $"{(counting.Count > 0 ? $" ({string.Join(", ", counting)})" : "")}: an offline server counts for its license file's whole life, so one of them has to stop counting first. "
-                + "Uninstalling the product releases an online server by itself; a server activated offline is released with its release code (Release an offline server…); or ask the fraud team to mark it decommissioned.");
+            var counting = await db
+                .Installations.Active(ActivityCut.At(now, options))
+                .Where(i => i.LicenseId == licenseId)
+                .Select(i => i.Hostname)
+                .ToListAsync(ct);
+            throw new DomainException(
+                $"This license allows {Servers(standing.Allowance)} and {Servers(standing.ActiveInstallations)} already "
+                    + $"count{(standing.ActiveInstallations == 1 ? "s" : "")}"
+                    + $"{(counting.Count > 0 ? $" ({string.Join(", ", counting)})" : "")}: an offline server counts for its license "
+                    + $"file's whole life, so one of them has to stop counting first. "
+                    + "Uninstalling the product releases an online server by itself; a server activated offline is released with its "
+                    + "release code (Release an offline server…); or ask the fraud team to mark it decommissioned."
+            );
         }
 
         var expiresAt = now.AddDays(activation.Value.OfflineValidDays);
@@ -71,13 +98,34 @@ public sealed class OfflineActivationService(IDbContextFactory<AppDbContext> dbF
         // Two activations of one license at once: the second save finds the version changed and is refused, so
         // neither can slip a server past the allowance the other just filled.
         license.Version = Guid.NewGuid();
-        db.LicenseEvents.Add(new LicenseEvent
-        {
-            LicenseId = licenseId, At = now, Kind = LicenseEventKinds.ActivatedOffline, UserName = actor.Identity?.Name ?? "",
-            Description = LicenseEvent.Line($"{request.Hostname} activated offline ({request.ProductVersion}); its license file holds until {expiresAt:d MMM yyyy}."),
-        });
-        db.Audit(actor, now, "Server activated offline", "License", license.Key, null,
-            new { request.Hostname, request.MachineId, request.ProductVersion, ExpiresAt = expiresAt, Renewed = counts });
+        db.LicenseEvents.Add(
+            new LicenseEvent
+            {
+                LicenseId = licenseId,
+                At = now,
+                Kind = LicenseEventKinds.ActivatedOffline,
+                UserName = actor.Identity?.Name ?? "",
+                Description = LicenseEvent.Line(
+                    $"{request.Hostname} activated offline ({request.ProductVersion}); its license file holds until {expiresAt:d MMM yyyy}."
+                ),
+            }
+        );
+        db.Audit(
+            actor,
+            now,
+            "Server activated offline",
+            "License",
+            license.Key,
+            null,
+            new
+            {
+                request.Hostname,
+                request.MachineId,
+                request.ProductVersion,
+                ExpiresAt = expiresAt,
+                Renewed = counts,
+            }
+        );
         await db.SaveOrRefuseAsync(Conflict, ct);
         return new(request.Hostname, file, releaseCode, expiresAt, counts);
     }
@@ -90,19 +138,34 @@ public sealed class OfflineActivationService(IDbContextFactory<AppDbContext> dbF
     {
         var code = ReleaseCodeOf(releaseCode);
         if (code.Length != 10)
-            throw new DomainException("A release code is ten letters and digits, like ABCDE-23456: type the one the product printed when it was uninstalled.");
+            throw new DomainException(
+                "A release code is ten letters and digits, like ABCDE-23456: type the one the product printed when it was uninstalled."
+            );
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await DemandAsync(db, actor, ct);
-        var license = await db.Licenses.FirstOrDefaultAsync(l => l.Id == licenseId, ct) ?? throw new DomainException("That license no longer exists.");
+        var license =
+            await db.Licenses.FirstOrDefaultAsync(l => l.Id == licenseId, ct)
+            ?? throw new DomainException("That license no longer exists.");
         var hash = Hash(code);
-        var installation = await db.Installations.FirstOrDefaultAsync(i => i.LicenseId == licenseId && i.ReleaseCodeHash == hash, ct)
-            ?? throw new DomainException("No offline server of this license has that release code. Check it with the customer: codes never use 0, O, 1 or I.");
+        var installation =
+            await db.Installations.FirstOrDefaultAsync(i => i.LicenseId == licenseId && i.ReleaseCodeHash == hash, ct)
+            ?? throw new DomainException(
+                "No offline server of this license has that release code. Check it with the customer: codes never use 0, O, 1 or I."
+            );
         if (installation.ReleasedAt is { } released)
             throw new DomainException($"{installation.Hostname} was released already, on {released:d MMM yyyy}.");
         var now = calendar.UtcNow;
         installation.ReleaseOffline(now);
         license.Version = Guid.NewGuid();
-        db.Audit(actor, now, "Offline server released", "License", license.Key, null, new { installation.Hostname, installation.MachineId });
+        db.Audit(
+            actor,
+            now,
+            "Offline server released",
+            "License",
+            license.Key,
+            null,
+            new { installation.Hostname, installation.MachineId }
+        );
         await db.SaveOrRefuseAsync(Conflict, ct);
         return installation.Hostname;
     }
@@ -111,7 +174,8 @@ public sealed class OfflineActivationService(IDbContextFactory<AppDbContext> dbF
     private static string ReleaseCodeOf(string? typed) => string.Concat((typed ?? "").Where(char.IsAsciiLetterOrDigit)).ToUpperInvariant();
 
     /// <summary>The release code as stored: SHA-256 of its ten characters, so the table alone cannot release a server.</summary>
-    internal static string Hash(string releaseCode) => Convert.ToHexString(SHA256.HashData(Encoding.ASCII.GetBytes(ReleaseCodeOf(releaseCode))));
+    internal static string Hash(string releaseCode) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.ASCII.GetBytes(ReleaseCodeOf(releaseCode))));
 
     private static string Servers(int count) => count == 1 ? "1 server" : $"{count} servers";
 

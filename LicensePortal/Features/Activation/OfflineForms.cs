@@ -9,7 +9,10 @@ public sealed class OfflineRequestForm
     public const int MaxLength = ActivationOptions.MaxBodyBytes;
 
     [Required(ErrorMessage = "Paste the activation request, or load the file the product saved.")]
-    [StringLength(MaxLength, ErrorMessage = "That is too long to be an activation request: paste only the block from its BEGIN line to its END line.")]
+    [StringLength(
+        MaxLength,
+        ErrorMessage = "That is too long to be an activation request: paste only the block from its BEGIN line to its END line."
+    )]
     public string Request { get; set; } = "";
 }
 

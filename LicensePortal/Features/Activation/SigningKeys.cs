@@ -19,7 +19,8 @@ public sealed class SigningKeys : IDisposable
     {
         Folder = FolderFor(options.Value, environment);
         Directory.CreateDirectory(Folder);
-        if (!Directory.EnumerateFiles(Folder, "*.pem").Any()) Create(Folder, clock);
+        if (!Directory.EnumerateFiles(Folder, "*.pem").Any())
+            Create(Folder, clock);
         foreach (var file in Directory.EnumerateFiles(Folder, "*.pem").Order(StringComparer.Ordinal))
         {
             var key = ECDsa.Create();
@@ -48,12 +49,14 @@ public sealed class SigningKeys : IDisposable
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var path = Path.Combine(folder, id + ".pem");
         File.WriteAllText(path, key.ExportPkcs8PrivateKeyPem());
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         return id;
     }
 
     public void Dispose()
     {
-        foreach (var (_, key) in keys) key.Dispose();
+        foreach (var (_, key) in keys)
+            key.Dispose();
     }
 }

@@ -34,10 +34,32 @@ public static class AuditChain
     /// The hash of one audit row: SHA-256, as lower-case hex, over the previous row's hash and the row's id, time (UTC
     /// ticks), user, action, entity and before/after texts, each length-prefixed so no two rows read the same.
     /// </summary>
-    public static string Hash(string previousHash, long id, DateTime at, string userName, string action, string entityType, string entityId, string? before, string? after)
+    public static string Hash(
+        string previousHash,
+        long id,
+        DateTime at,
+        string userName,
+        string action,
+        string entityType,
+        string entityId,
+        string? before,
+        string? after
+    )
     {
         var text = new StringBuilder(previousHash).Append('\n');
-        foreach (var field in new[] { id.ToString(CultureInfo.InvariantCulture), at.ToUniversalTime().Ticks.ToString(CultureInfo.InvariantCulture), userName, action, entityType, entityId, before, after })
+        foreach (
+            var field in new[]
+            {
+                id.ToString(CultureInfo.InvariantCulture),
+                at.ToUniversalTime().Ticks.ToString(CultureInfo.InvariantCulture),
+                userName,
+                action,
+                entityType,
+                entityId,
+                before,
+                after,
+            }
+        )
             text.Append(field is null ? "-" : $"{field.Length}:{field}").Append('|');
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
@@ -61,26 +83,50 @@ public static class AuditChain
     /// <summary>Holds the chain's lock until the current transaction ends (PostgreSQL; SQLite's write lock is enough).</summary>
     public static async Task LockAuditChainAsync(this AppDbContext db, CancellationToken ct = default)
     {
-        if (SqlDialect.Of(db).AuditChainLockSql is { } sql) await db.Database.ExecuteSqlRawAsync(sql, ct);
+        if (SqlDialect.Of(db).AuditChainLockSql is { } sql)
+            await db.Database.ExecuteSqlRawAsync(sql, ct);
     }
 
     private static async Task<int> SealInTransactionAsync(AppDbContext db, CancellationToken ct)
     {
         await db.LockAuditChainAsync(ct);
-        var last = await db.AuditLog.AsNoTracking().Where(a => a.Hash != null).OrderByDescending(a => a.Id)
-            .Select(a => new { a.Id, a.Hash }).FirstOrDefaultAsync(ct);
+        var last = await db
+            .AuditLog.AsNoTracking()
+            .Where(a => a.Hash != null)
+            .OrderByDescending(a => a.Id)
+            .Select(a => new { a.Id, a.Hash })
+            .FirstOrDefaultAsync(ct);
         long lastId = last?.Id ?? 0;
         var previous = last?.Hash ?? "";
         var sealedRows = 0;
         while (true)
         {
-            var rows = await db.AuditLog.AsNoTracking().Where(a => a.Id > lastId).OrderBy(a => a.Id).Take(Batch)
-                .Select(a => new { a.Id, a.At, a.UserName, a.Action, a.EntityType, a.EntityId, a.Before, a.After }).ToListAsync(ct);
-            if (rows.Count == 0) return sealedRows;
+            var rows = await db
+                .AuditLog.AsNoTracking()
+                .Where(a => a.Id > lastId)
+                .OrderBy(a => a.Id)
+                .Take(Batch)
+                .Select(a => new
+                {
+                    a.Id,
+                    a.At,
+                    a.UserName,
+                    a.Action,
+                    a.EntityType,
+                    a.EntityId,
+                    a.Before,
+                    a.After,
+                })
+                .ToListAsync(ct);
+            if (rows.Count == 0)
+                return sealedRows;
             foreach (var r in rows)
             {
                 var hash = Hash(previous, r.Id, r.At, r.UserName, r.Action, r.EntityType, r.EntityId, r.Before, r.After);
-                await db.Database.ExecuteSqlAsync($"UPDATE \"AuditLog\" SET \"PreviousHash\" = {previous}, \"Hash\" = {hash} WHERE \"Id\" = {r.Id}", ct);
+                await db.Database.ExecuteSqlAsync(
+                    $"UPDATE \"AuditLog\" SET \"PreviousHash\" = {previous}, \"Hash\" = {hash} WHERE \"Id\" = {r.Id}",
+                    ct
+                );
                 previous = hash;
                 lastId = r.Id;
                 sealedRows++;
@@ -96,20 +142,43 @@ public static class AuditChain
     public static async Task<AuditVerification> VerifyAuditLogAsync(this AppDbContext db, CancellationToken ct = default)
     {
         var previous = "";
-        long verified = 0, lastId = 0;
+        long verified = 0,
+            lastId = 0;
         long? unsealed = null;
-        var rows = db.AuditLog.AsNoTracking().OrderBy(a => a.Id)
-            .Select(a => new { a.Id, a.At, a.UserName, a.Action, a.EntityType, a.EntityId, a.Before, a.After, a.PreviousHash, a.Hash })
+        var rows = db
+            .AuditLog.AsNoTracking()
+            .OrderBy(a => a.Id)
+            .Select(a => new
+            {
+                a.Id,
+                a.At,
+                a.UserName,
+                a.Action,
+                a.EntityType,
+                a.EntityId,
+                a.Before,
+                a.After,
+                a.PreviousHash,
+                a.Hash,
+            })
             .AsAsyncEnumerable();
         await foreach (var r in rows.WithCancellation(ct))
         {
-            if (r.Hash is null) { unsealed ??= r.Id; continue; }
+            if (r.Hash is null)
+            {
+                unsealed ??= r.Id;
+                continue;
+            }
             if (unsealed is { } u)
                 return new(verified, u, $"Row #{u} was added into the log after later rows were sealed.");
             if (r.PreviousHash != previous)
-                return new(verified, r.Id, lastId == 0
-                    ? $"Row #{r.Id} is not the first row of the log: the rows before it were removed or altered."
-                    : $"A row between #{lastId} and #{r.Id} was removed or altered (row #{r.Id} no longer follows #{lastId}).");
+                return new(
+                    verified,
+                    r.Id,
+                    lastId == 0
+                        ? $"Row #{r.Id} is not the first row of the log: the rows before it were removed or altered."
+                        : $"A row between #{lastId} and #{r.Id} was removed or altered (row #{r.Id} no longer follows #{lastId})."
+                );
             if (Hash(previous, r.Id, r.At, r.UserName, r.Action, r.EntityType, r.EntityId, r.Before, r.After) != r.Hash)
                 return new(verified, r.Id, $"Row #{r.Id} was altered.");
             previous = r.Hash;

@@ -17,8 +17,10 @@ public class AuditEntry
     public string EntityId { get; set; } = "";
     public string? Before { get; set; }
     public string? After { get; set; }
+
     /// <summary>The previous row's <see cref="Hash"/> ("" for the first row), set when the row is sealed (AuditChain).</summary>
     public string? PreviousHash { get; set; }
+
     /// <summary>SHA-256 over <see cref="PreviousHash"/> and this row's fields; null until the row is sealed.</summary>
     public string? Hash { get; set; }
 }
@@ -35,7 +37,12 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         b.Property(a => a.PreviousHash).HasMaxLength(64);
         b.Property(a => a.Hash).HasMaxLength(64);
         b.HasIndex(a => a.At);
-        b.HasIndex(a => new { a.EntityType, a.EntityId, a.At });
+        b.HasIndex(a => new
+        {
+            a.EntityType,
+            a.EntityId,
+            a.At,
+        });
         b.HasIndex(a => new { a.UserName, a.At });
     }
 }

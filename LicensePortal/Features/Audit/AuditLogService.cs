@@ -8,7 +8,12 @@ namespace LicensePortal.Features.Audit;
 /// <summary>Reading the append-only audit log; nothing here changes it.</summary>
 public sealed class AuditLogService(IDbContextFactory<AppDbContext> dbFactory)
 {
-    public async Task<PageResult<AuditRow>> ListAsync(ClaimsPrincipal actor, AuditFilter filter, PageRequest page, CancellationToken ct = default)
+    public async Task<PageResult<AuditRow>> ListAsync(
+        ClaimsPrincipal actor,
+        AuditFilter filter,
+        PageRequest page,
+        CancellationToken ct = default
+    )
     {
         actor.Demand(Policies.Auditors, "Only managers and admins read the audit log.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -24,16 +29,45 @@ public sealed class AuditLogService(IDbContextFactory<AppDbContext> dbFactory)
             var named = await db.Users.Where(u => u.DisplayName.Contains(term)).Select(u => u.UserName!).ToListAsync(ct);
             q = q.Where(a => (a.UserName.CompareTo(prefix) >= 0 && a.UserName.CompareTo(upper) < 0) || named.Contains(a.UserName));
         }
-        if (!string.IsNullOrWhiteSpace(filter.EntityType)) q = q.Where(a => a.EntityType == filter.EntityType);
-        if (!string.IsNullOrWhiteSpace(filter.EntityId)) q = q.Where(a => a.EntityId == filter.EntityId.Trim());
-        if (!string.IsNullOrWhiteSpace(filter.Action)) q = q.Where(a => a.Action == filter.Action);
-        if (filter.From is { } from) { var f = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc); q = q.Where(a => a.At >= f); }
-        if (filter.To is { } to) { var t = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc); q = q.Where(a => a.At < t); }
+        if (!string.IsNullOrWhiteSpace(filter.EntityType))
+            q = q.Where(a => a.EntityType == filter.EntityType);
+        if (!string.IsNullOrWhiteSpace(filter.EntityId))
+            q = q.Where(a => a.EntityId == filter.EntityId.Trim());
+        if (!string.IsNullOrWhiteSpace(filter.Action))
+            q = q.Where(a => a.Action == filter.Action);
+        if (filter.From is { } from)
+        {
+            var f = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            q = q.Where(a => a.At >= f);
+        }
+        if (filter.To is { } to)
+        {
+            var t = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            q = q.Where(a => a.At < t);
+        }
         var total = await q.CountAsync(ct);
         var rows = await q.OrderByDescending(a => a.Id).Page(page).ToListAsync(ct);
-        var names = await EntityLabels.ResolveAsync(db, rows.Select(a => (a.EntityType, a.EntityId)).Concat(rows.Select(a => (EntityLabels.User, a.UserName))), ct);
-        return new([.. rows.Select(a => new AuditRow(a.Id, a.At, a.UserName, EntityLabels.Person(names, a.UserName), a.Action, a.EntityType, a.EntityId,
-            EntityLabels.Link(names, a.EntityType, a.EntityId), AuditText.Diff(a.Before, a.After)))], total);
+        var names = await EntityLabels.ResolveAsync(
+            db,
+            rows.Select(a => (a.EntityType, a.EntityId)).Concat(rows.Select(a => (EntityLabels.User, a.UserName))),
+            ct
+        );
+        return new(
+            [
+                .. rows.Select(a => new AuditRow(
+                    a.Id,
+                    a.At,
+                    a.UserName,
+                    EntityLabels.Person(names, a.UserName),
+                    a.Action,
+                    a.EntityType,
+                    a.EntityId,
+                    EntityLabels.Link(names, a.EntityType, a.EntityId),
+                    AuditText.Diff(a.Before, a.After)
+                )),
+            ],
+            total
+        );
     }
 
     /// <summary>Checks the hash chain in id order, streaming (AuditChain); reads only.</summary>
@@ -48,7 +82,9 @@ public sealed class AuditLogService(IDbContextFactory<AppDbContext> dbFactory)
     public async Task<(IReadOnlyList<string> EntityTypes, IReadOnlyList<string> Actions)> ChoicesAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return (await db.AuditLog.Select(a => a.EntityType).Distinct().OrderBy(x => x).ToListAsync(ct),
-            await db.AuditLog.Select(a => a.Action).Distinct().OrderBy(x => x).ToListAsync(ct));
+        return (
+            await db.AuditLog.Select(a => a.EntityType).Distinct().OrderBy(x => x).ToListAsync(ct),
+            await db.AuditLog.Select(a => a.Action).Distinct().OrderBy(x => x).ToListAsync(ct)
+        );
     }
 }

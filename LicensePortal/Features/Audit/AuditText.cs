@@ -5,12 +5,13 @@ namespace LicensePortal.Features.Audit;
 /// <summary>One field an audited change touched: "Status: Draft → Sent", or "Phone: +1 503 555 0100" when it was only set.</summary>
 public sealed record AuditChange(string Field, string? Before, string? After)
 {
-    public override string ToString() => (Before, After) switch
-    {
-        (null, { } after) => $"{Field}: {after}",
-        ({ } before, null) => $"{Field}: {before} → —",
-        _ => $"{Field}: {Before} → {After}",
-    };
+    public override string ToString() =>
+        (Before, After) switch
+        {
+            (null, { } after) => $"{Field}: {after}",
+            ({ } before, null) => $"{Field}: {before} → —",
+            _ => $"{Field}: {Before} → {After}",
+        };
 }
 
 /// <summary>Audit rows as people read them: a row's before or after in words, and the fields a change touched.</summary>
@@ -19,16 +20,24 @@ public static partial class AuditText
     /// <summary>An audit row's before or after as a person reads it: "Outcome: MigrationCompleted · Note: …".</summary>
     public static string Describe(string? json)
     {
-        if (string.IsNullOrWhiteSpace(json)) return "";
+        if (string.IsNullOrWhiteSpace(json))
+            return "";
         try
         {
             using var doc = JsonDocument.Parse(json);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) return json;
-            return string.Join(" · ", doc.RootElement.EnumerateObject()
-                .Where(p => p.Value.ValueKind != JsonValueKind.Null)
-                .Select(p => $"{p.Name}: {Readable(p.Value)}"));
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                return json;
+            return string.Join(
+                " · ",
+                doc.RootElement.EnumerateObject()
+                    .Where(p => p.Value.ValueKind != JsonValueKind.Null)
+                    .Select(p => $"{p.Name}: {Readable(p.Value)}")
+            );
         }
-        catch (JsonException) { return json; }
+        catch (JsonException)
+        {
+            return json;
+        }
     }
 
     /// <summary>
@@ -45,7 +54,8 @@ public static partial class AuditText
             var b = old.GetValueOrDefault(name);
             var a = @new.GetValueOrDefault(name);
             // The concurrency token changes with every save and means nothing to a reader.
-            if (b == a || name == "Version") continue;
+            if (b == a || name == "Version")
+                continue;
             changes.Add(new AuditChange(Words(name), b, a));
         }
         return changes;
@@ -55,15 +65,26 @@ public static partial class AuditText
     private static Dictionary<string, string?> Fields(string? json)
     {
         var fields = new Dictionary<string, string?>();
-        if (string.IsNullOrWhiteSpace(json)) return fields;
+        if (string.IsNullOrWhiteSpace(json))
+            return fields;
         try
         {
             using var doc = JsonDocument.Parse(json);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) { fields["Value"] = Readable(doc.RootElement); return fields; }
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                fields["Value"] = Readable(doc.RootElement);
+                return fields;
+            }
             foreach (var p in doc.RootElement.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Null))
-                fields[p.Name] = StateFields.Contains(p.Name) && p.Value.ValueKind == JsonValueKind.String ? Words(p.Value.GetString()!) : Readable(p.Value);
+                fields[p.Name] =
+                    StateFields.Contains(p.Name) && p.Value.ValueKind == JsonValueKind.String
+                        ? Words(p.Value.GetString()!)
+                        : Readable(p.Value);
         }
-        catch (JsonException) { fields["Value"] = json; }
+        catch (JsonException)
+        {
+            fields["Value"] = json;
+        }
         return fields;
     }
 
@@ -82,8 +103,10 @@ public static partial class AuditText
 
     /// <summary>Times as people read them elsewhere in the portal (8 Dec 2026, 10:28 UTC); other values as stored.</summary>
     private static string Readable(JsonElement value) =>
-        value.ValueKind == JsonValueKind.True ? "yes" : value.ValueKind == JsonValueKind.False ? "no"
-        : value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(v => v.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
+        value.ValueKind == JsonValueKind.True ? "yes"
+        : value.ValueKind == JsonValueKind.False ? "no"
+        : value.ValueKind == JsonValueKind.Array
+        && value.EnumerateArray().All(v => v.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
             ? string.Join(", ", value.EnumerateArray().Select(Readable))
         : value.ValueKind == JsonValueKind.Array ? $"{value.GetArrayLength()} entries"
         : value.ValueKind != JsonValueKind.String ? value.GetRawText()

@@ -16,7 +16,15 @@ public static class CatalogFeature
     }
 
     public static IEndpointConventionBuilder MapCatalogEndpoints(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/catalog/{productId:int}/price-lists/{major:int}.csv", async (int productId, int major, CatalogService catalog, CancellationToken ct) =>
-            Results.File(System.Text.Encoding.UTF8.GetBytes(await catalog.ExportCsvAsync(productId, major, ct)), "text/csv", $"price-list-{productId}-{major}.csv"))
-        .RequireAuthorization(Policies.Staff);
+        endpoints
+            .MapGet(
+                "/catalog/{productId:int}/price-lists/{major:int}.csv",
+                async (int productId, int major, CatalogService catalog, CancellationToken ct) =>
+                    Results.File(
+                        System.Text.Encoding.UTF8.GetBytes(await catalog.ExportCsvAsync(productId, major, ct)),
+                        "text/csv",
+                        $"price-list-{productId}-{major}.csv"
+                    )
+            )
+            .RequireAuthorization(Policies.Staff);
 }

@@ -1,14 +1,17 @@
-using LicensePortal.Infrastructure;
 using LicensePortal.Features.Licensing;
+using LicensePortal.Infrastructure;
 
 namespace LicensePortal.Features.Catalog;
 
 public sealed record ReleaseFacts(int Major, int Minor, DateOnly ReleasedOn);
 
-/// <summary>Checks on catalog edits: each refuses a bad edit with a <see cref="DomainException"/> whose message says what is wrong.</summary>
+/// <summary>Checks on catalog edits: each refuses a bad edit with a <see cref="DomainException"/> whose message says what is
+/// wrong.</summary>
 public static class CatalogRules
 {
-    public const int MaxNameLength = 50, MaxDescriptionLength = 1000, MaxNotesLength = 500;
+    public const int MaxNameLength = 50,
+        MaxDescriptionLength = 1000,
+        MaxNotesLength = 500;
     public const string UnitMessage = "Enter what a level counts, e.g. \"mailboxes\".";
     public const string DescriptionMessage = "Describe what the edition adds, so sales can explain it to a customer.";
     public const string CapacityMessage = "A level's capacity must be at least 1, or empty for unlimited.";
@@ -17,7 +20,8 @@ public static class CatalogRules
 
     public static void RequireName(string? name, string what, IEnumerable<string> others)
     {
-        if (string.IsNullOrWhiteSpace(name)) throw new DomainException($"Enter a name for the {what}.");
+        if (string.IsNullOrWhiteSpace(name))
+            throw new DomainException($"Enter a name for the {what}.");
         TextLimit.Check(name, MaxNameLength, $"{what} name");
         if (others.Any(o => string.Equals(o, name.Trim(), StringComparison.OrdinalIgnoreCase)))
             throw new DomainException(Sentence.End($"There is already a {what} called {name.Trim()}"));
@@ -30,8 +34,10 @@ public static class CatalogRules
     /// </summary>
     public static void RequireRelease(IReadOnlyCollection<ReleaseFacts> existing, ReleaseFacts added)
     {
-        if (added.Major < 1) throw new DomainException(MajorMessage);
-        if (added.Minor < 0) throw new DomainException(MinorMessage);
+        if (added.Major < 1)
+            throw new DomainException(MajorMessage);
+        if (added.Minor < 0)
+            throw new DomainException(MinorMessage);
         if (existing.Any(r => r.Major == added.Major && r.Minor == added.Minor))
             throw new DomainException($"Version {added.Major}.{added.Minor} already exists.");
 
@@ -41,23 +47,36 @@ public static class CatalogRules
             var earlier = existing.Where(r => r.Minor == 0 && r.Major < added.Major).MaxBy(r => r.Major);
             var later = existing.Where(r => r.Minor == 0 && r.Major > added.Major).MinBy(r => r.Major);
             if (earlier is not null && added.ReleasedOn <= earlier.ReleasedOn)
-                throw new DomainException($"The release date of {label} is out of order: it must be after {earlier.Major}.0 ({earlier.ReleasedOn:yyyy-MM-dd}).");
+                throw new DomainException(
+                    $"The release date of {label} is out of order: it must be after {earlier.Major}.0 ({earlier.ReleasedOn:yyyy-MM-dd})."
+                );
             if (later is not null && added.ReleasedOn >= later.ReleasedOn)
-                throw new DomainException($"The release date of {label} is out of order: it must be before {later.Major}.0 ({later.ReleasedOn:yyyy-MM-dd}).");
+                throw new DomainException(
+                    $"The release date of {label} is out of order: it must be before {later.Major}.0 ({later.ReleasedOn:yyyy-MM-dd})."
+                );
             return;
         }
 
         var major = existing.FirstOrDefault(r => r.Major == added.Major && r.Minor == 0);
-        if (major is null) throw new DomainException($"Add the {added.Major}.0 major release before its minor releases.");
+        if (major is null)
+            throw new DomainException($"Add the {added.Major}.0 major release before its minor releases.");
         var before = existing.Where(r => r.Major == added.Major && r.Minor < added.Minor).MaxBy(r => r.Minor)!;
         var after = existing.Where(r => r.Major == added.Major && r.Minor > added.Minor).MinBy(r => r.Minor);
         if (added.ReleasedOn < before.ReleasedOn)
-            throw new DomainException($"The release date of {label} is out of order: it must be on or after {before.Major}.{before.Minor} ({before.ReleasedOn:yyyy-MM-dd}).");
+            throw new DomainException(
+                $"The release date of {label} is out of order: it must be on or after {before.Major}.{before.Minor} "
+                    + $"({before.ReleasedOn:yyyy-MM-dd})."
+            );
         if (after is not null && added.ReleasedOn > after.ReleasedOn)
-            throw new DomainException($"The release date of {label} is out of order: it must be on or before {after.Major}.{after.Minor} ({after.ReleasedOn:yyyy-MM-dd}).");
+            throw new DomainException(
+                $"The release date of {label} is out of order: it must be on or before {after.Major}.{after.Minor} "
+                    + $"({after.ReleasedOn:yyyy-MM-dd})."
+            );
         var majors = existing.Where(r => r.Minor == 0).Select(r => new MajorRelease(r.Major, r.ReleasedOn)).ToList();
         if (ReleaseCalendar.IsLegacy(added.Major, majors, added.ReleasedOn))
-            throw new DomainException($"{added.Major}.x is legacy on {added.ReleasedOn:yyyy-MM-dd}: legacy majors get no further minor releases.");
+            throw new DomainException(
+                $"{added.Major}.x is legacy on {added.ReleasedOn:yyyy-MM-dd}: legacy majors get no further minor releases."
+            );
     }
 
     /// <summary>
@@ -74,10 +93,19 @@ public static class CatalogRules
                 problems.Add($"{entry}: enter all three prices, or none if it is not sold.");
                 continue;
             }
-            problems.AddRange(new[] { PriceProblem(l, "The license price"), PriceProblem(f, "The failover add-on"), PriceProblem(p, "The protection price") }
-                .OfType<string>().Select(problem => $"{entry}: {problem}"));
+            problems.AddRange(
+                new[]
+                {
+                    PriceProblem(l, "The license price"),
+                    PriceProblem(f, "The failover add-on"),
+                    PriceProblem(p, "The protection price"),
+                }
+                    .OfType<string>()
+                    .Select(problem => $"{entry}: {problem}")
+            );
         }
-        if (problems.Count > 0) throw new DomainException(string.Join(" ", problems));
+        if (problems.Count > 0)
+            throw new DomainException(string.Join(" ", problems));
     }
 
     /// <summary>
@@ -86,9 +114,12 @@ public static class CatalogRules
     /// </summary>
     public static string? PriceProblem(decimal price, string what)
     {
-        if (price < 0) return $"{what} can't be negative.";
-        if (decimal.Round(price, 2) != price) return $"{what} must be in whole cents.";
-        if (price > 10_000_000m) return $"{what} is too large.";
+        if (price < 0)
+            return $"{what} can't be negative.";
+        if (decimal.Round(price, 2) != price)
+            return $"{what} must be in whole cents.";
+        if (price > 10_000_000m)
+            return $"{what} is too large.";
         return null;
     }
 }

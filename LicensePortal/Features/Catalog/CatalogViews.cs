@@ -7,13 +7,35 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LicensePortal.Features.Catalog;
 
-public enum MajorState { Current, Supported, Legacy, Upcoming }
+public enum MajorState
+{
+    Current,
+    Supported,
+    Legacy,
+    Upcoming,
+}
 
-public sealed record ProductSummary(int Id, string Name, string LevelUnit, int? CurrentMajor, int Majors, int? HighestLegacyMajor, int Editions, int Levels);
+public sealed record ProductSummary(
+    int Id,
+    string Name,
+    string LevelUnit,
+    int? CurrentMajor,
+    int Majors,
+    int? HighestLegacyMajor,
+    int Editions,
+    int Levels
+);
 
 public sealed record MajorView(int Major, DateOnly ReleasedOn, MajorState State, IReadOnlyList<ProductRelease> Minors, bool HasPriceList);
 
-public sealed record ProductDetail(int Id, string Name, string LevelUnit, IReadOnlyList<MajorView> Majors, IReadOnlyList<Edition> Editions, IReadOnlyList<Level> Levels);
+public sealed record ProductDetail(
+    int Id,
+    string Name,
+    string LevelUnit,
+    IReadOnlyList<MajorView> Majors,
+    IReadOnlyList<Edition> Editions,
+    IReadOnlyList<Level> Levels
+);
 
 /// <summary>One cell row of the price-list grid: an edition and level, with its prices or none when not sold.</summary>
 public sealed class PriceGridRow

@@ -4,7 +4,15 @@ using LicensePortal.Infrastructure;
 
 namespace LicensePortal.Features.Catalog;
 
-public sealed record PriceRow(int EditionId, string Edition, int LevelId, string Level, decimal LicensePrice, decimal FailoverPrice, decimal ProtectionPrice);
+public sealed record PriceRow(
+    int EditionId,
+    string Edition,
+    int LevelId,
+    string Level,
+    decimal LicensePrice,
+    decimal FailoverPrice,
+    decimal ProtectionPrice
+);
 
 public sealed record CsvProblem(int Line, string Message);
 
@@ -23,12 +31,25 @@ public static class PriceListCsv
         var csv = new StringBuilder();
         csv.AppendLine(string.Join(',', Header));
         foreach (var r in rows)
-            csv.AppendLine(string.Join(',', CsvCell.Of(r.Edition), CsvCell.Of(r.Level), Price(r.LicensePrice), Price(r.FailoverPrice), Price(r.ProtectionPrice)));
+            csv.AppendLine(
+                string.Join(
+                    ',',
+                    CsvCell.Of(r.Edition),
+                    CsvCell.Of(r.Level),
+                    Price(r.LicensePrice),
+                    Price(r.FailoverPrice),
+                    Price(r.ProtectionPrice)
+                )
+            );
         return csv.ToString();
     }
 
     /// <summary>Reads every row and reports every problem with its line number; rows are only usable when there is none.</summary>
-    public static CsvImport Parse(string text, IReadOnlyCollection<(int Id, string Name)> editions, IReadOnlyCollection<(int Id, string Name)> levels)
+    public static CsvImport Parse(
+        string text,
+        IReadOnlyCollection<(int Id, string Name)> editions,
+        IReadOnlyCollection<(int Id, string Name)> levels
+    )
     {
         var problems = new List<CsvProblem>();
         var rows = new List<PriceRow>();
@@ -39,7 +60,8 @@ public static class PriceListCsv
         var seen = new Dictionary<(int, int), int>();
         foreach (var (line, fields) in lines.Skip(1))
         {
-            if (fields.All(string.IsNullOrWhiteSpace)) continue;
+            if (fields.All(string.IsNullOrWhiteSpace))
+                continue;
             if (fields.Count != Header.Length)
             {
                 problems.Add(new(line, $"Expected {Header.Length} values, found {fields.Count}."));
@@ -51,13 +73,22 @@ public static class PriceListCsv
             var levelName = CsvCell.Read(fields[1].Trim());
             var edition = editions.FirstOrDefault(e => string.Equals(e.Name, editionName, StringComparison.OrdinalIgnoreCase));
             var level = levels.FirstOrDefault(l => string.Equals(l.Name, levelName, StringComparison.OrdinalIgnoreCase));
-            if (edition.Name is null) errors.Add($"no edition called \"{editionName}\"");
-            if (level.Name is null) errors.Add($"no level called \"{levelName}\"");
+            if (edition.Name is null)
+                errors.Add($"no edition called \"{editionName}\"");
+            if (level.Name is null)
+                errors.Add($"no level called \"{levelName}\"");
             var prices = new decimal[3];
             string[] names = ["license price", "failover add-on", "protection price"];
             for (var i = 0; i < 3; i++)
             {
-                if (!decimal.TryParse(fields[2 + i].Trim(), NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out prices[i]))
+                if (
+                    !decimal.TryParse(
+                        fields[2 + i].Trim(),
+                        NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign,
+                        CultureInfo.InvariantCulture,
+                        out prices[i]
+                    )
+                )
                     errors.Add($"the {names[i]} \"{fields[2 + i].Trim()}\" is not a number");
                 else if (CatalogRules.PriceProblem(prices[i], $"the {names[i]}") is { } problem)
                     errors.Add(problem.TrimEnd('.'));
@@ -73,7 +104,8 @@ public static class PriceListCsv
             seen[(edition.Id, level.Id)] = line;
             rows.Add(new(edition.Id, edition.Name!, level.Id, level.Name!, prices[0], prices[1], prices[2]));
         }
-        if (rows.Count == 0 && problems.Count == 0) problems.Add(new(2, "The file has no prices."));
+        if (rows.Count == 0 && problems.Count == 0)
+            problems.Add(new(2, "The file has no prices."));
         return new(problems.Count == 0 ? rows : [], problems);
     }
 
@@ -93,23 +125,42 @@ public static class PriceListCsv
             var c = text[i];
             if (quoted)
             {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i++; }
-                else if (c == '"') quoted = false;
-                else { if (c == '\n') line++; field.Append(c); }
+                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
+                {
+                    field.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                    quoted = false;
+                else
+                {
+                    if (c == '\n')
+                        line++;
+                    field.Append(c);
+                }
                 continue;
             }
             switch (c)
             {
-                case '"': quoted = true; break;
-                case ',': fields.Add(field.ToString()); field.Clear(); break;
-                case '\r': break;
+                case '"':
+                    quoted = true;
+                    break;
+                case ',':
+                    fields.Add(field.ToString());
+                    field.Clear();
+                    break;
+                case '\r':
+                    break;
                 case '\n':
-                    fields.Add(field.ToString()); field.Clear();
+                    fields.Add(field.ToString());
+                    field.Clear();
                     records.Add((start, fields));
                     fields = [];
                     start = ++line;
                     break;
-                default: field.Append(c); break;
+                default:
+                    field.Append(c);
+                    break;
             }
         }
         if (field.Length > 0 || fields.Count > 0)

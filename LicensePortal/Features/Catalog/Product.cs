@@ -80,10 +80,13 @@ public class PriceListEntry
     public decimal ProtectionPrice { get; set; }
 }
 
-internal sealed class CatalogConfiguration :
-    IEntityTypeConfiguration<Product>, IEntityTypeConfiguration<ProductRelease>,
-    IEntityTypeConfiguration<Edition>, IEntityTypeConfiguration<Level>,
-    IEntityTypeConfiguration<PriceList>, IEntityTypeConfiguration<PriceListEntry>
+internal sealed class CatalogConfiguration
+    : IEntityTypeConfiguration<Product>,
+        IEntityTypeConfiguration<ProductRelease>,
+        IEntityTypeConfiguration<Edition>,
+        IEntityTypeConfiguration<Level>,
+        IEntityTypeConfiguration<PriceList>,
+        IEntityTypeConfiguration<PriceListEntry>
 {
     public void Configure(EntityTypeBuilder<Product> b)
     {
@@ -98,7 +101,13 @@ internal sealed class CatalogConfiguration :
 
     public void Configure(EntityTypeBuilder<ProductRelease> b)
     {
-        b.HasIndex(r => new { r.ProductId, r.Major, r.Minor }).IsUnique();
+        b.HasIndex(r => new
+        {
+            r.ProductId,
+            r.Major,
+            r.Minor,
+        })
+            .IsUnique();
         b.Property(r => r.Notes).HasMaxLength(500);
         b.Ignore(r => r.IsMajor);
         b.Ignore(r => r.VersionLabel);
@@ -132,7 +141,13 @@ internal sealed class CatalogConfiguration :
 
     public void Configure(EntityTypeBuilder<PriceListEntry> b)
     {
-        b.HasIndex(e => new { e.PriceListId, e.EditionId, e.LevelId }).IsUnique();
+        b.HasIndex(e => new
+        {
+            e.PriceListId,
+            e.EditionId,
+            e.LevelId,
+        })
+            .IsUnique();
         b.HasOne<Edition>().WithMany().HasForeignKey(e => e.EditionId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Level>().WithMany().HasForeignKey(e => e.LevelId).OnDelete(DeleteBehavior.Restrict);
         b.Property(e => e.LicensePrice).HasPrecision(18, 2);

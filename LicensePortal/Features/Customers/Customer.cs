@@ -32,8 +32,7 @@ public class CustomerContact
     public bool IsPrimary { get; set; }
 }
 
-internal sealed class CustomerConfiguration :
-    IEntityTypeConfiguration<Customer>, IEntityTypeConfiguration<CustomerContact>
+internal sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>, IEntityTypeConfiguration<CustomerContact>
 {
     public void Configure(EntityTypeBuilder<Customer> b)
     {

@@ -51,26 +51,49 @@ public sealed class CustomerForm : IValidatableObject
     /// </summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        foreach (var (value, field, label) in new[]
-        {
-            (Name, nameof(Name), "name"), (Email, nameof(Email), "email address"), (Phone, nameof(Phone), "phone number"),
-            (AddressLine1, nameof(AddressLine1), "street address"), (AddressLine2, nameof(AddressLine2), "second address line"), (City, nameof(City), "city"),
-            (Region, nameof(Region), "region"), (PostalCode, nameof(PostalCode), "postal code"), (Country, nameof(Country), "country"),
-        })
+        foreach (
+            var (value, field, label) in new[]
+            {
+                (Name, nameof(Name), "name"),
+                (Email, nameof(Email), "email address"),
+                (Phone, nameof(Phone), "phone number"),
+                (AddressLine1, nameof(AddressLine1), "street address"),
+                (AddressLine2, nameof(AddressLine2), "second address line"),
+                (City, nameof(City), "city"),
+                (Region, nameof(Region), "region"),
+                (PostalCode, nameof(PostalCode), "postal code"),
+                (Country, nameof(Country), "country"),
+            }
+        )
             if (value?.Any(char.IsControl) == true || value?.Contains('\u2028') == true || value?.Contains('\u2029') == true)
                 yield return new ValidationResult($"Keep the {label} on one line.", [field]);
     }
 
-    public static CustomerForm From(Customer c) => new()
-    {
-        Name = c.Name, Email = c.Email, Phone = c.Phone, AddressLine1 = c.AddressLine1, AddressLine2 = c.AddressLine2,
-        City = c.City, Region = c.Region, PostalCode = c.PostalCode, Country = c.Country, Version = c.Version,
-    };
+    public static CustomerForm From(Customer c) =>
+        new()
+        {
+            Name = c.Name,
+            Email = c.Email,
+            Phone = c.Phone,
+            AddressLine1 = c.AddressLine1,
+            AddressLine2 = c.AddressLine2,
+            City = c.City,
+            Region = c.Region,
+            PostalCode = c.PostalCode,
+            Country = c.Country,
+            Version = c.Version,
+        };
 
     public void ApplyTo(Customer c)
     {
-        c.Name = Name.Trim(); c.Email = Email.Trim(); c.Phone = Phone.Trim(); c.AddressLine1 = AddressLine1.Trim();
-        c.AddressLine2 = string.IsNullOrWhiteSpace(AddressLine2) ? null : AddressLine2.Trim(); c.City = City.Trim();
-        c.Region = string.IsNullOrWhiteSpace(Region) ? null : Region.Trim(); c.PostalCode = PostalCode.Trim(); c.Country = Country.Trim();
+        c.Name = Name.Trim();
+        c.Email = Email.Trim();
+        c.Phone = Phone.Trim();
+        c.AddressLine1 = AddressLine1.Trim();
+        c.AddressLine2 = string.IsNullOrWhiteSpace(AddressLine2) ? null : AddressLine2.Trim();
+        c.City = City.Trim();
+        c.Region = string.IsNullOrWhiteSpace(Region) ? null : Region.Trim();
+        c.PostalCode = PostalCode.Trim();
+        c.Country = Country.Trim();
     }
 }

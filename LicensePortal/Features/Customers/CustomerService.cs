@@ -12,15 +12,53 @@ public sealed class CustomerService(IDbContextFactory<AppDbContext> dbFactory, T
     public async Task<CustomerDetail> DetailAsync(int id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var customer = await db.Customers.AsNoTracking().Include(c => c.Contacts).FirstOrDefaultAsync(c => c.Id == id, ct)
+        var customer =
+            await db.Customers.AsNoTracking().Include(c => c.Contacts).FirstOrDefaultAsync(c => c.Id == id, ct)
             ?? throw new DomainException("That customer no longer exists.");
-        var licenses = await db.Licenses.Where(l => l.CustomerId == id).OrderBy(l => l.Product!.Name).ThenByDescending(l => l.Major)
-            .Select(l => new CustomerLicense(l.Id, l.Key, l.Product!.Name, l.Major, l.Edition!.Name, l.Level!.Name, l.HasFailover, l.ProtectionEndsOn, l.Status))
+        var licenses = await db
+            .Licenses.Where(l => l.CustomerId == id)
+            .OrderBy(l => l.Product!.Name)
+            .ThenByDescending(l => l.Major)
+            .Select(l => new CustomerLicense(
+                l.Id,
+                l.Key,
+                l.Product!.Name,
+                l.Major,
+                l.Edition!.Name,
+                l.Level!.Name,
+                l.HasFailover,
+                l.ProtectionEndsOn,
+                l.Status
+            ))
             .ToListAsync(ct);
         var today = calendar.Today;
-        var quotes = await db.Quotes.Where(q => q.CustomerId == id).OrderByDescending(q => q.Id)
-            .Select(q => new { q.Id, q.Number, q.QuoteDate, q.ValidUntil, q.Status, q.Total }).ToListAsync(ct);
-        return new(customer, licenses, [.. quotes.Select(q => new CustomerQuote(q.Id, q.Number, q.QuoteDate, q.ValidUntil, Quotes.Quote.StateOn(q.Status, q.ValidUntil, today), q.Total))]);
+        var quotes = await db
+            .Quotes.Where(q => q.CustomerId == id)
+            .OrderByDescending(q => q.Id)
+            .Select(q => new
+            {
+                q.Id,
+                q.Number,
+                q.QuoteDate,
+                q.ValidUntil,
+                q.Status,
+                q.Total,
+            })
+            .ToListAsync(ct);
+        return new(
+            customer,
+            licenses,
+            [
+                .. quotes.Select(q => new CustomerQuote(
+                    q.Id,
+                    q.Number,
+                    q.QuoteDate,
+                    q.ValidUntil,
+                    Quotes.Quote.StateOn(q.Status, q.ValidUntil, today),
+                    q.Total
+                )),
+            ]
+        );
     }
 
     /// <summary>Creates (id null) or edits a customer, audited in the same transaction.</summary>
@@ -31,19 +69,34 @@ public sealed class CustomerService(IDbContextFactory<AppDbContext> dbFactory, T
         if (!Validator.TryValidateObject(form, new ValidationContext(form), problems, validateAllProperties: true))
             throw new DomainException(string.Join(" ", problems.Select(p => p.ErrorMessage)));
         await using var db = await dbFactory.CreateDbContextAsync();
-        var customer = id is { } existing ? await db.Customers.FindAsync(existing) ?? throw new DomainException("That customer no longer exists.")
+        var customer = id is { } existing
+            ? await db.Customers.FindAsync(existing) ?? throw new DomainException("That customer no longer exists.")
             : new Customer { CreatedAt = clock.GetUtcNow().UtcDateTime };
-        if (id is not null && form.Version is { } version) db.Entry(customer).Property(c => c.Version).OriginalValue = version;
+        if (id is not null && form.Version is { } version)
+            db.Entry(customer).Property(c => c.Version).OriginalValue = version;
         var before = id is null ? null : CustomerForm.From(customer);
         form.ApplyTo(customer);
-        if (id is null) db.Customers.Add(customer);
-        db.Audit(actor, clock.GetUtcNow().UtcDateTime, id is null ? "Customer created" : "Customer changed", "Customer", () => customer.Id, before,
-            () => CustomerForm.From(customer));
+        if (id is null)
+            db.Customers.Add(customer);
+        db.Audit(
+            actor,
+            clock.GetUtcNow().UtcDateTime,
+            id is null ? "Customer created" : "Customer changed",
+            "Customer",
+            () => customer.Id,
+            before,
+            () => CustomerForm.From(customer)
+        );
         await db.SaveOrRefuseAsync("Someone else changed this customer while you were editing. Reload the page to see their change.");
         return customer.Id;
     }
 
-    public async Task<PageResult<CustomerRow>> ListAsync(string? search, PageRequest page, CancellationToken ct = default, DateOnly? createdSince = null)
+    public async Task<PageResult<CustomerRow>> ListAsync(
+        string? search,
+        PageRequest page,
+        CancellationToken ct = default,
+        DateOnly? createdSince = null
+    )
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var customers = db.Customers.AsNoTracking();
@@ -56,7 +109,9 @@ public sealed class CustomerService(IDbContextFactory<AppDbContext> dbFactory, T
         if (!string.IsNullOrWhiteSpace(search))
         {
             var term = $"%{search.Trim()}%";
-            customers = customers.Where(c => EF.Functions.Like(c.Name, term) || EF.Functions.Like(c.Email, term) || EF.Functions.Like(c.Phone, term));
+            customers = customers.Where(c =>
+                EF.Functions.Like(c.Name, term) || EF.Functions.Like(c.Email, term) || EF.Functions.Like(c.Phone, term)
+            );
         }
         var total = await customers.CountAsync(ct);
         customers = (page.SortBy, page.Descending) switch
@@ -68,7 +123,8 @@ public sealed class CustomerService(IDbContextFactory<AppDbContext> dbFactory, T
             (_, true) => customers.OrderByDescending(c => c.Name),
             _ => customers.OrderBy(c => c.Name),
         };
-        var rows = await customers.Page(page)
+        var rows = await customers
+            .Page(page)
             .Select(c => new CustomerRow(c.Id, c.Name, c.Email, c.Phone, c.City, c.Country, db.Licenses.Count(l => l.CustomerId == c.Id)))
             .ToListAsync(ct);
         return new(rows, total);

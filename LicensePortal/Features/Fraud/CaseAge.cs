@@ -6,7 +6,12 @@ namespace LicensePortal.Features.Fraud;
 /// How long ago an open case was opened, in whole vendor days, split at half the case deadline and at the deadline
 /// itself (Installations:CaseDeadlineDays), so the case queue's filter and the dashboard follow the setting.
 /// </summary>
-public enum CaseAge { UnderHalfDeadline, HalfToDeadline, DeadlineOrMore }
+public enum CaseAge
+{
+    UnderHalfDeadline,
+    HalfToDeadline,
+    DeadlineOrMore,
+}
 
 public static class CaseAges
 {

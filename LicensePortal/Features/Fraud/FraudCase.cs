@@ -6,11 +6,32 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace LicensePortal.Features.Fraud;
 
 /// <summary>Open → CustomerNotified (email queued) → Contacting (first call logged) → Resolved or KeyDisabled.</summary>
-public enum CaseState { Open, CustomerNotified, Contacting, Resolved, KeyDisabled }
+public enum CaseState
+{
+    Open,
+    CustomerNotified,
+    Contacting,
+    Resolved,
+    KeyDisabled,
+}
 
-public enum CaseOutcome { MigrationCompleted, AdditionalLicensePurchased, FalsePositive, KeyDisabled, ResolvedByCustomer }
+public enum CaseOutcome
+{
+    MigrationCompleted,
+    AdditionalLicensePurchased,
+    FalsePositive,
+    KeyDisabled,
+    ResolvedByCustomer,
+}
 
-public enum CallOutcome { NoAnswer, Voicemail, SpokeWillFix, SpokeDisputes, WrongNumber }
+public enum CallOutcome
+{
+    NoAnswer,
+    Voicemail,
+    SpokeWillFix,
+    SpokeDisputes,
+    WrongNumber,
+}
 
 /// <summary>
 /// A fraud case and the moves it allows. Each method refuses a move the rules forbid with a
@@ -60,31 +81,41 @@ public class FraudCase : IVersioned
     public bool IsOpen => IsOpenState(State);
 
     public static bool IsOpenState(CaseState state) => OpenStates.Contains(state);
+
     public DateTime DisableAt => ExtendedTo ?? DeadlineAt;
 
     /// <summary>A case whose customer and team emails are queued in the same save, so it starts as CustomerNotified.</summary>
     public static FraudCase Open(int licenseId, DateTime now, DateTime deadline, string openedBy, string reason)
     {
-        if (string.IsNullOrWhiteSpace(reason)) throw new DomainException("Say why the case is opened.");
-        if (deadline <= now) throw new DomainException("A case's deadline must be in the future.");
+        if (string.IsNullOrWhiteSpace(reason))
+            throw new DomainException("Say why the case is opened.");
+        if (deadline <= now)
+            throw new DomainException("A case's deadline must be in the future.");
         return new FraudCase
         {
-            LicenseId = licenseId, OpenedAt = now, OpenedBy = openedBy, Reason = Clip(reason.Trim()), State = CaseState.CustomerNotified,
-            DeadlineAt = deadline, Version = Guid.NewGuid(),
+            LicenseId = licenseId,
+            OpenedAt = now,
+            OpenedBy = openedBy,
+            Reason = Clip(reason.Trim()),
+            State = CaseState.CustomerNotified,
+            DeadlineAt = deadline,
+            Version = Guid.NewGuid(),
         };
     }
 
     public void Take(string user)
     {
         EnsureOpen();
-        if (Assignee == user) throw new DomainException($"Case #{Id} is yours already.");
+        if (Assignee == user)
+            throw new DomainException($"Case #{Id} is yours already.");
         Assignee = user;
     }
 
     public void Release(string user)
     {
         EnsureOpen();
-        if (Assignee is null) throw new DomainException($"Nobody has taken case #{Id}.");
+        if (Assignee is null)
+            throw new DomainException($"Nobody has taken case #{Id}.");
         Assignee = null;
     }
 
@@ -93,14 +124,24 @@ public class FraudCase : IVersioned
     {
         EnsureOpen();
         var number = numberDialled?.Trim() ?? "";
-        if (number.Length == 0) throw new DomainException("Enter the number you dialled.");
-        if (!System.Text.RegularExpressions.Regex.IsMatch(number, NumberPattern)) throw new DomainException(NumberMessage);
+        if (number.Length == 0)
+            throw new DomainException("Enter the number you dialled.");
+        if (!System.Text.RegularExpressions.Regex.IsMatch(number, NumberPattern))
+            throw new DomainException(NumberMessage);
         // The pattern allows a leading + before its 40 characters; the column holds 40 in all.
         TextLimit.Check(number, MaxNumberLength, "number dialled");
         TextLimit.Check(notes, MaxCallNotesLength, "call notes");
-        var call = new CallAttempt { At = now, Agent = agent, NumberDialled = number, Outcome = outcome, Notes = string.IsNullOrWhiteSpace(notes) ? null : notes.Trim() };
+        var call = new CallAttempt
+        {
+            At = now,
+            Agent = agent,
+            NumberDialled = number,
+            Outcome = outcome,
+            Notes = string.IsNullOrWhiteSpace(notes) ? null : notes.Trim(),
+        };
         Calls.Add(call);
-        if (State is CaseState.Open or CaseState.CustomerNotified) State = CaseState.Contacting;
+        if (State is CaseState.Open or CaseState.CustomerNotified)
+            State = CaseState.Contacting;
         return call;
     }
 
@@ -119,14 +160,21 @@ public class FraudCase : IVersioned
             case CaseOutcome.KeyDisabled:
                 throw new DomainException("Use Disable key to close a case by disabling the key.");
             case CaseOutcome.ResolvedByCustomer:
-                throw new DomainException("A case closes as resolved by the customer only at its deadline, when the license is back within its allowance.");
+                throw new DomainException(
+                    "A case closes as resolved by the customer only at its deadline, when the license is back within its allowance."
+                );
             case CaseOutcome.MigrationCompleted when !withinAllowance:
-                throw new DomainException("The license still has more active installations than it allows: mark the old server decommissioned in the same step, " +
-                    "or wait for the product to release it.");
+                throw new DomainException(
+                    "The license still has more active installations than it allows: mark the old server decommissioned in the same step, "
+                        + "or wait for the product to release it."
+                );
             case CaseOutcome.AdditionalLicensePurchased when additionalLicenseId is null:
                 throw new DomainException("Choose the additional license the customer bought.");
             case CaseOutcome.AdditionalLicensePurchased when !withinAllowance:
-                throw new DomainException("Even with that server moved, the license has more active installations than it allows: mark the other servers that are gone decommissioned too.");
+                throw new DomainException(
+                    "Even with that server moved, the license has more active installations than it allows: mark the other servers that "
+                        + "are gone decommissioned too."
+                );
         }
         AdditionalLicenseId = outcome == CaseOutcome.AdditionalLicensePurchased ? additionalLicenseId : null;
         Close(CaseState.Resolved, outcome, note, now, by);
@@ -136,9 +184,16 @@ public class FraudCase : IVersioned
     public void ResolveByCustomer(DateTime now, string by)
     {
         EnsureOpen();
-        if (now < DisableAt) throw new DomainException($"Case #{Id} runs until {DisableAt:yyyy-MM-dd HH:mm} UTC.");
-        Close(CaseState.Resolved, CaseOutcome.ResolvedByCustomer,
-            $"The license was back within its allowance when the deadline of {DisableAt:yyyy-MM-dd HH:mm} UTC came, so the key stays enabled.", now, by);
+        if (now < DisableAt)
+            throw new DomainException($"Case #{Id} runs until {DisableAt:yyyy-MM-dd HH:mm} UTC.");
+        Close(
+            CaseState.Resolved,
+            CaseOutcome.ResolvedByCustomer,
+            $"The license was back within its allowance when the deadline of {DisableAt:yyyy-MM-dd HH:mm} UTC came, so the key stays "
+                + $"enabled.",
+            now,
+            by
+        );
     }
 
     /// <summary>Closes the case with the key disabled; the caller disables the license in the same save.</summary>
@@ -154,10 +209,14 @@ public class FraudCase : IVersioned
     {
         EnsureOpen();
         RequireText(reason, "Give a reason: it is kept in the audit log.", "reason");
-        if (ExtendedTo is not null) throw new DomainException($"The deadline was already extended once, to {ExtendedTo:yyyy-MM-dd}.");
+        if (ExtendedTo is not null)
+            throw new DomainException($"The deadline was already extended once, to {ExtendedTo:yyyy-MM-dd}.");
         if (newDeadline <= DeadlineAt || newDeadline <= now)
-            throw new DomainException($"The new deadline must be after the current one ({DeadlineAt:yyyy-MM-dd HH:mm} UTC) and in the future.");
-        if (newDeadline > DeadlineAt.AddDays(MaxExtensionDays)) throw new DomainException($"A deadline can be extended by at most {MaxExtensionDays} days.");
+            throw new DomainException(
+                $"The new deadline must be after the current one ({DeadlineAt:yyyy-MM-dd HH:mm} UTC) and in the future."
+            );
+        if (newDeadline > DeadlineAt.AddDays(MaxExtensionDays))
+            throw new DomainException($"A deadline can be extended by at most {MaxExtensionDays} days.");
         ExtendedTo = newDeadline;
         ExtensionReason = Clip(reason.Trim());
         ExtendedBy = by;
@@ -165,7 +224,8 @@ public class FraudCase : IVersioned
 
     public void EnsureOpen()
     {
-        if (!IsOpen) throw new DomainException($"Case #{Id} is closed ({CaseText.Of(State).ToLowerInvariant()}).");
+        if (!IsOpen)
+            throw new DomainException($"Case #{Id} is closed ({CaseText.Of(State).ToLowerInvariant()}).");
     }
 
     private void Close(CaseState state, CaseOutcome outcome, string note, DateTime now, string by)
@@ -179,7 +239,8 @@ public class FraudCase : IVersioned
 
     private static void RequireText(string? text, string message, string field)
     {
-        if (string.IsNullOrWhiteSpace(text)) throw new DomainException(message);
+        if (string.IsNullOrWhiteSpace(text))
+            throw new DomainException(message);
         TextLimit.Check(text, MaxTextLength, field);
     }
 
@@ -189,23 +250,25 @@ public class FraudCase : IVersioned
 /// <summary>Case states and outcomes as people read them.</summary>
 public static class CaseText
 {
-    public static string Of(CaseState state) => state switch
-    {
-        CaseState.Open => "Open",
-        CaseState.CustomerNotified => "Customer notified",
-        CaseState.Contacting => "Contacting",
-        CaseState.Resolved => "Resolved",
-        _ => "Key disabled",
-    };
+    public static string Of(CaseState state) =>
+        state switch
+        {
+            CaseState.Open => "Open",
+            CaseState.CustomerNotified => "Customer notified",
+            CaseState.Contacting => "Contacting",
+            CaseState.Resolved => "Resolved",
+            _ => "Key disabled",
+        };
 
-    public static string Of(CaseOutcome outcome) => outcome switch
-    {
-        CaseOutcome.MigrationCompleted => "Migration completed",
-        CaseOutcome.AdditionalLicensePurchased => "Additional license purchased",
-        CaseOutcome.FalsePositive => "False positive",
-        CaseOutcome.ResolvedByCustomer => "Resolved by the customer",
-        _ => "Key disabled",
-    };
+    public static string Of(CaseOutcome outcome) =>
+        outcome switch
+        {
+            CaseOutcome.MigrationCompleted => "Migration completed",
+            CaseOutcome.AdditionalLicensePurchased => "Additional license purchased",
+            CaseOutcome.FalsePositive => "False positive",
+            CaseOutcome.ResolvedByCustomer => "Resolved by the customer",
+            _ => "Key disabled",
+        };
 }
 
 public class CallAttempt
@@ -231,8 +294,10 @@ public class OverAllowancePeriod
     public DateTime? ReviewAt { get; set; }
 }
 
-internal sealed class FraudConfiguration :
-    IEntityTypeConfiguration<FraudCase>, IEntityTypeConfiguration<CallAttempt>, IEntityTypeConfiguration<OverAllowancePeriod>
+internal sealed class FraudConfiguration
+    : IEntityTypeConfiguration<FraudCase>,
+        IEntityTypeConfiguration<CallAttempt>,
+        IEntityTypeConfiguration<OverAllowancePeriod>
 {
     public void Configure(EntityTypeBuilder<FraudCase> b)
     {
@@ -268,7 +333,10 @@ internal sealed class FraudConfiguration :
     public void Configure(EntityTypeBuilder<OverAllowancePeriod> b)
     {
         // At most one open period per license, so two monitor passes at once record a migration once.
-        b.HasIndex(p => p.LicenseId).IsUnique().HasFilter("\"EndedAt\" IS NULL").HasDatabaseName("IX_OverAllowancePeriods_OneOpenPerLicense");
+        b.HasIndex(p => p.LicenseId)
+            .IsUnique()
+            .HasFilter("\"EndedAt\" IS NULL")
+            .HasDatabaseName("IX_OverAllowancePeriods_OneOpenPerLicense");
         b.HasIndex(p => p.ReviewAt);
     }
 }

@@ -20,8 +20,14 @@ namespace LicensePortal.Features.Fraud;
 /// at once, or again after a crash, changes nothing twice.
 /// </summary>
 public sealed class FraudMonitor(
-    IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<InstallationOptions> installationOptions,
-    IOptions<FraudOptions> fraudOptions, FraudNotices notices, WriteGate writes, ILogger<FraudMonitor> logger)
+    IDbContextFactory<AppDbContext> dbFactory,
+    TimeProvider clock,
+    IOptions<InstallationOptions> installationOptions,
+    IOptions<FraudOptions> fraudOptions,
+    FraudNotices notices,
+    WriteGate writes,
+    ILogger<FraudMonitor> logger
+)
 {
     private static readonly ClaimsPrincipal System = FraudNotices.System;
 
@@ -44,8 +50,14 @@ public sealed class FraudMonitor(
         {
             products = await db.Products.ToDictionaryAsync(p => p.Id, p => p.Name, ct);
             var last = full ? null : await db.Counters.Where(c => c.Name == Watermark).Select(c => (long?)c.Value).FirstOrDefaultAsync(ct);
-            var cases = await db.FraudCases.Where(c => FraudCase.OpenStates.Contains(c.State) && (c.ExtendedTo ?? c.DeadlineAt) <= now).Select(c => c.LicenseId).ToListAsync(ct);
-            var due = await db.OverAllowancePeriods.Where(p => p.EndedAt == null && p.ReviewAt != null && p.ReviewAt <= now).Select(p => p.LicenseId).ToListAsync(ct);
+            var cases = await db
+                .FraudCases.Where(c => FraudCase.OpenStates.Contains(c.State) && (c.ExtendedTo ?? c.DeadlineAt) <= now)
+                .Select(c => c.LicenseId)
+                .ToListAsync(ct);
+            var due = await db
+                .OverAllowancePeriods.Where(p => p.EndedAt == null && p.ReviewAt != null && p.ReviewAt <= now)
+                .Select(p => p.LicenseId)
+                .ToListAsync(ct);
             List<int> changed;
             if (last is { } ticks)
             {
@@ -57,7 +69,9 @@ public sealed class FraudMonitor(
             {
                 changed = await db.OverAllowanceLicenseIds(ActivityCut.At(now, options)).ToListAsync(ct);
                 changed.AddRange(await db.OverAllowancePeriods.Where(p => p.EndedAt == null).Select(p => p.LicenseId).ToListAsync(ct));
-                changed.AddRange(await db.FraudCases.Where(c => FraudCase.OpenStates.Contains(c.State)).Select(c => c.LicenseId).ToListAsync(ct));
+                changed.AddRange(
+                    await db.FraudCases.Where(c => FraudCase.OpenStates.Contains(c.State)).Select(c => c.LicenseId).ToListAsync(ct)
+                );
             }
             candidates = [.. changed.Union(due).Union(cases).Order()];
         }
@@ -81,11 +95,15 @@ public sealed class FraudMonitor(
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             // The next pass starts from this one's clock reading: anything that changed during it is looked at again.
-            await db.Database.ExecuteSqlInterpolatedAsync($"""
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"""
                 INSERT INTO "Counters" ("Name", "Value") VALUES ({Watermark}, {now.Ticks})
                 ON CONFLICT ("Name") DO UPDATE SET "Value" = excluded."Value"
-                """, ct);
-            if (SqlDialect.Of(db).AfterBulkPassSql is { } checkpoint) await db.Database.ExecuteSqlRawAsync(checkpoint, ct);
+                """,
+                ct
+            );
+            if (SqlDialect.Of(db).AfterBulkPassSql is { } checkpoint)
+                await db.Database.ExecuteSqlRawAsync(checkpoint, ct);
         }
         var result = new MonitorResult(candidates.Count, totals, stopwatch.Elapsed);
         logger.LogInformation("Fraud monitor: {Result}", result);
@@ -108,15 +126,40 @@ public sealed class FraudMonitor(
         yield return db.Installations.Where(i => i.OfflineUntil >= since && i.OfflineUntil <= now).Select(i => i.LicenseId);
     }
 
-    private sealed record LicenseRow(int Id, string Key, int CustomerId, int ProductId, bool HasFailover, LicenseStatus Status, DateTime? WindowRestoredAt);
+    private sealed record LicenseRow(
+        int Id,
+        string Key,
+        int CustomerId,
+        int ProductId,
+        bool HasFailover,
+        LicenseStatus Status,
+        DateTime? WindowRestoredAt
+    );
 
-    private sealed record CaseRow(int Id, int LicenseId, CaseState State, DateTime OpenedAt, string OpenedBy, DateTime DeadlineAt, DateTime? ExtendedTo, Guid Version)
+    private sealed record CaseRow(
+        int Id,
+        int LicenseId,
+        CaseState State,
+        DateTime OpenedAt,
+        string OpenedBy,
+        DateTime DeadlineAt,
+        DateTime? ExtendedTo,
+        Guid Version
+    )
     {
         /// <summary>The case as an entity, so its own methods decide how it closes.</summary>
-        public FraudCase ToCase() => new()
-        {
-            Id = Id, LicenseId = LicenseId, State = State, OpenedAt = OpenedAt, OpenedBy = OpenedBy, DeadlineAt = DeadlineAt, ExtendedTo = ExtendedTo, Version = Version,
-        };
+        public FraudCase ToCase() =>
+            new()
+            {
+                Id = Id,
+                LicenseId = LicenseId,
+                State = State,
+                OpenedAt = OpenedAt,
+                OpenedBy = OpenedBy,
+                DeadlineAt = DeadlineAt,
+                ExtendedTo = ExtendedTo,
+                Version = Version,
+            };
     }
 
     private sealed record PeriodRow(long Id, int LicenseId, DateTime? ReviewAt);
@@ -125,9 +168,13 @@ public sealed class FraudMonitor(
 
     /// <summary>What one batch changes, decided from what it read.</summary>
     private sealed record BatchPlan(
-        List<OverAllowancePeriod> NewPeriods, List<(long Id, DateTime? At)> Reviews, List<long> Ends,
-        List<(LicenseParty License, Standing Standing)> Opens, List<(LicenseParty License, CaseRow Case)> Disables,
-        List<(LicenseParty License, CaseRow Case)> ResolvedByCustomer)
+        List<OverAllowancePeriod> NewPeriods,
+        List<(long Id, DateTime? At)> Reviews,
+        List<long> Ends,
+        List<(LicenseParty License, Standing Standing)> Opens,
+        List<(LicenseParty License, CaseRow Case)> Disables,
+        List<(LicenseParty License, CaseRow Case)> ResolvedByCustomer
+    )
     {
         public bool IsEmpty => NewPeriods.Count + Reviews.Count + Ends.Count + Opens.Count + Disables.Count + ResolvedByCustomer.Count == 0;
     }
@@ -137,13 +184,19 @@ public sealed class FraudMonitor(
     {
         var options = installationOptions.Value;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var licenses = await db.Licenses.Where(l => EF.Parameter(ids).Contains(l.Id))
-            .Select(l => new LicenseRow(l.Id, l.Key, l.CustomerId, l.ProductId, l.HasFailover, l.Status, l.WindowRestoredAt)).ToListAsync(ct);
+        var licenses = await db
+            .Licenses.Where(l => EF.Parameter(ids).Contains(l.Id))
+            .Select(l => new LicenseRow(l.Id, l.Key, l.CustomerId, l.ProductId, l.HasFailover, l.Status, l.WindowRestoredAt))
+            .ToListAsync(ct);
         var stints = await db.StintsAsync(ids, now, options, ct);
-        var cases = await db.FraudCases.Where(c => EF.Parameter(ids).Contains(c.LicenseId) && FraudCase.OpenStates.Contains(c.State))
-            .Select(c => new CaseRow(c.Id, c.LicenseId, c.State, c.OpenedAt, c.OpenedBy, c.DeadlineAt, c.ExtendedTo, c.Version)).ToDictionaryAsync(c => c.LicenseId, ct);
-        var periods = await db.OverAllowancePeriods.Where(p => EF.Parameter(ids).Contains(p.LicenseId) && p.EndedAt == null)
-            .Select(p => new PeriodRow(p.Id, p.LicenseId, p.ReviewAt)).ToDictionaryAsync(p => p.LicenseId, ct);
+        var cases = await db
+            .FraudCases.Where(c => EF.Parameter(ids).Contains(c.LicenseId) && FraudCase.OpenStates.Contains(c.State))
+            .Select(c => new CaseRow(c.Id, c.LicenseId, c.State, c.OpenedAt, c.OpenedBy, c.DeadlineAt, c.ExtendedTo, c.Version))
+            .ToDictionaryAsync(c => c.LicenseId, ct);
+        var periods = await db
+            .OverAllowancePeriods.Where(p => EF.Parameter(ids).Contains(p.LicenseId) && p.EndedAt == null)
+            .Select(p => new PeriodRow(p.Id, p.LicenseId, p.ReviewAt))
+            .ToDictionaryAsync(p => p.LicenseId, ct);
 
         var newPeriods = new List<OverAllowancePeriod>();
         var reviews = new List<(long Id, DateTime? At)>();
@@ -154,13 +207,32 @@ public sealed class FraudMonitor(
         foreach (var license in licenses)
         {
             var openCase = cases.GetValueOrDefault(license.Id);
-            var standing = InstallationStanding.Evaluate(new LicenseFacts(license.HasFailover, license.Status == LicenseStatus.Disabled, license.WindowRestoredAt,
-                [.. stints[license.Id]], openCase is null ? null : new CaseFacts(openCase.OpenedAt, openCase.ExtendedTo ?? openCase.DeadlineAt)), now, options);
+            var standing = InstallationStanding.Evaluate(
+                new LicenseFacts(
+                    license.HasFailover,
+                    license.Status == LicenseStatus.Disabled,
+                    license.WindowRestoredAt,
+                    [.. stints[license.Id]],
+                    openCase is null ? null : new CaseFacts(openCase.OpenedAt, openCase.ExtendedTo ?? openCase.DeadlineAt)
+                ),
+                now,
+                options
+            );
             var period = periods.GetValueOrDefault(license.Id);
             // Only a migration in grace changes with time alone; a flagged key's case carries its own deadline.
-            var reviewAt = standing.Status == StandingStatus.Grace ? standing.GraceEndsAt : standing.CaseDue ? now : null;
+            var reviewAt =
+                standing.Status == StandingStatus.Grace ? standing.GraceEndsAt
+                : standing.CaseDue ? now
+                : null;
             if (standing.OverAllowance && period is null)
-                newPeriods.Add(new OverAllowancePeriod { LicenseId = license.Id, StartedAt = standing.OverAllowanceSince ?? now, ReviewAt = reviewAt });
+                newPeriods.Add(
+                    new OverAllowancePeriod
+                    {
+                        LicenseId = license.Id,
+                        StartedAt = standing.OverAllowanceSince ?? now,
+                        ReviewAt = reviewAt,
+                    }
+                );
             else if (standing.OverAllowance && period!.ReviewAt != reviewAt)
                 reviews.Add((period.Id, reviewAt));
             else if (!standing.OverAllowance && period is not null)
@@ -172,18 +244,35 @@ public sealed class FraudMonitor(
             {
                 // The FAQ disables a key only if the customer failed to resolve the issue. A case an
                 // agent opened by hand (a tip-off) is not closed by the installation count: an agent decides it.
-                if (standing.OverAllowance) disables.Add((license, openCase));
-                else if (openCase.OpenedBy == Name) resolved.Add((license, openCase));
+                if (standing.OverAllowance)
+                    disables.Add((license, openCase));
+                else if (openCase.OpenedBy == Name)
+                    resolved.Add((license, openCase));
             }
         }
         // Most licenses a pass reads need no email: read the owners of those that do, in one go.
-        var ownerIds = opens.Select(o => o.License).Concat(disables.Concat(resolved).Select(d => d.License)).Select(l => l.CustomerId).Distinct().ToArray();
-        if (ownerIds.Length == 0) return new(newPeriods, reviews, ends, [], [], []);
-        var owners = await db.Customers.Where(c => EF.Parameter(ownerIds).Contains(c.Id))
-            .Select(c => new Party(c.Id, c.Name, c.Email, c.Phone)).ToDictionaryAsync(c => c.Id, ct);
-        LicenseParty PartyOf(LicenseRow l) => new(l.Id, l.Key, products[l.ProductId], owners[l.CustomerId].Name, owners[l.CustomerId].Email, owners[l.CustomerId].Phone);
-        return new(newPeriods, reviews, ends, [.. opens.Select(o => (PartyOf(o.License), o.Standing))], [.. disables.Select(d => (PartyOf(d.License), d.Case))],
-            [.. resolved.Select(d => (PartyOf(d.License), d.Case))]);
+        var ownerIds = opens
+            .Select(o => o.License)
+            .Concat(disables.Concat(resolved).Select(d => d.License))
+            .Select(l => l.CustomerId)
+            .Distinct()
+            .ToArray();
+        if (ownerIds.Length == 0)
+            return new(newPeriods, reviews, ends, [], [], []);
+        var owners = await db
+            .Customers.Where(c => EF.Parameter(ownerIds).Contains(c.Id))
+            .Select(c => new Party(c.Id, c.Name, c.Email, c.Phone))
+            .ToDictionaryAsync(c => c.Id, ct);
+        LicenseParty PartyOf(LicenseRow l) =>
+            new(l.Id, l.Key, products[l.ProductId], owners[l.CustomerId].Name, owners[l.CustomerId].Email, owners[l.CustomerId].Phone);
+        return new(
+            newPeriods,
+            reviews,
+            ends,
+            [.. opens.Select(o => (PartyOf(o.License), o.Standing))],
+            [.. disables.Select(d => (PartyOf(d.License), d.Case))],
+            [.. resolved.Select(d => (PartyOf(d.License), d.Case))]
+        );
     }
 
     /// <summary>
@@ -195,13 +284,15 @@ public sealed class FraudMonitor(
     /// </summary>
     private async Task<MonitorCounts> WriteBatchAsync(BatchPlan plan, DateTime now, CancellationToken ct)
     {
-        if (plan.IsEmpty) return new();
+        if (plan.IsEmpty)
+            return new();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.Database.OpenConnectionAsync(ct);
         // A batch writes thousands of pages; left to itself, SQLite would copy them back into the
         // database file at every commit. The pass checkpoints once at its end instead.
         var dialect = SqlDialect.Of(db);
-        if (dialect.BeforeBulkBatchSql is { } before) await db.Database.ExecuteSqlRawAsync(before, ct);
+        if (dialect.BeforeBulkBatchSql is { } before)
+            await db.Database.ExecuteSqlRawAsync(before, ct);
         try
         {
             // Check-ins wait for the batch in the write gate rather than in SQLite's busy retries.
@@ -210,7 +301,8 @@ public sealed class FraudMonitor(
         }
         finally
         {
-            if (dialect.AfterBulkBatchSql is { } after) await db.Database.ExecuteSqlRawAsync(after, CancellationToken.None);
+            if (dialect.AfterBulkBatchSql is { } after)
+                await db.Database.ExecuteSqlRawAsync(after, CancellationToken.None);
         }
     }
 
@@ -218,14 +310,25 @@ public sealed class FraudMonitor(
     {
         var (newPeriods, reviews, ends, opens, disables, resolved) = plan;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        int started = 0, ended = 0, opened = 0, disabled = 0, thanked = 0;
+        int started = 0,
+            ended = 0,
+            opened = 0,
+            disabled = 0,
+            thanked = 0;
         await using (var insertPeriod = new BulkInsert<OverAllowancePeriod>(db, orIgnore: true))
             foreach (var period in newPeriods)
-                if (await insertPeriod.AddAsync(period)) started++;
+                if (await insertPeriod.AddAsync(period))
+                    started++;
         await using (var review = PreparedStatement.For(db, """UPDATE "OverAllowancePeriods" SET "ReviewAt" = $p1 WHERE "Id" = $p0""", 2))
             foreach (var (id, at) in reviews)
                 await review.RunAsync(id, at);
-        await using (var end = PreparedStatement.For(db, """UPDATE "OverAllowancePeriods" SET "EndedAt" = $p1 WHERE "Id" = $p0 AND "EndedAt" IS NULL""", 2))
+        await using (
+            var end = PreparedStatement.For(
+                db,
+                """UPDATE "OverAllowancePeriods" SET "EndedAt" = $p1 WHERE "Id" = $p0 AND "EndedAt" IS NULL""",
+                2
+            )
+        )
             foreach (var id in ends)
                 ended += await end.RunAsync(id, now);
 
@@ -237,7 +340,8 @@ public sealed class FraudMonitor(
                 {
                     var fraudCase = FraudCase.Open(party.Id, now, standing.DisableAt!.Value, Name, notices.WindowRanOut(standing));
                     // Another pass opened a case for this license first: it sent the emails too.
-                    if (!await insertCase.AddAsync(fraudCase)) continue;
+                    if (!await insertCase.AddAsync(fraudCase))
+                        continue;
                     await writer.AddAsync(notices.CaseOpened(party, fraudCase, byHand: false, now, System));
                     opened++;
                 }
@@ -253,18 +357,37 @@ public sealed class FraudMonitor(
             await using var closeWithin = PreparedStatement.For(db, $"{close} NOT {overAllowance}", 10);
             var cut = ActivityCut.At(now, installationOptions.Value);
             async Task<bool> CloseAsync(PreparedStatement statement, CaseRow row, FraudCase closed) =>
-                await statement.RunAsync(row.Id, row.Version, closed.State, closed.Outcome, closed.OutcomeNote, closed.ClosedAt, closed.ClosedBy, Guid.NewGuid(), cut.SeenSince, cut.Now) == 1;
+                await statement.RunAsync(
+                    row.Id,
+                    row.Version,
+                    closed.State,
+                    closed.Outcome,
+                    closed.OutcomeNote,
+                    closed.ClosedAt,
+                    closed.ClosedBy,
+                    Guid.NewGuid(),
+                    cut.SeenSince,
+                    cut.Now
+                ) == 1;
 
-            await using var disableLicense = PreparedStatement.For(db, """
+            await using var disableLicense = PreparedStatement.For(
+                db,
+                """
                 UPDATE "Licenses" SET "Status" = $p1, "Version" = $p2 WHERE "Id" = $p0 AND "Status" = $p3
-                """, 4);
+                """,
+                4
+            );
             foreach (var (license, row) in disables)
             {
                 var fraudCase = row.ToCase();
-                var reason = $"The case was not resolved by {fraudCase.DisableAt:yyyy-MM-dd HH:mm} UTC and the license was still over its allowance.";
+                var reason =
+                    $"The case was not resolved by {fraudCase.DisableAt:yyyy-MM-dd HH:mm} UTC "
+                    + "and the license was still over its allowance.";
                 fraudCase.CloseWithKeyDisabled(reason, now, Name);
-                if (!await CloseAsync(closeOver, row, fraudCase)) continue;
-                if (await disableLicense.RunAsync(license.Id, LicenseStatus.Disabled, Guid.NewGuid(), LicenseStatus.Active) == 0) continue;
+                if (!await CloseAsync(closeOver, row, fraudCase))
+                    continue;
+                if (await disableLicense.RunAsync(license.Id, LicenseStatus.Disabled, Guid.NewGuid(), LicenseStatus.Active) == 0)
+                    continue;
                 await writer.AddAsync(notices.KeyDisabled(license, now, System, reason));
                 disabled++;
             }
@@ -272,13 +395,15 @@ public sealed class FraudMonitor(
             {
                 var fraudCase = row.ToCase();
                 fraudCase.ResolveByCustomer(now, Name);
-                if (!await CloseAsync(closeWithin, row, fraudCase)) continue;
+                if (!await CloseAsync(closeWithin, row, fraudCase))
+                    continue;
                 await writer.AddAsync(notices.ResolvedByCustomer(license, fraudCase, row.State, now, System));
                 thanked++;
             }
         }
         // The notices' audit rows join the chain before the batch commits (AuditChain).
-        if (opened + disabled + thanked > 0) await db.SealAuditLogAsync(ct);
+        if (opened + disabled + thanked > 0)
+            await db.SealAuditLogAsync(ct);
         await tx.CommitAsync(ct);
         return new(started, ended, opened, disabled, thanked);
     }

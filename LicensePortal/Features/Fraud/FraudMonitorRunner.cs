@@ -22,10 +22,14 @@ public sealed class FraudMonitorRunner(FraudMonitor monitor, IDbContextFactory<A
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             await using var instances = await InstanceLock.TryTakeAsync(db, "fraud-monitor", ct);
-            if (instances is null) return MonitorResult.Elsewhere;
+            if (instances is null)
+                return MonitorResult.Elsewhere;
             return await monitor.RunAsync(progress, ct);
         }
-        finally { gate.Release(); }
+        finally
+        {
+            gate.Release();
+        }
     }
 
     /// <summary>A run someone started from the case queue: audited with who and what it found.</summary>
@@ -35,8 +39,20 @@ public sealed class FraudMonitorRunner(FraudMonitor monitor, IDbContextFactory<A
         var result = await RunOnceAsync(progress, ct);
         // The run saves its cases in many transactions; the audit row records that it ran, by whom, and its outcome.
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        db.Audit(actor, clock.GetUtcNow().UtcDateTime, "Fraud monitor run", "FraudMonitor", "manual", null,
-            new { result.LicensesChecked, result.CasesOpened, result.KeysDisabled });
+        db.Audit(
+            actor,
+            clock.GetUtcNow().UtcDateTime,
+            "Fraud monitor run",
+            "FraudMonitor",
+            "manual",
+            null,
+            new
+            {
+                result.LicensesChecked,
+                result.CasesOpened,
+                result.KeysDisabled,
+            }
+        );
         await db.SaveChangesAsync(ct);
         return result;
     }

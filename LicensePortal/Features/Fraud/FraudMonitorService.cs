@@ -3,7 +3,12 @@ using Microsoft.Extensions.Options;
 namespace LicensePortal.Features.Fraud;
 
 /// <summary>Runs the monitor on its interval; the fraud team can also start it from the case queue.</summary>
-public sealed class FraudMonitorService(FraudMonitorRunner runner, IOptions<FraudOptions> options, TimeProvider clock, ILogger<FraudMonitorService> logger) : BackgroundService
+public sealed class FraudMonitorService(
+    FraudMonitorRunner runner,
+    IOptions<FraudOptions> options,
+    TimeProvider clock,
+    ILogger<FraudMonitorService> logger
+) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -16,7 +21,8 @@ public sealed class FraudMonitorService(FraudMonitorRunner runner, IOptions<Frau
             try
             {
                 var result = await runner.RunOnceAsync(null, stoppingToken);
-                if (result.RunningElsewhere) logger.LogInformation("The fraud monitor is running on another instance; this one skips its round.");
+                if (result.RunningElsewhere)
+                    logger.LogInformation("The fraud monitor is running on another instance; this one skips its round.");
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

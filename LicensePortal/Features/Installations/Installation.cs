@@ -14,6 +14,7 @@ public class Installation
     public string MachineId { get; set; } = "";
     public string Hostname { get; set; } = "";
     public string ProductVersion { get; set; } = "";
+
     /// <summary>The machine's first check-in ever.</summary>
     public DateTime FirstSeenAt { get; set; }
 
@@ -38,11 +39,17 @@ public class Installation
     public InstallationFacts Stint => new(StintStartedAt, LastSeenAt, ReleasedAt, DecommissionedAt, OfflineUntil);
 
     /// <summary>A machine's first check-in on a license.</summary>
-    public static Installation New(int licenseId, string machineId, string hostname, string productVersion, DateTime now) => new()
-    {
-        LicenseId = licenseId, MachineId = machineId, Hostname = hostname, ProductVersion = productVersion,
-        FirstSeenAt = now, StintStartedAt = now, LastSeenAt = now,
-    };
+    public static Installation New(int licenseId, string machineId, string hostname, string productVersion, DateTime now) =>
+        new()
+        {
+            LicenseId = licenseId,
+            MachineId = machineId,
+            Hostname = hostname,
+            ProductVersion = productVersion,
+            FirstSeenAt = now,
+            StintStartedAt = now,
+            LastSeenAt = now,
+        };
 
     /// <summary>
     /// The machine checks in again. When its present stint had ended (released, decommissioned or
@@ -71,7 +78,14 @@ public class Installation
     /// Staff activated the server offline: it checks in now and counts until <paramref name="until"/> without checking in
     /// again, unless released with <paramref name="releaseCodeHash"/>'s code or decommissioned. Returns whether a new stint started.
     /// </summary>
-    public bool ActivateOffline(string hostname, string productVersion, DateTime now, DateTime until, string releaseCodeHash, InstallationOptions options)
+    public bool ActivateOffline(
+        string hostname,
+        string productVersion,
+        DateTime now,
+        DateTime until,
+        string releaseCodeHash,
+        InstallationOptions options
+    )
     {
         var starts = CheckIn(hostname, productVersion, now, options);
         OfflineUntil = until;
@@ -82,14 +96,16 @@ public class Installation
     /// <summary>The product printed its release code when it was uninstalled: the server stops counting now.</summary>
     public void ReleaseOffline(DateTime now)
     {
-        if (ReleasedAt is not null || DecommissionedAt is not null) throw new Infrastructure.DomainException($"{Hostname} no longer counts already.");
+        if (ReleasedAt is not null || DecommissionedAt is not null)
+            throw new Infrastructure.DomainException($"{Hostname} no longer counts already.");
         ReleasedAt = now;
     }
 
     /// <summary>Staff take the server out of service: it stops counting now.</summary>
     public void Decommission(DateTime now)
     {
-        if (ReleasedAt is not null || DecommissionedAt is not null) throw new Infrastructure.DomainException($"{Hostname} no longer counts already.");
+        if (ReleasedAt is not null || DecommissionedAt is not null)
+            throw new Infrastructure.DomainException($"{Hostname} no longer counts already.");
         DecommissionedAt = now;
     }
 }
@@ -118,7 +134,8 @@ public class InstallationStint
 
 internal sealed class InstallationConfiguration : IEntityTypeConfiguration<Installation>
 {
-    /// <summary>The trigger that archives a stint when <see cref="Installation.StintStartedAt"/> moves on (created by a migration).</summary>
+    /// <summary>The trigger that archives a stint when <see cref="Installation.StintStartedAt"/> moves on (created by a
+    /// migration).</summary>
     public const string KeepEndedStint = "Installations_KeepEndedStint";
 
     public void Configure(EntityTypeBuilder<Installation> b)

@@ -18,7 +18,12 @@ public sealed class InstallationOptions
     public int ActiveWithinDays { get; set; } = 14;
 
     /// <summary>How long a license may run over its allowance while a server is migrated.</summary>
-    [Range(1, MaxMigrationWindowDays, ErrorMessage = "Installations:MigrationWindowDays must be between 1 and 30 days: the licensing FAQ allows a migration for at most 30 days.")]
+    [Range(
+        1,
+        MaxMigrationWindowDays,
+        ErrorMessage = "Installations:MigrationWindowDays must be between 1 and 30 days: the licensing FAQ allows a migration for at "
+            + "most 30 days."
+    )]
     public int MigrationWindowDays { get; set; } = MaxMigrationWindowDays;
 
     /// <summary>The period over which days over allowance add up, so a new migration does not restart the clock.</summary>

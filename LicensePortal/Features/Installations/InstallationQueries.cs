@@ -14,7 +14,8 @@ public static class InstallationQueries
 {
     private static readonly Expression<Func<Installation, bool>> Present = i => i.ReleasedAt == null && i.DecommissionedAt == null;
 
-    private static Expression<Func<Installation, bool>> Seen(ActivityCut cut) => i => i.LastSeenAt >= cut.SeenSince || i.OfflineUntil > cut.Now;
+    private static Expression<Func<Installation, bool>> Seen(ActivityCut cut) =>
+        i => i.LastSeenAt >= cut.SeenSince || i.OfflineUntil > cut.Now;
 
     private static Expression<Func<Installation, bool>> Not(Expression<Func<Installation, bool>> predicate) =>
         Expression.Lambda<Func<Installation, bool>>(Expression.Not(predicate.Body), predicate.Parameters);
@@ -22,13 +23,14 @@ public static class InstallationQueries
     public static IQueryable<Installation> Active(this IQueryable<Installation> installations, ActivityCut cut) =>
         installations.Where(Present).Where(Seen(cut));
 
-    public static IQueryable<Installation> InState(this IQueryable<Installation> installations, InstallationState state, ActivityCut cut) => state switch
-    {
-        InstallationState.Active => installations.Active(cut),
-        InstallationState.Stale => installations.Where(Present).Where(Not(Seen(cut))),
-        InstallationState.Released => installations.Where(i => i.ReleasedAt != null),
-        _ => installations.Where(i => i.DecommissionedAt != null && i.ReleasedAt == null),
-    };
+    public static IQueryable<Installation> InState(this IQueryable<Installation> installations, InstallationState state, ActivityCut cut) =>
+        state switch
+        {
+            InstallationState.Active => installations.Active(cut),
+            InstallationState.Stale => installations.Where(Present).Where(Not(Seen(cut))),
+            InstallationState.Released => installations.Where(i => i.ReleasedAt != null),
+            _ => installations.Where(i => i.DecommissionedAt != null && i.ReleasedAt == null),
+        };
 
     /// <summary>
     /// "The installation row <paramref name="row"/> is active" in SQL, with the oldest check-in that counts and the
@@ -36,25 +38,28 @@ public static class InstallationQueries
     /// so <c>NOT</c> of it means "not active".
     /// </summary>
     public static string ActiveSql(string row, string seenSince, string now) =>
-        $"""({row}."ReleasedAt" IS NULL AND {row}."DecommissionedAt" IS NULL AND ({row}."LastSeenAt" >= {seenSince} OR """ +
-        $"""({row}."OfflineUntil" IS NOT NULL AND {row}."OfflineUntil" > {now})))""";
+        $"""({row}."ReleasedAt" IS NULL AND {row}."DecommissionedAt" IS NULL AND ({row}."LastSeenAt" >= {seenSince} OR """
+        + $"""({row}."OfflineUntil" IS NOT NULL AND {row}."OfflineUntil" > {now})))""";
 
     /// <summary>The allowance of the license row <paramref name="license"/> in SQL.</summary>
     public static string AllowanceSql(string license) =>
-        $"""(CASE WHEN {license}."HasFailover" THEN {InstallationStanding.FailoverAllowance} ELSE {InstallationStanding.BaseAllowance} END)""";
+        $"""(CASE WHEN {license}."HasFailover" THEN {InstallationStanding.FailoverAllowance} """
+        + $"""ELSE {InstallationStanding.BaseAllowance} END)""";
 
     /// <summary>
     /// "The license <paramref name="licenseId"/> has more active installations than it allows" in SQL,
     /// for guarded writes that must not act on a license whose installations changed since it was read.
     /// </summary>
-    public static string OverAllowanceSql(string licenseId, string activeSince, string now) => $"""
-        (SELECT COUNT(*) FROM "Installations" i WHERE i."LicenseId" = {licenseId} AND {ActiveSql("i", activeSince, now)})
-        > (SELECT {AllowanceSql("l")} FROM "Licenses" l WHERE l."Id" = {licenseId})
-        """;
+    public static string OverAllowanceSql(string licenseId, string activeSince, string now) =>
+        $"""
+            (SELECT COUNT(*) FROM "Installations" i WHERE i."LicenseId" = {licenseId} AND {ActiveSql("i", activeSince, now)})
+            > (SELECT {AllowanceSql("l")} FROM "Licenses" l WHERE l."Id" = {licenseId})
+            """;
 
     /// <summary>Ids of licenses with more active installations than they allow.</summary>
     public static IQueryable<int> OverAllowanceLicenseIds(this AppDbContext db, ActivityCut cut) =>
-        from m in db.Installations.Active(cut)
+        from m in db
+            .Installations.Active(cut)
             .GroupBy(i => i.LicenseId)
             .Where(g => g.Count() > InstallationStanding.BaseAllowance)
             .Select(g => new { LicenseId = g.Key, Count = g.Count() })

@@ -1,4 +1,10 @@
 namespace LicensePortal.Features.Installations;
 
 /// <summary>Where an installation stands now (<c>InstallationStanding.StateOf</c>).</summary>
-public enum InstallationState { Active, Stale, Released, Decommissioned }
+public enum InstallationState
+{
+    Active,
+    Stale,
+    Released,
+    Decommissioned,
+}

@@ -45,7 +45,8 @@ public class License : IVersioned
     /// <summary>The key answers 'disabled' from now on.</summary>
     public void Disable()
     {
-        if (Status == LicenseStatus.Disabled) throw new DomainException($"{Key} is already disabled.");
+        if (Status == LicenseStatus.Disabled)
+            throw new DomainException($"{Key} is already disabled.");
         Status = LicenseStatus.Disabled;
     }
 
@@ -55,12 +56,16 @@ public class License : IVersioned
     /// </summary>
     public void Reenable(bool withinAllowance, bool restoreWindow, DateTime now)
     {
-        if (Status != LicenseStatus.Disabled) throw new DomainException($"{Key} is not disabled.");
+        if (Status != LicenseStatus.Disabled)
+            throw new DomainException($"{Key} is not disabled.");
         if (!withinAllowance && !restoreWindow)
-            throw new DomainException($"{Key} is still running on more servers than it allows: tick 'Restore the migration window' to re-enable it, " +
-                "or mark the servers that are gone decommissioned on its last case first.");
+            throw new DomainException(
+                $"{Key} is still running on more servers than it allows: tick 'Restore the migration window' to re-enable it, "
+                    + "or mark the servers that are gone decommissioned on its last case first."
+            );
         Status = LicenseStatus.Active;
-        if (restoreWindow) RestoreWindow(now);
+        if (restoreWindow)
+            RestoreWindow(now);
     }
 
     /// <summary>Time over allowance before now stops counting: the license has its full migration window again.</summary>
@@ -82,13 +87,24 @@ internal sealed class LicenseConfiguration : IEntityTypeConfiguration<License>
         // The license list filters by these and pages by Id; each index ends in Id so a
         // filtered page is read in index order without a sort.
         b.HasIndex(l => new { l.CustomerId, l.Id });
-        b.HasIndex(l => new { l.ProductId, l.Major, l.Id });
+        b.HasIndex(l => new
+        {
+            l.ProductId,
+            l.Major,
+            l.Id,
+        });
         b.HasIndex(l => new { l.EditionId, l.Id });
         b.HasIndex(l => new { l.LevelId, l.Id });
         b.HasIndex(l => new { l.Status, l.Id });
         b.HasIndex(l => new { l.ProtectionEndsOn, l.Id });
         b.HasIndex(l => new { l.PurchasedOn, l.Id });
         // The list's most common view: one product's active licenses, newest first, read in index order.
-        b.HasIndex(l => new { l.ProductId, l.Status, l.PurchasedOn, l.Id });
+        b.HasIndex(l => new
+        {
+            l.ProductId,
+            l.Status,
+            l.PurchasedOn,
+            l.Id,
+        });
     }
 }

@@ -19,7 +19,8 @@ public static class LicenseKey
         var position = 0;
         for (var group = 0; group < Groups; group++)
         {
-            if (group > 0) key[position++] = '-';
+            if (group > 0)
+                key[position++] = '-';
             for (var i = 0; i < GroupLength; i++)
                 key[position++] = Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)];
         }
@@ -29,13 +30,16 @@ public static class LicenseKey
     /// <summary>Upper-cases and trims what a person typed; returns null when it cannot be a key.</summary>
     public static string? Normalize(string? typed)
     {
-        if (string.IsNullOrWhiteSpace(typed)) return null;
+        if (string.IsNullOrWhiteSpace(typed))
+            return null;
         var key = typed.Trim().ToUpperInvariant();
-        if (key.Length != Length) return null;
+        if (key.Length != Length)
+            return null;
         for (var i = 0; i < key.Length; i++)
         {
             var separator = i % (GroupLength + 1) == GroupLength;
-            if (separator ? key[i] != '-' : !Alphabet.Contains(key[i])) return null;
+            if (separator ? key[i] != '-' : !Alphabet.Contains(key[i]))
+                return null;
         }
         return key;
     }
@@ -46,9 +50,11 @@ public static class LicenseKey
     /// </summary>
     public static string? Prefix(string? typed)
     {
-        if (string.IsNullOrWhiteSpace(typed)) return null;
+        if (string.IsNullOrWhiteSpace(typed))
+            return null;
         var characters = typed.ToUpperInvariant().Where(c => c != '-' && !char.IsWhiteSpace(c)).ToArray();
-        if (characters.Length == 0 || characters.Any(c => !Alphabet.Contains(c))) return null;
+        if (characters.Length == 0 || characters.Any(c => !Alphabet.Contains(c)))
+            return null;
         return string.Join('-', characters.Chunk(GroupLength).Select(group => new string(group)));
     }
 }

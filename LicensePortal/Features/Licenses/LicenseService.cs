@@ -1,5 +1,5 @@
-using System.Security.Claims;
 using System.Linq.Expressions;
+using System.Security.Claims;
 using LicensePortal.Data;
 using LicensePortal.Features.Installations;
 using LicensePortal.Features.Licensing;
@@ -9,8 +9,14 @@ using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Features.Licenses;
 
-public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<InstallationOptions> installationOptions, EntitlementService entitlements,
-    IOptions<Renewals.RenewalOptions> renewalOptions, VendorCalendar calendar)
+public sealed class LicenseService(
+    IDbContextFactory<AppDbContext> dbFactory,
+    TimeProvider clock,
+    IOptions<InstallationOptions> installationOptions,
+    EntitlementService entitlements,
+    IOptions<Renewals.RenewalOptions> renewalOptions,
+    VendorCalendar calendar
+)
 {
     /// <summary>Days ahead that "protection ending" looks: the same window as the "Protection ending" list.</summary>
     public int ProtectionEndingDays => renewalOptions.Value.ProtectionEndingDays;
@@ -22,11 +28,14 @@ public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, Ti
     public async Task<KeyLookup> FindByKeyAsync(ClaimsPrincipal actor, string? typed, CancellationToken ct = default)
     {
         actor.Demand(Policies.Licenses, "Only sales, the fraud team and managers look up licenses.");
-        if (string.IsNullOrWhiteSpace(typed)) return new(Message: "Type or paste a license key.");
+        if (string.IsNullOrWhiteSpace(typed))
+            return new(Message: "Type or paste a license key.");
         if (LicenseKey.Prefix(typed) is not { } key)
             return new(Message: $"\"{typed.Trim()}\" is not a license key: keys use only {LicenseKey.Alphabet} and dashes.");
-        if (key.Length > LicenseKey.Length) return new(Message: $"\"{typed.Trim()}\" is longer than a license key.");
-        if (key.Length < LicenseKey.Length) return new(Search: key);
+        if (key.Length > LicenseKey.Length)
+            return new(Message: $"\"{typed.Trim()}\" is longer than a license key.");
+        if (key.Length < LicenseKey.Length)
+            return new(Search: key);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var id = await db.Licenses.Where(l => l.Key == key).Select(l => (int?)l.Id).FirstOrDefaultAsync(ct);
         return id is { } found ? new(LicenseId: found) : new(Message: $"No license has the key {key}.");
@@ -36,13 +45,23 @@ public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, Ti
     public async Task<IReadOnlyList<string>> EditionNamesAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return [.. (await db.Editions.Select(e => new { e.Name, e.Rank }).ToListAsync(ct)).GroupBy(e => e.Name).OrderBy(g => g.Min(e => e.Rank)).Select(g => g.Key)];
+        return
+        [
+            .. (await db.Editions.Select(e => new { e.Name, e.Rank }).ToListAsync(ct))
+                .GroupBy(e => e.Name)
+                .OrderBy(g => g.Min(e => e.Rank))
+                .Select(g => g.Key),
+        ];
     }
 
     public async Task<IReadOnlyList<ProductOption>> LevelsAsync(int productId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Levels.Where(l => l.ProductId == productId).OrderBy(l => l.Rank).Select(l => new ProductOption(l.Id, l.Name)).ToListAsync(ct);
+        return await db
+            .Levels.Where(l => l.ProductId == productId)
+            .OrderBy(l => l.Rank)
+            .Select(l => new ProductOption(l.Id, l.Name))
+            .ToListAsync(ct);
     }
 
     public async Task<IReadOnlyList<ProductOption>> ProductsAsync(CancellationToken ct = default)
@@ -51,7 +70,12 @@ public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, Ti
         return await db.Products.OrderBy(p => p.Name).Select(p => new ProductOption(p.Id, p.Name)).ToListAsync(ct);
     }
 
-    public async Task<PageResult<LicenseRow>> ListAsync(LicenseFilter filter, PageRequest page, CancellationToken ct = default, bool countTotal = true)
+    public async Task<PageResult<LicenseRow>> ListAsync(
+        LicenseFilter filter,
+        PageRequest page,
+        CancellationToken ct = default,
+        bool countTotal = true
+    )
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // Legacy status comes from the release calendar as it stands now, so a new release shows at once.
@@ -79,26 +103,38 @@ public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, Ti
             var customers = db.Customers.Where(c => EF.Functions.Like(c.Name, pattern)).Select(c => c.Id);
             licenses = licenses.Where(l => (l.Key.CompareTo(term) >= 0 && l.Key.CompareTo(upper) < 0) || customers.Contains(l.CustomerId));
         }
-        if (filter.ProductId is { } productId) licenses = licenses.Where(l => l.ProductId == productId);
-        if (filter.CustomerId is { } customerId) licenses = licenses.Where(l => l.CustomerId == customerId);
-        if (filter.Major is { } major) licenses = licenses.Where(l => l.Major == major);
+        if (filter.ProductId is { } productId)
+            licenses = licenses.Where(l => l.ProductId == productId);
+        if (filter.CustomerId is { } customerId)
+            licenses = licenses.Where(l => l.CustomerId == customerId);
+        if (filter.Major is { } major)
+            licenses = licenses.Where(l => l.Major == major);
         // Keyset paging for exports: each page starts after the last id, so page 1,000 costs what page 1 costs.
-        if (filter.AfterId is { } after) licenses = licenses.Where(l => l.Id > after);
-        if (filter.HasFailover is { } failover) licenses = licenses.Where(l => l.HasFailover == failover);
-        if (!string.IsNullOrWhiteSpace(filter.Edition)) licenses = licenses.Where(l => l.Edition!.Name == filter.Edition);
-        if (filter.LevelId is { } level) licenses = licenses.Where(l => l.LevelId == level);
-        if (filter.Status is { } status) licenses = licenses.Where(l => l.Status == status);
+        if (filter.AfterId is { } after)
+            licenses = licenses.Where(l => l.Id > after);
+        if (filter.HasFailover is { } failover)
+            licenses = licenses.Where(l => l.HasFailover == failover);
+        if (!string.IsNullOrWhiteSpace(filter.Edition))
+            licenses = licenses.Where(l => l.Edition!.Name == filter.Edition);
+        if (filter.LevelId is { } level)
+            licenses = licenses.Where(l => l.LevelId == level);
+        if (filter.Status is { } status)
+            licenses = licenses.Where(l => l.Status == status);
         if (filter.DisabledSince is { } since)
         {
             // A day is the vendor's day (docs/RULES.md), so "disabled this month" starts at the vendor's midnight on the 1st.
             var from = calendar.StartOfDayUtc(since);
-            licenses = licenses.Where(l => db.LicenseEvents.Any(e => e.LicenseId == l.Id && e.Kind == LicenseEventKinds.Disabled && e.At >= from));
+            licenses = licenses.Where(l =>
+                db.LicenseEvents.Any(e => e.LicenseId == l.Id && e.Kind == LicenseEventKinds.Disabled && e.At >= from)
+            );
         }
         licenses = filter.Protection switch
         {
             ProtectionFilter.Current => licenses.Where(l => l.ProtectionEndsOn >= today),
             ProtectionFilter.Lapsed => licenses.Where(l => l.ProtectionEndsOn == null || l.ProtectionEndsOn < today),
-            ProtectionFilter.Ending => licenses.Where(l => l.ProtectionEndsOn >= today && l.ProtectionEndsOn <= today.AddDays(ProtectionEndingDays)),
+            ProtectionFilter.Ending => licenses.Where(l =>
+                l.ProtectionEndsOn >= today && l.ProtectionEndsOn <= today.AddDays(ProtectionEndingDays)
+            ),
             _ => licenses,
         };
         if (filter.OverAllowance)
@@ -129,9 +165,24 @@ public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, Ti
             (_, true) => licenses.OrderByDescending(l => l.Id),
             _ => licenses.OrderBy(l => l.Id),
         };
-        return licenses.Page(page)
-            .Select(l => new LicenseRow(l.Id, l.Key, l.CustomerId, l.Customer!.Name, l.ProductId, l.Product!.Name, l.Major, l.Edition!.Name, l.Level!.Name,
-                l.HasFailover, l.PurchasedOn, l.ProtectionEndsOn, l.Status, false));
+        return licenses
+            .Page(page)
+            .Select(l => new LicenseRow(
+                l.Id,
+                l.Key,
+                l.CustomerId,
+                l.Customer!.Name,
+                l.ProductId,
+                l.Product!.Name,
+                l.Major,
+                l.Edition!.Name,
+                l.Level!.Name,
+                l.HasFailover,
+                l.PurchasedOn,
+                l.ProtectionEndsOn,
+                l.Status,
+                false
+            ));
     }
 
     /// <summary>(ProductId = p1 AND Major &lt;= c1) OR … for each product with legacy majors.</summary>
@@ -141,10 +192,15 @@ public sealed class LicenseService(IDbContextFactory<AppDbContext> dbFactory, Ti
         Expression body = Expression.Constant(false);
         foreach (var (productId, cutoff) in cutoffs)
         {
-            if (cutoff is not { } c) continue;
-            body = Expression.OrElse(body, Expression.AndAlso(
-                Expression.Equal(Expression.Property(l, nameof(License.ProductId)), Expression.Constant(productId)),
-                Expression.LessThanOrEqual(Expression.Property(l, nameof(License.Major)), Expression.Constant(c))));
+            if (cutoff is not { } c)
+                continue;
+            body = Expression.OrElse(
+                body,
+                Expression.AndAlso(
+                    Expression.Equal(Expression.Property(l, nameof(License.ProductId)), Expression.Constant(productId)),
+                    Expression.LessThanOrEqual(Expression.Property(l, nameof(License.Major)), Expression.Constant(c))
+                )
+            );
         }
         return Expression.Lambda<Func<License, bool>>(body, l);
     }

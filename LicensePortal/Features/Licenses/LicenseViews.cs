@@ -1,5 +1,5 @@
-using System.Security.Claims;
 using System.Linq.Expressions;
+using System.Security.Claims;
 using LicensePortal.Data;
 using LicensePortal.Features.Installations;
 using LicensePortal.Features.Licensing;
@@ -9,7 +9,12 @@ using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Features.Licenses;
 
-public enum ProtectionFilter { Current, Lapsed, Ending }
+public enum ProtectionFilter
+{
+    Current,
+    Lapsed,
+    Ending,
+}
 
 /// <summary>What the license list shows: every filter is optional, and set by name.</summary>
 public sealed record LicenseFilter
@@ -25,6 +30,7 @@ public sealed record LicenseFilter
     public bool? HasFailover { get; init; }
     public string? Edition { get; init; }
     public int? LevelId { get; init; }
+
     /// <summary>Keyset paging for the export: only licenses after this id.</summary>
     public int? AfterId { get; init; }
     public DateOnly? DisabledSince { get; init; }
@@ -35,20 +41,54 @@ public sealed record LicenseFilter
 /// [AsParameters]: the link a person copies from the list exports what the list shows.
 /// </summary>
 public sealed record LicenseListQuery(
-    string? Q, int? Product, string? Status, string? Protection, bool? OverAllowance, int? Customer, bool? Legacy, int? Major,
-    bool? Failover, string? Edition, int? Level, DateOnly? DisabledSince)
+    string? Q,
+    int? Product,
+    string? Status,
+    string? Protection,
+    bool? OverAllowance,
+    int? Customer,
+    bool? Legacy,
+    int? Major,
+    bool? Failover,
+    string? Edition,
+    int? Level,
+    DateOnly? DisabledSince
+)
 {
-    public LicenseFilter ToFilter() => new()
-    {
-        Search = Q, ProductId = Product, Status = Enum.TryParse<LicenseStatus>(Status, true, out var s) ? s : null,
-        Protection = Enum.TryParse<ProtectionFilter>(Protection, true, out var p) ? p : null, OverAllowance = OverAllowance ?? false,
-        CustomerId = Customer, Legacy = Legacy, Major = Major, HasFailover = Failover, Edition = Edition, LevelId = Level,
-        DisabledSince = DisabledSince,
-    };
+    public LicenseFilter ToFilter() =>
+        new()
+        {
+            Search = Q,
+            ProductId = Product,
+            Status = Enum.TryParse<LicenseStatus>(Status, true, out var s) ? s : null,
+            Protection = Enum.TryParse<ProtectionFilter>(Protection, true, out var p) ? p : null,
+            OverAllowance = OverAllowance ?? false,
+            CustomerId = Customer,
+            Legacy = Legacy,
+            Major = Major,
+            HasFailover = Failover,
+            Edition = Edition,
+            LevelId = Level,
+            DisabledSince = DisabledSince,
+        };
 }
 
-public sealed record LicenseRow(int Id, string Key, int CustomerId, string Customer, int ProductId, string Product, int Major, string Edition, string Level,
-    bool HasFailover, DateOnly PurchasedOn, DateOnly? ProtectionEndsOn, LicenseStatus Status, bool IsLegacy = false);
+public sealed record LicenseRow(
+    int Id,
+    string Key,
+    int CustomerId,
+    string Customer,
+    int ProductId,
+    string Product,
+    int Major,
+    string Edition,
+    string Level,
+    bool HasFailover,
+    DateOnly PurchasedOn,
+    DateOnly? ProtectionEndsOn,
+    LicenseStatus Status,
+    bool IsLegacy = false
+);
 
 public sealed record ProductOption(int Id, string Name);
 

@@ -1,5 +1,5 @@
-using System.Security.Claims;
 using System.Linq.Expressions;
+using System.Security.Claims;
 using LicensePortal.Data;
 using LicensePortal.Features.Installations;
 using LicensePortal.Features.Licensing;
@@ -18,11 +18,15 @@ public static class LicensesFeature
     }
 
     public static IEndpointConventionBuilder MapLicenseEndpoints(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/licenses/export.csv", async (HttpContext http, LicenseDetailService details, [AsParameters] LicenseListQuery query) =>
-        {
-            http.Response.ContentType = "text/csv; charset=utf-8";
-            http.Response.Headers.ContentDisposition = "attachment; filename=licenses.csv";
-            await details.ExportCsvAsync(http.User, query.ToFilter(), http.Response.Body, http.RequestAborted);
-        })
-        .RequireAuthorization(Policies.Licenses);
+        endpoints
+            .MapGet(
+                "/licenses/export.csv",
+                async (HttpContext http, LicenseDetailService details, [AsParameters] LicenseListQuery query) =>
+                {
+                    http.Response.ContentType = "text/csv; charset=utf-8";
+                    http.Response.Headers.ContentDisposition = "attachment; filename=licenses.csv";
+                    await details.ExportCsvAsync(http.User, query.ToFilter(), http.Response.Body, http.RequestAborted);
+                }
+            )
+            .RequireAuthorization(Policies.Licenses);
 }

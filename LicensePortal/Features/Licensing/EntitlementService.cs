@@ -10,9 +10,21 @@ public sealed class EntitlementService(IDbContextFactory<AppDbContext> dbFactory
     public async Task<IReadOnlyDictionary<int, int?>> LegacyCutoffsAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var majors = await db.Releases.Where(r => r.Minor == 0).Select(r => new { r.ProductId, r.Major, r.ReleasedOn }).ToListAsync(ct);
+        var majors = await db
+            .Releases.Where(r => r.Minor == 0)
+            .Select(r => new
+            {
+                r.ProductId,
+                r.Major,
+                r.ReleasedOn,
+            })
+            .ToListAsync(ct);
         var today = calendar.Today;
-        return majors.GroupBy(m => m.ProductId)
-            .ToDictionary(g => g.Key, g => ReleaseCalendar.HighestLegacyMajor(g.Select(m => new MajorRelease(m.Major, m.ReleasedOn)), today));
+        return majors
+            .GroupBy(m => m.ProductId)
+            .ToDictionary(
+                g => g.Key,
+                g => ReleaseCalendar.HighestLegacyMajor(g.Select(m => new MajorRelease(m.Major, m.ReleasedOn)), today)
+            );
     }
 }

@@ -3,14 +3,26 @@ using LicensePortal.Features.Installations;
 namespace LicensePortal.Features.Licensing;
 
 /// <summary>What a license's check-ins are told.</summary>
-public enum StandingStatus { Active, Grace, Flagged, Disabled }
+public enum StandingStatus
+{
+    Active,
+    Grace,
+    Flagged,
+    Disabled,
+}
 
 /// <summary>
 /// One stint of an installation: from the check-in that started it until it was released,
 /// decommissioned or went unseen for the active period. A machine back after a gap starts a new stint.
 /// </summary>
 /// <remarks><paramref name="OfflineUntil"/>: the stint was activated offline and counts until then without checking in.</remarks>
-public sealed record InstallationFacts(DateTime StartedAt, DateTime LastSeenAt, DateTime? ReleasedAt = null, DateTime? DecommissionedAt = null, DateTime? OfflineUntil = null);
+public sealed record InstallationFacts(
+    DateTime StartedAt,
+    DateTime LastSeenAt,
+    DateTime? ReleasedAt = null,
+    DateTime? DecommissionedAt = null,
+    DateTime? OfflineUntil = null
+);
 
 /// <summary>An open fraud case on the license: when it opened and when its deadline (extended or not) falls.</summary>
 public sealed record CaseFacts(DateTime OpenedAt, DateTime DeadlineAt);
@@ -20,7 +32,13 @@ public sealed record CaseFacts(DateTime OpenedAt, DateTime DeadlineAt);
 /// when its migration window was last restored (a false positive, a re-enabled key or a new owner),
 /// its installations' stints within the look-back period and its open case.
 /// </summary>
-public sealed record LicenseFacts(bool HasFailover, bool Disabled, DateTime? WindowRestoredAt, IReadOnlyCollection<InstallationFacts> Stints, CaseFacts? OpenCase = null);
+public sealed record LicenseFacts(
+    bool HasFailover,
+    bool Disabled,
+    DateTime? WindowRestoredAt,
+    IReadOnlyCollection<InstallationFacts> Stints,
+    CaseFacts? OpenCase = null
+);
 
 public sealed record Standing(
     StandingStatus Status,
@@ -31,7 +49,8 @@ public sealed record Standing(
     DateTime? GraceEndsAt,
     DateTime? DisableAt,
     bool CaseDue,
-    DateTime? CaseDeadline)
+    DateTime? CaseDeadline
+)
 {
     public bool OverAllowance => ActiveInstallations > Allowance;
     public double DaysUsed => OverAllowanceUsed.TotalDays;
@@ -47,7 +66,8 @@ public sealed record Standing(
 public static class InstallationStanding
 {
     /// <summary>Active installations a license allows without failover, and with it.</summary>
-    public const int BaseAllowance = 1, FailoverAllowance = 2;
+    public const int BaseAllowance = 1,
+        FailoverAllowance = 2;
 
     /// <summary>Active installations a license allows: one, or two with failover.</summary>
     public static int Allowance(bool hasFailover) => hasFailover ? FailoverAllowance : BaseAllowance;
@@ -59,7 +79,8 @@ public static class InstallationStanding
     public static InstallationState StateOf(InstallationFacts i, DateTime now, InstallationOptions options) =>
         i.ReleasedAt is not null ? InstallationState.Released
         : i.DecommissionedAt is not null ? InstallationState.Decommissioned
-        : IsActive(i, now, options) ? InstallationState.Active : InstallationState.Stale;
+        : IsActive(i, now, options) ? InstallationState.Active
+        : InstallationState.Stale;
 
     /// <summary>
     /// An installation is active when it has not been released or decommissioned and was seen
@@ -88,7 +109,11 @@ public static class InstallationStanding
     /// (or its offline license file's expiry, when that is later).
     /// </summary>
     public static DateTime EndOf(InstallationFacts i, InstallationOptions options) =>
-        Min(Max(i.LastSeenAt + options.ActiveWithin, i.OfflineUntil ?? DateTime.MinValue), i.ReleasedAt ?? DateTime.MaxValue, i.DecommissionedAt ?? DateTime.MaxValue);
+        Min(
+            Max(i.LastSeenAt + options.ActiveWithin, i.OfflineUntil ?? DateTime.MinValue),
+            i.ReleasedAt ?? DateTime.MaxValue,
+            i.DecommissionedAt ?? DateTime.MaxValue
+        );
 
     /// <summary>
     /// The date the key is disabled when a case opens at <paramref name="openedAt"/> for a window
@@ -141,8 +166,13 @@ public static class InstallationStanding
     /// stint counts from its start until <see cref="EndOf"/>; the time between two stints of a
     /// machine never counts.
     /// </summary>
-    public static (TimeSpan Used, DateTime? Since) OverAllowance(IReadOnlyCollection<InstallationFacts> stints, int allowance, DateTime? windowRestoredAt,
-        DateTime now, InstallationOptions options)
+    public static (TimeSpan Used, DateTime? Since) OverAllowance(
+        IReadOnlyCollection<InstallationFacts> stints,
+        int allowance,
+        DateTime? windowRestoredAt,
+        DateTime now,
+        InstallationOptions options
+    )
     {
         var from = Max(now - options.Lookback, windowRestoredAt ?? DateTime.MinValue);
         var events = new List<(DateTime At, int Delta)>();
@@ -150,9 +180,11 @@ public static class InstallationStanding
         {
             var end = Min(now, EndOf(i, options));
             var start = i.StartedAt;
-            if (end <= start || end <= from || start > now) continue;
+            if (end <= start || end <= from || start > now)
+                continue;
             events.Add((start < from ? from : start, +1));
-            if (end < now) events.Add((end, -1));
+            if (end < now)
+                events.Add((end, -1));
         }
         // Ends before starts at the same moment: a server replaced on the spot is not an overlap.
         events.Sort((a, b) => a.At != b.At ? a.At.CompareTo(b.At) : a.Delta.CompareTo(b.Delta));
@@ -165,14 +197,16 @@ public static class InstallationStanding
             var wasOver = count > allowance;
             count += delta;
             var isOver = count > allowance;
-            if (!wasOver && isOver) overSince = at;
+            if (!wasOver && isOver)
+                overSince = at;
             if (wasOver && !isOver)
             {
                 used += at - overSince!.Value;
                 overSince = null;
             }
         }
-        if (overSince is { } open) used += now - open;
+        if (overSince is { } open)
+            used += now - open;
         return (used, overSince);
     }
 

@@ -2,7 +2,8 @@ using LicensePortal.Infrastructure;
 
 namespace LicensePortal.Features.Licensing;
 
-/// <summary>docs/RULES.md, Upgrades, renewals and reminders: renewing upgrade protection, the renewal work list's window, and reminders before it ends.</summary>
+/// <summary>docs/RULES.md, Upgrades, renewals and reminders: renewing upgrade protection, the renewal work list's window, and reminders
+/// before it ends.</summary>
 public static class ProtectionRenewal
 {
     /// <summary>How long one renewal, or reinstatement, of upgrade protection lasts.</summary>
@@ -35,7 +36,8 @@ public static class ProtectionRenewal
         endsOn is { } end && end >= today && end <= today.AddDays(days);
 }
 
-/// <summary>docs/RULES.md, Upgrades, renewals and reminders: the reminder emails customers get before their upgrade protection ends.</summary>
+/// <summary>docs/RULES.md, Upgrades, renewals and reminders: the reminder emails customers get before their upgrade protection
+/// ends.</summary>
 public static class ProtectionReminders
 {
     /// <summary>The longest lead a reminder may have.</summary>
@@ -54,10 +56,12 @@ public static class ProtectionReminders
     public static int? Due(DateOnly endsOn, DateOnly today, IReadOnlyCollection<int> daysBefore)
     {
         var left = endsOn.DayNumber - today.DayNumber;
-        if (left < 0) return null;
+        if (left < 0)
+            return null;
         int? due = null;
         foreach (var d in daysBefore)
-            if (d >= left && (due is null || d < due)) due = d;
+            if (d >= left && (due is null || d < due))
+                due = d;
         return due;
     }
 
@@ -72,8 +76,15 @@ public static class ProtectionReminders
         var days = new SortedSet<int>(Comparer<int>.Create((a, b) => b.CompareTo(a)));
         foreach (var part in (setting ?? "").Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (!int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var d) || d < 1 || d > MaxDaysBefore)
-                throw new DomainException($"\"{part}\" is not a number of days between 1 and {MaxDaysBefore}: list the days before the end date that reminders go out, e.g. \"30,7\".");
+            if (
+                !int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var d)
+                || d < 1
+                || d > MaxDaysBefore
+            )
+                throw new DomainException(
+                    $"\"{part}\" is not a number of days between 1 and {MaxDaysBefore}: list the days before the end date that "
+                        + $"reminders go out, e.g. \"30,7\"."
+                );
             days.Add(d);
         }
         return [.. days];

@@ -49,9 +49,11 @@ public static class Entitlements
         };
         if (protection)
         {
-            lines.Add(current > major
-                ? $"Free upgrade to {current}.x with upgrade protection until {protectionEndsOn:yyyy-MM-dd}."
-                : $"Next major free until {protectionEndsOn:yyyy-MM-dd} with upgrade protection.");
+            lines.Add(
+                current > major
+                    ? $"Free upgrade to {current}.x with upgrade protection until {protectionEndsOn:yyyy-MM-dd}."
+                    : $"Next major free until {protectionEndsOn:yyyy-MM-dd} with upgrade protection."
+            );
         }
         else if (protectionEndsOn is { } ended)
         {

@@ -25,7 +25,12 @@ public sealed class VendorCalendar(TimeProvider clock, IOptions<VendorOptions> v
     public IReadOnlyList<(DateOnly Monday, DateTime StartUtc, DateTime EndUtc)> LastWeeks(int count)
     {
         var current = WeekStart(Today);
-        return [.. Enumerable.Range(0, count).Select(i => current.AddDays(-7 * (count - 1 - i)))
-            .Select(monday => (monday, StartOfDayUtc(monday), StartOfDayUtc(monday.AddDays(7))))];
+        return
+        [
+            .. Enumerable
+                .Range(0, count)
+                .Select(i => current.AddDays(-7 * (count - 1 - i)))
+                .Select(monday => (monday, StartOfDayUtc(monday), StartOfDayUtc(monday.AddDays(7)))),
+        ];
     }
 }

@@ -6,9 +6,12 @@ public static class VersionEntitlement
     /// <summary>The major of a product version such as 12.3.9142; null when it can't be read.</summary>
     public static int? MajorOf(string? productVersion)
     {
-        if (string.IsNullOrWhiteSpace(productVersion)) return null;
+        if (string.IsNullOrWhiteSpace(productVersion))
+            return null;
         var head = productVersion.Split('.')[0];
-        return int.TryParse(head, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var major) ? major : null;
+        return int.TryParse(head, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var major)
+            ? major
+            : null;
     }
 
     /// <summary>

@@ -32,27 +32,68 @@ public sealed class DashboardTrends(IDbContextFactory<AppDbContext> dbFactory, V
         var accepted = await q.QuotesAccepted.ToDictionaryAsync(x => x.Week, ct);
 
         int Events(int week, string kind) => events.Where(e => e.Week == week && e.Kind == kind).Sum(e => e.Count);
-        return new([.. weeks.Select((w, i) => new WeekFigures(w.Monday, opened.GetValueOrDefault(i)?.Count ?? 0, resolved.GetValueOrDefault(i)?.Count ?? 0,
-            Events(i, LicenseEventKinds.Disabled), sent.GetValueOrDefault(i)?.Count ?? 0, sent.GetValueOrDefault(i)?.Value ?? 0,
-            accepted.GetValueOrDefault(i)?.Count ?? 0, accepted.GetValueOrDefault(i)?.Value ?? 0, Events(i, LicenseEventKinds.ProtectionRenewed)))]);
+        return new([
+            .. weeks.Select(
+                (w, i) =>
+                    new WeekFigures(
+                        w.Monday,
+                        opened.GetValueOrDefault(i)?.Count ?? 0,
+                        resolved.GetValueOrDefault(i)?.Count ?? 0,
+                        Events(i, LicenseEventKinds.Disabled),
+                        sent.GetValueOrDefault(i)?.Count ?? 0,
+                        sent.GetValueOrDefault(i)?.Value ?? 0,
+                        accepted.GetValueOrDefault(i)?.Count ?? 0,
+                        accepted.GetValueOrDefault(i)?.Value ?? 0,
+                        Events(i, LicenseEventKinds.ProtectionRenewed)
+                    )
+            ),
+        ]);
     }
 
     /// <summary>The five weekly GROUP BY queries, each over an indexed range of its timestamp (the query-plan tests read them).</summary>
-    internal static (IQueryable<WeekTotal> CasesOpened, IQueryable<WeekTotal> CasesResolved, IQueryable<WeekTotal> Events, IQueryable<WeekTotal> QuotesSent,
-        IQueryable<WeekTotal> QuotesAccepted) Queries(AppDbContext db, DateTime[] starts, DateTime to)
+    internal static (
+        IQueryable<WeekTotal> CasesOpened,
+        IQueryable<WeekTotal> CasesResolved,
+        IQueryable<WeekTotal> Events,
+        IQueryable<WeekTotal> QuotesSent,
+        IQueryable<WeekTotal> QuotesAccepted
+    ) Queries(AppDbContext db, DateTime[] starts, DateTime to)
     {
         var from = starts[0];
         return (
             db.FraudCases.Where(c => c.OpenedAt >= from && c.OpenedAt < to)
-                .GroupBy(WeekOf<FraudCase>(c => c.OpenedAt, starts)).Select(g => new WeekTotal { Week = g.Key, Count = g.Count() }),
+                .GroupBy(WeekOf<FraudCase>(c => c.OpenedAt, starts))
+                .Select(g => new WeekTotal { Week = g.Key, Count = g.Count() }),
             db.FraudCases.Where(c => c.State == CaseState.Resolved && c.ClosedAt >= from && c.ClosedAt < to)
-                .GroupBy(WeekOf<FraudCase>(c => c.ClosedAt!.Value, starts)).Select(g => new WeekTotal { Week = g.Key, Count = g.Count() }),
-            db.LicenseEvents.Where(e => (e.Kind == LicenseEventKinds.Disabled || e.Kind == LicenseEventKinds.ProtectionRenewed) && e.At >= from && e.At < to)
-                .GroupBy(WeekAndKind(starts)).Select(g => new WeekTotal { Week = g.Key.Week, Kind = g.Key.Kind, Count = g.Count() }),
+                .GroupBy(WeekOf<FraudCase>(c => c.ClosedAt!.Value, starts))
+                .Select(g => new WeekTotal { Week = g.Key, Count = g.Count() }),
+            db.LicenseEvents.Where(e =>
+                    (e.Kind == LicenseEventKinds.Disabled || e.Kind == LicenseEventKinds.ProtectionRenewed) && e.At >= from && e.At < to
+                )
+                .GroupBy(WeekAndKind(starts))
+                .Select(g => new WeekTotal
+                {
+                    Week = g.Key.Week,
+                    Kind = g.Key.Kind,
+                    Count = g.Count(),
+                }),
             db.Quotes.Where(q => q.SentAt >= from && q.SentAt < to)
-                .GroupBy(WeekOf<Quote>(q => q.SentAt!.Value, starts)).Select(g => new WeekTotal { Week = g.Key, Count = g.Count(), Value = g.Sum(q => q.Total) }),
+                .GroupBy(WeekOf<Quote>(q => q.SentAt!.Value, starts))
+                .Select(g => new WeekTotal
+                {
+                    Week = g.Key,
+                    Count = g.Count(),
+                    Value = g.Sum(q => q.Total),
+                }),
             db.Quotes.Where(q => q.AcceptedAt >= from && q.AcceptedAt < to)
-                .GroupBy(WeekOf<Quote>(q => q.AcceptedAt!.Value, starts)).Select(g => new WeekTotal { Week = g.Key, Count = g.Count(), Value = g.Sum(q => q.Total) }));
+                .GroupBy(WeekOf<Quote>(q => q.AcceptedAt!.Value, starts))
+                .Select(g => new WeekTotal
+                {
+                    Week = g.Key,
+                    Count = g.Count(),
+                    Value = g.Sum(q => q.Total),
+                })
+        );
     }
 
     internal sealed class WeekTotal
@@ -71,7 +112,14 @@ public sealed class DashboardTrends(IDbContextFactory<AppDbContext> dbFactory, V
     {
         Expression body = Expression.Constant(0);
         foreach (var start in starts.Skip(1))
-            body = Expression.Add(body, Expression.Condition(Expression.GreaterThanOrEqual(at.Body, Expression.Constant(start)), Expression.Constant(1), Expression.Constant(0)));
+            body = Expression.Add(
+                body,
+                Expression.Condition(
+                    Expression.GreaterThanOrEqual(at.Body, Expression.Constant(start)),
+                    Expression.Constant(1),
+                    Expression.Constant(0)
+                )
+            );
         return Expression.Lambda<Func<T, int>>(body, at.Parameters);
     }
 
@@ -79,9 +127,14 @@ public sealed class DashboardTrends(IDbContextFactory<AppDbContext> dbFactory, V
     {
         var week = WeekOf<LicenseEvent>(e => e.At, starts);
         var e = week.Parameters[0];
-        return Expression.Lambda<Func<LicenseEvent, WeekKind>>(Expression.MemberInit(Expression.New(typeof(WeekKind)),
-            Expression.Bind(typeof(WeekKind).GetProperty(nameof(WeekKind.Week))!, week.Body),
-            Expression.Bind(typeof(WeekKind).GetProperty(nameof(WeekKind.Kind))!, Expression.Property(e, nameof(LicenseEvent.Kind)))), e);
+        return Expression.Lambda<Func<LicenseEvent, WeekKind>>(
+            Expression.MemberInit(
+                Expression.New(typeof(WeekKind)),
+                Expression.Bind(typeof(WeekKind).GetProperty(nameof(WeekKind.Week))!, week.Body),
+                Expression.Bind(typeof(WeekKind).GetProperty(nameof(WeekKind.Kind))!, Expression.Property(e, nameof(LicenseEvent.Kind)))
+            ),
+            e
+        );
     }
 
     private sealed class WeekKind

@@ -8,7 +8,12 @@ using Microsoft.Extensions.Options;
 namespace LicensePortal.Features.Outbox;
 
 /// <summary>Delivers due outbox messages every poll interval, and at once when something wakes it (<see cref="OutboxWakeup"/>).</summary>
-public sealed class OutboxDispatcher(IServiceScopeFactory scopes, OutboxWakeup wakeup, IOptions<EmailOptions> options, ILogger<OutboxDispatcher> logger) : BackgroundService
+public sealed class OutboxDispatcher(
+    IServiceScopeFactory scopes,
+    OutboxWakeup wakeup,
+    IOptions<EmailOptions> options,
+    ILogger<OutboxDispatcher> logger
+) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -26,7 +31,8 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, OutboxWakeup w
                 logger.LogError(ex, "The outbox dispatcher failed; it tries again on its next round.");
             }
             wakeup.RoundDone();
-            if (!full) await wakeup.WaitAsync(interval, stoppingToken);
+            if (!full)
+                await wakeup.WaitAsync(interval, stoppingToken);
         }
     }
 }

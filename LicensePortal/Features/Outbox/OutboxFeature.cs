@@ -20,12 +20,20 @@ public static class OutboxFeature
     }
 
     public static IEndpointConventionBuilder MapOutboxEndpoints(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/outbox/{id:long}/attachment", async (long id, ClaimsPrincipal user, OutboxService outbox, CancellationToken ct) =>
-            await outbox.AttachmentAsync(user, id, ct) switch
-            {
-                ({ Attachment: { } bytes } m, true) => Results.File(bytes, m.AttachmentContentType ?? "application/octet-stream", m.AttachmentName),
-                (null, _) => Results.NotFound(),
-                _ => Results.Forbid(),
-            })
-        .RequireAuthorization(Policies.Staff);
+        endpoints
+            .MapGet(
+                "/outbox/{id:long}/attachment",
+                async (long id, ClaimsPrincipal user, OutboxService outbox, CancellationToken ct) =>
+                    await outbox.AttachmentAsync(user, id, ct) switch
+                    {
+                        ({ Attachment: { } bytes } m, true) => Results.File(
+                            bytes,
+                            m.AttachmentContentType ?? "application/octet-stream",
+                            m.AttachmentName
+                        ),
+                        (null, _) => Results.NotFound(),
+                        _ => Results.Forbid(),
+                    }
+            )
+            .RequireAuthorization(Policies.Staff);
 }

@@ -7,7 +7,13 @@ namespace LicensePortal.Features.Outbox;
 /// Pending: waiting or retrying. Sending: handed to the mail server and not yet confirmed; a message left so by a crash is
 /// never handed over again by itself (staff check and retry it). Sent, Failed: done.
 /// </summary>
-public enum OutboxStatus { Pending, Sent, Failed, Sending }
+public enum OutboxStatus
+{
+    Pending,
+    Sent,
+    Failed,
+    Sending,
+}
 
 /// <summary>An email stored with the change that caused it, so none is lost when delivery fails.</summary>
 public class OutboxMessage
@@ -31,12 +37,26 @@ public class OutboxMessage
     public string? LastError { get; set; }
 
     /// <summary>A message due for delivery now.</summary>
-    public static OutboxMessage Create(DateTime now, string to, string subject, string body, string about,
-        (string Name, string ContentType, byte[] Content)? attachment = null) => new()
-    {
-        CreatedAt = now, NextAttemptAt = now, To = to, Subject = subject, Body = body, About = about,
-        AttachmentName = attachment?.Name, AttachmentContentType = attachment?.ContentType, Attachment = attachment?.Content,
-    };
+    public static OutboxMessage Create(
+        DateTime now,
+        string to,
+        string subject,
+        string body,
+        string about,
+        (string Name, string ContentType, byte[] Content)? attachment = null
+    ) =>
+        new()
+        {
+            CreatedAt = now,
+            NextAttemptAt = now,
+            To = to,
+            Subject = subject,
+            Body = body,
+            About = about,
+            AttachmentName = attachment?.Name,
+            AttachmentContentType = attachment?.ContentType,
+            Attachment = attachment?.Content,
+        };
 }
 
 internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>

@@ -25,7 +25,8 @@ public sealed class OutboxWakeup(TimeProvider clock)
         Interlocked.Increment(ref count);
         lock (gate)
         {
-            if (signal.CurrentCount == 0) signal.Release();
+            if (signal.CurrentCount == 0)
+                signal.Release();
         }
     }
 

@@ -11,7 +11,8 @@ public sealed class SmtpEmailDelivery(IOptions<EmailOptions> options, IWebHostEn
 
     public string PickupFolder => Path.GetFullPath(Path.Combine(environment.ContentRootPath, o.PickupFolder));
 
-    public string Describe => string.IsNullOrWhiteSpace(o.SmtpHost) ? $".eml files in {PickupFolder}" : $"SMTP via {o.SmtpHost}:{o.SmtpPort}";
+    public string Describe =>
+        string.IsNullOrWhiteSpace(o.SmtpHost) ? $".eml files in {PickupFolder}" : $"SMTP via {o.SmtpHost}:{o.SmtpPort}";
 
     public async Task DeliverAsync(OutboxMessage message, CancellationToken ct)
     {
@@ -23,7 +24,13 @@ public sealed class SmtpEmailDelivery(IOptions<EmailOptions> options, IWebHostEn
         // The same id whichever attempt delivers it, so a server or mailbox that sees it twice can tell.
         mail.Headers.Add("Message-ID", MessageIdOf(message.Id, o.From));
         if (message.Attachment is { } bytes)
-            mail.Attachments.Add(new Attachment(new MemoryStream(bytes), message.AttachmentName ?? "attachment", message.AttachmentContentType ?? "application/octet-stream"));
+            mail.Attachments.Add(
+                new Attachment(
+                    new MemoryStream(bytes),
+                    message.AttachmentName ?? "attachment",
+                    message.AttachmentContentType ?? "application/octet-stream"
+                )
+            );
 
         using var client = new SmtpClient { Timeout = o.SmtpTimeoutSeconds * 1000 };
         if (string.IsNullOrWhiteSpace(o.SmtpHost))
@@ -37,11 +44,15 @@ public sealed class SmtpEmailDelivery(IOptions<EmailOptions> options, IWebHostEn
             client.Host = o.SmtpHost;
             client.Port = o.SmtpPort;
             client.EnableSsl = o.SmtpSsl;
-            if (!string.IsNullOrEmpty(o.SmtpUser)) client.Credentials = new NetworkCredential(o.SmtpUser, o.SmtpPassword);
+            if (!string.IsNullOrEmpty(o.SmtpUser))
+                client.Credentials = new NetworkCredential(o.SmtpUser, o.SmtpPassword);
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(o.SmtpTimeoutSeconds));
-        try { await client.SendMailAsync(mail, timeout.Token); }
+        try
+        {
+            await client.SendMailAsync(mail, timeout.Token);
+        }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             throw new TimeoutException($"The mail server did not take the message within {o.SmtpTimeoutSeconds} seconds.");

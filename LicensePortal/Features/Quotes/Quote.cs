@@ -8,7 +8,14 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace LicensePortal.Features.Quotes;
 
 /// <summary>Stored states; Expired is not stored but read from the validity (see <see cref="Quote.StateOn"/>).</summary>
-public enum QuoteStatus { Draft, Sent, Accepted, Expired, Cancelled }
+public enum QuoteStatus
+{
+    Draft,
+    Sent,
+    Accepted,
+    Expired,
+    Cancelled,
+}
 
 public class Quote : IVersioned
 {
@@ -42,13 +49,15 @@ public class Quote : IVersioned
     {
         var why = (StateOn(today), next) switch
         {
-            (QuoteStatus.Expired, _) => $"Quote {Number} expired on {ValidUntil.AddDays(1):yyyy-MM-dd}: make a new quote with today's prices.",
+            (QuoteStatus.Expired, _) =>
+                $"Quote {Number} expired on {ValidUntil.AddDays(1):yyyy-MM-dd}: make a new quote with today's prices.",
             (QuoteStatus.Accepted, _) => $"Quote {Number} was already accepted.",
             (QuoteStatus.Cancelled, _) => $"Quote {Number} was cancelled.",
             (QuoteStatus.Draft or QuoteStatus.Sent, QuoteStatus.Sent or QuoteStatus.Accepted or QuoteStatus.Cancelled) => null,
             _ => $"Quote {Number} can't become {next}.",
         };
-        if (why is not null) throw new DomainException(why);
+        if (why is not null)
+            throw new DomainException(why);
     }
 }
 
@@ -72,6 +81,7 @@ public class QuoteItem
     public int ToLevelId { get; set; }
     public bool ToFailover { get; set; }
     public string ToDescription { get; set; } = "";
+
     /// <summary>The protection end date if accepted on the quote date; a renewal's real end date is set on acceptance.</summary>
     public DateOnly? ProtectionEndsOnAfter { get; set; }
 
@@ -88,9 +98,10 @@ public class QuoteItem
     /// <summary>What the line does, as the quote page and the PDF name it.</summary>
     public string Summary()
     {
-        var change = FromMajor == ToMajor && FromDescription == ToDescription
-            ? $"{FromMajor}.x {FromDescription}"
-            : $"{FromMajor}.x {FromDescription} → {ToMajor}.x {ToDescription}";
+        var change =
+            FromMajor == ToMajor && FromDescription == ToDescription
+                ? $"{FromMajor}.x {FromDescription}"
+                : $"{FromMajor}.x {FromDescription} → {ToMajor}.x {ToDescription}";
         return RenewsProtection ? $"{change} · upgrade protection renewed" : change;
     }
 }
@@ -109,8 +120,10 @@ public class QuoteLineItem
     public decimal Amount { get; set; }
 }
 
-internal sealed class QuoteConfiguration :
-    IEntityTypeConfiguration<Quote>, IEntityTypeConfiguration<QuoteItem>, IEntityTypeConfiguration<QuoteLineItem>
+internal sealed class QuoteConfiguration
+    : IEntityTypeConfiguration<Quote>,
+        IEntityTypeConfiguration<QuoteItem>,
+        IEntityTypeConfiguration<QuoteLineItem>
 {
     public void Configure(EntityTypeBuilder<Quote> b)
     {

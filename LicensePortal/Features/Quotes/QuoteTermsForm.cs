@@ -5,7 +5,10 @@ namespace LicensePortal.Features.Quotes;
 /// <summary>The terms typed under a quote's lines. The limits are the ones <see cref="QuoteService"/> enforces.</summary>
 public sealed class QuoteTermsForm
 {
-    public const int MinValidityDays = 1, MaxValidityDays = 365, MaxNotesLength = 2000, MaxEmailLength = 256;
+    public const int MinValidityDays = 1,
+        MaxValidityDays = 365,
+        MaxNotesLength = 2000,
+        MaxEmailLength = 256;
     public const string ValidityMessage = "A quote is valid for 1 to 365 days.";
 
     [Required(ErrorMessage = "Enter how many days the quote is valid (1 to 365).")]

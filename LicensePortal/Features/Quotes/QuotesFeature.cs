@@ -20,7 +20,13 @@ public static class QuotesFeature
     }
 
     public static IEndpointConventionBuilder MapQuoteEndpoints(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/quotes/{id:int}.pdf", async (int id, ClaimsPrincipal user, QuoteService quotes, CancellationToken ct) =>
-            await quotes.PdfAsync(user, id, ct) is { } pdf ? Results.File(pdf.Bytes, "application/pdf", $"{pdf.Number}.pdf") : Results.NotFound())
-        .RequireAuthorization(Policies.Sales);
+        endpoints
+            .MapGet(
+                "/quotes/{id:int}.pdf",
+                async (int id, ClaimsPrincipal user, QuoteService quotes, CancellationToken ct) =>
+                    await quotes.PdfAsync(user, id, ct) is { } pdf
+                        ? Results.File(pdf.Bytes, "application/pdf", $"{pdf.Number}.pdf")
+                        : Results.NotFound()
+            )
+            .RequireAuthorization(Policies.Sales);
 }

@@ -25,6 +25,12 @@ internal sealed class ProtectionReminderConfiguration : IEntityTypeConfiguration
     {
         b.Property(r => r.SentTo).HasMaxLength(256);
         b.HasOne<License>().WithMany().HasForeignKey(r => r.LicenseId).OnDelete(DeleteBehavior.Cascade);
-        b.HasIndex(r => new { r.LicenseId, r.ProtectionEndsOn, r.DaysBefore }).IsUnique();
+        b.HasIndex(r => new
+        {
+            r.LicenseId,
+            r.ProtectionEndsOn,
+            r.DaysBefore,
+        })
+            .IsUnique();
     }
 }

@@ -11,7 +11,12 @@ using Microsoft.Extensions.Options;
 namespace LicensePortal.Features.Renewals;
 
 /// <summary>Sends the protection reminders on an interval, on the injected clock.</summary>
-public sealed class ProtectionReminderService(IServiceScopeFactory scopes, IOptions<RenewalOptions> options, TimeProvider clock, ILogger<ProtectionReminderService> logger) : BackgroundService
+public sealed class ProtectionReminderService(
+    IServiceScopeFactory scopes,
+    IOptions<RenewalOptions> options,
+    TimeProvider clock,
+    ILogger<ProtectionReminderService> logger
+) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

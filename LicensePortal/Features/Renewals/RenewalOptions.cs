@@ -29,8 +29,15 @@ public sealed class RenewalOptions : IValidatableObject
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         string? problem = null;
-        try { Reminders(); }
-        catch (DomainException ex) { problem = ex.Message; }
-        if (problem is not null) yield return new ValidationResult($"Renewals:ReminderDays: {problem}", [nameof(ReminderDays)]);
+        try
+        {
+            Reminders();
+        }
+        catch (DomainException ex)
+        {
+            problem = ex.Message;
+        }
+        if (problem is not null)
+            yield return new ValidationResult($"Renewals:ReminderDays: {problem}", [nameof(ReminderDays)]);
     }
 }

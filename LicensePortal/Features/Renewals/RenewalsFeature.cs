@@ -5,7 +5,8 @@ public static class RenewalsFeature
     public static WebApplicationBuilder AddRenewalsFeature(this WebApplicationBuilder builder)
     {
         // A reminder list that is not days stops the portal at start-up with a message saying what is wrong.
-        builder.Services.AddOptions<RenewalOptions>()
+        builder
+            .Services.AddOptions<RenewalOptions>()
             .Bind(builder.Configuration.GetSection(RenewalOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();

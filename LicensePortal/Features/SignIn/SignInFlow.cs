@@ -2,16 +2,22 @@ using System.Net;
 using System.Security.Claims;
 using LicensePortal.Data;
 using LicensePortal.Features.Audit;
+using LicensePortal.Features.Users;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using LicensePortal.Features.Users;
 
 namespace LicensePortal.Features.SignIn;
 
 /// <summary>Where a sign-in goes next.</summary>
-public enum SignInStep { Portal, AuthenticatorCode, NewPassword, SetUpAuthenticator }
+public enum SignInStep
+{
+    Portal,
+    AuthenticatorCode,
+    NewPassword,
+    SetUpAuthenticator,
+}
 
 /// <summary>What an attempt led to: the next step, or a message saying why not (and whether it was one too many).</summary>
 public sealed record SignInOutcome(SignInStep? Next, string? Error = null, bool TooManyAttempts = false)
@@ -26,8 +32,16 @@ public sealed record SignInOutcome(SignInStep? Next, string? Error = null, bool 
 /// that the step pages accept and nothing else does. Every attempt goes through <see cref="SignInGuard"/>.
 /// </summary>
 public sealed class SignInFlow(
-    PortalSignInManager signIn, UserManager<ApplicationUser> users, IUserStore<ApplicationUser> store, AppDbContext db, SignInGuard guard,
-    IPasswordHasher<ApplicationUser> hasher, IOptions<SignInSettings> options, TimeProvider clock, ILogger<SignInFlow> logger)
+    PortalSignInManager signIn,
+    UserManager<ApplicationUser> users,
+    IUserStore<ApplicationUser> store,
+    AppDbContext db,
+    SignInGuard guard,
+    IPasswordHasher<ApplicationUser> hasher,
+    IOptions<SignInSettings> options,
+    TimeProvider clock,
+    ILogger<SignInFlow> logger
+)
 {
     public const string PendingScheme = "Identity.PendingSignIn";
     public const string Failure = "The email or password is not correct.";
@@ -35,10 +49,13 @@ public sealed class SignInFlow(
     public const string Expired = "Your sign-in has expired: sign in again with your email and password.";
     public const string WrongCode = "That code is not right. Codes change every 30 seconds: enter the one your app shows now.";
     public const string WrongRecoveryCode = "That recovery code is not right, or it has been used already.";
-    private const string RememberClaim = "remember", StampClaim = "stamp";
+    private const string RememberClaim = "remember",
+        StampClaim = "stamp";
 
     /// <summary>A hash to check unknown accounts' passwords against, so they take as long to refuse as known ones.</summary>
-    private static readonly Lazy<string> Decoy = new(() => new PasswordHasher<ApplicationUser>().HashPassword(new ApplicationUser(), Guid.NewGuid().ToString()));
+    private static readonly Lazy<string> Decoy = new(() =>
+        new PasswordHasher<ApplicationUser>().HashPassword(new ApplicationUser(), Guid.NewGuid().ToString())
+    );
 
     private HttpContext Http => signIn.Context;
     private IPAddress? Address => Http.Connection.RemoteIpAddress;
@@ -57,10 +74,16 @@ public sealed class SignInFlow(
         };
     }
 
-    /// <summary>A return address inside the portal ("/licenses?x=1"), or null for anything else (another site, "//host", "/\\host").</summary>
+    /// <summary>A return address inside the portal ("/licenses?x=1"), or null for anything else (another site, "//host",
+    /// "/\\host").</summary>
     public static string? LocalOrNull(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\")
-            && Uri.IsWellFormedUriString(url, UriKind.Relative) ? url : null;
+        !string.IsNullOrEmpty(url)
+        && url.StartsWith('/')
+        && !url.StartsWith("//")
+        && !url.StartsWith("/\\")
+        && Uri.IsWellFormedUriString(url, UriKind.Relative)
+            ? url
+            : null;
 
     /// <summary>Forgets a half-finished sign-in (the code step, a pending step): on the sign-in page and at sign-out.</summary>
     public async Task ForgetHalfFinishedAsync()
@@ -71,9 +94,11 @@ public sealed class SignInFlow(
 
     public async Task<SignInOutcome> PasswordAsync(string email, string password, bool remember)
     {
-        if (!guard.TryAttempt(Address)) return new(null, TooMany, TooManyAttempts: true);
+        if (!guard.TryAttempt(Address))
+            return new(null, TooMany, TooManyAttempts: true);
         var account = email.Trim();
-        if (guard.TryBegin(account, Address) is { } left) return SignInOutcome.Fail(BarredMessage(left));
+        if (guard.TryBegin(account, Address) is { } left)
+            return SignInOutcome.Fail(BarredMessage(left));
         var user = await users.FindByEmailAsync(account);
         if (user is null)
         {
@@ -84,25 +109,34 @@ public sealed class SignInFlow(
         // Say an account is locked only to someone who knows its password.
         if (check.IsLockedOut)
             return await users.CheckPasswordAsync(user, password) ? SignInOutcome.Fail(LockedMessage(user)) : SignInOutcome.Fail(Failure);
-        if (!check.Succeeded) return SignInOutcome.Fail(Failure);
+        if (!check.Succeeded)
+            return SignInOutcome.Fail(Failure);
         logger.LogInformation("{Email} entered the right password.", user.Email);
-        if (!user.TwoFactorEnabled) return await ContinueAsync(user, remember);
+        if (!user.TwoFactorEnabled)
+            return await ContinueAsync(user, remember);
         var asked = await signIn.AskForAuthenticatorCodeAsync(user, remember);
-        if (asked.RequiresTwoFactor) return new(SignInStep.AuthenticatorCode);
+        if (asked.RequiresTwoFactor)
+            return new(SignInStep.AuthenticatorCode);
         // Identity signed in without a code (it would for a remembered browser; the portal never remembers one).
         await signIn.SignOutAsync();
         return await ContinueAsync(user, remember);
     }
 
     public Task<SignInOutcome> AuthenticatorCodeAsync(string code, bool remember) =>
-        SecondFactorAsync(remember, WrongCode,
+        SecondFactorAsync(
+            remember,
+            WrongCode,
             signInWithIt: () => signIn.TwoFactorAuthenticatorSignInAsync(Digits(code), remember, rememberClient: false),
-            checkIt: user => users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Digits(code)));
+            checkIt: user => users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Digits(code))
+        );
 
     public Task<SignInOutcome> RecoveryCodeAsync(string code, bool remember) =>
-        SecondFactorAsync(remember, WrongRecoveryCode,
+        SecondFactorAsync(
+            remember,
+            WrongRecoveryCode,
             signInWithIt: () => signIn.TwoFactorRecoveryCodeSignInAsync(RecoveryCode(code)),
-            checkIt: async user => (await users.RedeemTwoFactorRecoveryCodeAsync(user, RecoveryCode(code))).Succeeded);
+            checkIt: async user => (await users.RedeemTwoFactorRecoveryCodeAsync(user, RecoveryCode(code))).Succeeded
+        );
 
     /// <summary>A recovery code as Identity made it (XXXXX-XXXXX), whatever the case, spaces or dash typed.</summary>
     public static string RecoveryCode(string typed)
@@ -116,19 +150,30 @@ public sealed class SignInFlow(
     /// code is only checked, and the user goes on to that step holding the pending cookie (never a full sign-in).
     /// Wrong codes count on the address's bar and on the account (Identity locks it for a while after ten).
     /// </summary>
-    private async Task<SignInOutcome> SecondFactorAsync(bool remember, string wrong, Func<Task<SignInResult>> signInWithIt, Func<ApplicationUser, Task<bool>> checkIt)
+    private async Task<SignInOutcome> SecondFactorAsync(
+        bool remember,
+        string wrong,
+        Func<Task<SignInResult>> signInWithIt,
+        Func<ApplicationUser, Task<bool>> checkIt
+    )
     {
-        if (!guard.TryAttempt(Address)) return new(null, TooMany, TooManyAttempts: true);
+        if (!guard.TryAttempt(Address))
+            return new(null, TooMany, TooManyAttempts: true);
         var user = await signIn.GetTwoFactorAuthenticationUserAsync();
-        if (user is null) return SignInOutcome.Fail(Expired);
+        if (user is null)
+            return SignInOutcome.Fail(Expired);
         var account = user.Email ?? user.Id;
-        if (guard.TryBegin(account, Address) is { } left) return SignInOutcome.Fail(BarredMessage(left));
-        if (await users.IsLockedOutAsync(user)) return SignInOutcome.Fail(LockedMessage(user));
+        if (guard.TryBegin(account, Address) is { } left)
+            return SignInOutcome.Fail(BarredMessage(left));
+        if (await users.IsLockedOutAsync(user))
+            return SignInOutcome.Fail(LockedMessage(user));
         if (StepOwed(user, await users.GetRolesAsync(user)) is null)
         {
             var result = await signInWithIt();
-            if (result.IsLockedOut) return SignInOutcome.Fail(LockedMessage(user));
-            if (!result.Succeeded) return SignInOutcome.Fail(wrong);
+            if (result.IsLockedOut)
+                return SignInOutcome.Fail(LockedMessage(user));
+            if (!result.Succeeded)
+                return SignInOutcome.Fail(wrong);
             guard.Succeeded(account, Address);
             return new(SignInStep.Portal);
         }
@@ -149,18 +194,29 @@ public sealed class SignInFlow(
     public async Task<(ApplicationUser User, bool Remember)?> PendingAsync(SignInStep step)
     {
         var pending = await Http.AuthenticateAsync(PendingScheme);
-        if (!pending.Succeeded) return null;
+        if (!pending.Succeeded)
+            return null;
         var user = await users.FindByIdAsync(pending.Principal.FindFirstValue(ClaimTypes.NameIdentifier) ?? "");
-        if (user is null || user.SecurityStamp != pending.Principal.FindFirstValue(StampClaim) || await users.IsLockedOutAsync(user)) return null;
-        if (StepOwed(user, await users.GetRolesAsync(user)) != step) return null;
+        if (user is null || user.SecurityStamp != pending.Principal.FindFirstValue(StampClaim) || await users.IsLockedOutAsync(user))
+            return null;
+        if (StepOwed(user, await users.GetRolesAsync(user)) != step)
+            return null;
         return (user, pending.Principal.FindFirstValue(RememberClaim) == "true");
     }
 
     /// <summary>The new password a user chooses after an administrator reset theirs; then the next step.</summary>
-    public async Task<(SignInOutcome Outcome, IReadOnlyList<string> Errors)> SetNewPasswordAsync(ApplicationUser user, bool remember, string password)
+    public async Task<(SignInOutcome Outcome, IReadOnlyList<string> Errors)> SetNewPasswordAsync(
+        ApplicationUser user,
+        bool remember,
+        string password
+    )
     {
-        if (!user.MustChangePassword) return (SignInOutcome.Fail(Expired), [Expired]);
-        if (user.PasswordHash is not null && hasher.VerifyHashedPassword(user, user.PasswordHash, password) != PasswordVerificationResult.Failed)
+        if (!user.MustChangePassword)
+            return (SignInOutcome.Fail(Expired), [Expired]);
+        if (
+            user.PasswordHash is not null
+            && hasher.VerifyHashedPassword(user, user.PasswordHash, password) != PasswordVerificationResult.Failed
+        )
             return (new(null), ["Choose a password different from the one the administrator gave you."]);
         user.MustChangePassword = false;
         var result = await users.ResetPasswordAsync(user, await users.GeneratePasswordResetTokenAsync(user), password);
@@ -193,39 +249,56 @@ public sealed class SignInFlow(
         try
         {
             var saved = await users.UpdateAsync(user);
-            if (saved.Succeeded) return key;
-            if (!IsConcurrencyFailure(saved)) throw new InvalidOperationException($"No authenticator key could be saved for {user.Email}.");
+            if (saved.Succeeded)
+                return key;
+            if (!IsConcurrencyFailure(saved))
+                throw new InvalidOperationException($"No authenticator key could be saved for {user.Email}.");
         }
         catch (DbUpdateException ex) when (SaveExtensions.IsUniqueViolation(ex)) { }
         db.ChangeTracker.Clear();
         var fresh = await users.FindByIdAsync(user.Id) ?? throw new Infrastructure.DomainException("Your account no longer exists.");
-        return await users.GetAuthenticatorKeyAsync(fresh) ?? throw new InvalidOperationException($"No authenticator key could be saved for {user.Email}.");
+        return await users.GetAuthenticatorKeyAsync(fresh)
+            ?? throw new InvalidOperationException($"No authenticator key could be saved for {user.Email}.");
     }
 
     /// <summary>
     /// Turns the authenticator on once the user types a code it shows, with ten new recovery codes, in one transaction;
     /// or says why not. A pending sign-in goes on: password and code are both proved now.
     /// </summary>
-    public async Task<(IReadOnlyList<string>? Codes, string? Error)> EnableAuthenticatorAsync(ApplicationUser user, string code, bool completePendingSignIn, bool remember)
+    public async Task<(IReadOnlyList<string>? Codes, string? Error)> EnableAuthenticatorAsync(
+        ApplicationUser user,
+        string code,
+        bool completePendingSignIn,
+        bool remember
+    )
     {
-        if (await CheckCodeAsync(user, code) is { } error) return (null, error);
+        if (await CheckCodeAsync(user, code) is { } error)
+            return (null, error);
         await using var tx = await db.Database.BeginTransactionAsync();
         var result = await users.SetTwoFactorEnabledAsync(user, true);
-        if (IsConcurrencyFailure(result)) return (null, ChangedMeanwhile);
+        if (IsConcurrencyFailure(result))
+            return (null, ChangedMeanwhile);
         var codes = result.Succeeded ? (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))?.ToList() : null;
-        if (codes is null) throw new InvalidOperationException($"Two-factor sign-in could not be turned on for {user.Email}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
+        if (codes is null)
+            throw new InvalidOperationException(
+                $"Two-factor sign-in could not be turned on for {user.Email}: {string.Join(" ", result.Errors.Select(e => e.Description))}"
+            );
         await AuditAsync(user, "Two-factor sign-in turned on", new { TwoFactor = false }, new { TwoFactor = true });
         await tx.CommitAsync();
-        if (completePendingSignIn) await ContinueAsync(user, remember);
-        else await signIn.RefreshSignInAsync(user);
+        if (completePendingSignIn)
+            await ContinueAsync(user, remember);
+        else
+            await signIn.RefreshSignInAsync(user);
         return (codes, null);
     }
 
     /// <summary>Ten new recovery codes for a signed-in user who types a current code; the old ones stop working.</summary>
     public async Task<(IReadOnlyList<string>? Codes, string? Error)> NewRecoveryCodesAsync(ApplicationUser user, string code)
     {
-        if (!user.TwoFactorEnabled) return (null, "Two-factor sign-in is off: turn it on first.");
-        if (await CheckCodeAsync(user, code) is { } error) return (null, error);
+        if (!user.TwoFactorEnabled)
+            return (null, "Two-factor sign-in is off: turn it on first.");
+        if (await CheckCodeAsync(user, code) is { } error)
+            return (null, error);
         await using var tx = await db.Database.BeginTransactionAsync();
         var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))!.ToList();
         await AuditAsync(user, "Recovery codes replaced", null, new { RecoveryCodes = codes.Count });
@@ -237,13 +310,18 @@ public sealed class SignInFlow(
     public async Task<string?> DisableAuthenticatorAsync(ApplicationUser user, string code)
     {
         if (options.Value.RequiresTwoFactor(await users.GetRolesAsync(user)))
-            return "Your role requires two-factor sign-in: it cannot be turned off. Ask an administrator to reset it if you lost your authenticator.";
-        if (await CheckCodeAsync(user, code) is { } error) return error;
+            return "Your role requires two-factor sign-in: it cannot be turned off. Ask an administrator to reset it if you lost your "
+                + "authenticator.";
+        if (await CheckCodeAsync(user, code) is { } error)
+            return error;
         await using var tx = await db.Database.BeginTransactionAsync();
         var result = await users.SetTwoFactorEnabledAsync(user, false);
-        if (IsConcurrencyFailure(result)) return ChangedMeanwhile;
-        if (result.Succeeded) result = await users.ResetAuthenticatorKeyAsync(user);
-        if (!result.Succeeded) throw new InvalidOperationException($"Two-factor sign-in could not be turned off for {user.Email}.");
+        if (IsConcurrencyFailure(result))
+            return ChangedMeanwhile;
+        if (result.Succeeded)
+            result = await users.ResetAuthenticatorKeyAsync(user);
+        if (!result.Succeeded)
+            throw new InvalidOperationException($"Two-factor sign-in could not be turned off for {user.Email}.");
         await AuditAsync(user, "Two-factor sign-in turned off", new { TwoFactor = true }, new { TwoFactor = false });
         await tx.CommitAsync();
         await signIn.RefreshSignInAsync(user);
@@ -271,24 +349,33 @@ public sealed class SignInFlow(
             return new(SignInStep.Portal);
         }
         var pending = new ClaimsIdentity(
-            [new(ClaimTypes.NameIdentifier, user.Id), new(StampClaim, user.SecurityStamp ?? ""), new(RememberClaim, remember ? "true" : "false")],
-            PendingScheme);
+            [
+                new(ClaimTypes.NameIdentifier, user.Id),
+                new(StampClaim, user.SecurityStamp ?? ""),
+                new(RememberClaim, remember ? "true" : "false"),
+            ],
+            PendingScheme
+        );
         await Http.SignInAsync(PendingScheme, new ClaimsPrincipal(pending));
         return new(step);
     }
 
     /// <summary>Checks a code from the user's authenticator app, counted like a sign-in attempt; null when it is right.</summary>
-    private const string ChangedMeanwhile = "Your account changed while this page was open (another tab, or the button pressed twice): reload the page and try again.";
+    private const string ChangedMeanwhile =
+        "Your account changed while this page was open (another tab, or the button pressed twice): reload the page and try again.";
 
     private bool IsConcurrencyFailure(IdentityResult result) =>
         result.Errors.Any(e => e.Code == users.ErrorDescriber.ConcurrencyFailure().Code);
 
     private async Task<string?> CheckCodeAsync(ApplicationUser user, string code)
     {
-        if (!guard.TryAttempt(Address)) return TooMany;
+        if (!guard.TryAttempt(Address))
+            return TooMany;
         var account = user.Email ?? user.Id;
-        if (guard.TryBegin(account, Address) is { } left) return BarredMessage(left);
-        if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Digits(code))) return WrongCode;
+        if (guard.TryBegin(account, Address) is { } left)
+            return BarredMessage(left);
+        if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Digits(code)))
+            return WrongCode;
         guard.Succeeded(account, Address);
         return null;
     }
@@ -299,10 +386,12 @@ public sealed class SignInFlow(
         return $"Too many failed sign-ins for this account from your network. Try again in {minutes} minute{(minutes == 1 ? "" : "s")}.";
     }
 
-    /// <summary>Locked by an administrator, or paused by Identity after ten wrong codes (only someone with the password gets that far).</summary>
+    /// <summary>Locked by an administrator, or paused by Identity after ten wrong codes (only someone with the password gets that
+    /// far).</summary>
     private static string LockedMessage(ApplicationUser user) =>
         user.LockoutEnd is { } end && end.Year < 9000 && end > IdentityClock.Now
-            ? $"Too many wrong codes: sign-in to this account is paused until {end.UtcDateTime:HH:mm} UTC. An administrator can unlock it sooner."
+            ? $"Too many wrong codes: sign-in to this account is paused until {end.UtcDateTime:HH:mm} UTC. An administrator can unlock "
+                + $"it sooner."
             : "This account is locked. Ask an administrator to unlock it.";
 
     private static string Digits(string code) => code.Replace(" ", "").Replace("-", "");

@@ -35,10 +35,12 @@ public sealed class SignInGuard(IOptions<SignInSettings> options, TimeProvider c
     public bool TryAttempt(IPAddress? address)
     {
         var now = clock.GetUtcNow();
-        if (Get(attempts, Address(address), now) is not { } count) return false;
+        if (Get(attempts, Address(address), now) is not { } count)
+            return false;
         lock (count)
         {
-            if (now - count.Since >= TimeSpan.FromMinutes(1)) (count.Since, count.N) = (now, 0);
+            if (now - count.Since >= TimeSpan.FromMinutes(1))
+                (count.Since, count.N) = (now, 0);
             return ++count.N <= options.Value.AttemptsPerAddressPerMinute;
         }
     }
@@ -52,12 +54,16 @@ public sealed class SignInGuard(IOptions<SignInSettings> options, TimeProvider c
     {
         var now = clock.GetUtcNow();
         var window = TimeSpan.FromMinutes(options.Value.BarMinutes);
-        if (Get(failures, Key(account, address), now) is not { } count) return window;
+        if (Get(failures, Key(account, address), now) is not { } count)
+            return window;
         lock (count)
         {
-            if (count.BarredUntil > now) return count.BarredUntil.Value - now;
-            if (now - count.Since >= window) (count.Since, count.N, count.BarredUntil) = (now, 0, null);
-            if (++count.N >= options.Value.FailuresBeforeBar) count.BarredUntil = now + window;
+            if (count.BarredUntil > now)
+                return count.BarredUntil.Value - now;
+            if (now - count.Since >= window)
+                (count.Since, count.N, count.BarredUntil) = (now, 0, null);
+            if (++count.N >= options.Value.FailuresBeforeBar)
+                count.BarredUntil = now + window;
             return null;
         }
     }
@@ -65,9 +71,11 @@ public sealed class SignInGuard(IOptions<SignInSettings> options, TimeProvider c
     /// <summary>How long this address is still barred from this account, or null when it is not (nothing is counted).</summary>
     public TimeSpan? BarredFor(string account, IPAddress? address)
     {
-        if (!failures.TryGetValue(Key(account, address), out var count)) return null;
+        if (!failures.TryGetValue(Key(account, address), out var count))
+            return null;
         var now = clock.GetUtcNow();
-        lock (count) return count.BarredUntil > now ? count.BarredUntil.Value - now : null;
+        lock (count)
+            return count.BarredUntil > now ? count.BarredUntil.Value - now : null;
     }
 
     /// <summary>The accounts (upper case, as Identity normalises emails) that some address is barred from now.</summary>
@@ -77,7 +85,8 @@ public sealed class SignInGuard(IOptions<SignInSettings> options, TimeProvider c
         var barred = new HashSet<string>();
         foreach (var (key, count) in failures)
             lock (count)
-                if (count.BarredUntil > now) barred.Add(key[..key.LastIndexOf('|')]);
+                if (count.BarredUntil > now)
+                    barred.Add(key[..key.LastIndexOf('|')]);
         return barred;
     }
 
@@ -85,7 +94,8 @@ public sealed class SignInGuard(IOptions<SignInSettings> options, TimeProvider c
     public void ForgetAccount(string account)
     {
         var prefix = Key(account, null)[..^"unknown".Length];
-        foreach (var key in failures.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal))) failures.TryRemove(key, out _);
+        foreach (var key in failures.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)))
+            failures.TryRemove(key, out _);
     }
 
     /// <summary>A completed sign-in forgets the attempts from that address.</summary>
@@ -94,9 +104,11 @@ public sealed class SignInGuard(IOptions<SignInSettings> options, TimeProvider c
     /// <summary>The count for a key, or null when the table is full even after sweeping out the expired ones.</summary>
     private Count? Get(ConcurrentDictionary<string, Count> counts, string key, DateTimeOffset now)
     {
-        if (counts.TryGetValue(key, out var existing)) return existing;
+        if (counts.TryGetValue(key, out var existing))
+            return existing;
         Sweep(now);
-        if (attempts.Count + failures.Count >= MaxEntries) return null;
+        if (attempts.Count + failures.Count >= MaxEntries)
+            return null;
         return counts.GetOrAdd(key, _ => new Count { Since = now });
     }
 
@@ -105,22 +117,27 @@ public sealed class SignInGuard(IOptions<SignInSettings> options, TimeProvider c
     {
         lock (sweeping)
         {
-            if (now - lastSweep < SweepEvery) return;
+            if (now - lastSweep < SweepEvery)
+                return;
             lastSweep = now;
         }
         var longest = TimeSpan.FromMinutes(Math.Max(1, options.Value.BarMinutes));
         foreach (var counts in new[] { attempts, failures })
             foreach (var (key, count) in counts)
                 lock (count)
-                    if (now - count.Since >= longest && !(count.BarredUntil > now)) counts.TryRemove(key, out _);
+                    if (now - count.Since >= longest && !(count.BarredUntil > now))
+                        counts.TryRemove(key, out _);
     }
 
     /// <summary>An IPv6 client is counted by its /64 (one customer's network), an IPv4-mapped one as IPv4.</summary>
     private static string Address(IPAddress? address)
     {
-        if (address is null) return "unknown";
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        if (address.AddressFamily != AddressFamily.InterNetworkV6) return address.ToString();
+        if (address is null)
+            return "unknown";
+        if (address.IsIPv4MappedToIPv6)
+            address = address.MapToIPv4();
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+            return address.ToString();
         var bytes = address.GetAddressBytes();
         Array.Clear(bytes, 8, 8);
         return new IPAddress(bytes) + "/64";

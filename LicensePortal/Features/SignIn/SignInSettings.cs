@@ -21,7 +21,9 @@ public sealed class SignInSettings
     public string AuthenticatorIssuer { get; set; } = "LicensePortal";
 
     public IReadOnlySet<string> RolesRequiringTwoFactor =>
-        TwoFactorRequiredFor.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        TwoFactorRequiredFor
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
 
     public bool RequiresTwoFactor(IEnumerable<string> roles) => roles.Any(RolesRequiringTwoFactor.Contains);
 }

@@ -4,8 +4,8 @@ using LicensePortal.Features.Audit;
 using LicensePortal.Features.Customers;
 using LicensePortal.Features.Fraud;
 using LicensePortal.Features.Installations;
-using LicensePortal.Features.Licensing;
 using LicensePortal.Features.Licenses;
+using LicensePortal.Features.Licensing;
 using LicensePortal.Features.Outbox;
 using LicensePortal.Infrastructure;
 using Microsoft.AspNetCore.Identity;
@@ -15,7 +15,8 @@ using Microsoft.Extensions.Options;
 namespace LicensePortal.Features.Transfers;
 
 /// <summary>Returns leases to their lessors on their end date; checks hourly on the portal's clock.</summary>
-public sealed class LeaseReturnService(IServiceScopeFactory scopes, TimeProvider clock, ILogger<LeaseReturnService> logger) : BackgroundService
+public sealed class LeaseReturnService(IServiceScopeFactory scopes, TimeProvider clock, ILogger<LeaseReturnService> logger)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -31,7 +32,6 @@ public sealed class LeaseReturnService(IServiceScopeFactory scopes, TimeProvider
             {
                 logger.LogError(ex, "Returning ended leases failed; it runs again within the hour.");
             }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }

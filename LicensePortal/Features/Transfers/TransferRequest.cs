@@ -6,9 +6,18 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace LicensePortal.Features.Transfers;
 
-public enum TransferKind { Transfer, Lease }
+public enum TransferKind
+{
+    Transfer,
+    Lease,
+}
 
-public enum TransferStatus { Pending, Approved, Rejected }
+public enum TransferStatus
+{
+    Pending,
+    Approved,
+    Rejected,
+}
 
 /// <summary>A request for written consent to transfer or lease a license to another party (FAQ: non-transferable without it).</summary>
 public class TransferRequest : IVersioned
@@ -63,7 +72,13 @@ internal sealed class TransferRequestConfiguration : IEntityTypeConfiguration<Tr
         b.HasIndex(t => t.FromCustomerId);
         b.HasIndex(t => t.ToCustomerId);
         // The lease job looks up approved leases due to end.
-        b.HasIndex(t => new { t.Kind, t.Status, t.ReturnedAt, t.LeaseEndsOn });
+        b.HasIndex(t => new
+        {
+            t.Kind,
+            t.Status,
+            t.ReturnedAt,
+            t.LeaseEndsOn,
+        });
         b.Property(t => t.Reason).HasMaxLength(1000);
         b.Property(t => t.RequestedBy).HasMaxLength(256);
         b.Property(t => t.RequestedByName).HasMaxLength(100);

@@ -4,14 +4,14 @@ using LicensePortal.Features.Audit;
 using LicensePortal.Features.Customers;
 using LicensePortal.Features.Fraud;
 using LicensePortal.Features.Installations;
-using LicensePortal.Features.Licensing;
 using LicensePortal.Features.Licenses;
+using LicensePortal.Features.Licensing;
 using LicensePortal.Features.Outbox;
+using LicensePortal.Features.Users;
 using LicensePortal.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using LicensePortal.Features.Users;
 
 namespace LicensePortal.Features.Transfers;
 
@@ -20,34 +20,52 @@ namespace LicensePortal.Features.Transfers;
 /// rule — a manager who is not the requester — is enforced here, not only in the pages.
 /// </summary>
 public sealed class TransferService(
-    IDbContextFactory<AppDbContext> dbFactory, VendorCalendar calendar, IOptions<VendorOptions> vendor, IOptions<InstallationOptions> installationOptions,
-    OutboxWakeup outbox, ILogger<TransferService> logger)
+    IDbContextFactory<AppDbContext> dbFactory,
+    VendorCalendar calendar,
+    IOptions<VendorOptions> vendor,
+    IOptions<InstallationOptions> installationOptions,
+    OutboxWakeup outbox,
+    ILogger<TransferService> logger
+)
 {
     public const string RequestPolicy = Policies.Licenses;
 
     /// <summary>The longest lease the portal records.</summary>
     public const int MaxLeaseYears = 10;
-    public const int MaxReasonLength = 1000, MaxNoteLength = 1000;
+    public const int MaxReasonLength = 1000,
+        MaxNoteLength = 1000;
     public const string ReasonMessage = "Give the reason for the transfer: it is printed on the consent letter.";
     public const string ChooseOwnerMessage = "Choose the new owner, or enter a new customer.";
     public const string LeaseEndMessage = "Give the date the lease ends: the license returns to its owner then.";
 
     public static readonly ClaimsPrincipal LeaseClock = new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "lease end")], "system"));
 
-    /// <summary>Requests consent; the new owner is an existing customer or one entered on the spot (created in the same transaction).</summary>
-    public async Task<int> RequestAsync(ClaimsPrincipal actor, int licenseId, int? toCustomerId, CustomerForm? newCustomer, TransferKind kind, string reason,
-        DateOnly? leaseEndsOn = null)
+    /// <summary>Requests consent; the new owner is an existing customer or one entered on the spot (created in the same
+    /// transaction).</summary>
+    public async Task<int> RequestAsync(
+        ClaimsPrincipal actor,
+        int licenseId,
+        int? toCustomerId,
+        CustomerForm? newCustomer,
+        TransferKind kind,
+        string reason,
+        DateOnly? leaseEndsOn = null
+    )
     {
         actor.Demand(RequestPolicy, "Only sales, the fraud team and managers request transfers.");
-        if (string.IsNullOrWhiteSpace(reason)) throw new DomainException(ReasonMessage);
+        if (string.IsNullOrWhiteSpace(reason))
+            throw new DomainException(ReasonMessage);
         TextLimit.Check(reason, MaxReasonLength, "reason");
-        if (toCustomerId is null == newCustomer is null) throw new DomainException(ChooseOwnerMessage);
+        if (toCustomerId is null == newCustomer is null)
+            throw new DomainException(ChooseOwnerMessage);
         CheckLeaseEnd(kind, leaseEndsOn, calendar.Today);
         var now = calendar.UtcNow;
         await using var db = await dbFactory.CreateDbContextAsync();
-        var license = await db.Licenses.FirstOrDefaultAsync(l => l.Id == licenseId) ?? throw new DomainException("That license no longer exists.");
+        var license =
+            await db.Licenses.FirstOrDefaultAsync(l => l.Id == licenseId) ?? throw new DomainException("That license no longer exists.");
         await CheckTransferableAsync(db, license);
-        if (toCustomerId == license.CustomerId) throw new DomainException("The license already belongs to that customer.");
+        if (toCustomerId == license.CustomerId)
+            throw new DomainException("The license already belongs to that customer.");
         if (await db.TransferRequests.AnyAsync(t => t.LicenseId == licenseId && t.Status == TransferStatus.Pending))
             throw new DomainException($"{license.Key} already has a transfer request waiting for approval.");
 
@@ -69,13 +87,37 @@ public sealed class TransferService(
 
         var request = new TransferRequest
         {
-            LicenseId = licenseId, FromCustomerId = license.CustomerId, ToCustomerId = toCustomerId ?? 0, ToCustomer = created, Kind = kind, Reason = reason.Trim(),
-            RequestedBy = actor.Identity?.Name ?? "", RequestedByName = actor.FindFirst(UserClaims.DisplayName)?.Value ?? actor.Identity?.Name ?? "",
-            RequestedAt = now, Status = TransferStatus.Pending, LeaseEndsOn = kind == TransferKind.Lease ? leaseEndsOn : null,
+            LicenseId = licenseId,
+            FromCustomerId = license.CustomerId,
+            ToCustomerId = toCustomerId ?? 0,
+            ToCustomer = created,
+            Kind = kind,
+            Reason = reason.Trim(),
+            RequestedBy = actor.Identity?.Name ?? "",
+            RequestedByName = actor.FindFirst(UserClaims.DisplayName)?.Value ?? actor.Identity?.Name ?? "",
+            RequestedAt = now,
+            Status = TransferStatus.Pending,
+            LeaseEndsOn = kind == TransferKind.Lease ? leaseEndsOn : null,
         };
         db.TransferRequests.Add(request);
-        db.Audit(actor, now, "Transfer requested", "License", () => license.Key, null,
-            () => new { request.Id, From = request.FromCustomerId, To = request.ToCustomerId, request.Kind, request.Reason, request.LeaseEndsOn });
+        db.Audit(
+            actor,
+            now,
+            "Transfer requested",
+            "License",
+            () => license.Key,
+            null,
+            () =>
+                new
+                {
+                    request.Id,
+                    From = request.FromCustomerId,
+                    To = request.ToCustomerId,
+                    request.Kind,
+                    request.Reason,
+                    request.LeaseEndsOn,
+                }
+        );
         await db.SaveOrRefuseAsync($"{license.Key} already has a transfer request waiting for approval.");
         return request.Id;
     }
@@ -83,11 +125,16 @@ public sealed class TransferService(
     /// <summary>A lease needs an end date after today and within <see cref="MaxLeaseYears"/> years; a transfer has none.</summary>
     private static void CheckLeaseEnd(TransferKind kind, DateOnly? leaseEndsOn, DateOnly today)
     {
-        if (kind == TransferKind.Transfer && leaseEndsOn is not null) throw new DomainException("A transfer has no end date: choose Lease for a license that comes back.");
-        if (kind != TransferKind.Lease) return;
-        if (leaseEndsOn is not { } end) throw new DomainException(LeaseEndMessage);
-        if (end <= today) throw new DomainException($"The lease must end after today ({today:d MMM yyyy}).");
-        if (end > today.AddYears(MaxLeaseYears)) throw new DomainException($"A lease can run for at most {MaxLeaseYears} years.");
+        if (kind == TransferKind.Transfer && leaseEndsOn is not null)
+            throw new DomainException("A transfer has no end date: choose Lease for a license that comes back.");
+        if (kind != TransferKind.Lease)
+            return;
+        if (leaseEndsOn is not { } end)
+            throw new DomainException(LeaseEndMessage);
+        if (end <= today)
+            throw new DomainException($"The lease must end after today ({today:d MMM yyyy}).");
+        if (end > today.AddYears(MaxLeaseYears))
+            throw new DomainException($"A lease can run for at most {MaxLeaseYears} years.");
     }
 
     /// <summary>
@@ -102,9 +149,14 @@ public sealed class TransferService(
         var request = await DecidableAsync(db, actor, id);
         // After the role check: someone who may not decide is told that, not how long a note may be.
         TextLimit.Check(note, MaxNoteLength, "note");
-        var license = await db.Licenses.Include(l => l.Product).Include(l => l.Edition).Include(l => l.Level).SingleAsync(l => l.Id == request.LicenseId);
+        var license = await db
+            .Licenses.Include(l => l.Product)
+            .Include(l => l.Edition)
+            .Include(l => l.Level)
+            .SingleAsync(l => l.Id == request.LicenseId);
         await CheckTransferableAsync(db, license);
-        if (license.CustomerId != request.FromCustomerId) throw new DomainException("The license changed owner since this request was made: reject it and make a new one.");
+        if (license.CustomerId != request.FromCustomerId)
+            throw new DomainException("The license changed owner since this request was made: reject it and make a new one.");
         var from = await db.Customers.SingleAsync(c => c.Id == request.FromCustomerId);
         var to = await db.Customers.SingleAsync(c => c.Id == request.ToCustomerId);
         var (name, title) = await ManagerAsync(actor);
@@ -119,31 +171,75 @@ public sealed class TransferService(
         request.DecisionNote = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
         request.EffectiveOn = calendar.Today;
         // A lease requested before leases had end dates, or whose end has passed, can't be approved as it stands.
-        try { CheckLeaseEnd(request.Kind, request.LeaseEndsOn, request.EffectiveOn.Value); }
-        catch (DomainException ex) { throw new DomainException($"{ex.Message} Reject this request and make a new one."); }
+        try
+        {
+            CheckLeaseEnd(request.Kind, request.LeaseEndsOn, request.EffectiveOn.Value);
+        }
+        catch (DomainException ex)
+        {
+            throw new DomainException($"{ex.Message} Reject this request and make a new one.");
+        }
         request.Letter = ConsentLetterPdf.Render(request, license, from, to, vendor.Value, installationOptions.Value.MigrationWindowDays);
         var released = await ChangeOwnerAsync(db, license, to.Id, now);
-        db.LicenseEvents.Add(new LicenseEvent
-        {
-            LicenseId = license.Id, At = now, Kind = LicenseEventKinds.OwnerChanged, UserName = actor.Identity?.Name ?? "",
-            Description = $"{(request.Kind == TransferKind.Lease ? $"Leased until {request.LeaseEndsOn:yyyy-MM-dd}" : "Transferred")} from {from.Name} to {to.Name} " +
-                $"with written consent {request.Reference}; {released} installation(s) of {from.Name} released.",
-        });
-        db.Audit(actor, now, "Transfer approved", "License", license.Key, new { Owner = from.Name },
-            new { Owner = to.Name, request.Reference, request.Kind, request.LeaseEndsOn, InstallationsReleased = released });
-        db.Audit(actor, now, "Consent letter issued", "TransferRequest", request.Id, null, new { request.Reference, Bytes = request.Letter.Length });
+        db.LicenseEvents.Add(
+            new LicenseEvent
+            {
+                LicenseId = license.Id,
+                At = now,
+                Kind = LicenseEventKinds.OwnerChanged,
+                UserName = actor.Identity?.Name ?? "",
+                Description =
+                    $"{(request.Kind == TransferKind.Lease ? $"Leased until {request.LeaseEndsOn:yyyy-MM-dd}" : "Transferred")} from "
+                    + $"{from.Name} to {to.Name} "
+                    + $"with written consent {request.Reference}; {released} installation(s) of {from.Name} released.",
+            }
+        );
+        db.Audit(
+            actor,
+            now,
+            "Transfer approved",
+            "License",
+            license.Key,
+            new { Owner = from.Name },
+            new
+            {
+                Owner = to.Name,
+                request.Reference,
+                request.Kind,
+                request.LeaseEndsOn,
+                InstallationsReleased = released,
+            }
+        );
+        db.Audit(
+            actor,
+            now,
+            "Consent letter issued",
+            "TransferRequest",
+            request.Id,
+            null,
+            new { request.Reference, Bytes = request.Letter.Length }
+        );
         var attachment = ($"{request.Reference}.pdf", "application/pdf", request.Letter);
         foreach (var party in new[] { from, to })
-            OutboxService.Enqueue(db, now, party.Email, $"Written consent {request.Reference}: license {license.Key}",
+            OutboxService.Enqueue(
+                db,
+                now,
+                party.Email,
+                $"Written consent {request.Reference}: license {license.Key}",
                 $"""
                 Hello {party.Name},
 
-                {vendor.Value.Name} consents to the {(request.Kind == TransferKind.Lease ? $"lease (until {request.LeaseEndsOn:d MMMM yyyy})" : "transfer")} of {license.Product!.Name} license {license.Key} from {from.Name} to {to.Name}, effective {request.EffectiveOn:d MMMM yyyy}.
+                {vendor.Value.Name} consents to the {(
+                    request.Kind == TransferKind.Lease ? $"lease (until {request.LeaseEndsOn:d MMMM yyyy})" : "transfer"
+                )} of {license.Product!.Name} license {license.Key} from {from.Name} to {to.Name}, effective {request.EffectiveOn:d MMMM yyyy}.
                 The consent letter {request.Reference} is attached; please keep it with your license records.
 
                 {name}, {title}
                 {vendor.Value.Name}
-                """, $"Transfer {request.Reference}", attachment);
+                """,
+                $"Transfer {request.Reference}",
+                attachment
+            );
         await db.SaveOrRefuseAsync("Someone else decided this request at the same time.");
         await tx.CommitAsync();
         outbox.Wake();
@@ -151,7 +247,8 @@ public sealed class TransferService(
 
     public async Task RejectAsync(ClaimsPrincipal actor, int id, string note)
     {
-        if (string.IsNullOrWhiteSpace(note)) throw new DomainException("Say why the request is rejected: the requester reads it.");
+        if (string.IsNullOrWhiteSpace(note))
+            throw new DomainException("Say why the request is rejected: the requester reads it.");
         var now = calendar.UtcNow;
         await using var db = await dbFactory.CreateDbContextAsync();
         var request = await DecidableAsync(db, actor, id);
@@ -164,21 +261,57 @@ public sealed class TransferService(
         request.DecidedByTitle = title;
         request.DecidedAt = now;
         request.DecisionNote = note.Trim();
-        db.Audit(actor, now, "Transfer rejected", "TransferRequest", request.Id, new { Status = TransferStatus.Pending }, new { request.Status, Note = request.DecisionNote });
+        db.Audit(
+            actor,
+            now,
+            "Transfer rejected",
+            "TransferRequest",
+            request.Id,
+            new { Status = TransferStatus.Pending },
+            new { request.Status, Note = request.DecisionNote }
+        );
         await db.SaveOrRefuseAsync("Someone else decided this request at the same time.");
     }
 
-    public async Task<PageResult<TransferRow>> ListAsync(ClaimsPrincipal actor, TransferStatus? status, int? customerId, PageRequest page, CancellationToken ct = default)
+    public async Task<PageResult<TransferRow>> ListAsync(
+        ClaimsPrincipal actor,
+        TransferStatus? status,
+        int? customerId,
+        PageRequest page,
+        CancellationToken ct = default
+    )
     {
         actor.Demand(RequestPolicy, "Only sales, the fraud team and managers see transfers.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var q = db.TransferRequests.AsNoTracking();
-        if (status is { } s) q = q.Where(t => t.Status == s);
-        if (customerId is { } c) q = q.Where(t => t.FromCustomerId == c || t.ToCustomerId == c);
+        if (status is { } s)
+            q = q.Where(t => t.Status == s);
+        if (customerId is { } c)
+            q = q.Where(t => t.FromCustomerId == c || t.ToCustomerId == c);
         var total = await q.CountAsync(ct);
-        var rows = await q.OrderByDescending(t => t.Id).Page(page)
-            .Select(t => new TransferRow(t.Id, t.LicenseId, t.License!.Key, t.FromCustomer!.Name, t.FromCustomerId, t.ToCustomer!.Name, t.ToCustomerId, t.Kind,
-                t.Reason, t.RequestedByName, t.RequestedAt, t.Status, t.Reference, t.DecidedByName, t.DecidedAt, t.DecisionNote, t.LeaseEndsOn, t.ReturnedAt, t.RequestedBy))
+        var rows = await q.OrderByDescending(t => t.Id)
+            .Page(page)
+            .Select(t => new TransferRow(
+                t.Id,
+                t.LicenseId,
+                t.License!.Key,
+                t.FromCustomer!.Name,
+                t.FromCustomerId,
+                t.ToCustomer!.Name,
+                t.ToCustomerId,
+                t.Kind,
+                t.Reason,
+                t.RequestedByName,
+                t.RequestedAt,
+                t.Status,
+                t.Reference,
+                t.DecidedByName,
+                t.DecidedAt,
+                t.DecisionNote,
+                t.LeaseEndsOn,
+                t.ReturnedAt,
+                t.RequestedBy
+            ))
             .ToListAsync(ct);
         return new(rows, total);
     }
@@ -187,8 +320,18 @@ public sealed class TransferService(
     public async Task<PendingTransfer?> PendingAsync(int licenseId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.TransferRequests.AsNoTracking().Where(t => t.LicenseId == licenseId && t.Status == TransferStatus.Pending)
-            .Select(t => new PendingTransfer(t.Id, t.Kind, t.ToCustomer!.Name, t.ToCustomerId, t.RequestedByName, t.RequestedAt, t.LeaseEndsOn))
+        return await db
+            .TransferRequests.AsNoTracking()
+            .Where(t => t.LicenseId == licenseId && t.Status == TransferStatus.Pending)
+            .Select(t => new PendingTransfer(
+                t.Id,
+                t.Kind,
+                t.ToCustomer!.Name,
+                t.ToCustomerId,
+                t.RequestedByName,
+                t.RequestedAt,
+                t.LeaseEndsOn
+            ))
             .FirstOrDefaultAsync(ct);
     }
 
@@ -197,7 +340,10 @@ public sealed class TransferService(
     {
         actor.Demand(RequestPolicy, "Only sales, the fraud team and managers see consent letters.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var letter = await db.TransferRequests.Where(t => t.Id == id && t.Letter != null).Select(t => new { t.Reference, t.Letter }).FirstOrDefaultAsync(ct);
+        var letter = await db
+            .TransferRequests.Where(t => t.Id == id && t.Letter != null)
+            .Select(t => new { t.Reference, t.Letter })
+            .FirstOrDefaultAsync(ct);
         return letter is null ? null : (letter.Reference!, letter.Letter!);
     }
 
@@ -205,15 +351,48 @@ public sealed class TransferService(
     public async Task<IReadOnlyList<OwnershipStep>> OwnershipChainAsync(int licenseId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var license = await db.Licenses.Where(l => l.Id == licenseId).Select(l => new { l.CustomerId, Customer = l.Customer!.Name, l.PurchasedOn }).SingleAsync(ct);
-        var transfers = await db.TransferRequests.Where(t => t.LicenseId == licenseId && t.Status == TransferStatus.Approved).OrderBy(t => t.DecidedAt)
-            .Select(t => new { t.FromCustomerId, From = t.FromCustomer!.Name, t.ToCustomerId, To = t.ToCustomer!.Name, t.EffectiveOn, t.Reference, t.Kind, t.ReturnedAt, t.DecidedAt, t.LeaseEndsOn })
+        var license = await db
+            .Licenses.Where(l => l.Id == licenseId)
+            .Select(l => new
+            {
+                l.CustomerId,
+                Customer = l.Customer!.Name,
+                l.PurchasedOn,
+            })
+            .SingleAsync(ct);
+        var transfers = await db
+            .TransferRequests.Where(t => t.LicenseId == licenseId && t.Status == TransferStatus.Approved)
+            .OrderBy(t => t.DecidedAt)
+            .Select(t => new
+            {
+                t.FromCustomerId,
+                From = t.FromCustomer!.Name,
+                t.ToCustomerId,
+                To = t.ToCustomer!.Name,
+                t.EffectiveOn,
+                t.Reference,
+                t.Kind,
+                t.ReturnedAt,
+                t.DecidedAt,
+                t.LeaseEndsOn,
+            })
             .ToListAsync(ct);
-        if (transfers.Count == 0) return [new(license.PurchasedOn, license.CustomerId, license.Customer, null, null)];
-        var steps = transfers.Select(t => (At: t.DecidedAt!.Value, Step: new OwnershipStep(t.EffectiveOn, t.ToCustomerId, t.To, t.Reference, t.Kind)))
-            .Concat(transfers.Where(t => t.ReturnedAt is not null)
-                .Select(t => (At: t.ReturnedAt!.Value, Step: new OwnershipStep(t.LeaseEndsOn, t.FromCustomerId, t.From, t.Reference, TransferKind.Lease))))
-            .OrderBy(s => s.At).Select(s => s.Step);
+        if (transfers.Count == 0)
+            return [new(license.PurchasedOn, license.CustomerId, license.Customer, null, null)];
+        var steps = transfers
+            .Select(t => (At: t.DecidedAt!.Value, Step: new OwnershipStep(t.EffectiveOn, t.ToCustomerId, t.To, t.Reference, t.Kind)))
+            .Concat(
+                transfers
+                    .Where(t => t.ReturnedAt is not null)
+                    .Select(t =>
+                        (
+                            At: t.ReturnedAt!.Value,
+                            Step: new OwnershipStep(t.LeaseEndsOn, t.FromCustomerId, t.From, t.Reference, TransferKind.Lease)
+                        )
+                    )
+            )
+            .OrderBy(s => s.At)
+            .Select(s => s.Step);
         return [new(license.PurchasedOn, transfers[0].FromCustomerId, transfers[0].From, null, null), .. steps];
     }
 
@@ -224,7 +403,8 @@ public sealed class TransferService(
     private static async Task<int> ChangeOwnerAsync(AppDbContext db, License license, int newOwnerId, DateTime now)
     {
         var installations = await db.Installations.Where(i => i.LicenseId == license.Id && i.ReleasedAt == null).ToListAsync();
-        foreach (var installation in installations) installation.ReleasedAt = now;
+        foreach (var installation in installations)
+            installation.ReleasedAt = now;
         license.CustomerId = newOwnerId;
         license.RestoreWindow(now);
         return installations.Count;
@@ -239,18 +419,27 @@ public sealed class TransferService(
     {
         var today = calendar.Today;
         await using var list = await dbFactory.CreateDbContextAsync(ct);
-        var due = await list.TransferRequests.Where(t => t.Kind == TransferKind.Lease && t.Status == TransferStatus.Approved && t.ReturnedAt == null && t.LeaseEndsOn <= today)
-            .Select(t => t.Id).ToListAsync(ct);
+        var due = await list
+            .TransferRequests.Where(t =>
+                t.Kind == TransferKind.Lease && t.Status == TransferStatus.Approved && t.ReturnedAt == null && t.LeaseEndsOn <= today
+            )
+            .Select(t => t.Id)
+            .ToListAsync(ct);
         var returned = 0;
         foreach (var id in due)
         {
             try
             {
-                if (await ReturnLeaseAsync(id, ct)) returned++;
+                if (await ReturnLeaseAsync(id, ct))
+                    returned++;
             }
-            catch (DomainException ex) { logger.LogWarning("Lease {Id} was not returned: {Reason}", id, ex.Message); }
+            catch (DomainException ex)
+            {
+                logger.LogWarning("Lease {Id} was not returned: {Reason}", id, ex.Message);
+            }
         }
-        if (returned > 0) outbox.Wake();
+        if (returned > 0)
+            outbox.Wake();
         return returned;
     }
 
@@ -266,19 +455,51 @@ public sealed class TransferService(
         if (license.CustomerId != lessee.Id)
         {
             // The license changed hands again since (with its own consent): the lease has nothing left to return.
-            db.Audit(LeaseClock, now, "Lease ended", "TransferRequest", lease.Id, null, new { lease.Reference, Note = "The license no longer belonged to the lessee." });
+            db.Audit(
+                LeaseClock,
+                now,
+                "Lease ended",
+                "TransferRequest",
+                lease.Id,
+                null,
+                new { lease.Reference, Note = "The license no longer belonged to the lessee." }
+            );
             await db.SaveOrRefuseAsync("The lease changed at the same time.", ct);
             return false;
         }
         var released = await ChangeOwnerAsync(db, license, lessor.Id, now);
-        db.LicenseEvents.Add(new LicenseEvent
-        {
-            LicenseId = license.Id, At = now, Kind = LicenseEventKinds.OwnerChanged, UserName = LeaseClock.Identity!.Name!,
-            Description = $"The lease {lease.Reference} to {lessee.Name} ended on {lease.LeaseEndsOn:yyyy-MM-dd}: returned to {lessor.Name}; {released} installation(s) of {lessee.Name} released.",
-        });
-        db.Audit(LeaseClock, now, "Lease returned", "License", license.Key, new { Owner = lessee.Name }, new { Owner = lessor.Name, lease.Reference, InstallationsReleased = released });
+        db.LicenseEvents.Add(
+            new LicenseEvent
+            {
+                LicenseId = license.Id,
+                At = now,
+                Kind = LicenseEventKinds.OwnerChanged,
+                UserName = LeaseClock.Identity!.Name!,
+                Description =
+                    $"The lease {lease.Reference} to {lessee.Name} ended on {lease.LeaseEndsOn:yyyy-MM-dd}: returned to {lessor.Name}; "
+                    + $"{released} installation(s) of {lessee.Name} released.",
+            }
+        );
+        db.Audit(
+            LeaseClock,
+            now,
+            "Lease returned",
+            "License",
+            license.Key,
+            new { Owner = lessee.Name },
+            new
+            {
+                Owner = lessor.Name,
+                lease.Reference,
+                InstallationsReleased = released,
+            }
+        );
         foreach (var party in new[] { lessor, lessee })
-            OutboxService.Enqueue(db, now, party.Email, $"Lease {lease.Reference} has ended: license {license.Key}",
+            OutboxService.Enqueue(
+                db,
+                now,
+                party.Email,
+                $"Lease {lease.Reference} has ended: license {license.Key}",
                 $"""
                 Hello {party.Name},
 
@@ -286,14 +507,17 @@ public sealed class TransferService(
                 The license belongs to {lessor.Name} again. The installations of {lessee.Name} no longer count; {lessor.Name} can install it again with the full migration window.
 
                 {vendor.Value.Name} licensing
-                """, $"Transfer {lease.Reference}");
+                """,
+                $"Transfer {lease.Reference}"
+            );
         await db.SaveOrRefuseAsync("The lease changed at the same time.", ct);
         return true;
     }
 
     private static async Task CheckTransferableAsync(AppDbContext db, License license)
     {
-        if (license.Status == LicenseStatus.Disabled) throw new DomainException($"{license.Key} is disabled: a disabled license can't be transferred.");
+        if (license.Status == LicenseStatus.Disabled)
+            throw new DomainException($"{license.Key} is disabled: a disabled license can't be transferred.");
         if (await db.FraudCases.AnyAsync(c => c.LicenseId == license.Id && FraudCase.OpenStates.Contains(c.State)))
             throw new DomainException($"{license.Key} has an open fraud case: it can't be transferred until the case is closed.");
     }
@@ -302,8 +526,11 @@ public sealed class TransferService(
     private static async Task<TransferRequest> DecidableAsync(AppDbContext db, ClaimsPrincipal actor, int id)
     {
         await db.DemandCurrentAsync(actor, Policies.Manager, "Only a manager can approve or reject a transfer.");
-        var request = await db.TransferRequests.FirstOrDefaultAsync(t => t.Id == id) ?? throw new DomainException("That transfer request no longer exists.");
-        if (request.Status != TransferStatus.Pending) throw new DomainException($"The request was already {request.Status.ToString().ToLowerInvariant()}.");
+        var request =
+            await db.TransferRequests.FirstOrDefaultAsync(t => t.Id == id)
+            ?? throw new DomainException("That transfer request no longer exists.");
+        if (request.Status != TransferStatus.Pending)
+            throw new DomainException($"The request was already {request.Status.ToString().ToLowerInvariant()}.");
         if (string.Equals(request.RequestedBy, actor.Identity?.Name, StringComparison.OrdinalIgnoreCase))
             throw new DomainException("You requested this transfer, so another manager must decide it (four-eyes rule).");
         return request;
@@ -313,8 +540,13 @@ public sealed class TransferService(
     {
         await using var db = await dbFactory.CreateDbContextAsync();
         var name = (actor.Identity?.Name ?? "").ToUpperInvariant();
-        var user = await db.Users.Where(u => u.NormalizedUserName == name).Select(u => new { u.DisplayName, u.Title }).FirstOrDefaultAsync();
-        return (user?.DisplayName ?? actor.FindFirst(UserClaims.DisplayName)?.Value ?? actor.Identity?.Name ?? "", user?.Title ?? "Licensing Manager");
+        var user = await db
+            .Users.Where(u => u.NormalizedUserName == name)
+            .Select(u => new { u.DisplayName, u.Title })
+            .FirstOrDefaultAsync();
+        return (
+            user?.DisplayName ?? actor.FindFirst(UserClaims.DisplayName)?.Value ?? actor.Identity?.Name ?? "",
+            user?.Title ?? "Licensing Manager"
+        );
     }
-
 }

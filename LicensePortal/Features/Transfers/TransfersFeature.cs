@@ -4,8 +4,8 @@ using LicensePortal.Features.Audit;
 using LicensePortal.Features.Customers;
 using LicensePortal.Features.Fraud;
 using LicensePortal.Features.Installations;
-using LicensePortal.Features.Licensing;
 using LicensePortal.Features.Licenses;
+using LicensePortal.Features.Licensing;
 using LicensePortal.Features.Outbox;
 using LicensePortal.Infrastructure;
 using Microsoft.AspNetCore.Identity;
@@ -23,7 +23,13 @@ public static class TransfersFeature
     }
 
     public static IEndpointConventionBuilder MapTransferEndpoints(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/transfers/{id:int}/letter.pdf", async (int id, ClaimsPrincipal user, TransferService transfers, CancellationToken ct) =>
-            await transfers.LetterAsync(user, id, ct) is { } letter ? Results.File(letter.Pdf, "application/pdf", $"{letter.Reference}.pdf") : Results.NotFound())
-        .RequireAuthorization(TransferService.RequestPolicy);
+        endpoints
+            .MapGet(
+                "/transfers/{id:int}/letter.pdf",
+                async (int id, ClaimsPrincipal user, TransferService transfers, CancellationToken ct) =>
+                    await transfers.LetterAsync(user, id, ct) is { } letter
+                        ? Results.File(letter.Pdf, "application/pdf", $"{letter.Reference}.pdf")
+                        : Results.NotFound()
+            )
+            .RequireAuthorization(TransferService.RequestPolicy);
 }

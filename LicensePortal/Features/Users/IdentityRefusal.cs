@@ -12,9 +12,13 @@ namespace LicensePortal.Features.Users;
 /// <summary>Identity's refusals as the portal's: each error on the field it is about ("" for the whole form).</summary>
 internal static class IdentityRefusal
 {
-    /// <summary>Throws a <see cref="DomainException"/> with each of <paramref name="errors"/> on its field (and <paramref name="more"/>).</summary>
-    public static void ThrowIfAny(IEnumerable<IdentityError> errors, string passwordField = nameof(NewUserForm.Password),
-        IReadOnlyDictionary<string, string>? more = null)
+    /// <summary>Throws a <see cref="DomainException"/> with each of <paramref name="errors"/> on its field (and <paramref
+    /// name="more"/>).</summary>
+    public static void ThrowIfAny(
+        IEnumerable<IdentityError> errors,
+        string passwordField = nameof(NewUserForm.Password),
+        IReadOnlyDictionary<string, string>? more = null
+    )
     {
         var fields = new Dictionary<string, string>();
         foreach (var error in errors)
@@ -28,8 +32,10 @@ internal static class IdentityRefusal
             fields[field] = fields.TryGetValue(field, out var before) ? $"{before} {error.Description}" : error.Description;
         }
         // What the portal checks itself wins over Identity's word on the same field.
-        foreach (var (field, message) in more ?? new Dictionary<string, string>()) fields[field] = message;
-        if (fields.Count > 0) throw new DomainException(fields);
+        foreach (var (field, message) in more ?? new Dictionary<string, string>())
+            fields[field] = message;
+        if (fields.Count > 0)
+            throw new DomainException(fields);
     }
 
     /// <summary>Throws when <paramref name="result"/> failed.</summary>

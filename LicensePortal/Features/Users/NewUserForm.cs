@@ -30,13 +30,17 @@ public sealed class NewUserForm
     public HashSet<string> Roles { get; set; } = [];
 
     public const string NoRoleMessage = "Choose at least one role.";
-    public const int MaxEmailLength = 256, MaxNameLength = 100;
+    public const int MaxEmailLength = 256,
+        MaxNameLength = 100;
 
     /// <summary>What the service refuses before Identity sees the user: over-long text, by field (docs/RULES.md).</summary>
-    internal Dictionary<string, string> TooLong() => new (string Field, string? Problem)[]
-    {
-        (nameof(Email), TextLimit.Problem(Email, MaxEmailLength, "email address")),
-        (nameof(DisplayName), TextLimit.Problem(DisplayName, MaxNameLength, "name")),
-        (nameof(Title), TextLimit.Problem(Title, MaxNameLength, "title")),
-    }.Where(p => p.Problem is not null).ToDictionary(p => p.Field, p => p.Problem!);
+    internal Dictionary<string, string> TooLong() =>
+        new (string Field, string? Problem)[]
+        {
+            (nameof(Email), TextLimit.Problem(Email, MaxEmailLength, "email address")),
+            (nameof(DisplayName), TextLimit.Problem(DisplayName, MaxNameLength, "name")),
+            (nameof(Title), TextLimit.Problem(Title, MaxNameLength, "title")),
+        }
+            .Where(p => p.Problem is not null)
+            .ToDictionary(p => p.Field, p => p.Problem!);
 }

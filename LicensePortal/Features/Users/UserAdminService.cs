@@ -17,7 +17,11 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
 {
     public const string NoRolesMessage = "A user needs at least one role; lock the account instead to stop them signing in.";
 
-    public async Task<(IReadOnlyList<UserRow> Rows, int Total)> ListAsync(ClaimsPrincipal actor, UserQuery query, CancellationToken ct = default)
+    public async Task<(IReadOnlyList<UserRow> Rows, int Total)> ListAsync(
+        ClaimsPrincipal actor,
+        UserQuery query,
+        CancellationToken ct = default
+    )
     {
         await EnsureAdminAsync(actor);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -32,14 +36,18 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
         }
         if (!string.IsNullOrWhiteSpace(query.Role))
         {
-            users = users.Where(u => db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == query.Role)));
+            users = users.Where(u =>
+                db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == query.Role))
+            );
         }
         if (query.LockedOnly)
         {
             // SQLite cannot compare DateTimeOffset, and staff accounts are few: find the locked ones here, then filter by id in SQL.
             var lockedNow = IdentityClock.Now;
             var locked = (await db.Users.Where(u => u.LockoutEnd != null).Select(u => new { u.Id, u.LockoutEnd }).ToListAsync(ct))
-                .Where(u => u.LockoutEnd > lockedNow).Select(u => u.Id).ToList();
+                .Where(u => u.LockoutEnd > lockedNow)
+                .Select(u => u.Id)
+                .ToList();
             var barredEmails = barred.ToList();
             users = users.Where(u => locked.Contains(u.Id) || barredEmails.Contains(u.NormalizedEmail!));
         }
@@ -51,108 +59,170 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
             (_, true) => users.OrderByDescending(u => u.DisplayName),
             _ => users.OrderBy(u => u.DisplayName),
         };
-        var page = await users.Skip(query.Page * query.PageSize).Take(query.PageSize)
-            .Select(u => new { u.Id, u.Email, u.DisplayName, u.Title, u.LockoutEnd, u.TwoFactorEnabled })
+        var page = await users
+            .Skip(query.Page * query.PageSize)
+            .Take(query.PageSize)
+            .Select(u => new
+            {
+                u.Id,
+                u.Email,
+                u.DisplayName,
+                u.Title,
+                u.LockoutEnd,
+                u.TwoFactorEnabled,
+            })
             .ToListAsync(ct);
         var ids = page.Select(u => u.Id).ToList();
-        var roles = await (from ur in db.UserRoles
-                           join r in db.Roles on ur.RoleId equals r.Id
-                           where ids.Contains(ur.UserId)
-                           select new { ur.UserId, r.Name }).ToListAsync(ct);
+        var roles = await (
+            from ur in db.UserRoles
+            join r in db.Roles on ur.RoleId equals r.Id
+            where ids.Contains(ur.UserId)
+            select new { ur.UserId, r.Name }
+        ).ToListAsync(ct);
         var now = IdentityClock.Now;
-        return ([.. page.Select(u => new UserRow(u.Id, u.Email ?? "", u.DisplayName, u.Title,
-            [.. roles.Where(r => r.UserId == u.Id).Select(r => r.Name!).OrderBy(n => n)],
-            u.LockoutEnd > now ? u.LockoutEnd.Value.UtcDateTime : null, u.TwoFactorEnabled, barred.Contains((u.Email ?? "").ToUpperInvariant())))], total);
+        return (
+            [
+                .. page.Select(u => new UserRow(
+                    u.Id,
+                    u.Email ?? "",
+                    u.DisplayName,
+                    u.Title,
+                    [.. roles.Where(r => r.UserId == u.Id).Select(r => r.Name!).OrderBy(n => n)],
+                    u.LockoutEnd > now ? u.LockoutEnd.Value.UtcDateTime : null,
+                    u.TwoFactorEnabled,
+                    barred.Contains((u.Email ?? "").ToUpperInvariant())
+                )),
+            ],
+            total
+        );
     }
 
     public async Task CreateAsync(ClaimsPrincipal actor, NewUserForm form)
     {
         await EnsureAdminAsync(actor);
-        await InTransactionAsync(actor, async (users, audit) =>
-        {
-            var user = new ApplicationUser
+        await InTransactionAsync(
+            actor,
+            async (users, audit) =>
             {
-                UserName = form.Email.Trim(), Email = form.Email.Trim(), EmailConfirmed = true,
-                DisplayName = form.DisplayName.Trim(), Title = string.IsNullOrWhiteSpace(form.Title) ? null : form.Title.Trim(),
-            };
-            // Every problem in one answer (roles, password rules, a taken email), so the form shows them together.
-            var problems = new List<IdentityError>();
-            foreach (var v in users.UserValidators) problems.AddRange((await v.ValidateAsync(users, user)).Errors);
-            foreach (var v in users.PasswordValidators) problems.AddRange((await v.ValidateAsync(users, user, form.Password)).Errors);
-            var own = form.TooLong();
-            if (form.Roles.Count == 0) own[nameof(NewUserForm.Roles)] = NewUserForm.NoRoleMessage;
-            IdentityRefusal.ThrowIfAny(problems, more: own);
-            IdentityRefusal.ThrowIfFailed(await users.CreateAsync(user, form.Password));
-            IdentityRefusal.ThrowIfFailed(await users.AddToRolesAsync(user, form.Roles.Where(Roles.All.Contains)));
-            audit("User created", user, null, new { user.Email, user.DisplayName, Roles = string.Join(", ", form.Roles.Where(Roles.All.Contains).Order()) });
-        });
+                var user = new ApplicationUser
+                {
+                    UserName = form.Email.Trim(),
+                    Email = form.Email.Trim(),
+                    EmailConfirmed = true,
+                    DisplayName = form.DisplayName.Trim(),
+                    Title = string.IsNullOrWhiteSpace(form.Title) ? null : form.Title.Trim(),
+                };
+                // Every problem in one answer (roles, password rules, a taken email), so the form shows them together.
+                var problems = new List<IdentityError>();
+                foreach (var v in users.UserValidators)
+                    problems.AddRange((await v.ValidateAsync(users, user)).Errors);
+                foreach (var v in users.PasswordValidators)
+                    problems.AddRange((await v.ValidateAsync(users, user, form.Password)).Errors);
+                var own = form.TooLong();
+                if (form.Roles.Count == 0)
+                    own[nameof(NewUserForm.Roles)] = NewUserForm.NoRoleMessage;
+                IdentityRefusal.ThrowIfAny(problems, more: own);
+                IdentityRefusal.ThrowIfFailed(await users.CreateAsync(user, form.Password));
+                IdentityRefusal.ThrowIfFailed(await users.AddToRolesAsync(user, form.Roles.Where(Roles.All.Contains)));
+                audit(
+                    "User created",
+                    user,
+                    null,
+                    new
+                    {
+                        user.Email,
+                        user.DisplayName,
+                        Roles = string.Join(", ", form.Roles.Where(Roles.All.Contains).Order()),
+                    }
+                );
+            }
+        );
     }
 
     public async Task SetRolesAsync(ClaimsPrincipal actor, string userId, IReadOnlyCollection<string> roles)
     {
         await EnsureAdminAsync(actor);
-        if (roles.Count == 0) throw new DomainException(NoRolesMessage);
-        await InTransactionAsync(actor, async (users, audit) =>
-        {
-            var user = await FindAsync(users, userId);
-            var current = await users.GetRolesAsync(user);
-            if (current.Contains(Roles.Admin) && !roles.Contains(Roles.Admin) && await IsLastActiveAdminAsync(users, user))
-                throw new DomainException("This is the last admin who can sign in: make someone else an admin first.");
-            IdentityRefusal.ThrowIfFailed(await users.RemoveFromRolesAsync(user, current.Except(roles)));
-            IdentityRefusal.ThrowIfFailed(await users.AddToRolesAsync(user, roles.Except(current).Where(Roles.All.Contains)));
-            // Signs the user's other sessions out, so they pick up the new roles.
-            IdentityRefusal.ThrowIfFailed(await users.UpdateSecurityStampAsync(user));
-            audit("Roles changed", user, new { Roles = string.Join(", ", current.Order()) },
-                new { Roles = string.Join(", ", roles.Where(Roles.All.Contains).Order()) });
-        });
+        if (roles.Count == 0)
+            throw new DomainException(NoRolesMessage);
+        await InTransactionAsync(
+            actor,
+            async (users, audit) =>
+            {
+                var user = await FindAsync(users, userId);
+                var current = await users.GetRolesAsync(user);
+                if (current.Contains(Roles.Admin) && !roles.Contains(Roles.Admin) && await IsLastActiveAdminAsync(users, user))
+                    throw new DomainException("This is the last admin who can sign in: make someone else an admin first.");
+                IdentityRefusal.ThrowIfFailed(await users.RemoveFromRolesAsync(user, current.Except(roles)));
+                IdentityRefusal.ThrowIfFailed(await users.AddToRolesAsync(user, roles.Except(current).Where(Roles.All.Contains)));
+                // Signs the user's other sessions out, so they pick up the new roles.
+                IdentityRefusal.ThrowIfFailed(await users.UpdateSecurityStampAsync(user));
+                audit(
+                    "Roles changed",
+                    user,
+                    new { Roles = string.Join(", ", current.Order()) },
+                    new { Roles = string.Join(", ", roles.Where(Roles.All.Contains).Order()) }
+                );
+            }
+        );
     }
 
     public async Task LockAsync(ClaimsPrincipal actor, string userId)
     {
         await EnsureAdminAsync(actor);
-        await InTransactionAsync(actor, async (users, audit) =>
-        {
-            var user = await FindAsync(users, userId);
-            if (await users.IsInRoleAsync(user, Roles.Admin) && await IsLastActiveAdminAsync(users, user))
-                throw new DomainException("This is the last admin who can sign in: it cannot be locked.");
-            IdentityRefusal.ThrowIfFailed(await users.SetLockoutEnabledAsync(user, true));
-            IdentityRefusal.ThrowIfFailed(await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue));
-            IdentityRefusal.ThrowIfFailed(await users.UpdateSecurityStampAsync(user));
-            audit("User locked", user, new { Locked = false }, new { Locked = true });
-        });
+        await InTransactionAsync(
+            actor,
+            async (users, audit) =>
+            {
+                var user = await FindAsync(users, userId);
+                if (await users.IsInRoleAsync(user, Roles.Admin) && await IsLastActiveAdminAsync(users, user))
+                    throw new DomainException("This is the last admin who can sign in: it cannot be locked.");
+                IdentityRefusal.ThrowIfFailed(await users.SetLockoutEnabledAsync(user, true));
+                IdentityRefusal.ThrowIfFailed(await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue));
+                IdentityRefusal.ThrowIfFailed(await users.UpdateSecurityStampAsync(user));
+                audit("User locked", user, new { Locked = false }, new { Locked = true });
+            }
+        );
     }
 
     public async Task UnlockAsync(ClaimsPrincipal actor, string userId)
     {
         await EnsureAdminAsync(actor);
-        await InTransactionAsync(actor, async (users, audit) =>
-        {
-            var user = await FindAsync(users, userId);
-            IdentityRefusal.ThrowIfFailed(await users.SetLockoutEndDateAsync(user, null));
-            IdentityRefusal.ThrowIfFailed(await users.ResetAccessFailedCountAsync(user));
-            audit("User unlocked", user, new { Locked = true }, new { Locked = false });
-            // Also the bars failed sign-ins put on addresses (this instance's; the others' lapse by themselves).
-            guard.ForgetAccount(user.Email ?? "");
-        });
+        await InTransactionAsync(
+            actor,
+            async (users, audit) =>
+            {
+                var user = await FindAsync(users, userId);
+                IdentityRefusal.ThrowIfFailed(await users.SetLockoutEndDateAsync(user, null));
+                IdentityRefusal.ThrowIfFailed(await users.ResetAccessFailedCountAsync(user));
+                audit("User unlocked", user, new { Locked = true }, new { Locked = false });
+                // Also the bars failed sign-ins put on addresses (this instance's; the others' lapse by themselves).
+                guard.ForgetAccount(user.Email ?? "");
+            }
+        );
     }
 
     public async Task ResetPasswordAsync(ClaimsPrincipal actor, string userId, string newPassword)
     {
         await EnsureAdminAsync(actor);
-        if (string.IsNullOrEmpty(newPassword)) throw DomainException.ForField("Password", "Enter the new password.");
-        await InTransactionAsync(actor, async (users, audit) =>
-        {
-            var user = await FindAsync(users, userId);
-            var token = await users.GeneratePasswordResetTokenAsync(user);
-            // The administrator knows this password too: the user replaces it at their next sign-in.
-            user.MustChangePassword = true;
-            IdentityRefusal.ThrowIfFailed(await users.ResetPasswordAsync(user, token, newPassword), "Password");
-            // A key someone may have seen while setting up with the old password is not the one the user ends up with.
-            if (!user.TwoFactorEnabled) IdentityRefusal.ThrowIfFailed(await users.ResetAuthenticatorKeyAsync(user));
-            guard.ForgetAccount(user.Email ?? "");
-            // The password itself is never written down: only that it was reset.
-            audit("Password reset", user, null, new { PasswordReset = true, MustChangePassword = true });
-        });
+        if (string.IsNullOrEmpty(newPassword))
+            throw DomainException.ForField("Password", "Enter the new password.");
+        await InTransactionAsync(
+            actor,
+            async (users, audit) =>
+            {
+                var user = await FindAsync(users, userId);
+                var token = await users.GeneratePasswordResetTokenAsync(user);
+                // The administrator knows this password too: the user replaces it at their next sign-in.
+                user.MustChangePassword = true;
+                IdentityRefusal.ThrowIfFailed(await users.ResetPasswordAsync(user, token, newPassword), "Password");
+                // A key someone may have seen while setting up with the old password is not the one the user ends up with.
+                if (!user.TwoFactorEnabled)
+                    IdentityRefusal.ThrowIfFailed(await users.ResetAuthenticatorKeyAsync(user));
+                guard.ForgetAccount(user.Email ?? "");
+                // The password itself is never written down: only that it was reset.
+                audit("Password reset", user, null, new { PasswordReset = true, MustChangePassword = true });
+            }
+        );
     }
 
     /// <summary>
@@ -162,16 +232,20 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
     public async Task ResetTwoFactorAsync(ClaimsPrincipal actor, string userId)
     {
         await EnsureAdminAsync(actor);
-        await InTransactionAsync(actor, async (users, audit) =>
-        {
-            var user = await FindAsync(users, userId);
-            var was = user.TwoFactorEnabled;
-            IdentityRefusal.ThrowIfFailed(await users.SetTwoFactorEnabledAsync(user, false));
-            IdentityRefusal.ThrowIfFailed(await users.ResetAuthenticatorKeyAsync(user));
-            // No codes left from the old key: zero new ones replace them.
-            if (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0) is null) throw new DomainException("The recovery codes could not be cleared.");
-            audit("Two-factor sign-in reset", user, new { TwoFactor = was }, new { TwoFactor = false });
-        });
+        await InTransactionAsync(
+            actor,
+            async (users, audit) =>
+            {
+                var user = await FindAsync(users, userId);
+                var was = user.TwoFactorEnabled;
+                IdentityRefusal.ThrowIfFailed(await users.SetTwoFactorEnabledAsync(user, false));
+                IdentityRefusal.ThrowIfFailed(await users.ResetAuthenticatorKeyAsync(user));
+                // No codes left from the old key: zero new ones replace them.
+                if (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0) is null)
+                    throw new DomainException("The recovery codes could not be cleared.");
+                audit("Two-factor sign-in reset", user, new { TwoFactor = was }, new { TwoFactor = false });
+            }
+        );
     }
 
     /// <summary>The actor's current roles in the database, not the circuit's claims, decide.</summary>
@@ -196,13 +270,20 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
     /// UserManager's store saves through this scope's context, so the audit row the change adds is
     /// saved and committed with it; a refused step throws, and the transaction ends without a commit, writing none.
     /// </summary>
-    private async Task InTransactionAsync(ClaimsPrincipal actor, Func<UserManager<ApplicationUser>, Action<string, ApplicationUser, object?, object>, Task> work)
+    private async Task InTransactionAsync(
+        ClaimsPrincipal actor,
+        Func<UserManager<ApplicationUser>, Action<string, ApplicationUser, object?, object>, Task> work
+    )
     {
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         await using var tx = await db.Database.BeginTransactionAsync();
-        await work(users, (action, user, before, after) => db.Audit(actor, IdentityClock.Now.UtcDateTime, action, "User", user.Email ?? user.Id, before, after));
+        await work(
+            users,
+            (action, user, before, after) =>
+                db.Audit(actor, IdentityClock.Now.UtcDateTime, action, "User", user.Email ?? user.Id, before, after)
+        );
         await db.SaveChangesAsync();
         await tx.CommitAsync();
     }

@@ -9,6 +9,23 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LicensePortal.Features.Users;
 
-public sealed record UserRow(string Id, string Email, string DisplayName, string? Title, IReadOnlyList<string> Roles, DateTime? LockedUntilUtc, bool TwoFactor, bool Barred = false);
+public sealed record UserRow(
+    string Id,
+    string Email,
+    string DisplayName,
+    string? Title,
+    IReadOnlyList<string> Roles,
+    DateTime? LockedUntilUtc,
+    bool TwoFactor,
+    bool Barred = false
+);
 
-public sealed record UserQuery(string? Search, string? Role, string SortBy, bool Descending, int Page, int PageSize, bool LockedOnly = false);
+public sealed record UserQuery(
+    string? Search,
+    string? Role,
+    string SortBy,
+    bool Descending,
+    int Page,
+    int PageSize,
+    bool LockedOnly = false
+);

@@ -6,7 +6,11 @@ using PdfSharp.Pdf.IO;
 
 namespace LicensePortal.Infrastructure.Pdf;
 
-public enum Align { Left, Right }
+public enum Align
+{
+    Left,
+    Right,
+}
 
 public sealed record PdfColumn(string Header, double Width, Align Align = Align.Left);
 
@@ -19,7 +23,10 @@ public sealed record PdfColumn(string Header, double Width, Align Align = Align.
 /// </summary>
 public sealed class PdfComposer
 {
-    private const double Margin = 50, HeaderHeight = 28, FooterHeight = 30, CellPadding = 4;
+    private const double Margin = 50,
+        HeaderHeight = 28,
+        FooterHeight = 30,
+        CellPadding = 4;
     private static readonly XColor Brand = XColor.FromArgb(0x1f, 0x5f, 0xa8);
     private static readonly XColor Rule = XColor.FromArgb(0xc8, 0xd0, 0xda);
     private static readonly XColor Muted = XColor.FromArgb(0x5b, 0x6b, 0x7f);
@@ -50,7 +57,8 @@ public sealed class PdfComposer
     private double Width => page!.Width.Point - 2 * Margin;
     private double Bottom => page!.Height.Point - Margin - FooterHeight;
 
-    public static XFont Font(double size, bool bold = false) => new(PortalFontResolver.Family, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular);
+    public static XFont Font(double size, bool bold = false) =>
+        new(PortalFontResolver.Family, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular);
 
     private void NewPage(bool first = false)
     {
@@ -62,15 +70,30 @@ public sealed class PdfComposer
         if (first)
         {
             // Letterhead: the vendor's name and contact details.
-            gfx.DrawString(vendor.Name, Font(18, bold: true), new XSolidBrush(Brand), new XRect(Margin, y, Width, 22), XStringFormats.TopLeft);
-            var contact = string.Join("  ·  ", new[] { vendor.Phone, vendor.Email, vendor.Website }.Where(s => !string.IsNullOrWhiteSpace(s)));
+            gfx.DrawString(
+                vendor.Name,
+                Font(18, bold: true),
+                new XSolidBrush(Brand),
+                new XRect(Margin, y, Width, 22),
+                XStringFormats.TopLeft
+            );
+            var contact = string.Join(
+                "  ·  ",
+                new[] { vendor.Phone, vendor.Email, vendor.Website }.Where(s => !string.IsNullOrWhiteSpace(s))
+            );
             gfx.DrawString(vendor.Address, Font(8.5), new XSolidBrush(Muted), new XRect(Margin, y + 24, Width, 12), XStringFormats.TopLeft);
             gfx.DrawString(contact, Font(8.5), new XSolidBrush(Muted), new XRect(Margin, y + 36, Width, 12), XStringFormats.TopLeft);
             y += 54;
         }
         else
         {
-            gfx.DrawString(vendor.Name, Font(9, bold: true), new XSolidBrush(Brand), new XRect(Margin, y, Width, 12), XStringFormats.TopLeft);
+            gfx.DrawString(
+                vendor.Name,
+                Font(9, bold: true),
+                new XSolidBrush(Brand),
+                new XRect(Margin, y, Width, 12),
+                XStringFormats.TopLeft
+            );
             gfx.DrawString(runningTitle, Font(9), new XSolidBrush(Muted), new XRect(Margin, y, Width, 12), XStringFormats.TopRight);
             y += HeaderHeight - 12;
         }
@@ -80,7 +103,8 @@ public sealed class PdfComposer
 
     private void EnsureSpace(double height)
     {
-        if (y + height > Bottom) NewPage();
+        if (y + height > Bottom)
+            NewPage();
     }
 
     public PdfComposer Spacer(double height = 8)
@@ -105,7 +129,13 @@ public sealed class PdfComposer
         foreach (var line in Wrap(text, font, Width))
         {
             EnsureSpace(lineHeight);
-            gfx!.DrawString(line, font, muted ? new XSolidBrush(Muted) : XBrushes.Black, new XRect(Margin, y, Width, lineHeight), XStringFormats.TopLeft);
+            gfx!.DrawString(
+                line,
+                font,
+                muted ? new XSolidBrush(Muted) : XBrushes.Black,
+                new XRect(Margin, y, Width, lineHeight),
+                XStringFormats.TopLeft
+            );
             y += lineHeight;
         }
         y += 4;
@@ -125,7 +155,13 @@ public sealed class PdfComposer
             gfx!.DrawString(k, key, new XSolidBrush(Muted), new XRect(Margin, y, keyWidth, lineHeight), XStringFormats.TopLeft);
             foreach (var line in lines)
             {
-                gfx.DrawString(line, value, XBrushes.Black, new XRect(Margin + keyWidth, y, Width - keyWidth, lineHeight), XStringFormats.TopLeft);
+                gfx.DrawString(
+                    line,
+                    value,
+                    XBrushes.Black,
+                    new XRect(Margin + keyWidth, y, Width - keyWidth, lineHeight),
+                    XStringFormats.TopLeft
+                );
                 y += lineHeight;
             }
         }
@@ -138,7 +174,12 @@ public sealed class PdfComposer
     /// and the header repeats at the top of every page the table reaches.
     /// Column widths are fractions of the page width.
     /// </summary>
-    public PdfComposer Table(IReadOnlyList<PdfColumn> columns, IEnumerable<IReadOnlyList<string>> rows, double size = 9, bool lastRowBold = false)
+    public PdfComposer Table(
+        IReadOnlyList<PdfColumn> columns,
+        IEnumerable<IReadOnlyList<string>> rows,
+        double size = 9,
+        bool lastRowBold = false
+    )
     {
         var regular = Font(size);
         var bold = Font(size, bold: true);
@@ -184,7 +225,13 @@ public sealed class PdfComposer
             foreach (var line in cells[i])
             {
                 var rect = new XRect(x + CellPadding, lineY, widths[i] - 2 * CellPadding, lineHeight);
-                gfx!.DrawString(line, font, XBrushes.Black, rect, columns[i].Align == Align.Right ? XStringFormats.TopRight : XStringFormats.TopLeft);
+                gfx!.DrawString(
+                    line,
+                    font,
+                    XBrushes.Black,
+                    rect,
+                    columns[i].Align == Align.Right ? XStringFormats.TopRight : XStringFormats.TopLeft
+                );
                 lineY += lineHeight;
             }
             x += widths[i];
@@ -211,8 +258,13 @@ public sealed class PdfComposer
         {
             var p = document.Pages[i];
             using var g = XGraphics.FromPdfPage(p, XGraphicsPdfPageOptions.Append);
-            g.DrawString($"Page {i + 1} of {count}", Font(8.5), new XSolidBrush(Muted),
-                new XRect(Margin, p.Height.Point - Margin - 12, p.Width.Point - 2 * Margin, 12), XStringFormats.TopRight);
+            g.DrawString(
+                $"Page {i + 1} of {count}",
+                Font(8.5),
+                new XSolidBrush(Muted),
+                new XRect(Margin, p.Height.Point - Margin - 12, p.Width.Point - 2 * Margin, 12),
+                XStringFormats.TopRight
+            );
         }
         using var saved = new MemoryStream();
         document.Save(saved, closeStream: false);
@@ -248,7 +300,8 @@ public sealed class PdfComposer
             var checksum = new byte[4];
             BinaryPrimitives.WriteUInt32BigEndian(checksum, Adler32(data.GetBuffer().AsSpan(0, (int)data.Length)));
             // A PDFsharp that writes the checksum itself is left as it is.
-            if (zlib.AsSpan()[^4..].SequenceEqual(checksum)) continue;
+            if (zlib.AsSpan()[^4..].SequenceEqual(checksum))
+                continue;
             stream.Value = [.. zlib, .. checksum];
             dictionary.Elements.SetInteger("/Length", stream.Value.Length);
         }
@@ -262,7 +315,8 @@ public sealed class PdfComposer
     {
         const uint Modulus = 65521;
         // 5552 bytes is the most that can be added up before the sums could overflow 32 bits.
-        uint a = 1, b = 0;
+        uint a = 1,
+            b = 0;
         while (data.Length > 0)
         {
             var chunk = data[..Math.Min(5552, data.Length)];
@@ -287,7 +341,13 @@ public sealed class PdfComposer
     {
         var advance = new Dictionary<char, double>();
         double Of(char c) => advance.TryGetValue(c, out var w) ? w : advance[c] = gfx!.MeasureString(c.ToString(), font).Width;
-        double Measure(string word) { var total = 0.0; foreach (var c in word) total += Of(c); return total; }
+        double Measure(string word)
+        {
+            var total = 0.0;
+            foreach (var c in word)
+                total += Of(c);
+            return total;
+        }
         var space = Of(' ');
         var lines = new List<string>();
         foreach (var paragraph in (text ?? "").Replace("\r", "").Split('\n'))
@@ -303,7 +363,8 @@ public sealed class PdfComposer
                     lineWidth += space + wordWidth;
                     continue;
                 }
-                if (line.Length > 0) lines.Add(line.ToString());
+                if (line.Length > 0)
+                    lines.Add(line.ToString());
                 line.Clear();
                 lineWidth = 0;
                 foreach (var c in word)

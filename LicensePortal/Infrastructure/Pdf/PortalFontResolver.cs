@@ -19,7 +19,8 @@ internal sealed class PortalFontResolver : IFontResolver
     {
         lock (Gate)
         {
-            if (installed) return;
+            if (installed)
+                return;
             GlobalFontSettings.FontResolver ??= new PortalFontResolver();
             installed = true;
         }
@@ -31,7 +32,8 @@ internal sealed class PortalFontResolver : IFontResolver
 
     public byte[]? GetFont(string faceName)
     {
-        using var stream = typeof(PortalFontResolver).Assembly.GetManifestResourceStream($"LicensePortal.Fonts.{faceName}.ttf")
+        using var stream =
+            typeof(PortalFontResolver).Assembly.GetManifestResourceStream($"LicensePortal.Fonts.{faceName}.ttf")
             ?? throw new InvalidOperationException($"The font {faceName} is not embedded in the app.");
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
