@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Bunit;
 using LicensePortal.Data;
 using LicensePortal.Features.Catalog;

@@ -1,4 +1,3 @@
-using LicensePortal.Data;
 using LicensePortal.Features.Fraud;
 using LicensePortal.Features.Licenses;
 using LicensePortal.Features.Licensing;

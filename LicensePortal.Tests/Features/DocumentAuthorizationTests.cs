@@ -1,6 +1,5 @@
 using System.Net;
 using LicensePortal.Data.Demo;
-using LicensePortal.Features.Licensing;
 using LicensePortal.Features.Quotes;
 using LicensePortal.Features.Transfers;
 using LicensePortal.Infrastructure;

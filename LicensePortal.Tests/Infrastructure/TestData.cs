@@ -4,7 +4,6 @@ using LicensePortal.Features.Catalog;
 using LicensePortal.Features.Customers;
 using LicensePortal.Features.Licenses;
 using LicensePortal.Features.Users;
-using LicensePortal.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

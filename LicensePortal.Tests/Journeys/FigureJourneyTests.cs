@@ -1,4 +1,3 @@
-using LicensePortal.Features.Fraud;
 using LicensePortal.Features.Home;
 using LicensePortal.Infrastructure;
 using LicensePortal.Tests.Infrastructure;

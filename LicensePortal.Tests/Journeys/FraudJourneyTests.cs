@@ -1,4 +1,3 @@
-using LicensePortal.Data.Demo;
 using LicensePortal.Features.Fraud;
 using LicensePortal.Infrastructure;
 using LicensePortal.Tests.Infrastructure;

@@ -1,5 +1,4 @@
 using LicensePortal.Data;
-using LicensePortal.Features.Audit;
 using LicensePortal.Features.Outbox;
 using LicensePortal.Infrastructure;
 using LicensePortal.Tests.Infrastructure;

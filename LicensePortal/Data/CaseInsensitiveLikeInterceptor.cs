@@ -1,12 +1,7 @@
-using System.Data.Common;
 using System.Linq.Expressions;
 using System.Reflection;
-using System.Text.RegularExpressions;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Npgsql;
 
 namespace LicensePortal.Data;
 

@@ -1,10 +1,3 @@
-using LicensePortal.Data.Backups;
-using LicensePortal.Features.Audit;
-using LicensePortal.Infrastructure;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-
 namespace LicensePortal.Data;
 
 /// <summary>

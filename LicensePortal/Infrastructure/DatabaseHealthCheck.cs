@@ -1,10 +1,6 @@
-using System.Text.Json;
 using LicensePortal.Data;
-using LicensePortal.Data.Backups;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Infrastructure;
 

@@ -1,6 +1,3 @@
-using MudBlazor;
-using MudBlazor.Services;
-
 namespace LicensePortal.Infrastructure;
 
 /// <summary>The vendor's details printed on quotes and letters.</summary>

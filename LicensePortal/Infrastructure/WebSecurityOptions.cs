@@ -1,8 +1,3 @@
-using System.Net;
-using System.Security.Cryptography;
-using Microsoft.AspNetCore.HttpOverrides;
-using Microsoft.Extensions.Options;
-
 namespace LicensePortal.Infrastructure;
 
 /// <summary>Settings for running behind a TLS-terminating proxy (section "Security"; see docs/OPERATIONS.md).</summary>

@@ -1,4 +1,3 @@
-using LicensePortal.Data;
 using LicensePortal.Data.Backups;
 using LicensePortal.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;

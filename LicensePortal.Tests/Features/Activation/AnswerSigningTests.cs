@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using LicensePortal.Features.Activation;
 using LicensePortal.Features.Licenses;
 using LicensePortal.Tests.Infrastructure;

@@ -2,7 +2,6 @@ using LicensePortal.Data;
 using LicensePortal.Data.Demo;
 using LicensePortal.Features.Audit;
 using LicensePortal.Features.Fraud;
-using LicensePortal.Features.Licenses;
 using LicensePortal.Features.Outbox;
 using LicensePortal.Features.Quotes;
 using LicensePortal.Infrastructure;

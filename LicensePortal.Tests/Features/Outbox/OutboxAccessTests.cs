@@ -1,4 +1,3 @@
-using LicensePortal.Data;
 using LicensePortal.Features.Outbox;
 using LicensePortal.Infrastructure;
 using LicensePortal.Tests.Infrastructure;

@@ -1,4 +1,3 @@
-using LicensePortal.Data;
 using LicensePortal.Features.Outbox;
 using LicensePortal.Features.Quotes;
 using LicensePortal.Features.Transfers;

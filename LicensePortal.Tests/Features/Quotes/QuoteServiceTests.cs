@@ -1,5 +1,4 @@
 using LicensePortal.Features.Licenses;
-using LicensePortal.Features.Licensing;
 using LicensePortal.Features.Outbox;
 using LicensePortal.Features.Quotes;
 using LicensePortal.Infrastructure;

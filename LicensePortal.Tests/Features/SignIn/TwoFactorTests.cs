@@ -1,9 +1,7 @@
 using System.Net;
 using System.Reflection;
 using System.Text.RegularExpressions;
-using LicensePortal.Components.Account;
 using LicensePortal.Data;
-using LicensePortal.Data.Demo;
 using LicensePortal.Features.SignIn;
 using LicensePortal.Features.Users;
 using LicensePortal.Infrastructure;

@@ -1,14 +1,3 @@
-using System.Data.Common;
-using System.Diagnostics;
-using LicensePortal.Features.Catalog;
-using LicensePortal.Features.Installations;
-using LicensePortal.Features.Licenses;
-using LicensePortal.Features.Licensing;
-using LicensePortal.Infrastructure;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-
 namespace LicensePortal.Data.Demo;
 
 public sealed class DemoOptions

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Diagnostics;
 using LicensePortal.Features.Catalog;
 using LicensePortal.Features.Installations;

@@ -1,10 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Options;
-
 namespace LicensePortal.Features.Activation;
 
 public sealed class ActivationOptions

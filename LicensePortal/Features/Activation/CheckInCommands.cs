@@ -1,13 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
-using System.Text.RegularExpressions;
 using LicensePortal.Data;
-using LicensePortal.Features.Fraud;
-using LicensePortal.Features.Installations;
-using LicensePortal.Features.Licenses;
-using LicensePortal.Features.Licensing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Features.Activation;
 

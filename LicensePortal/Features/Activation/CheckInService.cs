@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
-using System.Text.RegularExpressions;
 using LicensePortal.Data;
 using LicensePortal.Features.Fraud;
 using LicensePortal.Features.Installations;

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using LicensePortal.Data;
-using LicensePortal.Features.Audit;
 using LicensePortal.Features.Installations;
 using LicensePortal.Features.Licenses;
 using LicensePortal.Features.Licensing;

@@ -1,6 +1,3 @@
-using System.Security.Claims;
-using System.Text.Json;
-using LicensePortal.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

@@ -1,8 +1,3 @@
-using System.Security.Claims;
-using LicensePortal.Data;
-using LicensePortal.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-
 namespace LicensePortal.Features.Audit;
 
 public sealed record AuditFilter(

@@ -1,9 +1,4 @@
-using System.Security.Claims;
-using LicensePortal.Data;
-using LicensePortal.Features.Audit;
-using LicensePortal.Features.Licensing;
 using LicensePortal.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 
 namespace LicensePortal.Features.Catalog;
 

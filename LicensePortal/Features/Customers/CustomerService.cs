@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using LicensePortal.Data;
-using LicensePortal.Features.Audit;
 using LicensePortal.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

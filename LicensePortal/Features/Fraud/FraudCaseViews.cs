@@ -1,12 +1,5 @@
-using System.Security.Claims;
-using LicensePortal.Data;
-using LicensePortal.Features.Audit;
-using LicensePortal.Features.Installations;
 using LicensePortal.Features.Licenses;
 using LicensePortal.Features.Licensing;
-using LicensePortal.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Features.Fraud;
 

@@ -5,8 +5,6 @@ using LicensePortal.Features.Audit;
 using LicensePortal.Features.Installations;
 using LicensePortal.Features.Licenses;
 using LicensePortal.Features.Licensing;
-using LicensePortal.Features.Outbox;
-using LicensePortal.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

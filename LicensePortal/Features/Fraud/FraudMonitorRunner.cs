@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using LicensePortal.Data;
-using LicensePortal.Features.Audit;
 using LicensePortal.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

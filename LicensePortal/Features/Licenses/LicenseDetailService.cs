@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using LicensePortal.Data;
-using LicensePortal.Features.Audit;
 using LicensePortal.Features.Installations;
 using LicensePortal.Features.Licensing;
 using LicensePortal.Features.Quotes;

@@ -1,15 +1,6 @@
-using System.ComponentModel.DataAnnotations;
-using System.Globalization;
-using System.Security.Claims;
-using System.Text;
-using LicensePortal.Data;
-using LicensePortal.Features.Audit;
 using LicensePortal.Features.Installations;
 using LicensePortal.Features.Licensing;
 using LicensePortal.Features.Quotes;
-using LicensePortal.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Features.Licenses;
 

@@ -1,12 +1,3 @@
-using System.Linq.Expressions;
-using System.Security.Claims;
-using LicensePortal.Data;
-using LicensePortal.Features.Installations;
-using LicensePortal.Features.Licensing;
-using LicensePortal.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-
 namespace LicensePortal.Features.Licenses;
 
 public enum ProtectionFilter

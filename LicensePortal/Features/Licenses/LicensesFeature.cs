@@ -1,11 +1,4 @@
-using System.Linq.Expressions;
-using System.Security.Claims;
-using LicensePortal.Data;
-using LicensePortal.Features.Installations;
-using LicensePortal.Features.Licensing;
 using LicensePortal.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Features.Licenses;
 

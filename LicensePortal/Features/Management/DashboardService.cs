@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using System.Security.Claims;
 using LicensePortal.Data;
 using LicensePortal.Features.Fraud;

@@ -5,7 +5,6 @@ using LicensePortal.Features.Fraud;
 using LicensePortal.Features.Licenses;
 using LicensePortal.Features.Licensing;
 using LicensePortal.Features.Quotes;
-using LicensePortal.Features.Transfers;
 using LicensePortal.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,14 +1,3 @@
-using System.Linq.Expressions;
-using System.Security.Claims;
-using LicensePortal.Data;
-using LicensePortal.Features.Fraud;
-using LicensePortal.Features.Licenses;
-using LicensePortal.Features.Licensing;
-using LicensePortal.Features.Quotes;
-using LicensePortal.Features.Transfers;
-using LicensePortal.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-
 namespace LicensePortal.Features.Management;
 
 /// <summary>One bar or slice, with the filtered list behind it.</summary>

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Mail;
-using Microsoft.Extensions.Options;
-
 namespace LicensePortal.Features.Outbox;
 
 public sealed class EmailOptions

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Mail;
-using Microsoft.Extensions.Options;
-
 namespace LicensePortal.Features.Outbox;
 
 /// <summary>The seam between the outbox and the mail system.</summary>

@@ -1,12 +1,3 @@
-using System.Security.Claims;
-using LicensePortal.Data;
-using LicensePortal.Features.Licenses;
-using LicensePortal.Features.Licensing;
-using LicensePortal.Features.Quotes;
-using LicensePortal.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-
 namespace LicensePortal.Features.Renewals;
 
 /// <summary>The work list's filters; <see cref="Days"/> defaults to <see cref="RenewalOptions.ProtectionEndingDays"/>.</summary>

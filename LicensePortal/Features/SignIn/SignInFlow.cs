@@ -1,7 +1,6 @@
 using System.Net;
 using System.Security.Claims;
 using LicensePortal.Data;
-using LicensePortal.Features.Audit;
 using LicensePortal.Features.Users;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;

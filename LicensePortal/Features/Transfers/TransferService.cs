@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using LicensePortal.Data;
-using LicensePortal.Features.Audit;
 using LicensePortal.Features.Customers;
 using LicensePortal.Features.Fraud;
 using LicensePortal.Features.Installations;
@@ -9,7 +8,6 @@ using LicensePortal.Features.Licensing;
 using LicensePortal.Features.Outbox;
 using LicensePortal.Features.Users;
 using LicensePortal.Infrastructure;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

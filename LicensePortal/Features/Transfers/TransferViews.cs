@@ -1,16 +1,4 @@
 using System.Security.Claims;
-using LicensePortal.Data;
-using LicensePortal.Features.Audit;
-using LicensePortal.Features.Customers;
-using LicensePortal.Features.Fraud;
-using LicensePortal.Features.Installations;
-using LicensePortal.Features.Licenses;
-using LicensePortal.Features.Licensing;
-using LicensePortal.Features.Outbox;
-using LicensePortal.Infrastructure;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Features.Transfers;
 

@@ -1,8 +1,3 @@
-using System.Security.Claims;
-using LicensePortal.Data;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Options;
-
 namespace LicensePortal.Features.Users;
 
 public static class UserClaims
