@@ -860,11 +860,8 @@ sealed class BenchPortal(string connectionString, bool postgres, int licenses, b
             await using var connection = dialect.CreateConnection(connectionString);
             await connection.OpenAsync();
             // The same work as the portal's check-in, the most direct way: upsert the machine, starting a
-            // new stint when the last one ended (the database's trigger keeps the ended one).
-            const string ended = """
-                ("Installations"."ReleasedAt" IS NOT NULL OR "Installations"."DecommissionedAt" IS NOT NULL
-                 OR ("Installations"."LastSeenAt" < $stale AND ("Installations"."OfflineUntil" IS NULL OR "Installations"."OfflineUntil" <= $now)))
-                """;
+            // new stint when the last one ended (the portal's own rule; the database's trigger keeps the ended one).
+            var ended = LicensePortal.Features.Activation.CheckInService.StintEnded("\"Installations\"");
             await using var command = BenchStore.Command(
                 connection,
                 $"""
@@ -881,7 +878,7 @@ sealed class BenchPortal(string connectionString, bool postgres, int licenses, b
                 ("$h", body.GetProperty("hostname").GetString()),
                 ("$v", body.GetProperty("productVersion").GetString()),
                 ("$now", DateTime.UtcNow),
-                ("$stale", DateTime.UtcNow.AddDays(-14))
+                ("$staleBefore", DateTime.UtcNow - new LicensePortal.Features.Installations.InstallationOptions().ActiveWithin)
             );
             using (gate is null ? default(IDisposable) : await gate.EnterAsync(http.RequestAborted))
                 await command.ExecuteNonQueryAsync();

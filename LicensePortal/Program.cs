@@ -71,11 +71,11 @@ app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
 app.MapAccountEndpoints();
 app.MapCatalogEndpoints();
-app.MapLicenseEndpoints();
+app.MapLicensesEndpoints();
 app.MapOutboxEndpoints();
-app.MapQuoteEndpoints();
+app.MapQuotesEndpoints();
 app.MapActivationEndpoints();
-app.MapTransferEndpoints();
+app.MapTransfersEndpoints();
 app.MapPortalHealthChecks();
 
 app.Run();

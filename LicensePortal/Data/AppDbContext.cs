@@ -93,25 +93,41 @@ public class AppDbContext : IdentityDbContext<ApplicationUser>, IDataProtectionK
 
     private readonly List<(AuditEntry Row, Action Complete)> auditsAfterInsert = [];
 
-    /// <summary>Holds <paramref name="row"/> back until the rows it names are inserted, then completes and inserts it
-    /// (AuditWrites).</summary>
+    /// <summary>
+    /// Holds <paramref name="row"/> back until the rows it names are inserted, then completes and inserts it (AuditWrites).
+    /// Both inserts run in the one transaction SaveChangesAsync holds; a failed save keeps the row waiting, so saving
+    /// again (after fixing what failed) still writes it.
+    /// </summary>
     internal void AuditAfterInsert(AuditEntry row, Action complete) => auditsAfterInsert.Add((row, complete));
 
     private async Task<int> SaveWithAuditRowsAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
     {
         if (auditsAfterInsert.Count == 0)
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        // The first save must accept its changes, or the second would insert its new rows again.
+        if (!acceptAllChangesOnSuccess)
+            throw new NotSupportedException("A save with audit rows that wait for new ids accepts its changes.");
         var waiting = auditsAfterInsert.ToList();
-        auditsAfterInsert.Clear();
         foreach (var (row, _) in waiting)
             Entry(row).State = EntityState.Detached;
-        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        int saved;
+        try
+        {
+            saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken);
+        }
+        catch
+        {
+            foreach (var (row, _) in waiting)
+                Entry(row).State = EntityState.Added;
+            throw;
+        }
+        auditsAfterInsert.Clear();
         foreach (var (row, complete) in waiting)
         {
             complete();
             AuditLog.Add(row);
         }
-        return saved + await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        return saved + await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken);
     }
 
     private void StampVersions()

@@ -58,7 +58,7 @@ public class CatalogRulesTests
     [Theory]
     [InlineData("", "Enter a name for the edition.")]
     [InlineData("   ", "Enter a name for the edition.")]
-    [InlineData("enterprise", "There is already a edition called enterprise.")]
+    [InlineData("enterprise", "There is already an edition called enterprise.")]
     [InlineData("Platinum", null)]
     public void Edition_names_are_required_and_unique(string name, string? problem) =>
         Assert.Equal(

@@ -181,7 +181,7 @@ public class CatalogServiceTests : IAsyncLifetime
             (await Catalog.ProductAsync(product)).Editions.Select(e => e.Name)
         );
         var duplicate = await Assert.ThrowsAsync<DomainException>(() => Catalog.SaveEditionAsync(Admin, product, null, "platinum", "x"));
-        Assert.Contains("already a edition called platinum", duplicate.Message);
+        Assert.Contains("already an edition called platinum", duplicate.Message);
     }
 
     private static List<(int, int, decimal?, decimal?, decimal?)> Prices(IEnumerable<PriceGridRow> grid) =>

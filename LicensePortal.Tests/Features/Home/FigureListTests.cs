@@ -62,20 +62,21 @@ public static class FigureLinks
                     await portal
                         .Service<LicenseService>()
                         .ListAsync(
-                            new LicenseListQuery(
-                                Get("q"),
-                                Int(Get("product")),
-                                Get("status"),
-                                Get("protection"),
-                                Bool(Get("overAllowance")),
-                                Int(Get("customer")),
-                                Bool(Get("legacy")),
-                                Int(Get("major")),
-                                Bool(Get("failover")),
-                                Get("edition"),
-                                Int(Get("level")),
-                                Date(Get("disabledSince"))
-                            ).ToFilter(),
+                            new LicenseListQuery
+                            {
+                                Q = Get("q"),
+                                Product = Int(Get("product")),
+                                Status = Get("status"),
+                                Protection = Get("protection"),
+                                OverAllowance = Bool(Get("overAllowance")),
+                                Customer = Int(Get("customer")),
+                                Legacy = Bool(Get("legacy")),
+                                Major = Int(Get("major")),
+                                Failover = Bool(Get("failover")),
+                                Edition = Get("edition"),
+                                Level = Int(Get("level")),
+                                DisabledSince = Date(Get("disabledSince")),
+                            }.ToFilter(),
                             One
                         )
                 ).Total;

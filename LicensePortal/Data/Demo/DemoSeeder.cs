@@ -10,8 +10,6 @@ using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Data.Demo;
 
-public sealed record DemoUser(string Email, string DisplayName, string Title, string Role);
-
 /// <summary>
 /// Fills an empty database with a believable vendor: catalog, customers, licenses and
 /// installations in every state the fraud rules know. Customers, licenses and installations

@@ -11,13 +11,6 @@ using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Features.Activation;
 
-/// <summary>What staff hand back to the customer for a server activated offline.</summary>
-public sealed record OfflineActivationResult(string Hostname, string File, string ReleaseCode, DateTime ExpiresAt, bool Renewed = false)
-{
-    /// <summary>The name the license file downloads as: the server's, so a customer with several knows which is which.</summary>
-    public string FileName => $"{string.Concat(Hostname.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '_'))}.license";
-}
-
 /// <summary>
 /// Offline activation on a license's page: staff paste the request an air-gapped server wrote, the portal checks it as
 /// a check-in would and issues the signed license file; the server counts until the file expires or staff enter the

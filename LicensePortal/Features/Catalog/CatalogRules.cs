@@ -18,13 +18,15 @@ public static class CatalogRules
     public const string MajorMessage = "The major version must be 1 or higher.";
     public const string MinorMessage = "The minor version can't be negative.";
 
+    private static string Article(string noun) => "aeiou".Contains(char.ToLowerInvariant(noun[0])) ? "an" : "a";
+
     public static void RequireName(string? name, string what, IEnumerable<string> others)
     {
         if (string.IsNullOrWhiteSpace(name))
             throw new DomainException($"Enter a name for the {what}.");
         TextLimit.Check(name, MaxNameLength, $"{what} name");
         if (others.Any(o => string.Equals(o, name.Trim(), StringComparison.OrdinalIgnoreCase)))
-            throw new DomainException(Sentence.End($"There is already a {what} called {name.Trim()}"));
+            throw new DomainException(Sentence.End($"There is already {Article(what)} {what} called {name.Trim()}"));
     }
 
     /// <summary>

@@ -21,6 +21,16 @@ public static class CaseAges
     public static (int Half, int Deadline) Bounds(InstallationOptions options) =>
         (Math.Max(1, options.CaseDeadlineDays / 2), options.CaseDeadlineDays);
 
+    /// <summary>A case-age filter from a link, also the names links used before the buckets followed the deadline.</summary>
+    public static CaseAge? Parse(string? name) =>
+        name?.ToLowerInvariant() switch
+        {
+            "undersevendays" => CaseAge.UnderHalfDeadline,
+            "seventofourteendays" => CaseAge.HalfToDeadline,
+            "fourteendaysormore" => CaseAge.DeadlineOrMore,
+            _ => Enum.TryParse<CaseAge>(name, true, out var age) ? age : null,
+        };
+
     public static string Label(CaseAge age, InstallationOptions options)
     {
         var (half, deadline) = Bounds(options);

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using LicensePortal.Data;
-using LicensePortal.Features.Audit;
 using LicensePortal.Features.Licenses;
 using LicensePortal.Features.Licensing;
 using LicensePortal.Features.Outbox;
@@ -8,28 +7,6 @@ using LicensePortal.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Features.Fraud;
-
-/// <summary>The license a fraud notice is about, with its product and owner.</summary>
-internal sealed record LicenseParty(int Id, string Key, string Product, string Customer, string Email, string Phone)
-{
-    public static LicenseParty Of(License license) =>
-        new(license.Id, license.Key, license.Product!.Name, license.Customer!.Name, license.Customer.Email, license.Customer.Phone);
-}
-
-/// <summary>
-/// What a change to a case writes besides the case and the key: the emails, the license's history
-/// entry and the audit row. Built in one place, saved either through the change tracker (a staff
-/// member's action) or in bulk (the monitor's batches).
-/// </summary>
-internal sealed record FraudNotice(IReadOnlyList<OutboxMessage> Emails, LicenseEvent Event, AuditEntry Audit)
-{
-    public void AddTo(AppDbContext db)
-    {
-        db.Outbox.AddRange(Emails);
-        db.LicenseEvents.Add(Event);
-        db.AuditLog.Add(Audit);
-    }
-}
 
 /// <summary>The texts of the fraud emails, history entries and audit rows, shared by the staff service and the monitor.</summary>
 public sealed class FraudNotices(
@@ -201,27 +178,4 @@ public sealed class FraudNotices(
     }
 
     private static string Name(ClaimsPrincipal actor) => actor.Identity?.Name ?? "";
-}
-
-/// <summary>Writes fraud notices in bulk, in the transaction of the context it is made from.</summary>
-internal sealed class NoticeWriter(AppDbContext db) : IAsyncDisposable
-{
-    private readonly BulkInsert<OutboxMessage> emails = new(db);
-    private readonly BulkInsert<LicenseEvent> events = new(db);
-    private readonly BulkInsert<AuditEntry> audit = new(db);
-
-    public async Task AddAsync(FraudNotice notice)
-    {
-        foreach (var email in notice.Emails)
-            await emails.AddAsync(email);
-        await events.AddAsync(notice.Event);
-        await audit.AddAsync(notice.Audit);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await emails.DisposeAsync();
-        await events.DisposeAsync();
-        await audit.DisposeAsync();
-    }
 }

@@ -6,24 +6,6 @@ using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Features.Installations;
 
-public sealed record InstallationRow(
-    long Id,
-    int LicenseId,
-    string LicenseKey,
-    string Customer,
-    string Hostname,
-    string ProductVersion,
-    DateTime FirstSeenAt,
-    DateTime LastSeenAt,
-    InstallationState State,
-    int LicenseMajor,
-    DateOnly? ProtectionEndsOn,
-    DateTime? OfflineUntil = null,
-    double MigrationDaysUsed = 0,
-    double MigrationDaysLeft = 0,
-    bool NeedsUpgrade = false
-);
-
 public sealed class InstallationService(
     IDbContextFactory<AppDbContext> dbFactory,
     VendorCalendar calendar,

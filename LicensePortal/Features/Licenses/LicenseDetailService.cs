@@ -268,7 +268,23 @@ public sealed class LicenseDetailService(
                 "License",
                 "export.csv",
                 null,
-                new { Filter = filter.ToString(), Keys = written }
+                // The filters by name, each one that was set (the audit log leaves out the empty ones).
+                new
+                {
+                    filter.Search,
+                    Product = filter.ProductId,
+                    filter.Status,
+                    filter.Protection,
+                    OverAllowance = filter.OverAllowance ? true : (bool?)null,
+                    Customer = filter.CustomerId,
+                    filter.Legacy,
+                    filter.Major,
+                    Failover = filter.HasFailover,
+                    filter.Edition,
+                    Level = filter.LevelId,
+                    filter.DisabledSince,
+                    Keys = written,
+                }
             );
             await db.SaveChangesAsync(CancellationToken.None);
         }

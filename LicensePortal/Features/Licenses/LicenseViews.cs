@@ -31,21 +31,21 @@ public sealed record LicenseFilter
 /// The license list's filters as its URL spells them (/licenses?q=…&amp;product=…), bound by the CSV export with
 /// [AsParameters]: the link a person copies from the list exports what the list shows.
 /// </summary>
-public sealed record LicenseListQuery(
-    string? Q,
-    int? Product,
-    string? Status,
-    string? Protection,
-    bool? OverAllowance,
-    int? Customer,
-    bool? Legacy,
-    int? Major,
-    bool? Failover,
-    string? Edition,
-    int? Level,
-    DateOnly? DisabledSince
-)
+public sealed record LicenseListQuery
 {
+    public string? Q { get; init; }
+    public int? Product { get; init; }
+    public string? Status { get; init; }
+    public string? Protection { get; init; }
+    public bool? OverAllowance { get; init; }
+    public int? Customer { get; init; }
+    public bool? Legacy { get; init; }
+    public int? Major { get; init; }
+    public bool? Failover { get; init; }
+    public string? Edition { get; init; }
+    public int? Level { get; init; }
+    public DateOnly? DisabledSince { get; init; }
+
     public LicenseFilter ToFilter() =>
         new()
         {

@@ -10,7 +10,7 @@ public static class LicensesFeature
         return builder;
     }
 
-    public static IEndpointConventionBuilder MapLicenseEndpoints(this IEndpointRouteBuilder endpoints) =>
+    public static IEndpointConventionBuilder MapLicensesEndpoints(this IEndpointRouteBuilder endpoints) =>
         endpoints
             .MapGet(
                 "/licenses/export.csv",

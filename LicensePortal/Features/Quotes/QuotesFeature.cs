@@ -12,7 +12,7 @@ public static class QuotesFeature
         return builder;
     }
 
-    public static IEndpointConventionBuilder MapQuoteEndpoints(this IEndpointRouteBuilder endpoints) =>
+    public static IEndpointConventionBuilder MapQuotesEndpoints(this IEndpointRouteBuilder endpoints) =>
         endpoints
             .MapGet(
                 "/quotes/{id:int}.pdf",

@@ -10,13 +10,6 @@ using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Features.Renewals;
 
-/// <summary>What one reminder run did.</summary>
-public sealed record ReminderRun(int LicensesDue, int RemindersSent, int EmailsQueued)
-{
-    public override string ToString() =>
-        $"{RemindersSent} protection reminder(s) sent in {EmailsQueued} email(s); {LicensesDue} license(s) were due.";
-}
-
 /// <summary>
 /// Emails customers before their upgrade protection ends, on the configured days before the end
 /// date (docs/RULES.md, Upgrades, renewals and reminders). Each reminder is a row unique per license, end date and days before,

@@ -2,27 +2,13 @@ using System.Net;
 using System.Security.Claims;
 using LicensePortal.Data;
 using LicensePortal.Features.Users;
+using LicensePortal.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Features.SignIn;
-
-/// <summary>Where a sign-in goes next.</summary>
-public enum SignInStep
-{
-    Portal,
-    AuthenticatorCode,
-    NewPassword,
-    SetUpAuthenticator,
-}
-
-/// <summary>What an attempt led to: the next step, or a message saying why not (and whether it was one too many).</summary>
-public sealed record SignInOutcome(SignInStep? Next, string? Error = null, bool TooManyAttempts = false)
-{
-    public static SignInOutcome Fail(string error) => new(null, error);
-}
 
 /// <summary>
 /// The sign-in, step by step: the password; the authenticator code (or a recovery code) when the user has one; then
@@ -262,21 +248,21 @@ public sealed class SignInFlow(
 
     /// <summary>
     /// Turns the authenticator on once the user types a code it shows, with ten new recovery codes, in one transaction;
-    /// or says why not. A pending sign-in goes on: password and code are both proved now.
+    /// or refuses with a <see cref="DomainException"/> saying why not. A pending sign-in goes on: password and code are both
+    /// proved now.
     /// </summary>
-    public async Task<(IReadOnlyList<string>? Codes, string? Error)> EnableAuthenticatorAsync(
+    public async Task<IReadOnlyList<string>> EnableAuthenticatorAsync(
         ApplicationUser user,
         string code,
         bool completePendingSignIn,
         bool remember
     )
     {
-        if (await CheckCodeAsync(user, code) is { } error)
-            return (null, error);
+        await RequireCodeAsync(user, code);
         await using var tx = await db.Database.BeginTransactionAsync();
         var result = await users.SetTwoFactorEnabledAsync(user, true);
         if (IsConcurrencyFailure(result))
-            return (null, ChangedMeanwhile);
+            throw new DomainException(ChangedMeanwhile);
         var codes = result.Succeeded ? (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))?.ToList() : null;
         if (codes is null)
             throw new InvalidOperationException(
@@ -288,35 +274,35 @@ public sealed class SignInFlow(
             await ContinueAsync(user, remember);
         else
             await signIn.RefreshSignInAsync(user);
-        return (codes, null);
+        return codes;
     }
 
     /// <summary>Ten new recovery codes for a signed-in user who types a current code; the old ones stop working.</summary>
-    public async Task<(IReadOnlyList<string>? Codes, string? Error)> NewRecoveryCodesAsync(ApplicationUser user, string code)
+    public async Task<IReadOnlyList<string>> NewRecoveryCodesAsync(ApplicationUser user, string code)
     {
         if (!user.TwoFactorEnabled)
-            return (null, "Two-factor sign-in is off: turn it on first.");
-        if (await CheckCodeAsync(user, code) is { } error)
-            return (null, error);
+            throw new DomainException("Two-factor sign-in is off: turn it on first.");
+        await RequireCodeAsync(user, code);
         await using var tx = await db.Database.BeginTransactionAsync();
         var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))!.ToList();
         await AuditAsync(user, "Recovery codes replaced", null, new { RecoveryCodes = codes.Count });
         await tx.CommitAsync();
-        return (codes, null);
+        return codes;
     }
 
     /// <summary>Turns the authenticator off for a user whose roles do not require it and who types a current code.</summary>
-    public async Task<string?> DisableAuthenticatorAsync(ApplicationUser user, string code)
+    public async Task DisableAuthenticatorAsync(ApplicationUser user, string code)
     {
         if (options.Value.RequiresTwoFactor(await users.GetRolesAsync(user)))
-            return "Your role requires two-factor sign-in: it cannot be turned off. Ask an administrator to reset it if you lost your "
-                + "authenticator.";
-        if (await CheckCodeAsync(user, code) is { } error)
-            return error;
+            throw new DomainException(
+                "Your role requires two-factor sign-in: it cannot be turned off. Ask an administrator to reset it if you lost your "
+                    + "authenticator."
+            );
+        await RequireCodeAsync(user, code);
         await using var tx = await db.Database.BeginTransactionAsync();
         var result = await users.SetTwoFactorEnabledAsync(user, false);
         if (IsConcurrencyFailure(result))
-            return ChangedMeanwhile;
+            throw new DomainException(ChangedMeanwhile);
         if (result.Succeeded)
             result = await users.ResetAuthenticatorKeyAsync(user);
         if (!result.Succeeded)
@@ -324,7 +310,6 @@ public sealed class SignInFlow(
         await AuditAsync(user, "Two-factor sign-in turned off", new { TwoFactor = true }, new { TwoFactor = false });
         await tx.CommitAsync();
         await signIn.RefreshSignInAsync(user);
-        return null;
     }
 
     /// <summary>The step a user with the right password (and code) still owes, or null.</summary>
@@ -366,17 +351,17 @@ public sealed class SignInFlow(
     private bool IsConcurrencyFailure(IdentityResult result) =>
         result.Errors.Any(e => e.Code == users.ErrorDescriber.ConcurrencyFailure().Code);
 
-    private async Task<string?> CheckCodeAsync(ApplicationUser user, string code)
+    /// <summary>Refuses unless <paramref name="code"/> is the one the user's authenticator shows now (and the address may try).</summary>
+    private async Task RequireCodeAsync(ApplicationUser user, string code)
     {
         if (!guard.TryAttempt(Address))
-            return TooMany;
+            throw new DomainException(TooMany);
         var account = user.Email ?? user.Id;
         if (guard.TryBegin(account, Address) is { } left)
-            return BarredMessage(left);
+            throw new DomainException(BarredMessage(left));
         if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Digits(code)))
-            return WrongCode;
+            throw new DomainException(WrongCode);
         guard.Succeeded(account, Address);
-        return null;
     }
 
     private static string BarredMessage(TimeSpan left)

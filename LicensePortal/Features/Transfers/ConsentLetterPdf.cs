@@ -21,7 +21,7 @@ public static class ConsentLetterPdf
         // Everything people typed goes in on one line, names and addresses as well as the reason (see OneLine).
         var (fromName, toName) = (OneLine(from.Name), OneLine(to.Name));
         var pdf = new PdfComposer(vendor, $"Consent {t.Reference}", $"Consent to {verb} {t.Reference}", t.DecidedAt!.Value);
-        pdf.KeyValues([("Date", t.DecidedAt.Value.ToString("d MMMM yyyy")), ("Reference", t.Reference!)])
+        pdf.KeyValues([("Date", t.EffectiveOn!.Value.ToString("d MMMM yyyy")), ("Reference", t.Reference!)])
             .Heading($"Written consent to the {verb} of a license")
             .Paragraph(
                 $"{vendor.Name} consents to the {verb} of the license described below from {fromName} to {toName}, effective "
@@ -70,7 +70,7 @@ public static class ConsentLetterPdf
             .SignatureBlock(
                 OneLine(t.DecidedByName ?? ""),
                 OneLine(t.DecidedByTitle ?? "Licensing Manager"),
-                t.DecidedAt.Value.ToString("d MMMM yyyy")
+                t.EffectiveOn!.Value.ToString("d MMMM yyyy")
             );
         return pdf.Finish();
     }

@@ -537,7 +537,8 @@ public sealed class TransferService(
     private async Task<(string Name, string Title)> ManagerAsync(ClaimsPrincipal actor)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
-        var name = (actor.Identity?.Name ?? "").ToUpperInvariant();
+        // As Identity normalizes user names (UpperInvariantLookupNormalizer).
+        var name = (actor.Identity?.Name ?? "").Normalize().ToUpperInvariant();
         var user = await db
             .Users.Where(u => u.NormalizedUserName == name)
             .Select(u => new { u.DisplayName, u.Title })

@@ -10,7 +10,7 @@ public static class TransfersFeature
         return builder;
     }
 
-    public static IEndpointConventionBuilder MapTransferEndpoints(this IEndpointRouteBuilder endpoints) =>
+    public static IEndpointConventionBuilder MapTransfersEndpoints(this IEndpointRouteBuilder endpoints) =>
         endpoints
             .MapGet(
                 "/transfers/{id:int}/letter.pdf",

@@ -15,7 +15,11 @@ internal static class IdentityRefusal
     )
     {
         var fields = new Dictionary<string, string>();
-        foreach (var error in errors)
+        var all = errors.ToList();
+        // The user name is the email address: a taken one is said once, as the email.
+        if (all.Any(e => e.Code == "DuplicateEmail"))
+            all.RemoveAll(e => e.Code == "DuplicateUserName");
+        foreach (var error in all)
         {
             var field = error.Code switch
             {

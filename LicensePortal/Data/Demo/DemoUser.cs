@@ -1,0 +1,3 @@
+namespace LicensePortal.Data.Demo;
+
+public sealed record DemoUser(string Email, string DisplayName, string Title, string Role);
