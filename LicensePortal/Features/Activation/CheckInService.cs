@@ -181,6 +181,8 @@ public sealed class CheckInService(
             : ReleaseOutcome.Released;
     }
 
+    /// <summary>The answer a product is given for the license's <paramref name="standing"/>.</summary>
+    /// <param name="standing">Where the license stands after this check-in.</param>
     /// <param name="licensedMajor">Set when the server runs a later major than the license covers.</param>
     private CheckInResponse Answer(Standing standing, int? licensedMajor)
     {

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace LicensePortal.Features.Quotes;
 
-/// <summary>Stored states; Expired is not stored but read from the validity (see <see cref="Quote.StateOn"/>).</summary>
+/// <summary>Stored states; Expired is not stored but read from the validity (see <see cref="Quote.StateOn(DateOnly)"/>).</summary>
 public enum QuoteStatus
 {
     Draft,
