@@ -15,8 +15,6 @@ public enum CaseAge
 
 public static class CaseAges
 {
-    public static readonly CaseAge[] All = [CaseAge.UnderHalfDeadline, CaseAge.HalfToDeadline, CaseAge.DeadlineOrMore];
-
     /// <summary>The days at which the buckets change: half the deadline (at least one day), and the deadline.</summary>
     public static (int Half, int Deadline) Bounds(InstallationOptions options) =>
         (Math.Max(1, options.CaseDeadlineDays / 2), options.CaseDeadlineDays);

@@ -70,7 +70,7 @@ public sealed class DashboardService(
         // Each figure below is the total of the list it links to, asked of that list's service with the link's filter,
         // so the number and the rows behind it agree; months and days are the vendor's.
         var byAge = new List<Figure>();
-        foreach (var age in CaseAges.All)
+        foreach (var age in Enum.GetValues<CaseAge>())
             byAge.Add(
                 new Figure(
                     CaseAges.Label(age, cases.Options),
