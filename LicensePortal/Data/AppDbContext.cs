@@ -35,6 +35,7 @@ public class AppDbContext : IdentityDbContext<ApplicationUser>, IDataProtectionK
     public DbSet<License> Licenses => Set<License>();
     public DbSet<Installation> Installations => Set<Installation>();
     public DbSet<InstallationStint> InstallationStints => Set<InstallationStint>();
+    public DbSet<InstallationRelease> InstallationReleases => Set<InstallationRelease>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<LicenseEvent> LicenseEvents => Set<LicenseEvent>();
     public DbSet<Quote> Quotes => Set<Quote>();

@@ -102,7 +102,7 @@ public class ActivationApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Release_answers_204_and_the_machine_stops_counting_until_it_checks_in_again()
+    public async Task Release_answers_204_and_the_machine_stops_counting_after_the_settle_time_until_it_checks_in_again()
     {
         await api.CheckInAsync(license.Key, "a");
         await api.CheckInAsync(license.Key, "b");
@@ -110,6 +110,10 @@ public class ActivationApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, (await api.ReleaseAsync(license.Key, "a")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await api.ReleaseAsync(license.Key, "a")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await api.ReleaseAsync(license.Key, "never-seen")).StatusCode);
+        // A counts through the release's settle time, then no longer.
+        var during = await api.CheckInAsync(license.Key, "b");
+        Assert.Equal(("grace", 2), (during.Status, during.ActiveInstallations));
+        portal.Clock.Advance(TimeSpan.FromHours(24));
         Assert.Equal(
             ("active", 1),
             ((await api.CheckInAsync(license.Key, "b")).Status, (await api.CheckInAsync(license.Key, "b")).ActiveInstallations)

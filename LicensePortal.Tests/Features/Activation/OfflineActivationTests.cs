@@ -2,6 +2,7 @@ using LicensePortal.Features.Activation;
 using LicensePortal.Features.Fraud;
 using LicensePortal.Features.Installations;
 using LicensePortal.Features.Licenses;
+using LicensePortal.Features.Licensing;
 using LicensePortal.Infrastructure;
 using LicensePortal.Tests.Infrastructure;
 using LicensePortal.Verifier;
@@ -138,10 +139,13 @@ public class OfflineActivationTests : IAsyncLifetime
         // The old code no longer releases it (a new file, a new code); the customer reads the new one out, typed loosely.
         var stale = await Assert.ThrowsAsync<DomainException>(() => Offline.ReleaseAsync(Rep, license.Id, first.ReleaseCode));
         Assert.Contains("No offline server of this license has that release code", stale.Message);
-        Assert.Equal(
-            "mail-vault.bank.example",
-            await Offline.ReleaseAsync(Rep, license.Id, $" {renewed.ReleaseCode.Replace("-", "").ToLowerInvariant()} ")
-        );
+        var released = await Offline.ReleaseAsync(Rep, license.Id, $" {renewed.ReleaseCode.Replace("-", "").ToLowerInvariant()} ");
+        Assert.Equal(new("mail-vault.bank.example", ReleaseVerdict.Counts, Now.AddHours(24)), released);
+        // The code can be read from the file, so the server counts through the settle time.
+        Assert.Equal(1, await ActiveAsync());
+        var settling = await Assert.ThrowsAsync<DomainException>(() => Offline.ReleaseAsync(Rep, license.Id, renewed.ReleaseCode));
+        Assert.Contains("is released already: it stops counting on", settling.Message);
+        portal.Clock.Advance(TimeSpan.FromHours(24));
         Assert.Equal(0, await ActiveAsync());
         var again = await Assert.ThrowsAsync<DomainException>(() => Offline.ReleaseAsync(Rep, license.Id, renewed.ReleaseCode));
         Assert.Contains("was released already", again.Message);
@@ -168,7 +172,7 @@ public class OfflineActivationTests : IAsyncLifetime
         await using var db = await portal.DbAsync();
         var earlier = await db.InstallationStints.SingleAsync(s => s.LicenseId == license.Id);
         Assert.Equal(first.ExpiresAt, earlier.OfflineUntil);
-        Assert.Equal(Now.AddDays(-5), earlier.ReleasedAt);
+        Assert.Equal(Now.AddDays(-4), earlier.ReleasedAt); // the release plus its settle time
         var present = await db.Installations.SingleAsync(i => i.LicenseId == license.Id);
         Assert.Equal(Now, present.StintStartedAt);
         Assert.Null(present.ReleasedAt);

@@ -57,7 +57,7 @@ public class CustomerSequenceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_server_released_on_day_12_and_back_on_day_200_has_18_days_left()
+    public async Task A_server_released_on_day_12_and_back_on_day_200_has_17_days_left()
     {
         await api.CheckInAsync(license.Key, "A");
         await api.CheckInAsync(license.Key, "B");
@@ -69,8 +69,9 @@ public class CustomerSequenceTests : IAsyncLifetime
 
         var back = await api.CheckInAsync(license.Key, "B");
 
+        // 12 days together and the release's settle day: 13 of the 30 used.
         Assert.Equal(("grace", 2), (back.Status, back.ActiveInstallations));
-        Assert.Equal(Day(200 + 18), back.GraceEndsAt);
+        Assert.Equal(Day(200 + 17), back.GraceEndsAt);
         await MonitorAsync();
         Assert.Empty(await CasesAsync());
     }
@@ -119,6 +120,8 @@ public class CustomerSequenceTests : IAsyncLifetime
             await api.ReleaseAsync(license.Key, "standby");
             await MonitorAsync();
         }
+        // The last release settles a day later.
+        await RunUntilAsync(4 * 91 + 2, "A");
         Assert.Empty(await CasesAsync());
         Assert.Equal("active", (await api.CheckInAsync(license.Key, "A")).Status);
     }
@@ -319,7 +322,7 @@ public class CustomerSequenceTests : IAsyncLifetime
 
         await using var check = await portal.DbAsync();
         var kept = await check.InstallationStints.SingleAsync(s => s.LicenseId == license.Id);
-        Assert.Equal((Day(0), (DateTime?)Day(0)), (kept.StartedAt, kept.ReleasedAt));
+        Assert.Equal((Day(0), (DateTime?)Day(1)), (kept.StartedAt, kept.ReleasedAt)); // the release plus its settle time
     }
 
     [Fact]
@@ -399,8 +402,10 @@ public class CustomerSequenceTests : IAsyncLifetime
 
         await api.ReleaseAsync(license.Key, "B");
 
+        Assert.True(await OverAllowanceAsync()); // B counts through the release's settle time
+        portal.Clock.Advance(TimeSpan.FromHours(24));
         Assert.False(await OverAllowanceAsync());
-        portal.Clock.Advance(TimeSpan.FromDays(15));
+        portal.Clock.Advance(TimeSpan.FromDays(14));
         await api.CheckInAsync(license.Key, "B");
         Assert.False(await OverAllowanceAsync()); // A went stale meanwhile
     }

@@ -137,11 +137,12 @@ public class FraudMonitorTests : IAsyncLifetime
         await RunDaysAsync(80, "old-server");
         await MonitorAsync();
 
+        // 20 days together and the release's settle day: 21 used, 9 left.
         var grace = await api.CheckInAsync(license.Key, "third-server");
         Assert.Equal("grace", grace.Status);
-        Assert.Equal(portal.Clock.GetUtcNow().UtcDateTime.AddDays(10), grace.GraceEndsAt);
+        Assert.Equal(portal.Clock.GetUtcNow().UtcDateTime.AddDays(9), grace.GraceEndsAt);
 
-        await RunDaysAsync(9, "old-server", "third-server");
+        await RunDaysAsync(8, "old-server", "third-server");
         Assert.Equal(0, (await MonitorAsync()).CasesOpened);
         await RunDaysAsync(1, "old-server", "third-server");
         Assert.Equal(1, (await MonitorAsync()).CasesOpened);

@@ -25,7 +25,8 @@ public class InstallationRuleFormsTests : IAsyncLifetime
     {
         now = portal.Clock.GetUtcNow().UtcDateTime;
         license = await portal.NewLicenseAsync((await portal.NewCustomerAsync()).Id);
-        DateTime?[] released = [null, now.AddDays(-1)];
+        // A release takes effect after its settle time: one still settling (later than now) has not.
+        DateTime?[] released = [null, now.AddDays(-1), now, now.AddHours(12)];
         DateTime?[] decommissioned = [null, now.AddDays(-2)];
         DateTime[] lastSeen =
         [
@@ -68,12 +69,13 @@ public class InstallationRuleFormsTests : IAsyncLifetime
     public void The_grid_holds_every_state()
     {
         var states = grid.GroupBy(i => InstallationStanding.StateOf(i.Stint, now, Options)).ToDictionary(g => g.Key, g => g.Count());
-        // 16 (last seen × offline file) per released/decommissioned pair: both set counts as released.
-        Assert.Equal(32, states[InstallationState.Released]);
-        Assert.Equal(16, states[InstallationState.Decommissioned]);
+        // 16 (last seen × offline file) per released/decommissioned pair: a release in effect (2 of 4) with or without a
+        // decommissioning counts as released; a release still settling (1 of 4) is as if none.
+        Assert.Equal(64, states[InstallationState.Released]);
+        Assert.Equal(32, states[InstallationState.Decommissioned]);
         // Present: seen within the period (2 of 4 last-seen times) or an offline file still current (1 of 4).
-        Assert.Equal(10, states[InstallationState.Active]);
-        Assert.Equal(6, states[InstallationState.Stale]);
+        Assert.Equal(20, states[InstallationState.Active]);
+        Assert.Equal(12, states[InstallationState.Stale]);
     }
 
     [Theory]

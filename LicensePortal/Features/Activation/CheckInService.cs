@@ -18,6 +18,7 @@ public sealed class CheckInService(
     IDbContextFactory<AppDbContext> dbFactory,
     CheckInCommands commands,
     WriteGate writes,
+    ReleaseService releases,
     VendorCalendar calendar,
     IOptions<InstallationOptions> options,
     IOptions<ActivationOptions> activation
@@ -151,34 +152,48 @@ public sealed class CheckInService(
         reader.IsDBNull(ordinal) ? null : Utc(reader.GetDateTime(ordinal));
 
     /// <summary>
-    /// Releases the machine; releasing a machine that never checked in is not an error. A server activated offline whose
-    /// license file has not expired is not released here: its file stays valid, so only the release code its product
-    /// printed on uninstall, entered by staff on the license page, stops it counting.
+    /// Asks for the machine's release; releasing a machine that never checked in, or one that no longer counts, is not an
+    /// error. The release counts after the settle time, within the release limit (<see cref="ReleaseRules"/>). A server
+    /// activated offline whose license file has not expired is not released here: its file stays valid, so only the release
+    /// code its product printed on uninstall, entered by staff on the license page, stops it counting.
     /// </summary>
     public async Task<ReleaseOutcome> ReleaseAsync(string key, string machineId, CancellationToken ct)
     {
-        var now = calendar.UtcNow;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var licenseId = await db.Licenses.Where(l => l.Key == key).Select(l => (int?)l.Id).FirstOrDefaultAsync(ct);
-        if (licenseId is null)
+        // An unknown key takes no write turn.
+        if (!await db.Licenses.AnyAsync(l => l.Key == key, ct))
             return ReleaseOutcome.UnknownKey;
         using var entry = await TurnAsync(ct);
-        var released = await db
-            .Installations.Where(i =>
-                i.LicenseId == licenseId
-                && i.MachineId == machineId
-                && i.ReleasedAt == null
-                && (i.OfflineUntil == null || i.OfflineUntil <= now)
-            )
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.ReleasedAt, now), ct);
-        return
-            released == 0
-            && await db.Installations.AnyAsync(
-                i => i.LicenseId == licenseId && i.MachineId == machineId && i.ReleasedAt == null && i.OfflineUntil > now,
-                ct
-            )
-            ? ReleaseOutcome.ActivatedOffline
-            : ReleaseOutcome.Released;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryReleaseAsync(db, key, machineId, ct);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 3)
+            {
+                // Another instance recorded a release of this license at the same moment: judge this one again after it.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<ReleaseOutcome> TryReleaseAsync(AppDbContext db, string key, string machineId, CancellationToken ct)
+    {
+        var now = calendar.UtcNow;
+        var license = await db.Licenses.FirstOrDefaultAsync(l => l.Key == key, ct);
+        if (license is null)
+            return ReleaseOutcome.UnknownKey;
+        var installation = await db.Installations.FirstOrDefaultAsync(i => i.LicenseId == license.Id && i.MachineId == machineId, ct);
+        if (installation is null || !InstallationStanding.IsActive(installation.Stint, now, options.Value))
+            return ReleaseOutcome.Released;
+        if (InstallationStanding.OfflineCurrent(installation.OfflineUntil, now))
+            return ReleaseOutcome.ActivatedOffline;
+        if (InstallationStanding.ReleaseSettling(installation.Stint, now))
+            return ReleaseOutcome.Released;
+        await releases.AskAsync(db, license, installation, ReleaseSource.Product, now, ct);
+        await db.SaveChangesAsync(ct);
+        return ReleaseOutcome.Released;
     }
 
     /// <summary>The answer a product is given for the license's <paramref name="standing"/>.</summary>

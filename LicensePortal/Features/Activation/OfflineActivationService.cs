@@ -20,6 +20,7 @@ public sealed class OfflineActivationService(
     IDbContextFactory<AppDbContext> dbFactory,
     VendorCalendar calendar,
     SigningKeys keys,
+    ReleaseService releases,
     IOptions<InstallationOptions> installationOptions,
     IOptions<ActivationOptions> activation
 )
@@ -123,10 +124,16 @@ public sealed class OfflineActivationService(
     }
 
     /// <summary>
-    /// Releases the offline server whose license file printed <paramref name="releaseCode"/> (typed in any case, with
-    /// or without its dash): it stops counting now. Returns the server's hostname.
+    /// Asks to release the offline server whose license file printed <paramref name="releaseCode"/> (typed in any case,
+    /// with or without its dash). The code can be read from the file, so it is trusted in moderation (<see cref="ReleaseRules"/>):
+    /// the server stops counting after the settle time, or the release waits for a manager in the fraud queue.
     /// </summary>
-    public async Task<string> ReleaseAsync(ClaimsPrincipal actor, int licenseId, string? releaseCode, CancellationToken ct = default)
+    public async Task<OfflineReleaseResult> ReleaseAsync(
+        ClaimsPrincipal actor,
+        int licenseId,
+        string? releaseCode,
+        CancellationToken ct = default
+    )
     {
         var code = ReleaseCodeOf(releaseCode);
         if (code.Length != 10)
@@ -144,11 +151,23 @@ public sealed class OfflineActivationService(
             ?? throw new DomainException(
                 "No offline server of this license has that release code. Check it with the customer: codes never use 0, O, 1 or I."
             );
-        if (installation.ReleasedAt is { } released)
-            throw new DomainException($"{installation.Hostname} was released already, on {released:d MMM yyyy}.");
         var now = calendar.UtcNow;
-        installation.ReleaseOffline(now);
-        license.Version = Guid.NewGuid();
+        if (installation.ReleasedAt is { } released)
+            throw new DomainException(
+                released <= now
+                    ? $"{installation.Hostname} was released already, on {released:d MMM yyyy}."
+                    : $"{installation.Hostname} is released already: it stops counting on {released:d MMM yyyy HH:mm} UTC."
+            );
+        if (installation.DecommissionedAt is not null)
+            throw new DomainException($"{installation.Hostname} no longer counts already.");
+        if (
+            await db.InstallationReleases.AnyAsync(
+                r => r.InstallationId == installation.Id && r.Verdict == ReleaseVerdict.AwaitingApproval,
+                ct
+            )
+        )
+            throw new DomainException($"The release of {installation.Hostname} waits for a manager already.");
+        var release = await releases.AskAsync(db, license, installation, ReleaseSource.ReleaseCode, now, ct);
         db.Audit(
             actor,
             now,
@@ -156,10 +175,16 @@ public sealed class OfflineActivationService(
             "License",
             license.Key,
             null,
-            new { installation.Hostname, installation.MachineId }
+            new
+            {
+                installation.Hostname,
+                installation.MachineId,
+                release.Verdict,
+                release.EffectiveAt,
+            }
         );
         await db.SaveOrRefuseAsync(Conflict, ct);
-        return installation.Hostname;
+        return new(installation.Hostname, release.Verdict, release.EffectiveAt);
     }
 
     /// <summary>A release code as typed or as issued, reduced to its letters and digits in upper case.</summary>

@@ -210,7 +210,8 @@ public sealed class FraudCaseService(
             standing,
             [.. installations.Select(i => InstallationView.Of(i, license, calendar.Today, now, Options))],
             timeline,
-            others
+            others,
+            await ReleaseService.EvidenceAsync(db, license.Id, now, Options, ct)
         );
     }
 
@@ -435,7 +436,7 @@ public sealed class FraudCaseService(
             throw new DomainException(
                 $"{target.Key} already runs on {thereActive} server(s), all it allows: it has no room for {moving.Hostname}."
             );
-        moving.ReleasedAt = now;
+        moving.ReleaseNow(now);
         var existing = there.FirstOrDefault(i => i.MachineId == moving.MachineId);
         if (existing is null)
             db.Installations.Add(Installation.New(target.Id, moving.MachineId, moving.Hostname, moving.ProductVersion, now));

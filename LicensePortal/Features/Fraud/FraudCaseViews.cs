@@ -54,7 +54,8 @@ public sealed record CaseDetail(
     Standing Standing,
     IReadOnlyList<InstallationView> Installations,
     IReadOnlyList<TimelineEntry> Timeline,
-    IReadOnlyList<OtherLicense> OtherLicenses
+    IReadOnlyList<OtherLicense> OtherLicenses,
+    Installations.ReleaseEvidence Evidence
 );
 
 /// <summary>Another active license of the case's customer and product, with room it has for a server.</summary>

@@ -23,7 +23,11 @@ public class Installation
 
     public DateTime LastSeenAt { get; set; }
 
-    /// <summary>When the product reported it was uninstalled or moved away.</summary>
+    /// <summary>
+    /// When the machine stops counting after a release: the product's release (or its release code) plus the settle time,
+    /// or the moment of a staff decision (a transfer, a lease's end, a case's outcome). Later than now, the release is
+    /// pending and a check-in voids it.
+    /// </summary>
     public DateTime? ReleasedAt { get; set; }
 
     /// <summary>When staff marked the server as taken out of service.</summary>
@@ -63,11 +67,12 @@ public class Installation
         if (starts)
         {
             StintStartedAt = now;
-            ReleasedAt = null;
             DecommissionedAt = null;
             OfflineUntil = null;
             ReleaseCodeHash = null;
         }
+        // A release still settling is void: the machine is still there.
+        ReleasedAt = null;
         Hostname = hostname;
         ProductVersion = productVersion;
         LastSeenAt = now;
@@ -93,18 +98,29 @@ public class Installation
         return starts;
     }
 
-    /// <summary>The product printed its release code when it was uninstalled: the server stops counting now.</summary>
-    public void ReleaseOffline(DateTime now)
+    /// <summary>
+    /// A release the rules let count (<see cref="ReleaseRules"/>): the machine stops counting at <paramref name="at"/> unless it
+    /// checks in before. A release already settling keeps its earlier end. Returns whether the release was taken.
+    /// </summary>
+    public bool Release(DateTime at)
     {
-        if (ReleasedAt is not null || DecommissionedAt is not null)
-            throw new Infrastructure.DomainException($"{Hostname} no longer counts already.");
-        ReleasedAt = now;
+        if (DecommissionedAt is not null || ReleasedAt is { } earlier && earlier <= at)
+            return false;
+        ReleasedAt = at;
+        return true;
+    }
+
+    /// <summary>A staff decision (a transfer, a lease's end, a case's outcome): the machine stops counting now.</summary>
+    public void ReleaseNow(DateTime now)
+    {
+        if (ReleasedAt is null || ReleasedAt > now)
+            ReleasedAt = now;
     }
 
     /// <summary>Staff take the server out of service: it stops counting now.</summary>
     public void Decommission(DateTime now)
     {
-        if (ReleasedAt is not null || DecommissionedAt is not null)
+        if (ReleasedAt <= now || DecommissionedAt is not null)
             throw new Infrastructure.DomainException($"{Hostname} no longer counts already.");
         DecommissionedAt = now;
     }

@@ -34,7 +34,25 @@ public sealed class InstallationOptions
     [Range(1, 365, ErrorMessage = "Installations:CaseDeadlineDays must be between 1 and 365 days.")]
     public int CaseDeadlineDays { get; set; } = 14;
 
+    /// <summary>Hours a release from the product (or a release code) waits before the machine stops counting.</summary>
+    [Range(0, 168, ErrorMessage = "Installations:ReleaseSettleHours must be between 0 and 168 hours.")]
+    public int ReleaseSettleHours { get; set; } = 24;
+
+    /// <summary>Releases of one license that count within <see cref="ReleaseLimitDays"/>; later ones are recorded only.</summary>
+    [Range(1, 100, ErrorMessage = "Installations:ReleaseLimit must be between 1 and 100 releases.")]
+    public int ReleaseLimit { get; set; } = 3;
+
+    /// <summary>The period <see cref="ReleaseLimit"/> counts over, and the period the evidence on a license covers.</summary>
+    [Range(1, 365, ErrorMessage = "Installations:ReleaseLimitDays must be between 1 and 365 days.")]
+    public int ReleaseLimitDays { get; set; } = 30;
+
+    /// <summary>Release codes of one license a year that free the allowance without a manager's approval.</summary>
+    [Range(0, 100, ErrorMessage = "Installations:OfflineReleasesPerYear must be between 0 and 100.")]
+    public int OfflineReleasesPerYear { get; set; } = 2;
+
     public TimeSpan ActiveWithin => TimeSpan.FromDays(ActiveWithinDays);
+    public TimeSpan ReleaseSettle => TimeSpan.FromHours(ReleaseSettleHours);
+    public TimeSpan ReleaseLimitPeriod => TimeSpan.FromDays(ReleaseLimitDays);
     public TimeSpan MigrationWindow => TimeSpan.FromDays(MigrationWindowDays);
     public TimeSpan Lookback => TimeSpan.FromDays(LookbackDays);
     public TimeSpan CaseDeadline => TimeSpan.FromDays(CaseDeadlineDays);

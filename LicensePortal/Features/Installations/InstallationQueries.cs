@@ -7,12 +7,13 @@ namespace LicensePortal.Features.Installations;
 /// <summary>
 /// <see cref="InstallationStanding.StateOf"/> and <see cref="InstallationStanding.Allowance"/> as the database reads them:
 /// once as LINQ for the lists, once as SQL text for the statements EF Core does not write. Each form is built from the
-/// same two parts (present: neither released nor decommissioned; seen: checked in within the active period or holding an
+/// same two parts (present: neither released (a release still settling is not yet) nor decommissioned; seen: checked in within the active period or holding an
 /// unexpired offline license file), and InstallationRuleFormsTests checks that every form sorts the same rows the same way.
 /// </summary>
 public static class InstallationQueries
 {
-    private static readonly Expression<Func<Installation, bool>> Present = i => i.ReleasedAt == null && i.DecommissionedAt == null;
+    private static Expression<Func<Installation, bool>> Present(ActivityCut cut) =>
+        i => (i.ReleasedAt == null || i.ReleasedAt > cut.Now) && i.DecommissionedAt == null;
 
     private static Expression<Func<Installation, bool>> Seen(ActivityCut cut) =>
         i => i.LastSeenAt >= cut.SeenSince || i.OfflineUntil > cut.Now;
@@ -21,15 +22,15 @@ public static class InstallationQueries
         Expression.Lambda<Func<Installation, bool>>(Expression.Not(predicate.Body), predicate.Parameters);
 
     public static IQueryable<Installation> Active(this IQueryable<Installation> installations, ActivityCut cut) =>
-        installations.Where(Present).Where(Seen(cut));
+        installations.Where(Present(cut)).Where(Seen(cut));
 
     public static IQueryable<Installation> InState(this IQueryable<Installation> installations, InstallationState state, ActivityCut cut) =>
         state switch
         {
             InstallationState.Active => installations.Active(cut),
-            InstallationState.Stale => installations.Where(Present).Where(Not(Seen(cut))),
-            InstallationState.Released => installations.Where(i => i.ReleasedAt != null),
-            _ => installations.Where(i => i.DecommissionedAt != null && i.ReleasedAt == null),
+            InstallationState.Stale => installations.Where(Present(cut)).Where(Not(Seen(cut))),
+            InstallationState.Released => installations.Where(i => i.ReleasedAt <= cut.Now),
+            _ => installations.Where(i => i.DecommissionedAt != null && (i.ReleasedAt == null || i.ReleasedAt > cut.Now)),
         };
 
     /// <summary>
@@ -38,7 +39,8 @@ public static class InstallationQueries
     /// so <c>NOT</c> of it means "not active".
     /// </summary>
     public static string ActiveSql(string row, string seenSince, string now) =>
-        $"""({row}."ReleasedAt" IS NULL AND {row}."DecommissionedAt" IS NULL AND ({row}."LastSeenAt" >= {seenSince} OR """
+        $"""(({row}."ReleasedAt" IS NULL OR {row}."ReleasedAt" > {now}) AND {row}."DecommissionedAt" IS NULL AND """
+        + $"""({row}."LastSeenAt" >= {seenSince} OR """
         + $"""({row}."OfflineUntil" IS NOT NULL AND {row}."OfflineUntil" > {now})))""";
 
     /// <summary>The allowance of the license row <paramref name="license"/> in SQL.</summary>

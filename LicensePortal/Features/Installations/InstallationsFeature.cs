@@ -11,6 +11,7 @@ public static class InstallationsFeature
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddScoped<InstallationService>();
+        builder.Services.AddScoped<ReleaseService>();
         return builder;
     }
 }

@@ -55,6 +55,7 @@ public sealed class LicenseDetailService(
             })
             .ToListAsync(ct);
         var events = await db.LicenseEvents.Where(e => e.LicenseId == id).ToListAsync(ct);
+        var evidence = await ReleaseService.EvidenceAsync(db, id, now, options, ct);
         var cases = await db
             .FraudCases.Where(c => c.LicenseId == id)
             .OrderByDescending(c => c.Id)
@@ -96,8 +97,10 @@ public sealed class LicenseDetailService(
                     .Where(i => i.ReleasedAt is not null)
                     .Select(i => new TimelineEntry(
                         i.ReleasedAt!.Value,
-                        "Released",
-                        i.ReleaseCodeHash is null ? $"{i.Hostname} released the key." : $"{i.Hostname} released with its release code.",
+                        i.ReleasedAt > now ? "Release settling" : "Released",
+                        i.ReleasedAt > now ? $"{i.Hostname} stops counting then, unless it checks in before."
+                        : i.ReleaseCodeHash is null ? $"{i.Hostname} released the key."
+                        : $"{i.Hostname} released with its release code.",
                         null
                     ))
             )
@@ -134,7 +137,8 @@ public sealed class LicenseDetailService(
                 )),
             ],
             timeline,
-            cases
+            cases,
+            evidence
         );
     }
 

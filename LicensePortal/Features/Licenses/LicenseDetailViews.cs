@@ -53,7 +53,8 @@ public sealed record LicenseDetail(
     IReadOnlyList<InstallationView> Installations,
     IReadOnlyList<LicenseQuote> Quotes,
     IReadOnlyList<TimelineEntry> Timeline,
-    IReadOnlyList<LicenseCase> Cases
+    IReadOnlyList<LicenseCase> Cases,
+    ReleaseEvidence Evidence
 )
 {
     public LicenseCase? OpenCase => Cases.FirstOrDefault(c => Fraud.FraudCase.IsOpenState(c.State));

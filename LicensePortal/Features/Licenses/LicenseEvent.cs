@@ -35,6 +35,7 @@ public static class LicenseEventKinds
     public const string Enabled = "Re-enabled";
     public const string OwnerChanged = "Owner changed";
     public const string ActivatedOffline = "Activated offline";
+    public const string ReleaseLimitReached = "Release limit reached";
 }
 
 internal sealed class LicenseEventConfiguration : IEntityTypeConfiguration<LicenseEvent>

@@ -77,18 +77,24 @@ public static class InstallationStanding
     /// (<see cref="IsActive"/>) or stale. Lists filter on it in SQL through <c>InstallationQueries</c>, built from the same parts.
     /// </summary>
     public static InstallationState StateOf(InstallationFacts i, DateTime now, InstallationOptions options) =>
-        i.ReleasedAt is not null ? InstallationState.Released
+        i.ReleasedAt <= now ? InstallationState.Released
         : i.DecommissionedAt is not null ? InstallationState.Decommissioned
         : IsActive(i, now, options) ? InstallationState.Active
         : InstallationState.Stale;
 
     /// <summary>
-    /// An installation is active when it has not been released or decommissioned and was seen
-    /// within <see cref="InstallationOptions.ActiveWithinDays"/>, or was activated offline and its license file has
-    /// not expired.
+    /// An installation is active when it has not been released (a release counts once its settle time has passed) or
+    /// decommissioned and was seen within <see cref="InstallationOptions.ActiveWithinDays"/>, or was activated offline and
+    /// its license file has not expired.
     /// </summary>
     public static bool IsActive(InstallationFacts i, DateTime now, InstallationOptions options) =>
-        i.ReleasedAt is null && i.DecommissionedAt is null && i.StartedAt <= now && !IsSilent(i, now, options);
+        !Released(i, now) && i.DecommissionedAt is null && i.StartedAt <= now && !IsSilent(i, now, options);
+
+    /// <summary>The stint's release has taken effect (a release still settling has not).</summary>
+    public static bool Released(InstallationFacts i, DateTime now) => i.ReleasedAt <= now;
+
+    /// <summary>A release that has not taken effect yet: a check-in before <see cref="InstallationFacts.ReleasedAt"/> voids it.</summary>
+    public static bool ReleaseSettling(InstallationFacts i, DateTime now) => i.ReleasedAt > now;
 
     /// <summary>Neither seen within the active period nor holding an unexpired offline license file.</summary>
     public static bool IsSilent(InstallationFacts i, DateTime now, InstallationOptions options) =>
@@ -102,7 +108,7 @@ public static class InstallationStanding
 
     /// <summary>Whether a check-in at <paramref name="now"/> starts a new stint rather than continuing the present one.</summary>
     public static bool StartsNewStint(InstallationFacts current, DateTime now, InstallationOptions options) =>
-        current.ReleasedAt is not null || current.DecommissionedAt is not null || IsSilent(current, now, options);
+        Released(current, now) || current.DecommissionedAt is not null || IsSilent(current, now, options);
 
     /// <summary>
     /// When a stint stopped counting: its release, its decommissioning, or the active period after it was last seen

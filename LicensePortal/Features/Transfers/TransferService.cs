@@ -400,9 +400,11 @@ public sealed class TransferService(
     /// </summary>
     private static async Task<int> ChangeOwnerAsync(AppDbContext db, License license, int newOwnerId, DateTime now)
     {
-        var installations = await db.Installations.Where(i => i.LicenseId == license.Id && i.ReleasedAt == null).ToListAsync();
+        var installations = await db
+            .Installations.Where(i => i.LicenseId == license.Id && (i.ReleasedAt == null || i.ReleasedAt > now))
+            .ToListAsync();
         foreach (var installation in installations)
-            installation.ReleasedAt = now;
+            installation.ReleaseNow(now);
         license.CustomerId = newOwnerId;
         license.RestoreWindow(now);
         return installations.Count;

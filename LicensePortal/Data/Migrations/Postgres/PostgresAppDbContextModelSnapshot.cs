@@ -711,6 +711,55 @@ namespace LicensePortal.Data.Migrations.Postgres
                         });
                 });
 
+            modelBuilder.Entity("LicensePortal.Features.Installations.InstallationRelease", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime?>("EffectiveAt")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<string>("Hostname")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<long>("InstallationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("LicenseId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<int>("Source")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Verdict")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InstallationId");
+
+                    b.HasIndex("LicenseId", "RequestedAt");
+
+                    b.HasIndex("Verdict", "RequestedAt");
+
+                    b.ToTable("InstallationReleases");
+                });
+
             modelBuilder.Entity("LicensePortal.Features.Installations.InstallationStint", b =>
                 {
                     b.Property<long>("Id")
@@ -1543,6 +1592,15 @@ namespace LicensePortal.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("License");
+                });
+
+            modelBuilder.Entity("LicensePortal.Features.Installations.InstallationRelease", b =>
+                {
+                    b.HasOne("LicensePortal.Features.Installations.Installation", null)
+                        .WithMany()
+                        .HasForeignKey("InstallationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("LicensePortal.Features.Installations.InstallationStint", b =>

@@ -680,6 +680,53 @@ namespace LicensePortal.Data.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("LicensePortal.Features.Installations.InstallationRelease", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("EffectiveAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hostname")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("InstallationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LicenseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Source")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Verdict")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InstallationId");
+
+                    b.HasIndex("LicenseId", "RequestedAt");
+
+                    b.HasIndex("Verdict", "RequestedAt");
+
+                    b.ToTable("InstallationReleases");
+                });
+
             modelBuilder.Entity("LicensePortal.Features.Installations.InstallationStint", b =>
                 {
                     b.Property<long>("Id")
@@ -1488,6 +1535,15 @@ namespace LicensePortal.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("License");
+                });
+
+            modelBuilder.Entity("LicensePortal.Features.Installations.InstallationRelease", b =>
+                {
+                    b.HasOne("LicensePortal.Features.Installations.Installation", null)
+                        .WithMany()
+                        .HasForeignKey("InstallationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("LicensePortal.Features.Installations.InstallationStint", b =>
