@@ -178,6 +178,63 @@ public class OfflineActivationTests : IAsyncLifetime
         Assert.Null(present.ReleasedAt);
     }
 
+    [Fact]
+    public async Task A_third_release_code_in_a_year_waits_for_a_manager_who_alone_may_approve_it()
+    {
+        // Release code read from the file, another server activated, repeat: the loop the offline limits close.
+        var released = new List<OfflineReleaseResult>();
+        for (var round = 0; round < 3; round++)
+        {
+            var issued = await Offline.ActivateAsync(Rep, license.Id, RequestFrom($"vault-{round}", host: $"vault-{round}.bank.example"));
+            portal.Clock.Advance(TimeSpan.FromDays(40));
+            released.Add(await Offline.ReleaseAsync(Rep, license.Id, issued.ReleaseCode));
+            portal.Clock.Advance(TimeSpan.FromDays(1));
+        }
+
+        Assert.Equal(
+            [ReleaseVerdict.Counts, ReleaseVerdict.Counts, ReleaseVerdict.AwaitingApproval],
+            released.Select(r => r.Verdict)
+        );
+        Assert.Contains("waits for a manager", released[2].Sentence);
+        // The third server still counts, so a fourth cannot be activated.
+        Assert.Equal(1, await ActiveAsync());
+        await Assert.ThrowsAsync<DomainException>(() => Offline.ActivateAsync(Rep, license.Id, RequestFrom("vault-3")));
+
+        var releases = portal.Service<ReleaseService>();
+        var waiting = Assert.Single((await releases.ReviewAsync(TestData.As(Roles.Fraud, BrowserPortal.Email(Roles.Fraud)), Page)).Rows, r => r.Verdict == ReleaseVerdict.AwaitingApproval);
+        var agent = TestData.As(Roles.Fraud, BrowserPortal.Email(Roles.Fraud));
+        var refused = await Assert.ThrowsAsync<DomainException>(() => releases.DecideAsync(agent, waiting.Id, approve: true));
+        Assert.StartsWith("Only a manager", refused.Message);
+        Assert.Equal(1, await ActiveAsync());
+
+        var manager = TestData.As(Roles.Manager, BrowserPortal.Email(Roles.Manager));
+        await releases.DecideAsync(manager, waiting.Id, approve: true);
+        Assert.Equal(0, await ActiveAsync());
+        var twice = await Assert.ThrowsAsync<DomainException>(() => releases.DecideAsync(manager, waiting.Id, approve: false));
+        Assert.Contains("was decided already", twice.Message);
+        Assert.Contains("Release approved", await AuditAsync());
+    }
+
+    [Fact]
+    public async Task A_refused_release_code_leaves_the_server_counting_until_its_file_expires()
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            var issued = await Offline.ActivateAsync(Rep, license.Id, RequestFrom($"vault-{round}"));
+            portal.Clock.Advance(TimeSpan.FromDays(2));
+            await Offline.ReleaseAsync(Rep, license.Id, issued.ReleaseCode);
+            portal.Clock.Advance(TimeSpan.FromDays(1));
+        }
+        var manager = TestData.As(Roles.Manager, BrowserPortal.Email(Roles.Manager));
+        var releases = portal.Service<ReleaseService>();
+        var waiting = (await releases.ReviewAsync(manager, Page)).Rows.Single(r => r.Verdict == ReleaseVerdict.AwaitingApproval);
+
+        await releases.DecideAsync(manager, waiting.Id, approve: false);
+
+        Assert.Equal(1, await ActiveAsync());
+        Assert.Empty((await releases.ReviewAsync(manager, Page)).Rows);
+    }
+
     public static TheoryData<string, string> Refusals =>
         new()
         {
