@@ -118,3 +118,67 @@ public class TransferInstallationTests : IAsyncLifetime
         Assert.Equal("active", (await api.CheckInAsync(license.Key, "seller-server")).Status);
     }
 }
+
+/// <summary>Offline license files cannot be revoked: they never outlive a lease, and a change of owner acknowledges them.</summary>
+public class TransferOfflineFileTests : IAsyncLifetime
+{
+    private readonly PortalFactory portal = new() { Licenses = 10 };
+    private static readonly System.Security.Claims.ClaimsPrincipal Sales = TestData.As(Roles.Sales, DemoSeeder.Users[0].Email);
+    private static readonly System.Security.Claims.ClaimsPrincipal Manager = TestData.As(Roles.Manager, DemoSeeder.Users[2].Email);
+    private TransferService Transfers => portal.Service<TransferService>();
+    private LicensePortal.Features.Activation.OfflineActivationService Offline =>
+        portal.Service<LicensePortal.Features.Activation.OfflineActivationService>();
+    private License license = null!;
+    private int seller,
+        buyer;
+
+    public async ValueTask InitializeAsync()
+    {
+        seller = (await portal.NewCustomerAsync("Seller Hosting Ltd")).Id;
+        buyer = (await portal.NewCustomerAsync("Buyer Networks GmbH")).Id;
+        license = await portal.NewLicenseAsync(seller);
+    }
+
+    public ValueTask DisposeAsync() => portal.DisposeAsync();
+
+    private DateTime Now => portal.Clock.GetUtcNow().UtcDateTime;
+
+    private string RequestFrom(string machine) =>
+        LicensePortal.Verifier.OfflineActivation.Request(license.Key, machine, $"{machine}.example", "12.3.9142", portal.Clock.GetUtcNow());
+
+    [Fact]
+    public async Task A_transfer_while_an_offline_file_is_valid_needs_the_approver_to_acknowledge_its_expiry()
+    {
+        var file = await Offline.ActivateAsync(Sales, license.Id, RequestFrom("vault-1"));
+        var id = await Transfers.RequestAsync(Sales, license.Id, buyer, null, TransferKind.Transfer, "Company sold its mail business");
+
+        var files = await Transfers.ValidOfflineFilesAsync(license.Id);
+        Assert.Equal([new("vault-1.example", file.ExpiresAt)], files);
+        var refused = await Assert.ThrowsAsync<DomainException>(() => Transfers.ApproveAsync(Manager, id, "ok"));
+        Assert.Contains($"vault-1.example's offline license file stays valid until {file.ExpiresAt:d MMM yyyy, HH:mm} UTC", refused.Message);
+        await Assert.ThrowsAsync<DomainException>(() => Transfers.ApproveAsync(Manager, id, "ok", file.ExpiresAt.AddDays(-1)));
+        await using (var db = await portal.DbAsync())
+            Assert.Equal(seller, (await db.Licenses.SingleAsync(l => l.Id == license.Id)).CustomerId);
+
+        await Transfers.ApproveAsync(Manager, id, "ok", file.ExpiresAt);
+
+        await using var check = await portal.DbAsync();
+        Assert.Equal(buyer, (await check.Licenses.SingleAsync(l => l.Id == license.Id)).CustomerId);
+        var history = await check.LicenseEvents.Where(e => e.LicenseId == license.Id && e.Kind == LicenseEventKinds.OwnerChanged).SingleAsync();
+        Assert.Contains("Acknowledged: vault-1.example's offline license file stays valid", history.Description);
+    }
+
+    [Fact]
+    public async Task An_offline_file_issued_during_a_lease_expires_when_the_lease_ends()
+    {
+        var leaseEnds = DateOnly.FromDateTime(Now).AddDays(90);
+        var id = await Transfers.RequestAsync(Sales, license.Id, buyer, null, TransferKind.Lease, "Seasonal hosting", leaseEnds);
+        await Transfers.ApproveAsync(Manager, id, "ok");
+
+        var file = await Offline.ActivateAsync(Sales, license.Id, RequestFrom("lessee-vault"));
+
+        var calendar = portal.Service<LicensePortal.Features.Licensing.VendorCalendar>();
+        Assert.Equal(calendar.StartOfDayUtc(leaseEnds), file.ExpiresAt);
+        Assert.True(file.ExpiresAt < Now.AddDays(365));
+    }
+}

@@ -5,6 +5,7 @@ using LicensePortal.Data;
 using LicensePortal.Features.Installations;
 using LicensePortal.Features.Licenses;
 using LicensePortal.Features.Licensing;
+using LicensePortal.Features.Transfers;
 using LicensePortal.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -80,7 +81,10 @@ public sealed class OfflineActivationService(
             );
         }
 
-        var expiresAt = now.AddDays(activation.Value.OfflineValidDays);
+        // A file cannot be revoked, so it never outlives the lease the license is on.
+        var expiresAt = await db.CapAtLeaseEndAsync(licenseId, now.AddDays(activation.Value.OfflineValidDays), calendar, ct);
+        if (expiresAt <= now)
+            throw new DomainException("The lease this license is on ends today: activate the server once it is back with its owner.");
         var (file, releaseCode) = OfflineActivationFiles.Issue(keys, request, new DateTimeOffset(now), new DateTimeOffset(expiresAt));
         if (installation is null)
         {

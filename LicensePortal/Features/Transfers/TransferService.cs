@@ -140,7 +140,12 @@ public sealed class TransferService(
     /// as of now and the new owner starts with the full migration window, the consent letter is made
     /// and stored with its reference, audit rows are written, and both owners' emails with the letter are queued.
     /// </summary>
-    public async Task ApproveAsync(ClaimsPrincipal actor, int id, string? note)
+    /// <summary>
+    /// Approves the request. While an offline license file of the license is still valid, the approver must acknowledge
+    /// files valid until at least the latest one (<paramref name="offlineFilesAcknowledgedUntil"/>): the old owner's
+    /// server can run until it expires.
+    /// </summary>
+    public async Task ApproveAsync(ClaimsPrincipal actor, int id, string? note, DateTime? offlineFilesAcknowledgedUntil = null)
     {
         var now = calendar.UtcNow;
         await using var db = await dbFactory.CreateDbContextAsync();
@@ -178,6 +183,8 @@ public sealed class TransferService(
             throw new DomainException($"{ex.Message} Reject this request and make a new one.");
         }
         request.Letter = ConsentLetterPdf.Render(request, license, from, to, vendor.Value, installationOptions.Value.MigrationWindowDays);
+        var files = await db.ValidOfflineFilesAsync(license.Id, now);
+        OfflineFiles.RequireAcknowledged(files, offlineFilesAcknowledgedUntil);
         var released = await ChangeOwnerAsync(db, license, to.Id, now);
         db.LicenseEvents.Add(
             new LicenseEvent
@@ -189,7 +196,8 @@ public sealed class TransferService(
                 Description =
                     $"{(request.Kind == TransferKind.Lease ? $"Leased until {request.LeaseEndsOn:yyyy-MM-dd}" : "Transferred")} from "
                     + $"{from.Name} to {to.Name} "
-                    + $"with written consent {request.Reference}; {released} installation(s) of {from.Name} released.",
+                    + $"with written consent {request.Reference}; {released} installation(s) of {from.Name} released."
+                    + (files.Count > 0 ? $" Acknowledged: {OfflineFiles.Describe(files)}." : ""),
             }
         );
         db.Audit(
@@ -206,6 +214,7 @@ public sealed class TransferService(
                 request.Kind,
                 request.LeaseEndsOn,
                 InstallationsReleased = released,
+                OfflineFilesValidUntil = files.Count > 0 ? files[0].ValidUntil : (DateTime?)null,
             }
         );
         db.Audit(
@@ -312,6 +321,13 @@ public sealed class TransferService(
             ))
             .ToListAsync(ct);
         return new(rows, total);
+    }
+
+    /// <summary>The license's offline files still valid now: approving a change of owner acknowledges them.</summary>
+    public async Task<IReadOnlyList<ValidOfflineFile>> ValidOfflineFilesAsync(int licenseId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.ValidOfflineFilesAsync(licenseId, calendar.UtcNow, ct);
     }
 
     /// <summary>The license's request waiting for approval, if any (there is at most one: a second is refused).</summary>
@@ -467,6 +483,7 @@ public sealed class TransferService(
             await db.SaveOrRefuseAsync("The lease changed at the same time.", ct);
             return false;
         }
+        var files = await db.ValidOfflineFilesAsync(license.Id, now, ct);
         var released = await ChangeOwnerAsync(db, license, lessor.Id, now);
         db.LicenseEvents.Add(
             new LicenseEvent
@@ -477,7 +494,8 @@ public sealed class TransferService(
                 UserName = LeaseClock.Identity!.Name!,
                 Description =
                     $"The lease {lease.Reference} to {lessee.Name} ended on {lease.LeaseEndsOn:yyyy-MM-dd}: returned to {lessor.Name}; "
-                    + $"{released} installation(s) of {lessee.Name} released.",
+                    + $"{released} installation(s) of {lessee.Name} released."
+                    + (files.Count > 0 ? $" Issued before files ended with the lease: {OfflineFiles.Describe(files)}." : ""),
             }
         );
         db.Audit(
