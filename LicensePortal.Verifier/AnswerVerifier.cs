@@ -27,7 +27,9 @@ public enum Verdict
 /// <summary>
 /// Verifies the licensing portal's answers. Copy this file into a product: it needs nothing but .NET.
 /// The portal signs with ECDSA P-256 and SHA-256 (ES256); the signature covers the status code, the license key and
-/// machine id the product sent, when it was signed, until when it holds, and the exact body.
+/// machine id the product sent, when it was signed, until when it holds, and the exact body; in version 2 (a request that
+/// sent <see cref="NonceHeader"/>) also the nonce, each field length-prefixed. A 429 is not signed: it says nothing about
+/// the license, so a product treats it as no answer and retries after Retry-After.
 /// </summary>
 public static class AnswerVerifier
 {
@@ -35,6 +37,18 @@ public static class AnswerVerifier
     public const string SignedAtHeader = "X-License-Signed-At";
     public const string ExpiresAtHeader = "X-License-Expires-At";
     public const string SignatureHeader = "X-License-Signature";
+
+    /// <summary>
+    /// A request header: a value the product makes up for each request (random, at most 128 characters). The answer is then
+    /// signed in version 2, over the nonce too, so an answer recorded earlier cannot be replayed for a later request.
+    /// </summary>
+    public const string NonceHeader = "X-License-Nonce";
+
+    /// <summary>"2" on answers signed over the nonce with length-prefixed fields; absent on version 1 answers.</summary>
+    public const string SignatureVersionHeader = "X-License-Signature-Version";
+
+    /// <summary>The longest nonce the portal signs; a longer one is refused (400).</summary>
+    public const int MaxNonceLength = 128;
 
     /// <summary>How far ahead of the product's clock a signing time may be (clocks drift).</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
@@ -54,6 +68,68 @@ public static class AnswerVerifier
         );
 
     /// <summary>
+    /// The bytes signed in version 2: each field preceded by its length, so no field can pass for the end of another,
+    /// with the product's <paramref name="nonce"/> among them.
+    /// </summary>
+    public static byte[] SignedBytesV2(
+        int status,
+        string licenseKey,
+        string machineId,
+        string nonce,
+        string signedAt,
+        string expiresAt,
+        ReadOnlySpan<byte> body
+    )
+    {
+        var text = new StringBuilder("LicensePortal answer v2\n");
+        foreach (
+            var field in new[]
+            {
+                status.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                licenseKey,
+                machineId,
+                nonce,
+                signedAt,
+                expiresAt,
+                Convert.ToBase64String(SHA256.HashData(body)),
+            }
+        )
+            text.Append(field.Length).Append(':').Append(field).Append('\n');
+        return Encoding.UTF8.GetBytes(text.ToString());
+    }
+
+    /// <summary>
+    /// Checks an answer to a request that sent <paramref name="nonce"/> in <see cref="NonceHeader"/>: it must be signed in
+    /// version 2 over that nonce, so an answer to another request (a replay) is <see cref="Verdict.Forged"/>.
+    /// </summary>
+    public static async Task<Verdict> VerifyAsync(
+        IReadOnlyDictionary<string, string> publicKeys,
+        HttpResponseMessage response,
+        string licenseKey,
+        string machineId,
+        string nonce,
+        DateTimeOffset now
+    )
+    {
+        var body = await response.Content.ReadAsByteArrayAsync();
+        if (Header(response, SignatureVersionHeader) != "2")
+            return Header(response, SignatureHeader) is null ? Verdict.Unsigned : Verdict.Forged;
+        return Check(
+            publicKeys,
+            Header(response, KeyIdHeader),
+            Header(response, SignedAtHeader),
+            Header(response, ExpiresAtHeader),
+            Header(response, SignatureHeader),
+            now,
+            (signedAt, expiresAt) =>
+                SignedBytesV2((int)response.StatusCode, licenseKey, machineId, nonce, signedAt, expiresAt, body)
+        );
+    }
+
+    private static string? Header(HttpResponseMessage r, string name) =>
+        r.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+
+    /// <summary>
     /// Checks an answer. <paramref name="publicKeys"/> maps key ids to the portal's public keys (SubjectPublicKeyInfo,
     /// base64, as served at /.well-known/licenseportal-keys.json and shipped with the product).
     /// <paramref name="licenseKey"/> and <paramref name="machineId"/> are what the product sent, exactly.
@@ -71,6 +147,28 @@ public static class AnswerVerifier
         DateTimeOffset now
     )
     {
+        var bytes = body.ToArray();
+        return Check(
+            publicKeys,
+            keyId,
+            signedAt,
+            expiresAt,
+            signature,
+            now,
+            (signed, expires) => SignedBytes(status, licenseKey, machineId, signed, expires, bytes)
+        );
+    }
+
+    private static Verdict Check(
+        IReadOnlyDictionary<string, string> publicKeys,
+        string? keyId,
+        string? signedAt,
+        string? expiresAt,
+        string? signature,
+        DateTimeOffset now,
+        Func<string, string, byte[]> signedBytes
+    )
+    {
         if (keyId is null || signedAt is null || expiresAt is null || signature is null)
             return Verdict.Unsigned;
         if (!publicKeys.TryGetValue(keyId, out var publicKey))
@@ -86,7 +184,7 @@ public static class AnswerVerifier
         }
         using var ecdsa = ECDsa.Create();
         ecdsa.ImportSubjectPublicKeyInfo(Convert.FromBase64String(publicKey), out _);
-        var data = SignedBytes(status, licenseKey, machineId, signedAt, expiresAt, body);
+        var data = signedBytes(signedAt, expiresAt);
         if (!ecdsa.VerifyData(data, signatureBytes, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
             return Verdict.Forged;
         if (
@@ -108,8 +206,6 @@ public static class AnswerVerifier
         DateTimeOffset now
     )
     {
-        static string? Header(HttpResponseMessage r, string name) =>
-            r.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
         var body = await response.Content.ReadAsByteArrayAsync();
         return Verify(
             publicKeys,

@@ -1,7 +1,9 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using LicensePortal.Data;
+using LicensePortal.Features.Activation;
 using LicensePortal.Features.Fraud;
 using LicensePortal.Features.Licenses;
 using LicensePortal.Infrastructure;
@@ -298,6 +300,28 @@ public class ActivationApiTests : IAsyncLifetime
     }
 
     private static StringContent Json(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+
+    [Theory]
+    [InlineData("machine", "sec-m1\n")]
+    [InlineData("machine", "sec-m1\r")]
+    [InlineData("host", "mail1.acme.example\n")]
+    [InlineData("version", "12.3\n")]
+    [InlineData("key", "\n")]
+    public async Task A_field_with_a_trailing_line_break_is_malformed_never_a_new_machine(string field, string value)
+    {
+        await api.CheckInAsync(license.Key, "sec-m1");
+        var response = await api.PostCheckInAsync(
+            field == "key" ? license.Key + value : license.Key,
+            field == "machine" ? value : "sec-m1",
+            host: field == "host" ? value : "mail1.acme.example",
+            version: field == "version" ? value : "12.3.9142"
+        );
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        await using var db = await portal.DbAsync();
+        Assert.Equal(["sec-m1"], await db.Installations.Where(i => i.LicenseId == license.Id).Select(i => i.MachineId).ToListAsync());
+    }
+
 }
 
 public class ActivationRateLimitTests
@@ -310,6 +334,75 @@ public class ActivationRateLimitTests
             builder.UseSetting("Activation:PerKeyPerMinute", perKey.ToString());
             builder.UseSetting("Activation:PerClientPerMinute", perClient.ToString());
         }
+    }
+
+    [Fact]
+    public async Task Addresses_in_one_IPv6_64_share_a_limit_and_another_64_has_its_own()
+    {
+        await using var portal = new LimitedPortal(perKey: 1000, perClient: 3) { Licenses = 10 };
+        var license = await portal.NewLicenseAsync((await portal.NewCustomerAsync()).Id);
+        var api = portal.Client();
+        async Task<HttpStatusCode> FromAsync(string address)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/installations/release")
+            {
+                Content = JsonContent.Create(new { licenseKey = license.Key, machineId = "m" }),
+            };
+            request.Headers.Add(PortalFactory.ClientAddressHeader, address);
+            return (await api.SendAsync(request)).StatusCode;
+        }
+
+        HttpStatusCode[] codes =
+        [
+            await FromAsync("2001:db8:1:2::1"),
+            await FromAsync("2001:db8:1:2::2"),
+            await FromAsync("2001:db8:1:2:ffff::3"),
+            await FromAsync("2001:db8:1:2::4"),
+            await FromAsync("2001:db8:1:3::1"),
+        ];
+
+        Assert.Equal(
+            [HttpStatusCode.NoContent, HttpStatusCode.NoContent, HttpStatusCode.NoContent, HttpStatusCode.TooManyRequests, HttpStatusCode.NoContent],
+            codes
+        );
+        Assert.Equal("2001:db8:1:2::/64", ClientPartition.Of(System.Net.IPAddress.Parse("2001:db8:1:2:aaaa:bbbb:cccc:dddd")));
+        Assert.Equal("192.0.2.7", ClientPartition.Of(System.Net.IPAddress.Parse("::ffff:192.0.2.7")));
+    }
+
+    [Fact]
+    public async Task An_unknown_key_is_answered_without_waiting_for_a_turn_to_write()
+    {
+        await using var portal = new PortalFactory { Licenses = 10, Settings = { ["Activation:WriteQueueLimit"] = "0" } };
+        var license = await portal.NewLicenseAsync((await portal.NewCustomerAsync()).Id);
+        var api = portal.Client();
+        var gate = portal.Service<WriteGate>();
+        using var held = await gate.EnterAsync(TestContext.Current.CancellationToken);
+
+        var unknown = await api.PostCheckInAsync("ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ", "m");
+        var unknownRelease = await api.ReleaseAsync("ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ", "m");
+        var known = await api.PostCheckInAsync(license.Key, "m");
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknownRelease.StatusCode);
+        // Where writes queue (SQLite), the real key waits for the turn the test holds, and the queue is full.
+        await using var db = await portal.DbAsync();
+        if (SqlDialect.Of(db).QueuesWrites)
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, known.StatusCode);
+    }
+
+    [Fact]
+    public void Requests_past_the_instances_limit_are_turned_away()
+    {
+        using var limiter = new KeyRateLimiter(Microsoft.Extensions.Options.Options.Create(new ActivationOptions { MaxConcurrentRequests = 2 }));
+        using var first = limiter.TryEnter();
+        using var second = limiter.TryEnter();
+
+        Assert.NotNull(first);
+        Assert.NotNull(second);
+        Assert.Null(limiter.TryEnter());
+        second!.Dispose();
+        using var third = limiter.TryEnter();
+        Assert.NotNull(third);
     }
 
     [Theory]

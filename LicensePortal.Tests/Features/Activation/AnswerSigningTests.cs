@@ -61,7 +61,64 @@ public class AnswerSigningTests : IAsyncLifetime
             },
             response.StatusCode
         );
-        Assert.Equal(Verdict.Valid, await AnswerVerifier.VerifyAsync(keys, response, sentKey, machine, Now));
+        // A 429 says nothing about the license, so it is not signed (a flood would cost a signature a request).
+        Assert.Equal(
+            kind == "too many for the key" ? Verdict.Unsigned : Verdict.Valid,
+            await AnswerVerifier.VerifyAsync(keys, response, sentKey, machine, Now)
+        );
+    }
+
+    private async Task<HttpResponseMessage> CheckInWithNonceAsync(string nonce)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/installations/check-in")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(
+                new
+                {
+                    licenseKey = license.Key,
+                    machineId = "m-1",
+                    hostname = "mail1.acme.example",
+                    productVersion = "12.3.9142",
+                }
+            ),
+        };
+        request.Headers.Add(AnswerVerifier.NonceHeader, nonce);
+        return await api.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task An_answer_signed_over_the_products_nonce_cannot_be_replayed_for_another_request()
+    {
+        var keys = await api.PublishedKeysAsync();
+        var first = await CheckInWithNonceAsync("nonce-1");
+        portal.Clock.Advance(TimeSpan.FromDays(1));
+        var second = await CheckInWithNonceAsync("nonce-2");
+
+        Assert.Equal("2", Header(first, AnswerVerifier.SignatureVersionHeader));
+        Assert.Equal(Verdict.Valid, await AnswerVerifier.VerifyAsync(keys, first, license.Key, "m-1", "nonce-1", Now));
+        Assert.Equal(Verdict.Valid, await AnswerVerifier.VerifyAsync(keys, second, license.Key, "m-1", "nonce-2", Now));
+        // Yesterday's answer, still within its validity, played back for today's request.
+        Assert.Equal(Verdict.Forged, await AnswerVerifier.VerifyAsync(keys, first, license.Key, "m-1", "nonce-2", Now));
+        // Read as version 1, a version 2 answer does not verify either: the two layouts never pass for each other.
+        Assert.Equal(Verdict.Forged, await AnswerVerifier.VerifyAsync(keys, first, license.Key, "m-1", Now));
+        Assert.Equal(
+            HttpStatusCode.BadRequest,
+            (await CheckInWithNonceAsync(new string('n', AnswerVerifier.MaxNonceLength + 1))).StatusCode
+        );
+    }
+
+    [Fact]
+    public void Version_2_fields_are_length_prefixed_so_a_line_break_cannot_move_from_one_field_to_the_next()
+    {
+        var body = "{}"u8.ToArray();
+        Assert.Equal(
+            AnswerVerifier.SignedBytes(200, "KEY\nA", "B", "t", "e", body),
+            AnswerVerifier.SignedBytes(200, "KEY", "A\nB", "t", "e", body)
+        );
+        Assert.NotEqual(
+            AnswerVerifier.SignedBytesV2(200, "KEY\nA", "B", "n", "t", "e", body),
+            AnswerVerifier.SignedBytesV2(200, "KEY", "A\nB", "n", "t", "e", body)
+        );
     }
 
     private async Task<HttpResponseMessage> TooManyAsync()

@@ -20,6 +20,7 @@ public static class ActivationFeature
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<KeyRateLimiter>();
+        builder.Services.AddSingleton<KnownKeys>();
         builder.Services.AddScoped<CheckInService>();
         builder.Services.AddScoped<OfflineActivationService>();
         builder.Services.AddSingleton<CheckInCommands>();
@@ -33,7 +34,7 @@ public static class ActivationFeature
                 ClientPolicy,
                 http =>
                     RateLimitPartition.GetFixedWindowLimiter(
-                        http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                        ClientPartition.Of(http.Connection.RemoteIpAddress),
                         _ => new FixedWindowRateLimiterOptions
                         {
                             PermitLimit = http.RequestServices.GetRequiredService<IOptions<ActivationOptions>>().Value.PerClientPerMinute,
@@ -92,6 +93,9 @@ public static class ActivationFeature
 
     private static async Task<IResult> CheckInAsync(HttpContext http, CheckInService service, KeyRateLimiter keys, CancellationToken ct)
     {
+        using var place = keys.TryEnter();
+        if (place is null)
+            return Busy(http, new PortalBusyException());
         var (request, problem) = await ReadAsync<CheckInRequest>(http, ct);
         if (problem is not null)
             return problem;
@@ -116,6 +120,9 @@ public static class ActivationFeature
 
     private static async Task<IResult> ReleaseAsync(HttpContext http, CheckInService service, KeyRateLimiter keys, CancellationToken ct)
     {
+        using var place = keys.TryEnter();
+        if (place is null)
+            return Busy(http, new PortalBusyException());
         var (request, problem) = await ReadAsync<ReleaseRequest>(http, ct);
         if (problem is not null)
             return problem;

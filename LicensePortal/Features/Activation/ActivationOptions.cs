@@ -7,8 +7,12 @@ public sealed class ActivationOptions
     /// <summary>Check-ins and releases one license key may make per minute.</summary>
     public int PerKeyPerMinute { get; set; } = 30;
 
-    /// <summary>Requests one client address may make per minute.</summary>
+    /// <summary>Requests one client may make per minute: one IPv4 address, or one IPv6 /64 (what one customer is given).</summary>
     public int PerClientPerMinute { get; set; } = 1200;
+
+    /// <summary>Activation requests handled at once on this instance, whatever their source; more are answered 503 at once.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 100_000, ErrorMessage = "Activation:MaxConcurrentRequests must be between 1 and 100000.")]
+    public int MaxConcurrentRequests { get; set; } = 512;
 
     /// <summary>Check-ins and releases that may wait for their turn to write; more are answered 503 at once.</summary>
     public int WriteQueueLimit { get; set; } = 256;

@@ -2,7 +2,10 @@ using System.Text.RegularExpressions;
 
 namespace LicensePortal.Features.Activation;
 
-/// <summary>What the activation API checks about its input, field by field.</summary>
+/// <summary>
+/// What the activation API checks about its input, field by field. Every field is one line: the patterns are anchored
+/// with \A and \z (a trailing newline would satisfy $), so "m1\n" is malformed, never a second machine.
+/// </summary>
 public static partial class ActivationValidation
 {
     public const int MaxMachineId = 128,
@@ -28,6 +31,8 @@ public static partial class ActivationValidation
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(key))
             errors["licenseKey"] = ["licenseKey is required."];
+        else if (key.Any(char.IsControl))
+            errors["licenseKey"] = ["licenseKey must be one line: no line break or other control character."];
         else if (Licenses.LicenseKey.Normalize(key) is null)
             errors["licenseKey"] = ["licenseKey must be 25 characters in five groups of five, like 7KQ2M-ZP4XD-HT9WC-3NRYF-M8VBE."];
         if (string.IsNullOrWhiteSpace(machineId))
@@ -37,12 +42,12 @@ public static partial class ActivationValidation
         return errors;
     }
 
-    [GeneratedRegex(@"^[A-Za-z0-9._-]+$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9._-]+\z")]
     private static partial Regex Hostname();
 
-    [GeneratedRegex(@"^[0-9]+(\.[0-9]+){0,3}$")]
+    [GeneratedRegex(@"\A[0-9]+(\.[0-9]+){0,3}\z")]
     private static partial Regex Version();
 
-    [GeneratedRegex(@"^[A-Za-z0-9._:-]+$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9._:-]+\z")]
     private static partial Regex MachineId();
 }

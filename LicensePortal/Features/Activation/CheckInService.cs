@@ -19,6 +19,7 @@ public sealed class CheckInService(
     CheckInCommands commands,
     WriteGate writes,
     ReleaseService releases,
+    KnownKeys knownKeys,
     VendorCalendar calendar,
     IOptions<InstallationOptions> options,
     IOptions<ActivationOptions> activation
@@ -66,6 +67,8 @@ public sealed class CheckInService(
     /// </summary>
     public async Task<CheckInResponse?> CheckInAsync(string key, CheckInRequest request, CancellationToken ct)
     {
+        if (!await knownKeys.ExistsAsync(key, ct))
+            return null;
         var turn = await TurnAsync(ct);
         var inTurn = true;
         var now = calendar.UtcNow;
@@ -159,10 +162,10 @@ public sealed class CheckInService(
     /// </summary>
     public async Task<ReleaseOutcome> ReleaseAsync(string key, string machineId, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
         // An unknown key takes no write turn.
-        if (!await db.Licenses.AnyAsync(l => l.Key == key, ct))
+        if (!await knownKeys.ExistsAsync(key, ct))
             return ReleaseOutcome.UnknownKey;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
         using var entry = await TurnAsync(ct);
         for (var attempt = 1; ; attempt++)
         {

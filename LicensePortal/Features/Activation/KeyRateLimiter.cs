@@ -18,7 +18,26 @@ public sealed class KeyRateLimiter(IOptions<ActivationOptions> options) : IDispo
         )
     );
 
+    /// <summary>Activation requests in progress on this instance, whoever sends them (<see cref="ActivationOptions.MaxConcurrentRequests"/>).</summary>
+    private readonly ConcurrencyLimiter inProgress = new(
+        new ConcurrencyLimiterOptions { PermitLimit = options.Value.MaxConcurrentRequests, QueueLimit = 0 }
+    );
+
     public bool TryAcquire(string key) => limiter.AttemptAcquire(key).IsAcquired;
 
-    public void Dispose() => limiter.Dispose();
+    /// <summary>A place among the requests in progress, or null when the instance is full (answer 503).</summary>
+    public RateLimitLease? TryEnter()
+    {
+        var lease = inProgress.AttemptAcquire();
+        if (lease.IsAcquired)
+            return lease;
+        lease.Dispose();
+        return null;
+    }
+
+    public void Dispose()
+    {
+        limiter.Dispose();
+        inProgress.Dispose();
+    }
 }
