@@ -58,9 +58,10 @@ public class SalesJourneyTests(BrowserPortal browser)
         await Expect(row.GetByTestId("outbox-attachment")).ToHaveTextAsync($"{number}.pdf");
         await page.ScreenshotAsync(new() { Path = Shot("sales-outbox.png") });
 
-        // The customer agrees: accept, and the license is upgraded with the change in its timeline.
-        await page.GoBackAsync();
-        await page.GoBackAsync();
+        // The customer agrees. The rep who wrote the quote cannot accept it alone: a manager does, and the license is
+        // upgraded with the change in its timeline.
+        await page.Context.CloseAsync();
+        page = await browser.SignedInPageAsync(Email(Roles.Manager), PortalFactory.Password);
         await page.GotoAsync("/quotes?q=" + number);
         await page.GetByRole(AriaRole.Link, new() { Name = number }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Accept…" }).ClickAsync();
@@ -122,6 +123,11 @@ public class SalesJourneyTests(BrowserPortal browser)
         await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new("^Quote Q-") })).ToBeVisibleAsync();
         await Expect(page.GetByTestId("quote-item").First).ToContainTextAsync("upgrade protection renewed");
 
+        // A second person accepts: the rep's manager, from the same quote page.
+        var url = page.Url;
+        await page.Context.CloseAsync();
+        page = await browser.SignedInPageAsync(Email(Roles.Manager), PortalFactory.Password);
+        await page.GotoAsync(url);
         await page.GetByRole(AriaRole.Button, new() { Name = "Accept…" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Accept and renew" }).ClickAsync();
         await Expect(page.GetByText("Quote accepted: upgrade protection is renewed.")).ToBeVisibleAsync();

@@ -34,12 +34,15 @@ public class LicenseDetailServiceTests : IAsyncLifetime
     {
         var customer = await portal.NewCustomerAsync();
 
-        var id = await Details.IssueAsync(TestData.As(Roles.Sales), customer.Id, await FormAsync());
+        var form = await FormAsync();
+        form.PricePaid = 548m; // the demo list price of SmarterMail 12.x Professional 250
+
+        var id = await Details.IssueAsync(TestData.As(Roles.Sales), customer.Id, form);
 
         var detail = await Details.DetailAsync(id);
         Assert.Equal(detail.License.Key, LicenseKey.Normalize(detail.License.Key));
         Assert.Equal(
-            (new DateOnly(2026, 11, 26), new DateOnly(2027, 11, 26), 499m),
+            (new DateOnly(2026, 11, 26), new DateOnly(2027, 11, 26), 548m),
             (detail.License.PurchasedOn, detail.License.ProtectionEndsOn, detail.License.PricePaid)
         );
         Assert.Contains(detail.Timeline, t => t.Kind == LicenseEventKinds.Issued && t.UserName == "sales@demo.licenseportal.test");
@@ -74,6 +77,39 @@ public class LicenseDetailServiceTests : IAsyncLifetime
         );
 
         Assert.Equal("The price paid is $0.00 to $10,000,000.00. Upgrade protection is 0 to 60 months.", error.Message);
+    }
+
+    [Theory]
+    [InlineData(0, 12)]
+    [InlineData(1, 12)]
+    [InlineData(499, 60)]
+    public async Task A_license_below_list_price_or_with_extra_protection_is_issued_by_a_manager_not_by_sales(decimal below, int months)
+    {
+        var customer = await portal.NewCustomerAsync();
+        var form = await FormAsync();
+        var list = (await Details.ListPriceAsync(form.ProductId, form.Major, form.EditionId, form.LevelId, false))!.Value;
+        form.PricePaid = below == 499 ? list : below;
+        form.ProtectionMonths = months;
+
+        var refused = await Assert.ThrowsAsync<DomainException>(() => Details.IssueAsync(TestData.As(Roles.Sales), customer.Id, form));
+        Assert.Contains($"below its list price of {list.Usd()} or with more than 12 months", refused.Message);
+        await using (var db = await portal.DbAsync())
+            Assert.False(await db.Licenses.AnyAsync(l => l.CustomerId == customer.Id));
+
+        var id = await Details.IssueAsync(TestData.As(Roles.Manager), customer.Id, form);
+        await using var check = await portal.DbAsync();
+        var key = (await check.Licenses.SingleAsync(l => l.Id == id)).Key;
+        Assert.Contains("\"ApprovedByManager\":true", (await check.AuditLog.SingleAsync(a => a.EntityId == key)).After);
+    }
+
+    [Fact]
+    public async Task A_license_at_list_price_with_a_years_protection_is_issued_by_sales()
+    {
+        var customer = await portal.NewCustomerAsync();
+        var form = await FormAsync();
+        form.PricePaid = (await Details.ListPriceAsync(form.ProductId, form.Major, form.EditionId, form.LevelId, false))!.Value;
+
+        Assert.True(await Details.IssueAsync(TestData.As(Roles.Sales), customer.Id, form) > 0);
     }
 
     [Fact]

@@ -12,6 +12,9 @@ public class QuoteRenewalTests : IAsyncLifetime
 {
     private readonly PortalFactory portal = new() { Licenses = 50 };
     private static readonly System.Security.Claims.ClaimsPrincipal Sales = TestData.As(Roles.Sales);
+
+    /// <summary>Another rep: the author of a quote does not accept it alone.</summary>
+    private static readonly System.Security.Claims.ClaimsPrincipal Colleague = TestData.As(Roles.Sales, "colleague@demo.licenseportal.test");
     private QuoteService Quotes => portal.Service<QuoteService>();
 
     public ValueTask InitializeAsync()
@@ -35,7 +38,7 @@ public class QuoteRenewalTests : IAsyncLifetime
     private async Task<int> QuoteAndAcceptAsync(int customerId, params QuoteRequestLine[] lines)
     {
         var id = await Quotes.CreateDraftAsync(Sales, customerId, lines, 30, null);
-        await Quotes.AcceptAsync(Sales, id);
+        await Quotes.AcceptAsync(Colleague, id);
         return id;
     }
 
@@ -77,7 +80,7 @@ public class QuoteRenewalTests : IAsyncLifetime
         var id = await Quotes.CreateDraftAsync(Sales, customer.Id, [MajorStep(license)], 30, null);
 
         GoTo(new DateOnly(2026, 12, 10));
-        await Quotes.AcceptAsync(Sales, id);
+        await Quotes.AcceptAsync(Colleague, id);
 
         var quote = await Quotes.GetAsync(id);
         Assert.Equal(protection, quote.Total);
@@ -131,7 +134,7 @@ public class QuoteRenewalTests : IAsyncLifetime
         Assert.Equal(new DateOnly(2027, 12, 5), (await Quotes.GetAsync(id)).Items[0].ProtectionEndsOnAfter);
 
         GoTo(new DateOnly(2026, 12, 10));
-        await Quotes.AcceptAsync(Sales, id);
+        await Quotes.AcceptAsync(Colleague, id);
 
         Assert.Equal(new DateOnly(2027, 12, 10), (await ReloadAsync(license)).ProtectionEndsOn);
     }
@@ -146,7 +149,7 @@ public class QuoteRenewalTests : IAsyncLifetime
         // 03:00 UTC on 6 December is 20:00 on 5 December in Phoenix: still the end date there.
         GoTo(new DateOnly(2026, 12, 6));
         portal.Clock.Advance(TimeSpan.FromHours(-9));
-        await Quotes.AcceptAsync(Sales, id);
+        await Quotes.AcceptAsync(Colleague, id);
 
         Assert.Equal(new DateOnly(2027, 12, 5), (await ReloadAsync(license)).ProtectionEndsOn);
     }
@@ -212,7 +215,7 @@ public class QuoteRenewalTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
 
-        await Assert.ThrowsAsync<DomainException>(() => Quotes.AcceptAsync(Sales, id));
+        await Assert.ThrowsAsync<DomainException>(() => Quotes.AcceptAsync(Colleague, id));
 
         Assert.Equal(new DateOnly(2027, 1, 15), (await ReloadAsync(a)).ProtectionEndsOn);
         await using var check = await portal.DbAsync();
@@ -270,7 +273,7 @@ public class QuoteRenewalTests : IAsyncLifetime
         Assert.Equal((823m, new DateOnly(2026, 12, 25)), (quote.Total, quote.ValidUntil));
 
         GoTo(new DateOnly(2026, 12, acceptedInDecember));
-        await Quotes.AcceptAsync(Sales, id);
+        await Quotes.AcceptAsync(Colleague, id);
 
         Assert.Equal(DateOnly.Parse(aEndsOn), (await ReloadAsync(a)).ProtectionEndsOn);
         Assert.Equal((12, new DateOnly(2027, 1, 5)), ((await ReloadAsync(b)).Major, (await ReloadAsync(b)).ProtectionEndsOn));

@@ -11,6 +11,9 @@ public class QuoteServiceTests : IAsyncLifetime
 {
     private readonly PortalFactory portal = new() { Licenses = 50 };
     private static readonly System.Security.Claims.ClaimsPrincipal Sales = TestData.As(Roles.Sales);
+
+    /// <summary>Another rep: the author of a quote does not accept it alone.</summary>
+    private static readonly System.Security.Claims.ClaimsPrincipal Colleague = TestData.As(Roles.Sales, "colleague@demo.licenseportal.test");
     private QuoteService Quotes => portal.Service<QuoteService>();
 
     public ValueTask InitializeAsync()
@@ -85,7 +88,7 @@ public class QuoteServiceTests : IAsyncLifetime
         var to = await portal.PriceAsync("SmarterMail", 12, "Enterprise", "250 mailboxes");
 
         var id = await Quotes.CreateDraftAsync(Sales, customer.Id, [await ToAsync(license, "Enterprise", "250 mailboxes")], 30, null);
-        await Quotes.AcceptAsync(Sales, id);
+        await Quotes.AcceptAsync(Colleague, id);
 
         var quote = await Quotes.GetAsync(id);
         Assert.Equal(from.ProtectionPrice + to.LicensePrice - from.LicensePrice, quote.Total);
@@ -137,7 +140,7 @@ public class QuoteServiceTests : IAsyncLifetime
             null
         );
 
-        await Quotes.AcceptAsync(Sales, id);
+        await Quotes.AcceptAsync(Colleague, id);
 
         await using var db = await portal.DbAsync();
         var (ent, l250) = await portal.ConfigAsync("SmarterMail", "Enterprise", "250 mailboxes");
@@ -176,7 +179,7 @@ public class QuoteServiceTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
 
-        var error = await Assert.ThrowsAsync<DomainException>(() => Quotes.AcceptAsync(Sales, id));
+        var error = await Assert.ThrowsAsync<DomainException>(() => Quotes.AcceptAsync(Colleague, id));
 
         Assert.Contains($"License {b.Key} has changed since quote", error.Message);
         await using var check = await portal.DbAsync();
@@ -196,7 +199,7 @@ public class QuoteServiceTests : IAsyncLifetime
         portal.Clock.Advance(TimeSpan.FromDays(1));
 
         Assert.Equal(QuoteStatus.Expired, (await Quotes.GetAsync(id)).StateOn(Quotes.Today));
-        Assert.Contains("expired on 2026-12-26", (await Assert.ThrowsAsync<DomainException>(() => Quotes.AcceptAsync(Sales, id))).Message);
+        Assert.Contains("expired on 2026-12-26", (await Assert.ThrowsAsync<DomainException>(() => Quotes.AcceptAsync(Colleague, id))).Message);
         await Assert.ThrowsAsync<DomainException>(() => Quotes.SendAsync(Sales, id, "it@acme.example"));
         var expired = await Quotes.ListAsync(
             new QuoteFilter(Status: QuoteStatus.Expired, CustomerId: customer.Id),
@@ -239,7 +242,7 @@ public class QuoteServiceTests : IAsyncLifetime
 
         await Quotes.CancelAsync(Sales, id);
 
-        Assert.Contains("was cancelled", (await Assert.ThrowsAsync<DomainException>(() => Quotes.AcceptAsync(Sales, id))).Message);
+        Assert.Contains("was cancelled", (await Assert.ThrowsAsync<DomainException>(() => Quotes.AcceptAsync(Colleague, id))).Message);
     }
 
     [Fact]
@@ -255,6 +258,25 @@ public class QuoteServiceTests : IAsyncLifetime
 
         var values = numbers.Select(n => int.Parse(n[^6..])).ToList();
         Assert.Equal([values[0], values[0] + 1, values[0] + 2], values);
+    }
+
+    [Fact]
+    public async Task The_rep_who_wrote_a_quote_cannot_accept_it_alone_but_a_colleague_or_a_manager_can()
+    {
+        var customer = await portal.NewCustomerAsync();
+        var license = await portal.NewLicenseAsync(customer.Id);
+        var line = await ToAsync(license, "Enterprise", "250 mailboxes");
+        var id = await Quotes.CreateDraftAsync(Sales, customer.Id, [line], 30, null);
+
+        var refused = await Assert.ThrowsAsync<DomainException>(() => Quotes.AcceptAsync(Sales, id));
+        Assert.Contains("another sales rep or a manager accepts it", refused.Message);
+        Assert.Equal(QuoteStatus.Draft, (await Quotes.GetAsync(id)).Status);
+
+        // A manager who wrote the quote may accept it: the manager is the second person.
+        var manager = TestData.As(Roles.Manager);
+        var own = await Quotes.CreateDraftAsync(manager, customer.Id, [line], 30, null);
+        await Quotes.AcceptAsync(manager, own);
+        Assert.Equal(QuoteStatus.Accepted, (await Quotes.GetAsync(own)).Status);
     }
 
     [Theory]

@@ -111,7 +111,7 @@ public class ProtectionReminderTests : IAsyncLifetime
             30,
             null
         );
-        await quotes.AcceptAsync(Sales, quote);
+        await quotes.AcceptAsync(TestData.As(Roles.Manager), quote);
         await DailyUntilAsync(new DateOnly(2027, 2, 20));
         Assert.Equal(2, (await RemindersAsync(license.Id)).Count);
 
@@ -142,7 +142,7 @@ public class ProtectionReminderTests : IAsyncLifetime
 
         var quotes = portal.Service<QuoteService>();
         await quotes.AcceptAsync(
-            Sales,
+            TestData.As(Roles.Manager),
             await quotes.CreateDraftAsync(
                 Sales,
                 customer,

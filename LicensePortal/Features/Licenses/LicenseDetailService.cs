@@ -181,6 +181,16 @@ public sealed class LicenseDetailService(
         );
         if (entry is null)
             throw new DomainException($"The {product.Name} {form.Major}.x price list does not sell that edition at that level.");
+        // A discount or extra protection is a second person's decision: a manager issues such a license.
+        var listPrice = entry.LicensePrice + (form.HasFailover ? entry.FailoverPrice : 0);
+        var exception = decimal.Round(form.PricePaid, 2) < listPrice || form.ProtectionMonths > ProtectionRenewal.Months;
+        if (exception)
+            await db.DemandCurrentAsync(
+                actor,
+                Policies.Manager,
+                $"A license below its list price of {listPrice.Usd()} or with more than {ProtectionRenewal.Months} months of upgrade "
+                    + "protection is issued by a manager: ask one to issue it."
+            );
 
         var key = LicenseKey.New();
         while (await db.Licenses.AnyAsync(l => l.Key == key))
@@ -230,6 +240,8 @@ public sealed class LicenseDetailService(
                 license.HasFailover,
                 license.PricePaid,
                 license.ProtectionEndsOn,
+                ListPrice = listPrice,
+                ApprovedByManager = exception,
             }
         );
         await db.SaveChangesAsync();

@@ -378,6 +378,13 @@ public sealed class QuoteService(
             ?? throw new DomainException("That quote no longer exists.");
         var today = calendar.Today;
         quote.RequireMoveTo(QuoteStatus.Accepted, today);
+        // Every sale has a second person: the rep who wrote the quote does not accept it alone.
+        if (quote.SalesRepEmail == actor.Identity?.Name)
+            await db.DemandCurrentAsync(
+                actor,
+                Policies.Manager,
+                $"You wrote quote {quote.Number}: another sales rep or a manager accepts it, so every sale is seen by a second person."
+            );
         var ids = quote.Items.Select(i => i.LicenseId).ToList();
         var licenses = await db
             .Licenses.Include(l => l.Edition)
