@@ -362,7 +362,13 @@ public class ActivationRateLimitTests
         ];
 
         Assert.Equal(
-            [HttpStatusCode.NoContent, HttpStatusCode.NoContent, HttpStatusCode.NoContent, HttpStatusCode.TooManyRequests, HttpStatusCode.NoContent],
+            [
+                HttpStatusCode.NoContent,
+                HttpStatusCode.NoContent,
+                HttpStatusCode.NoContent,
+                HttpStatusCode.TooManyRequests,
+                HttpStatusCode.NoContent,
+            ],
             codes
         );
         Assert.Equal("2001:db8:1:2::/64", ClientPartition.Of(System.Net.IPAddress.Parse("2001:db8:1:2:aaaa:bbbb:cccc:dddd")));
@@ -393,7 +399,8 @@ public class ActivationRateLimitTests
     [Fact]
     public void Requests_past_the_instances_limit_are_turned_away()
     {
-        using var limiter = new KeyRateLimiter(Microsoft.Extensions.Options.Options.Create(new ActivationOptions { MaxConcurrentRequests = 2 }));
+        var options = Microsoft.Extensions.Options.Options.Create(new ActivationOptions { MaxConcurrentRequests = 2 });
+        using var limiter = new KeyRateLimiter(options);
         using var first = limiter.TryEnter();
         using var second = limiter.TryEnter();
 

@@ -201,8 +201,9 @@ public class OfflineActivationTests : IAsyncLifetime
         await Assert.ThrowsAsync<DomainException>(() => Offline.ActivateAsync(Rep, license.Id, RequestFrom("vault-3")));
 
         var releases = portal.Service<ReleaseService>();
-        var waiting = Assert.Single((await releases.ReviewAsync(TestData.As(Roles.Fraud, BrowserPortal.Email(Roles.Fraud)), Page)).Rows, r => r.Verdict == ReleaseVerdict.AwaitingApproval);
         var agent = TestData.As(Roles.Fraud, BrowserPortal.Email(Roles.Fraud));
+        var queue = await releases.ReviewAsync(agent, Page);
+        var waiting = Assert.Single(queue.Rows, r => r.Verdict == ReleaseVerdict.AwaitingApproval);
         var refused = await Assert.ThrowsAsync<DomainException>(() => releases.DecideAsync(agent, waiting.Id, approve: true));
         Assert.StartsWith("Only a manager", refused.Message);
         Assert.Equal(1, await ActiveAsync());

@@ -27,13 +27,19 @@ public class ReleaseRulesTests
     [Fact]
     public void A_release_exactly_thirty_days_old_no_longer_counts_toward_the_limit()
     {
-        Assert.Equal(ReleaseVerdict.Counts, ReleaseRules.Decide(ReleaseSource.Product, [Product(1), Product(2), Product(30)], Now, Options));
+        PastRelease[] earlier = [Product(1), Product(2), Product(30)];
+        Assert.Equal(ReleaseVerdict.Counts, ReleaseRules.Decide(ReleaseSource.Product, earlier, Now, Options));
     }
 
     [Fact]
     public void Releases_over_the_limit_or_refused_do_not_use_up_the_limit_but_approved_ones_do()
     {
-        PastRelease[] ignored = [Product(1, ReleaseVerdict.OverLimit), Code(2, ReleaseVerdict.Refused), Code(3, ReleaseVerdict.AwaitingApproval)];
+        PastRelease[] ignored =
+        [
+            Product(1, ReleaseVerdict.OverLimit),
+            Code(2, ReleaseVerdict.Refused),
+            Code(3, ReleaseVerdict.AwaitingApproval),
+        ];
         Assert.Equal(ReleaseVerdict.Counts, ReleaseRules.Decide(ReleaseSource.Product, [.. ignored, Product(4), Product(5)], Now, Options));
         Assert.Equal(
             ReleaseVerdict.OverLimit,

@@ -14,7 +14,10 @@ public class QuoteRenewalTests : IAsyncLifetime
     private static readonly System.Security.Claims.ClaimsPrincipal Sales = TestData.As(Roles.Sales);
 
     /// <summary>Another rep: the author of a quote does not accept it alone.</summary>
-    private static readonly System.Security.Claims.ClaimsPrincipal Colleague = TestData.As(Roles.Sales, "colleague@demo.licenseportal.test");
+    private static readonly System.Security.Claims.ClaimsPrincipal Colleague = TestData.As(
+        Roles.Sales,
+        "colleague@demo.licenseportal.test"
+    );
     private QuoteService Quotes => portal.Service<QuoteService>();
 
     public ValueTask InitializeAsync()

@@ -13,7 +13,10 @@ public class QuoteServiceTests : IAsyncLifetime
     private static readonly System.Security.Claims.ClaimsPrincipal Sales = TestData.As(Roles.Sales);
 
     /// <summary>Another rep: the author of a quote does not accept it alone.</summary>
-    private static readonly System.Security.Claims.ClaimsPrincipal Colleague = TestData.As(Roles.Sales, "colleague@demo.licenseportal.test");
+    private static readonly System.Security.Claims.ClaimsPrincipal Colleague = TestData.As(
+        Roles.Sales,
+        "colleague@demo.licenseportal.test"
+    );
     private QuoteService Quotes => portal.Service<QuoteService>();
 
     public ValueTask InitializeAsync()
@@ -199,7 +202,8 @@ public class QuoteServiceTests : IAsyncLifetime
         portal.Clock.Advance(TimeSpan.FromDays(1));
 
         Assert.Equal(QuoteStatus.Expired, (await Quotes.GetAsync(id)).StateOn(Quotes.Today));
-        Assert.Contains("expired on 2026-12-26", (await Assert.ThrowsAsync<DomainException>(() => Quotes.AcceptAsync(Colleague, id))).Message);
+        var refusal = await Assert.ThrowsAsync<DomainException>(() => Quotes.AcceptAsync(Colleague, id));
+        Assert.Contains("expired on 2026-12-26", refusal.Message);
         await Assert.ThrowsAsync<DomainException>(() => Quotes.SendAsync(Sales, id, "it@acme.example"));
         var expired = await Quotes.ListAsync(
             new QuoteFilter(Status: QuoteStatus.Expired, CustomerId: customer.Id),

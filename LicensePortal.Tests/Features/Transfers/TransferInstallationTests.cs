@@ -155,7 +155,8 @@ public class TransferOfflineFileTests : IAsyncLifetime
         var files = await Transfers.ValidOfflineFilesAsync(license.Id);
         Assert.Equal([new("vault-1.example", file.ExpiresAt)], files);
         var refused = await Assert.ThrowsAsync<DomainException>(() => Transfers.ApproveAsync(Manager, id, "ok"));
-        Assert.Contains($"vault-1.example's offline license file stays valid until {file.ExpiresAt:d MMM yyyy, HH:mm} UTC", refused.Message);
+        var expected = $"vault-1.example's offline license file stays valid until {file.ExpiresAt:d MMM yyyy, HH:mm} UTC";
+        Assert.Contains(expected, refused.Message);
         await Assert.ThrowsAsync<DomainException>(() => Transfers.ApproveAsync(Manager, id, "ok", file.ExpiresAt.AddDays(-1)));
         await using (var db = await portal.DbAsync())
             Assert.Equal(seller, (await db.Licenses.SingleAsync(l => l.Id == license.Id)).CustomerId);
@@ -164,7 +165,9 @@ public class TransferOfflineFileTests : IAsyncLifetime
 
         await using var check = await portal.DbAsync();
         Assert.Equal(buyer, (await check.Licenses.SingleAsync(l => l.Id == license.Id)).CustomerId);
-        var history = await check.LicenseEvents.Where(e => e.LicenseId == license.Id && e.Kind == LicenseEventKinds.OwnerChanged).SingleAsync();
+        var history = await check
+            .LicenseEvents.Where(e => e.LicenseId == license.Id && e.Kind == LicenseEventKinds.OwnerChanged)
+            .SingleAsync();
         Assert.Contains("Acknowledged: vault-1.example's offline license file stays valid", history.Description);
     }
 

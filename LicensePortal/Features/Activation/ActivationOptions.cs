@@ -11,7 +11,11 @@ public sealed class ActivationOptions
     public int PerClientPerMinute { get; set; } = 1200;
 
     /// <summary>Activation requests handled at once on this instance, whatever their source; more are answered 503 at once.</summary>
-    [System.ComponentModel.DataAnnotations.Range(1, 100_000, ErrorMessage = "Activation:MaxConcurrentRequests must be between 1 and 100000.")]
+    [System.ComponentModel.DataAnnotations.Range(
+        1,
+        100_000,
+        ErrorMessage = "Activation:MaxConcurrentRequests must be between 1 and 100000."
+    )]
     public int MaxConcurrentRequests { get; set; } = 512;
 
     /// <summary>Check-ins and releases that may wait for their turn to write; more are answered 503 at once.</summary>

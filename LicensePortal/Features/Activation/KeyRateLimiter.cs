@@ -18,7 +18,7 @@ public sealed class KeyRateLimiter(IOptions<ActivationOptions> options) : IDispo
         )
     );
 
-    /// <summary>Activation requests in progress on this instance, whoever sends them (<see cref="ActivationOptions.MaxConcurrentRequests"/>).</summary>
+    /// <summary>Activation requests in progress on this instance, whoever sends them.</summary>
     private readonly ConcurrencyLimiter inProgress = new(
         new ConcurrencyLimiterOptions { PermitLimit = options.Value.MaxConcurrentRequests, QueueLimit = 0 }
     );

@@ -7,8 +7,9 @@ namespace LicensePortal.Features.Installations;
 /// <summary>
 /// <see cref="InstallationStanding.StateOf"/> and <see cref="InstallationStanding.Allowance"/> as the database reads them:
 /// once as LINQ for the lists, once as SQL text for the statements EF Core does not write. Each form is built from the
-/// same two parts (present: neither released (a release still settling is not yet) nor decommissioned; seen: checked in within the active period or holding an
-/// unexpired offline license file), and InstallationRuleFormsTests checks that every form sorts the same rows the same way.
+/// same two parts (present: neither released, a release still settling not yet counting, nor decommissioned; seen:
+/// checked in within the active period or holding an unexpired offline license file), and InstallationRuleFormsTests
+/// checks that every form sorts the same rows the same way.
 /// </summary>
 public static class InstallationQueries
 {
