@@ -82,9 +82,10 @@ public sealed class SignInFlow(
         if (!guard.TryAttempt(Address))
             return new(null, TooMany, TooManyAttempts: true);
         var account = email.Trim();
-        if (guard.TryBegin(account, Address) is { } left)
-            return SignInOutcome.Fail(BarredMessage(left));
         var user = await users.FindByEmailAsync(account);
+        // A made-up account is counted in a shared bucket, so a flood of them keeps no entries yet is barred alike.
+        if (guard.TryBegin(account, Address, exists: user is not null) is { } left)
+            return SignInOutcome.Fail(BarredMessage(left));
         if (user is null)
         {
             hasher.VerifyHashedPassword(new ApplicationUser(), Decoy.Value, password);
