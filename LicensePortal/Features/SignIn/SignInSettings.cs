@@ -5,8 +5,9 @@ public sealed class SignInSettings
 {
     public const string Section = "SignIn";
 
-    /// <summary>Roles, comma-separated, that must sign in with an authenticator app; empty for none.</summary>
-    public string TwoFactorRequiredFor { get; set; } = "Manager,Admin";
+    /// <summary>Roles, comma-separated, that must sign in with an authenticator app; empty for none. Every role by default:
+    /// sales and fraud issue licenses and offline files too.</summary>
+    public string TwoFactorRequiredFor { get; set; } = string.Join(",", Infrastructure.Roles.All);
 
     /// <summary>Sign-in attempts (password, code, recovery code) one address may make per minute, on each portal instance.</summary>
     public int AttemptsPerAddressPerMinute { get; set; } = 20;
