@@ -255,7 +255,10 @@ public class SignInTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/licenses")).StatusCode);
         // A static page of the portal carries the signed-in user's token, as the layout's sign-out form does once live.
         var page = await client.GetStringAsync("/Account/Manage/ChangePassword");
-        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var token = System.Text.RegularExpressions.Regex
+            .Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")
+            .Groups[1]
+            .Value;
         var signOut = await client.PostAsync(
             "/Account/Logout",
             new FormUrlEncodedContent([new("__RequestVerificationToken", WebUtility.HtmlDecode(token))])

@@ -69,7 +69,9 @@ public static class IdentitySetup
             .AddClaimsPrincipalFactory<PortalClaimsFactory>()
             .AddEntityFrameworkStores<AppDbContext>()
             .AddSignInManager<PortalSignInManager>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            // Authenticator codes on the portal's clock, each accepted once (replaces Identity's own provider of that name).
+            .AddTokenProvider<PortalAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider);
 
         services.AddAuthorizationBuilder().AddPortalPolicies();
         return builder;

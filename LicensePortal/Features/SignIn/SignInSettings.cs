@@ -18,6 +18,9 @@ public sealed class SignInSettings
     /// <summary>How long the bar lasts, and the window the failures are counted in.</summary>
     public int BarMinutes { get; set; } = 15;
 
+    /// <summary>Days a temporary password (a new account's, or an administrator's reset) signs in before it expires unused.</summary>
+    public int TemporaryPasswordDays { get; set; } = 7;
+
     /// <summary>The name authenticator apps list this portal under; give a test or staging portal its own.</summary>
     public string AuthenticatorIssuer { get; set; } = "LicensePortal";
 
