@@ -6,6 +6,7 @@ using LicensePortal.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Components.Account;
@@ -72,6 +73,9 @@ public static class IdentitySetup
             .AddDefaultTokenProviders()
             // Authenticator codes on the portal's clock, each accepted once (replaces Identity's own provider of that name).
             .AddTokenProvider<PortalAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider);
+        // The authenticator key encrypted and the recovery codes hashed in the database (replaces the EF store).
+        services.AddSingleton<TwoFactorSecrets>();
+        services.Replace(ServiceDescriptor.Scoped<IUserStore<ApplicationUser>, ProtectedUserStore>());
 
         services.AddAuthorizationBuilder().AddPortalPolicies();
         return builder;
