@@ -24,7 +24,7 @@ public class FormValidationTests : BunitContext
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         // Submits that fail validation never reach the services, so these are never called.
-        Services.AddSingleton(new UserAdminService(null!, null!, null!));
+        Services.AddSingleton(new UserAdminService(null!, null!, null!, TimeProvider.System));
         Services.AddSingleton(new CustomerService(null!, null!, null!));
         Services.AddSingleton(new CatalogService(null!, null!));
         Services.AddSingleton(new TransferService(null!, null!, null!, null!, null!, null!));

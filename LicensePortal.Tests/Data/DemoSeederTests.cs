@@ -21,9 +21,11 @@ public class DemoSeederTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("Staging", "false")]
+    [InlineData("Development", "false")]
+    [InlineData("Staging", "true")]
+    [InlineData("Test", "true")]
     [InlineData("Production", "true")]
-    public async Task Demo_users_exist_only_when_demo_data_is_switched_on_and_never_in_production(string environment, string seed)
+    public async Task Demo_users_exist_only_when_demo_data_is_switched_on_and_only_in_development(string environment, string seed)
     {
         await using var live = new PortalFactory { Environment = environment, Settings = { ["Demo:Seed"] = seed } };
         await using var db = await live.DbAsync();

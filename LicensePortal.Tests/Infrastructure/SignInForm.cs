@@ -21,17 +21,30 @@ public static partial class SignInForm
         string formName,
         Dictionary<string, string> values,
         string? address = null
+    ) => await PostPageFormAsync(client, url, await client.GetStringAsync(url), formName, values, address);
+
+    /// <summary>Submits a form of a page already fetched (<paramref name="page"/>), with the hidden fields it carries (a set-up
+    /// page's sealed key offer, say): what a browser posts from the page the person is looking at.</summary>
+    public static async Task<HttpResponseMessage> PostPageFormAsync(
+        HttpClient client,
+        string url,
+        string page,
+        string formName,
+        Dictionary<string, string> values,
+        string? address = null
     )
     {
-        var page = await client.GetStringAsync(url);
+        var hidden = HiddenInput().Matches(page).ToList();
         var token =
-            HiddenInput().Matches(page).FirstOrDefault(m => m.Groups["name"].Value == "__RequestVerificationToken")?.Groups["value"].Value
+            hidden.FirstOrDefault(m => m.Groups["name"].Value == "__RequestVerificationToken")?.Groups["value"].Value
             ?? throw new InvalidOperationException($"{url} has no form to submit:\n{page}");
-        var fields = new Dictionary<string, string>(values)
-        {
-            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
-            ["_handler"] = formName,
-        };
+        var fields = new Dictionary<string, string>();
+        foreach (var field in hidden)
+            fields.TryAdd(field.Groups["name"].Value, WebUtility.HtmlDecode(field.Groups["value"].Value));
+        foreach (var (name, value) in values)
+            fields[name] = value;
+        fields["__RequestVerificationToken"] = WebUtility.HtmlDecode(token);
+        fields["_handler"] = formName;
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields) };
         if (address is not null)
             request.Headers.Add(PortalFactory.ClientAddressHeader, address);

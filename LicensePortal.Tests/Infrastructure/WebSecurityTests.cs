@@ -52,16 +52,21 @@ public partial class WebSecurityTests(PortalFactory shared)
         Assert.NotEqual(nonce, Nonce().Match(second.Headers.GetValues("Content-Security-Policy").Single()).Groups[1].Value);
     }
 
-    // Staging: outside Development, and unlike Production it lets the demo users in.
+    // Staging: outside Development, so no demo users: the test makes its own, with two-factor sign-in not required.
     [Fact]
     public async Task Outside_development_the_sign_in_cookie_is_secure_http_only_and_lasts_the_configured_hours()
     {
-        await using var portal = new PortalFactory { Environment = "Staging", Settings = { ["Security:SignInHours"] = "6" } };
+        await using var portal = new PortalFactory
+        {
+            Environment = "Staging",
+            Settings = { ["Security:SignInHours"] = "6", ["SignIn:TwoFactorRequiredFor"] = "" },
+        };
+        await portal.NewStaffAsync("staging-sales@example.com", Roles.Sales);
         var client = portal.CreateClient(
             new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("https://portal.example.com") }
         );
 
-        var response = await SignInForm.PostLoginAsync(client, BrowserPortal.Email(Roles.Sales), PortalFactory.Password);
+        var response = await SignInForm.PostLoginAsync(client, "staging-sales@example.com", "Good-Password-1");
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var cookie = response

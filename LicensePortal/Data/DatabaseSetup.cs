@@ -88,6 +88,8 @@ public static class DatabaseSetup
         // SQLite has no SHA-256 for a migration to do it in SQL.
         await db.SealAuditLogAsync();
         await EnsureRolesAsync(services);
+        // Two-factor secrets written in plain by an earlier version are encrypted (keys) and hashed (recovery codes).
+        await services.GetRequiredService<Features.SignIn.TwoFactorSecrets>().ProtectStoredAsync(db);
     }
 
     /// <summary>

@@ -148,7 +148,7 @@ public class CustomerSequenceTests : IAsyncLifetime
         await using var db = await portal.DbAsync();
         var stint = await db.InstallationStints.SingleAsync(s => s.LicenseId == license.Id);
         Assert.Equal((b.Id, (DateTime?)Day(5), Day(0)), (stint.InstallationId, stint.DecommissionedAt, stint.StartedAt));
-        var detail = await portal.Service<LicenseDetailService>().DetailAsync(license.Id);
+        var detail = await portal.Service<LicenseDetailService>().DetailAsync(license.Id, TestData.As(Roles.Fraud));
         Assert.Contains(detail.Timeline, t => t.Kind == "Decommissioned");
         Assert.Contains(detail.Timeline, t => t.Kind == "Back");
         Assert.Equal(Day(40), detail.Installations.Single(i => i.MachineId == "B").StintStartedAt);

@@ -129,7 +129,7 @@ public class ReleaseChurnTests : IAsyncLifetime
         Assert.Equal(3, queue.Total);
         Assert.All(queue.Rows, r => Assert.Equal(ReleaseVerdict.OverLimit, r.Verdict));
 
-        var detail = await portal.Service<LicenseDetailService>().DetailAsync(license.Id);
+        var detail = await portal.Service<LicenseDetailService>().DetailAsync(license.Id, TestData.As(Roles.Fraud));
         Assert.Equal((2, 6, true), (detail.Evidence.MachinesSeen, detail.Evidence.Releases.Count, detail.Evidence.LimitReached));
     }
 
@@ -180,7 +180,7 @@ public class ReleaseChurnTests : IAsyncLifetime
         Assert.Empty(await CasesAsync());
         Assert.All(await ReleasesAsync(), r => Assert.Equal(ReleaseVerdict.Counts, r.Verdict));
         // Each move spends the settle day: two a year leave 28 of the 30 days.
-        var detail = await portal.Service<LicenseDetailService>().DetailAsync(license.Id);
+        var detail = await portal.Service<LicenseDetailService>().DetailAsync(license.Id, TestData.As(Roles.Fraud));
         Assert.Equal(2, detail.Standing.DaysUsed, precision: 6);
     }
 

@@ -39,7 +39,7 @@ public class LicenseDetailServiceTests : IAsyncLifetime
 
         var id = await Details.IssueAsync(TestData.As(Roles.Sales), customer.Id, form);
 
-        var detail = await Details.DetailAsync(id);
+        var detail = await Details.DetailAsync(id, TestData.As(Roles.Sales));
         Assert.Equal(detail.License.Key, LicenseKey.Normalize(detail.License.Key));
         Assert.Equal(
             (new DateOnly(2026, 11, 26), new DateOnly(2027, 11, 26), 548m),
@@ -49,6 +49,30 @@ public class LicenseDetailServiceTests : IAsyncLifetime
         Assert.Equal("Next major free until 2027-11-26 with upgrade protection.", detail.Entitlement.Lines[1]);
         await using var db = await portal.DbAsync();
         Assert.True(await db.AuditLog.AnyAsync(a => a.Action == "License issued" && a.EntityId == detail.License.Key));
+    }
+
+    [Fact]
+    public async Task Fraud_sees_no_quote_numbers_or_totals_on_the_license_page_which_sales_and_managers_do()
+    {
+        var customer = await portal.NewCustomerAsync();
+        var license = await portal.NewLicenseAsync(customer.Id);
+        var (e, l) = await portal.ConfigAsync("SmarterMail", "Enterprise", "250 mailboxes");
+        var quotes = portal.Service<LicensePortal.Features.Quotes.QuoteService>();
+        var sales = TestData.As(Roles.Sales);
+        var quoteId = await quotes.CreateDraftAsync(sales, customer.Id, [new(license.Id, e.Id, l.Id, false)], 30, null);
+        await quotes.AcceptAsync(sales, quoteId);
+        var number = (await quotes.GetAsync(quoteId)).Number;
+
+        var forFraud = await Details.DetailAsync(license.Id, TestData.As(Roles.Fraud));
+        var forManager = await Details.DetailAsync(license.Id, TestData.As(Roles.Manager));
+
+        Assert.Empty(forFraud.Quotes);
+        var upgraded = Assert.Single(forFraud.Timeline, t => t.Kind == LicenseEventKinds.Upgraded);
+        Assert.DoesNotContain(number, upgraded.Description);
+        Assert.DoesNotContain("$", upgraded.Description);
+        Assert.EndsWith("Enterprise 250 mailboxes.", upgraded.Description);
+        Assert.Equal(number, Assert.Single(forManager.Quotes).Number);
+        Assert.Contains(number, Assert.Single(forManager.Timeline, t => t.Kind == LicenseEventKinds.Upgraded).Description);
     }
 
     [Theory]
@@ -171,7 +195,7 @@ public class LicenseDetailServiceTests : IAsyncLifetime
         await using var db = await portal.DbAsync();
         var withTwo = await db.Installations.GroupBy(i => i.LicenseId).Where(g => g.Count() == 2).Select(g => g.Key).FirstAsync();
 
-        var detail = await Details.DetailAsync(withTwo);
+        var detail = await Details.DetailAsync(withTwo, TestData.As(Roles.Sales));
 
         Assert.Equal(2, detail.Installations.Count);
         Assert.Equal(

@@ -113,6 +113,65 @@ public class SignInGuardTests
         Assert.Equal(same, guard.BarredFor("admin@example.com", IPAddress.Parse(second)) is not null);
     }
 
+    private SignInGuard Small(int capacity, int perNetwork = SignInGuard.MaxPerNetwork) =>
+        new(
+            Options.Create(
+                new SignInSettings
+                {
+                    AttemptsPerAddressPerMinute = 3,
+                    FailuresBeforeBar = 5,
+                    BarMinutes = 15,
+                }
+            ),
+            clock,
+            capacity,
+            perNetwork
+        );
+
+    private static IPAddress Numbered(int i) => new([10, (byte)(i >> 16), (byte)(i >> 8), (byte)i]);
+
+    [Fact]
+    public void A_full_table_forgets_the_entry_used_least_recently_instead_of_turning_new_addresses_away()
+    {
+        var small = Small(capacity: 100);
+        for (var i = 0; i < 100; i++)
+            Assert.True(small.TryAttempt(Numbered(i)));
+        for (var i = 0; i < 5; i++)
+            small.TryBegin("admin@example.com", Attacker);
+
+        // The table is full: a new address still gets in, and the bar, used most recently, is kept.
+        Assert.True(small.TryAttempt(Office));
+        Assert.Equal(100, small.Entries);
+        Assert.NotNull(small.BarredFor("admin@example.com", Attacker));
+    }
+
+    [Fact]
+    public void Made_up_accounts_keep_no_entries_of_their_own_yet_are_barred_like_real_ones()
+    {
+        for (var i = 0; i < 2_000; i++)
+            guard.TryBegin($"nobody{i}@example.com", Attacker, exists: false);
+        Assert.True(guard.Entries <= SignInGuard.UnknownBuckets, $"{guard.Entries} entries");
+
+        for (var i = 0; i < 5; i++)
+            guard.TryBegin("ghost@example.com", Office, exists: false);
+        Assert.NotNull(guard.BarredFor("ghost@example.com", Office, exists: false));
+        Assert.DoesNotContain("GHOST@EXAMPLE.COM", guard.BarredAccounts());
+    }
+
+    [Fact]
+    public void One_network_holds_only_its_share_of_the_table()
+    {
+        var small = Small(capacity: 1_000, perNetwork: 10);
+        Assert.True(small.TryAttempt(Office));
+        for (var i = 0; i < 256; i++)
+            small.TryAttempt(IPAddress.Parse($"203.0.113.{i}"));
+        for (var i = 0; i < 50; i++)
+            small.TryBegin("admin@example.com", IPAddress.Parse($"2001:db8:1:2::{i:x}"));
+
+        Assert.Equal(1 + 10 + 1, small.Entries);
+        Assert.True(small.TryAttempt(Office));
+    }
+
     [Theory]
     [InlineData("Manager,Admin", "Manager", true)]
     [InlineData("Manager, Admin", "admin", true)]

@@ -243,4 +243,27 @@ public class SignInTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, (await SignInForm.PostLoginAsync(portal.Client(), Sales, "Brand-New-Secret-42")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await SignInForm.PostLoginAsync(portal.Client(), Sales, PortalFactory.Password)).StatusCode);
     }
+
+    [Fact]
+    public async Task Signing_out_needs_the_antiforgery_token_so_another_site_cannot_sign_a_user_out()
+    {
+        var client = await portal.SignedInAsync(Sales);
+
+        var crossSite = await client.PostAsync("/Account/Logout", new FormUrlEncodedContent([]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, crossSite.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/licenses")).StatusCode);
+        // A static page of the portal carries the signed-in user's token, as the layout's sign-out form does once live.
+        var page = await client.GetStringAsync("/Account/Manage/ChangePassword");
+        var token = System.Text.RegularExpressions.Regex
+            .Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")
+            .Groups[1]
+            .Value;
+        var signOut = await client.PostAsync(
+            "/Account/Logout",
+            new FormUrlEncodedContent([new("__RequestVerificationToken", WebUtility.HtmlDecode(token))])
+        );
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        Assert.Contains("Account/Login", (await client.GetAsync("/licenses")).Target());
+    }
 }

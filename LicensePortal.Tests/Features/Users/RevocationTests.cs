@@ -105,7 +105,7 @@ public class RevocationTests : IAsyncLifetime
                     "User created",
                     "new.agent@example.com",
                     (string?)null,
-                    "{\"Email\":\"new.agent@example.com\",\"DisplayName\":\"New Agent\",\"Roles\":\"Fraud\"}"
+                    "{\"Email\":\"new.agent@example.com\",\"DisplayName\":\"New Agent\",\"Roles\":\"Fraud\",\"MustChangePassword\":true}"
                 ),
                 ("Roles changed", DemoSeeder.Users[1].Email, "{\"Roles\":\"Fraud\"}", "{\"Roles\":\"Fraud, Sales\"}"),
                 ("User locked", DemoSeeder.Users[1].Email, "{\"Locked\":false}", "{\"Locked\":true}"),

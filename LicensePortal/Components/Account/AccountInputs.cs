@@ -11,6 +11,16 @@ internal sealed class CodeInput
     public string Code { get; set; } = "";
 }
 
+/// <summary>A code from the app, and the sealed key offer of the set-up page it was read from (AuthenticatorSetup).</summary>
+internal sealed class SetUpInput
+{
+    [Required(ErrorMessage = "Enter the six-digit code from your authenticator app.")]
+    [RegularExpression(@"^\s*(\d\s*-?\s*){6}$", ErrorMessage = "The code is six digits, e.g. 123 456.")]
+    public string Code { get; set; } = "";
+
+    public string? Offer { get; set; }
+}
+
 internal sealed class RecoveryCodeInput
 {
     [Required(ErrorMessage = "Enter one of your recovery codes.")]

@@ -1,5 +1,6 @@
 using LicensePortal.Data;
 using LicensePortal.Features.SignIn;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 
@@ -12,11 +13,19 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
         var accountGroup = endpoints.MapGroup("/Account");
         accountGroup.MapPost(
             "/Logout",
-            async ([FromServices] SignInManager<ApplicationUser> signInManager, [FromServices] SignInFlow flow) =>
+            async (
+                HttpContext http,
+                [FromServices] IAntiforgery antiforgery,
+                [FromServices] SignInManager<ApplicationUser> signInManager,
+                [FromServices] SignInFlow flow
+            ) =>
             {
+                // No form field is bound, so nothing checks the token unless this does: another site could sign users out.
+                if (!await antiforgery.IsRequestValidAsync(http))
+                    return Results.BadRequest();
                 await signInManager.SignOutAsync();
                 await flow.ForgetHalfFinishedAsync();
-                return TypedResults.LocalRedirect("~/Account/Login");
+                return Results.LocalRedirect("~/Account/Login");
             }
         );
         return accountGroup;

@@ -6,6 +6,7 @@ using LicensePortal.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Components.Account;
@@ -69,7 +70,12 @@ public static class IdentitySetup
             .AddClaimsPrincipalFactory<PortalClaimsFactory>()
             .AddEntityFrameworkStores<AppDbContext>()
             .AddSignInManager<PortalSignInManager>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            // Authenticator codes on the portal's clock, each accepted once (replaces Identity's own provider of that name).
+            .AddTokenProvider<PortalAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider);
+        // The authenticator key encrypted and the recovery codes hashed in the database (replaces the EF store).
+        services.AddSingleton<TwoFactorSecrets>();
+        services.Replace(ServiceDescriptor.Scoped<IUserStore<ApplicationUser>, ProtectedUserStore>());
 
         services.AddAuthorizationBuilder().AddPortalPolicies();
         return builder;

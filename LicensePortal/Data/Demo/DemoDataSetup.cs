@@ -15,10 +15,14 @@ public static class DemoDataSetup
     {
         if (!app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Seed)
             return;
-        if (app.Environment.IsProduction())
+        if (!app.Environment.IsDevelopment())
         {
-            // Demo logins with a published password must never reach a live portal.
-            app.Logger.LogError("Demo data is never created in Production; ignoring Demo:Seed / --seed-demo.");
+            // Demo logins with a published password must never reach a portal people can reach: not a live one, and not a
+            // staging or test portal whose environment someone forgot to name (anything but Development).
+            app.Logger.LogError(
+                "Demo data is created only in Development (this is {Environment}); ignoring Demo:Seed / --seed-demo.",
+                app.Environment.EnvironmentName
+            );
             return;
         }
         await app.Services.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync();

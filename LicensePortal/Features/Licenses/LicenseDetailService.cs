@@ -20,8 +20,13 @@ public sealed class LicenseDetailService(
     LicenseService licenses
 )
 {
-    public async Task<LicenseDetail> DetailAsync(int id, CancellationToken ct = default)
+    /// <summary>
+    /// The license in full for <paramref name="reader"/>. Quotes belong to Sales and Managers (docs/RULES.md): anyone else
+    /// gets no quotes, and the timeline's upgrades and renewals without the quote's number and amount.
+    /// </summary>
+    public async Task<LicenseDetail> DetailAsync(int id, ClaimsPrincipal reader, CancellationToken ct = default)
     {
+        var readsQuotes = Policies.RolesFor[Policies.Sales].Any(reader.IsInRole);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var license =
             await db
@@ -44,7 +49,7 @@ public sealed class LicenseDetailService(
         var standing = await db.StandingAsync(id, now, options, ct);
         var stints = await db.InstallationStints.AsNoTracking().Where(s => s.LicenseId == id).ToListAsync(ct);
         var quotes = await db
-            .QuoteItems.Where(i => i.LicenseId == id)
+            .QuoteItems.Where(i => readsQuotes && i.LicenseId == id)
             .OrderByDescending(i => i.QuoteId)
             .Select(i => new
             {
@@ -62,7 +67,7 @@ public sealed class LicenseDetailService(
             .Select(c => new LicenseCase(c.Id, c.State, c.OpenedAt, c.Outcome))
             .ToListAsync(ct);
         var timeline = events
-            .Select(e => new TimelineEntry(e.At, e.Kind, e.Description, e.UserName))
+            .Select(e => new TimelineEntry(e.At, e.Kind, readsQuotes ? e.Description : WithoutQuote(e.Description), e.UserName))
             .Append(
                 new TimelineEntry(
                     license.PurchasedOn.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
@@ -343,4 +348,8 @@ public sealed class LicenseDetailService(
         }
         return written;
     }
+
+    /// <summary>"… by quote Q-2026-00012 ($549.00)." without the quote's number and amount.</summary>
+    private static string WithoutQuote(string description) =>
+        System.Text.RegularExpressions.Regex.Replace(description, @",? by quote [^\s(]+( \([^)]*\))?", "");
 }

@@ -7,6 +7,7 @@ public static class SignInFeature
         builder.Services.Configure<SignInSettings>(builder.Configuration.GetSection(SignInSettings.Section));
         builder.Services.AddSingleton<SignInGuard>();
         builder.Services.AddScoped<SignInFlow>();
+        builder.Services.AddScoped<AuthenticatorSetup>();
         // Between the password and a step the user still owes (a new password, an authenticator): good for nothing else.
         builder
             .Services.AddAuthentication()

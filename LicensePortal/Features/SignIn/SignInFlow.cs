@@ -5,7 +5,6 @@ using LicensePortal.Features.Users;
 using LicensePortal.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Features.SignIn;
@@ -19,7 +18,6 @@ namespace LicensePortal.Features.SignIn;
 public sealed class SignInFlow(
     PortalSignInManager signIn,
     UserManager<ApplicationUser> users,
-    IUserStore<ApplicationUser> store,
     AppDbContext db,
     SignInGuard guard,
     IPasswordHasher<ApplicationUser> hasher,
@@ -42,8 +40,8 @@ public sealed class SignInFlow(
         new PasswordHasher<ApplicationUser>().HashPassword(new ApplicationUser(), Guid.NewGuid().ToString())
     );
 
-    private HttpContext Http => signIn.Context;
-    private IPAddress? Address => Http.Connection.RemoteIpAddress;
+    internal HttpContext Http => signIn.Context;
+    internal IPAddress? Address => Http.Connection.RemoteIpAddress;
 
     /// <summary>The page for a step, keeping where the user was going (only an address inside the portal).</summary>
     public static string UrlFor(SignInStep step, string? returnUrl, bool remember = false)
@@ -82,20 +80,33 @@ public sealed class SignInFlow(
         if (!guard.TryAttempt(Address))
             return new(null, TooMany, TooManyAttempts: true);
         var account = email.Trim();
-        if (guard.TryBegin(account, Address) is { } left)
-            return SignInOutcome.Fail(BarredMessage(left));
         var user = await users.FindByEmailAsync(account);
+        // A made-up account is counted in a shared bucket, so a flood of them keeps no entries yet is barred alike.
+        if (guard.TryBegin(account, Address, exists: user is not null) is { } left)
+            return SignInOutcome.Fail(BarredMessage(left));
         if (user is null)
         {
             hasher.VerifyHashedPassword(new ApplicationUser(), Decoy.Value, password);
             return SignInOutcome.Fail(Failure);
         }
         var check = await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: false);
-        // Say an account is locked only to someone who knows its password.
+        // Say an account is locked, or its temporary password expired, only to someone who knows its password.
         if (check.IsLockedOut)
-            return await users.CheckPasswordAsync(user, password) ? SignInOutcome.Fail(LockedMessage(user)) : SignInOutcome.Fail(Failure);
+        {
+            var knows = await users.CheckPasswordAsync(user, password);
+            await FailedAsync(user, knows ? "Account locked" : "Wrong password");
+            return SignInOutcome.Fail(knows ? LockedMessage(user) : Failure);
+        }
         if (!check.Succeeded)
+        {
+            await FailedAsync(user, "Wrong password");
             return SignInOutcome.Fail(Failure);
+        }
+        if (user.TemporaryPasswordExpired(clock.GetUtcNow().UtcDateTime, options.Value.TemporaryPasswordDays))
+        {
+            await FailedAsync(user, "Temporary password expired");
+            return SignInOutcome.Fail(TemporaryPasswordExpired);
+        }
         logger.LogInformation("{Email} entered the right password.", user.Email);
         if (!user.TwoFactorEnabled)
             return await ContinueAsync(user, remember);
@@ -107,20 +118,23 @@ public sealed class SignInFlow(
         return await ContinueAsync(user, remember);
     }
 
+    public const string TemporaryPasswordExpired =
+        "Your temporary password has expired unused: ask an administrator to reset it.";
+
     public Task<SignInOutcome> AuthenticatorCodeAsync(string code, bool remember) =>
         SecondFactorAsync(
             remember,
             WrongCode,
-            signInWithIt: () => signIn.TwoFactorAuthenticatorSignInAsync(Digits(code), remember, rememberClient: false),
-            checkIt: user => users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Digits(code))
+            "Wrong authenticator code",
+            user => users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Digits(code))
         );
 
     public Task<SignInOutcome> RecoveryCodeAsync(string code, bool remember) =>
         SecondFactorAsync(
             remember,
             WrongRecoveryCode,
-            signInWithIt: () => signIn.TwoFactorRecoveryCodeSignInAsync(RecoveryCode(code)),
-            checkIt: async user => (await users.RedeemTwoFactorRecoveryCodeAsync(user, RecoveryCode(code))).Succeeded
+            "Wrong recovery code",
+            async user => (await users.RedeemTwoFactorRecoveryCodeAsync(user, RecoveryCode(code))).Succeeded
         );
 
     /// <summary>A recovery code as Identity made it (XXXXX-XXXXX), whatever the case, spaces or dash typed.</summary>
@@ -131,14 +145,15 @@ public sealed class SignInFlow(
     }
 
     /// <summary>
-    /// The code step. When nothing else is owed Identity signs the user in with the code; when a step is still owed the
-    /// code is only checked, and the user goes on to that step holding the pending cookie (never a full sign-in).
-    /// Wrong codes count on the address's bar and on the account (Identity locks it for a while after ten).
+    /// The code step, for an authenticator code and a recovery code alike: the code is checked, then the user goes on to
+    /// the portal, or to a step still owed holding the pending cookie (never a full sign-in). Every wrong code counts on
+    /// the address's bar and on the account: ten in a row pause the account for a while (Identity's lockout), recovery
+    /// codes included (Identity's own recovery sign-in does not count them).
     /// </summary>
     private async Task<SignInOutcome> SecondFactorAsync(
         bool remember,
         string wrong,
-        Func<Task<SignInResult>> signInWithIt,
+        string reason,
         Func<ApplicationUser, Task<bool>> checkIt
     )
     {
@@ -152,20 +167,12 @@ public sealed class SignInFlow(
             return SignInOutcome.Fail(BarredMessage(left));
         if (await users.IsLockedOutAsync(user))
             return SignInOutcome.Fail(LockedMessage(user));
-        if (StepOwed(user, await users.GetRolesAsync(user)) is null)
-        {
-            var result = await signInWithIt();
-            if (result.IsLockedOut)
-                return SignInOutcome.Fail(LockedMessage(user));
-            if (!result.Succeeded)
-                return SignInOutcome.Fail(wrong);
-            guard.Succeeded(account, Address);
-            return new(SignInStep.Portal);
-        }
         if (!await checkIt(user))
         {
             await users.AccessFailedAsync(user);
-            return SignInOutcome.Fail(wrong);
+            var paused = await users.IsLockedOutAsync(user);
+            await FailedAsync(user, reason, paused ? user.LockoutEnd?.UtcDateTime : null);
+            return SignInOutcome.Fail(paused ? LockedMessage(user) : wrong);
         }
         await users.ResetAccessFailedCountAsync(user);
         await Http.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
@@ -189,7 +196,8 @@ public sealed class SignInFlow(
         return (user, pending.Principal.FindFirstValue(RememberClaim) == "true");
     }
 
-    /// <summary>The new password a user chooses after an administrator reset theirs; then the next step.</summary>
+    /// <summary>The new password a user chooses after an administrator reset theirs (or made the account); then the next
+    /// step.</summary>
     public async Task<(SignInOutcome Outcome, IReadOnlyList<string> Errors)> SetNewPasswordAsync(
         ApplicationUser user,
         bool remember,
@@ -203,114 +211,46 @@ public sealed class SignInFlow(
             && hasher.VerifyHashedPassword(user, user.PasswordHash, password) != PasswordVerificationResult.Failed
         )
             return (new(null), ["Choose a password different from the one the administrator gave you."]);
-        user.MustChangePassword = false;
-        var result = await users.ResetPasswordAsync(user, await users.GeneratePasswordResetTokenAsync(user), password);
-        if (!result.Succeeded)
+        await using (var tx = await db.Database.BeginTransactionAsync())
         {
-            user.MustChangePassword = true;
-            return (new(null), [.. result.Errors.Select(e => e.Description)]);
+            var issued = user.TemporaryPasswordIssuedAt ?? clock.GetUtcNow().UtcDateTime;
+            user.ChosePassword();
+            var result = await users.ResetPasswordAsync(user, await users.GeneratePasswordResetTokenAsync(user), password);
+            if (!result.Succeeded)
+            {
+                // Refused before anything was saved (the password rules): the temporary password stands as it was.
+                user.GiveTemporaryPassword(issued);
+                return (new(null), [.. result.Errors.Select(e => e.Description)]);
+            }
+            await AuditAsync(user, "Password changed", new { MustChangePassword = true }, new { MustChangePassword = false });
+            await tx.CommitAsync();
         }
         logger.LogInformation("{Email} chose a new password after a reset.", user.Email);
         return (await ContinueAsync(user, remember), []);
     }
 
-    /// <summary>The signed-in user's authenticator key, made on first use (a shared secret: shown only to the user).</summary>
-    public async Task<string> AuthenticatorKeyAsync(ApplicationUser user) =>
-        await users.GetAuthenticatorKeyAsync(user) is { Length: > 0 } key ? key : await NewAuthenticatorKeyAsync(user);
-
-    /// <summary>
-    /// A new key, stored without Identity's reset, which would change the security stamp and so end the very sign-in
-    /// showing the key. It stays until set-up succeeds, so a user who scanned it and comes back later finds the same;
-    /// an administrator's password reset replaces it (UserAdminService), so a key seen with a temporary password is
-    /// not the one the user ends up with.
-    /// </summary>
-    private async Task<string> NewAuthenticatorKeyAsync(ApplicationUser user)
+    /// <summary>A signed-in user changes their own password: the current one is counted like a sign-in attempt, and the
+    /// change is audited in its transaction. Identity's errors, or none.</summary>
+    public async Task<IReadOnlyList<IdentityError>> ChangeOwnPasswordAsync(ApplicationUser user, string current, string password)
     {
-        var key = users.GenerateNewAuthenticatorKey();
-        await ((IUserAuthenticatorKeyStore<ApplicationUser>)store).SetAuthenticatorKeyAsync(user, key, Http.RequestAborted);
-        // Two pages opened at once (two tabs, or a menu link that both navigates and reloads) each make a key: the one
-        // saved first stays, and both pages show it. The second save fails on the user's concurrency stamp, or, when both
-        // read "no key yet" before either saved, on the token table's unique key.
-        try
-        {
-            var saved = await users.UpdateAsync(user);
-            if (saved.Succeeded)
-                return key;
-            if (!IsConcurrencyFailure(saved))
-                throw new InvalidOperationException($"No authenticator key could be saved for {user.Email}.");
-        }
-        catch (DbUpdateException ex) when (SaveExtensions.IsUniqueViolation(ex)) { }
-        db.ChangeTracker.Clear();
-        var fresh = await users.FindByIdAsync(user.Id) ?? throw new Infrastructure.DomainException("Your account no longer exists.");
-        return await users.GetAuthenticatorKeyAsync(fresh)
-            ?? throw new InvalidOperationException($"No authenticator key could be saved for {user.Email}.");
-    }
-
-    /// <summary>
-    /// Turns the authenticator on once the user types a code it shows, with ten new recovery codes, in one transaction;
-    /// or refuses with a <see cref="DomainException"/> saying why not. A pending sign-in goes on: password and code are both
-    /// proved now.
-    /// </summary>
-    public async Task<IReadOnlyList<string>> EnableAuthenticatorAsync(
-        ApplicationUser user,
-        string code,
-        bool completePendingSignIn,
-        bool remember
-    )
-    {
-        await RequireCodeAsync(user, code);
+        if (!guard.TryAttempt(Address))
+            return [new() { Code = "TooMany", Description = TooMany }];
+        var account = user.Email ?? user.Id;
+        if (guard.TryBegin(account, Address) is { } left)
+            return [new() { Code = "Barred", Description = BarredMessage(left) }];
         await using var tx = await db.Database.BeginTransactionAsync();
-        var result = await users.SetTwoFactorEnabledAsync(user, true);
-        if (IsConcurrencyFailure(result))
-            throw new DomainException(ChangedMeanwhile);
-        var codes = result.Succeeded ? (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))?.ToList() : null;
-        if (codes is null)
-            throw new InvalidOperationException(
-                $"Two-factor sign-in could not be turned on for {user.Email}: {string.Join(" ", result.Errors.Select(e => e.Description))}"
-            );
-        await AuditAsync(user, "Two-factor sign-in turned on", new { TwoFactor = false }, new { TwoFactor = true });
-        await tx.CommitAsync();
-        if (completePendingSignIn)
-            await ContinueAsync(user, remember);
-        else
-            await signIn.RefreshSignInAsync(user);
-        return codes;
-    }
-
-    /// <summary>Ten new recovery codes for a signed-in user who types a current code; the old ones stop working.</summary>
-    public async Task<IReadOnlyList<string>> NewRecoveryCodesAsync(ApplicationUser user, string code)
-    {
-        if (!user.TwoFactorEnabled)
-            throw new DomainException("Two-factor sign-in is off: turn it on first.");
-        await RequireCodeAsync(user, code);
-        await using var tx = await db.Database.BeginTransactionAsync();
-        var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))!.ToList();
-        await AuditAsync(user, "Recovery codes replaced", null, new { RecoveryCodes = codes.Count });
-        await tx.CommitAsync();
-        return codes;
-    }
-
-    /// <summary>Turns the authenticator off for a user whose roles do not require it and who types a current code.</summary>
-    public async Task DisableAuthenticatorAsync(ApplicationUser user, string code)
-    {
-        if (options.Value.RequiresTwoFactor(await users.GetRolesAsync(user)))
-            throw new DomainException(
-                "Your role requires two-factor sign-in: it cannot be turned off. Ask an administrator to reset it if you lost your "
-                    + "authenticator."
-            );
-        await RequireCodeAsync(user, code);
-        await using var tx = await db.Database.BeginTransactionAsync();
-        var result = await users.SetTwoFactorEnabledAsync(user, false);
-        if (IsConcurrencyFailure(result))
-            throw new DomainException(ChangedMeanwhile);
-        if (result.Succeeded)
-            result = await users.ResetAuthenticatorKeyAsync(user);
+        var result = await users.ChangePasswordAsync(user, current, password);
         if (!result.Succeeded)
-            throw new InvalidOperationException($"Two-factor sign-in could not be turned off for {user.Email}.");
-        await AuditAsync(user, "Two-factor sign-in turned off", new { TwoFactor = true }, new { TwoFactor = false });
+            return [.. result.Errors];
+        guard.Succeeded(account, Address);
+        await AuditAsync(user, "Password changed", null, new { PasswordChanged = true });
         await tx.CommitAsync();
-        await signIn.RefreshSignInAsync(user);
+        return [];
     }
+
+    internal bool RequiresTwoFactor(IEnumerable<string> roles) => options.Value.RequiresTwoFactor(roles);
+
+    internal Task RefreshSignInAsync(ApplicationUser user) => signIn.RefreshSignInAsync(user);
 
     /// <summary>The step a user with the right password (and code) still owes, or null.</summary>
     public SignInStep? StepOwed(ApplicationUser user, IEnumerable<string> roles) =>
@@ -322,7 +262,7 @@ public sealed class SignInFlow(
     /// After the password (and code): signs in when nothing is owed, else hands out the pending cookie for the step
     /// owed.
     /// </summary>
-    private async Task<SignInOutcome> ContinueAsync(ApplicationUser user, bool remember)
+    internal async Task<SignInOutcome> ContinueAsync(ApplicationUser user, bool remember)
     {
         var step = StepOwed(user, await users.GetRolesAsync(user));
         if (step is null)
@@ -330,6 +270,7 @@ public sealed class SignInFlow(
             await Http.SignOutAsync(PendingScheme);
             await signIn.SignInAsync(user, remember);
             guard.Succeeded(user.Email ?? user.Id, Address);
+            await AuditAsync(user, "Signed in", null, new { Address = AddressText, TwoFactor = user.TwoFactorEnabled });
             return new(SignInStep.Portal);
         }
         var pending = new ClaimsIdentity(
@@ -344,15 +285,14 @@ public sealed class SignInFlow(
         return new(step);
     }
 
-    /// <summary>Checks a code from the user's authenticator app, counted like a sign-in attempt; null when it is right.</summary>
-    private const string ChangedMeanwhile =
+    internal const string ChangedMeanwhile =
         "Your account changed while this page was open (another tab, or the button pressed twice): reload the page and try again.";
 
-    private bool IsConcurrencyFailure(IdentityResult result) =>
+    internal bool IsConcurrencyFailure(IdentityResult result) =>
         result.Errors.Any(e => e.Code == users.ErrorDescriber.ConcurrencyFailure().Code);
 
     /// <summary>Refuses unless <paramref name="code"/> is the one the user's authenticator shows now (and the address may try).</summary>
-    private async Task RequireCodeAsync(ApplicationUser user, string code)
+    internal async Task RequireCodeAsync(ApplicationUser user, string code)
     {
         if (!guard.TryAttempt(Address))
             throw new DomainException(TooMany);
@@ -364,7 +304,7 @@ public sealed class SignInFlow(
         guard.Succeeded(account, Address);
     }
 
-    private static string BarredMessage(TimeSpan left)
+    internal static string BarredMessage(TimeSpan left)
     {
         var minutes = Math.Max(1, (int)Math.Ceiling(left.TotalMinutes));
         return $"Too many failed sign-ins for this account from your network. Try again in {minutes} minute{(minutes == 1 ? "" : "s")}.";
@@ -380,10 +320,37 @@ public sealed class SignInFlow(
 
     private static string Digits(string code) => code.Replace(" ", "").Replace("-", "");
 
-    private async Task AuditAsync(ApplicationUser user, string action, object? before, object after)
+    internal async Task AuditAsync(ApplicationUser user, string action, object? before, object after, string? actorName = null)
     {
-        var actor = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, user.UserName ?? user.Id)], "pending"));
+        var actor = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, actorName ?? user.UserName ?? user.Id)], "pending"));
         db.Audit(actor, clock.GetUtcNow().UtcDateTime, action, "User", user.Email ?? user.Id, before, after);
         await db.SaveChangesAsync();
+    }
+
+    private string AddressText => Address?.ToString() ?? "unknown";
+
+    /// <summary>
+    /// Audits a failed attempt on an existing account (made-up ones are only counted) by whoever typed it, not by the user,
+    /// and the pause it started: ten wrong codes (<paramref name="pausedUntil"/>), or the address's bar on the account.
+    /// </summary>
+    private async Task FailedAsync(ApplicationUser user, string reason, DateTime? pausedUntil = null)
+    {
+        var attempt = $"Sign-in attempt from {AddressText}";
+        await AuditAsync(user, "Sign-in failed", null, new { Reason = reason, Address = AddressText }, attempt);
+        if (pausedUntil is { } until)
+            await AuditAsync(user, "Sign-in paused", null, new { Reason = "Ten wrong codes in a row", Until = until }, attempt);
+        else if (guard.BarredFor(user.Email ?? user.Id, Address) is { } bar)
+            await AuditAsync(
+                user,
+                "Sign-in paused",
+                null,
+                new
+                {
+                    Reason = $"{options.Value.FailuresBeforeBar} failed attempts",
+                    Address = AddressText,
+                    Minutes = (int)Math.Ceiling(bar.TotalMinutes),
+                },
+                attempt
+            );
     }
 }

@@ -5,8 +5,9 @@ public sealed class SignInSettings
 {
     public const string Section = "SignIn";
 
-    /// <summary>Roles, comma-separated, that must sign in with an authenticator app; empty for none.</summary>
-    public string TwoFactorRequiredFor { get; set; } = "Manager,Admin";
+    /// <summary>Roles, comma-separated, that must sign in with an authenticator app; empty for none. Every role by default:
+    /// sales and fraud issue licenses and offline files too.</summary>
+    public string TwoFactorRequiredFor { get; set; } = string.Join(",", Infrastructure.Roles.All);
 
     /// <summary>Sign-in attempts (password, code, recovery code) one address may make per minute, on each portal instance.</summary>
     public int AttemptsPerAddressPerMinute { get; set; } = 20;
@@ -16,6 +17,9 @@ public sealed class SignInSettings
 
     /// <summary>How long the bar lasts, and the window the failures are counted in.</summary>
     public int BarMinutes { get; set; } = 15;
+
+    /// <summary>Days a temporary password (a new account's, or an administrator's reset) signs in before it expires unused.</summary>
+    public int TemporaryPasswordDays { get; set; } = 7;
 
     /// <summary>The name authenticator apps list this portal under; give a test or staging portal its own.</summary>
     public string AuthenticatorIssuer { get; set; } = "LicensePortal";

@@ -11,7 +11,12 @@ namespace LicensePortal.Features.Users;
 /// User and role administration. Every method re-checks that the actor is an admin, and none
 /// may leave the portal without an admin who can sign in.
 /// </summary>
-public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbContextFactory<AppDbContext> dbFactory, SignInGuard guard)
+public sealed class UserAdminService(
+    IServiceScopeFactory scopeFactory,
+    IDbContextFactory<AppDbContext> dbFactory,
+    SignInGuard guard,
+    TimeProvider clock
+)
 {
     public const string NoRolesMessage = "A user needs at least one role; lock the account instead to stop them signing in.";
 
@@ -120,6 +125,9 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
                 if (form.Roles.Count == 0)
                     own[nameof(NewUserForm.Roles)] = NewUserForm.NoRoleMessage;
                 IdentityRefusal.ThrowIfAny(problems, more: own);
+                // The administrator knows this first password too: the user chooses their own at the first sign-in, within
+                // SignIn:TemporaryPasswordDays, or it expires unused.
+                user.GiveTemporaryPassword(clock.GetUtcNow().UtcDateTime);
                 IdentityRefusal.ThrowIfFailed(await users.CreateAsync(user, form.Password));
                 IdentityRefusal.ThrowIfFailed(await users.AddToRolesAsync(user, form.Roles.Where(Roles.All.Contains)));
                 audit(
@@ -131,6 +139,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
                         user.Email,
                         user.DisplayName,
                         Roles = string.Join(", ", form.Roles.Where(Roles.All.Contains).Order()),
+                        MustChangePassword = true,
                     }
                 );
             }
@@ -211,7 +220,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, IDbConte
                 var user = await FindAsync(users, userId);
                 var token = await users.GeneratePasswordResetTokenAsync(user);
                 // The administrator knows this password too: the user replaces it at their next sign-in.
-                user.MustChangePassword = true;
+                user.GiveTemporaryPassword(clock.GetUtcNow().UtcDateTime);
                 IdentityRefusal.ThrowIfFailed(await users.ResetPasswordAsync(user, token, newPassword), "Password");
                 // A key someone may have seen while setting up with the old password is not the one the user ends up with.
                 if (!user.TwoFactorEnabled)

@@ -79,6 +79,9 @@ namespace LicensePortal.Data.Migrations.Postgres
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("text");
 
+                    b.Property<DateTime?>("TemporaryPasswordIssuedAt")
+                        .HasColumnType("timestamp without time zone");
+
                     b.Property<string>("Title")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
