@@ -60,7 +60,7 @@ public class LicenseDetailServiceTests : IAsyncLifetime
         var quotes = portal.Service<LicensePortal.Features.Quotes.QuoteService>();
         var sales = TestData.As(Roles.Sales);
         var quoteId = await quotes.CreateDraftAsync(sales, customer.Id, [new(license.Id, e.Id, l.Id, false)], 30, null);
-        await quotes.AcceptAsync(sales, quoteId);
+        await quotes.AcceptAsync(TestData.As(Roles.Manager), quoteId);
         var number = (await quotes.GetAsync(quoteId)).Number;
 
         var forFraud = await Details.DetailAsync(license.Id, TestData.As(Roles.Fraud));
