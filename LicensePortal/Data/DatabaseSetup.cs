@@ -84,9 +84,8 @@ public static class DatabaseSetup
         await db.Database.MigrateAsync();
         if (SqlDialect.Of(db).AfterMigrateSql is { } afterMigrate)
             await db.Database.ExecuteSqlRawAsync(afterMigrate);
-        // Rows the previous version wrote (or the migration carried over) join the audit chain in id order:
-        // SQLite has no SHA-256 for a migration to do it in SQL.
-        await db.SealAuditLogAsync();
+        // A log from before the chain is sealed once; one from before the key gets a keyed row after its unkeyed ones.
+        await db.KeyTheChainAsync(services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
         await EnsureRolesAsync(services);
     }
 

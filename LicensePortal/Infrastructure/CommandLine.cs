@@ -63,7 +63,7 @@ public static class CommandLine
                 await RestoreAsync(app, args);
                 return true;
             case VerifyAudit:
-                await app.Services.MigrateDatabaseAsync();
+                // Reads only: it neither migrates nor seals, so what it reports is what the database holds.
                 await VerifyAuditAsync(app);
                 return true;
             case RotateSigningKey:
@@ -85,6 +85,12 @@ public static class CommandLine
     private static async Task VerifyAuditAsync(WebApplication app)
     {
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        if ((await db.Database.GetPendingMigrationsAsync()).Any())
+        {
+            Console.Error.WriteLine("The database has migrations to apply: start the portal once (it migrates), then run verify-audit.");
+            Environment.ExitCode = 1;
+            return;
+        }
         var result = await db.VerifyAuditLogAsync();
         if (result.Intact)
         {
