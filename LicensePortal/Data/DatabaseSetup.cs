@@ -62,7 +62,10 @@ public static class DatabaseSetup
         {
             if (!Path.IsPathRooted(csb.DataSource))
                 csb.DataSource = Path.GetFullPath(Path.Combine(contentRoot, csb.DataSource));
-            Directory.CreateDirectory(Path.GetDirectoryName(csb.DataSource)!);
+            // The database holds password hashes and the key ring: a new folder and file are the portal's account's only, from
+            // the start (SQLite gives its -wal and -shm files the database file's mode).
+            PrivateFiles.CreateFolder(Path.GetDirectoryName(csb.DataSource)!);
+            PrivateFiles.EnsureExists(csb.DataSource);
         }
         // Microsoft.Data.Sqlite retries a busy database until the command timeout: this is the busy timeout.
         if (csb.DefaultTimeout < 5)
