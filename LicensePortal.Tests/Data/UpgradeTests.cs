@@ -110,14 +110,15 @@ public class UpgradeTests
             await old.OpenAsync();
             for (var id = 1; id <= 3; id++)
             {
-                var hash = AuditChain.Hash(previous, id, at, "sara@example.com", "Customer changed", "Customer", "7", null, $"{{\"Phone\":\"{id}\"}}");
+                var after = $"{{\"Phone\":\"{id}\"}}";
+                var hash = AuditChain.Hash(previous, id, at, "sara@example.com", "Customer changed", "Customer", "7", null, after);
                 await using var insert = old.CreateCommand();
                 insert.CommandText = """
                     INSERT INTO "AuditLog" ("Id", "At", "UserName", "Action", "EntityType", "EntityId", "Before", "After", "PreviousHash", "Hash")
                     VALUES ($id, '2026-03-01 10:00:00', 'sara@example.com', 'Customer changed', 'Customer', '7', NULL, $after, $previous, $hash);
                     """;
                 insert.Parameters.AddWithValue("$id", id);
-                insert.Parameters.AddWithValue("$after", $"{{\"Phone\":\"{id}\"}}");
+                insert.Parameters.AddWithValue("$after", after);
                 insert.Parameters.AddWithValue("$previous", previous);
                 insert.Parameters.AddWithValue("$hash", hash);
                 await insert.ExecuteNonQueryAsync();

@@ -25,7 +25,10 @@ public static class PortalCommand
                 command
             )
             : RunAsync(
-                [$"--ConnectionStrings:DefaultConnection=Data Source={portal.DatabasePath}", $"--Activation:SigningKeyFolder={portal.SigningKeyFolder}"],
+                [
+                    $"--ConnectionStrings:DefaultConnection=Data Source={portal.DatabasePath}",
+                    $"--Activation:SigningKeyFolder={portal.SigningKeyFolder}",
+                ],
                 portal.BackupFolder,
                 input: null,
                 environment: [],

@@ -62,8 +62,12 @@ public static class DataProtectionSetup
     /// Keys written unencrypted by an earlier version keep working until they expire, but the newest key should not be
     /// one a copy of the database could read: when it is, a new (encrypted) key starts now and signs from then on.
     /// </summary>
-    private sealed class EncryptedKeyAtStart(IServiceProvider services, IKeyManager keys, TimeProvider clock, ILogger<EncryptedKeyAtStart> logger)
-        : IHostedService
+    private sealed class EncryptedKeyAtStart(
+        IServiceProvider services,
+        IKeyManager keys,
+        TimeProvider clock,
+        ILogger<EncryptedKeyAtStart> logger
+    ) : IHostedService
     {
         public async Task StartAsync(CancellationToken ct)
         {

@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Tests.Features.Activation;
 
-/// <summary>The answer-signing keys on disk: private from creation, trusted only when the manifest lists them, retired and revoked.</summary>
+/// <summary>The answer-signing keys on disk: private from creation, trusted only when the manifest lists them, retired and
+/// revoked.</summary>
 public class SigningKeysTests : IDisposable
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;

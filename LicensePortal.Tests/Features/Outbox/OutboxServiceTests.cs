@@ -334,7 +334,8 @@ public class EmailDeliveryTests(PortalFactory portal)
         Assert.Empty(Directory.GetDirectories(portal.MailFolder));
         if (!OperatingSystem.IsWindows())
         {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(portal.MailFolder));
+            const UnixFileMode folder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+            Assert.Equal(folder, File.GetUnixFileMode(portal.MailFolder));
             foreach (var file in Directory.GetFiles(portal.MailFolder, "*.eml"))
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
         }

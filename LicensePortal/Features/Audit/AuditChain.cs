@@ -56,7 +56,8 @@ public static class AuditChain
         string? after
     ) => Convert.ToHexStringLower(SHA256.HashData(Text(previousHash, id, at, userName, action, entityType, entityId, before, after)));
 
-    /// <summary>The keyed hash of one audit row (<see cref="KeyedVersion"/>): HMAC-SHA256 over the same text as <see cref="Hash"/>.</summary>
+    /// <summary>The keyed hash of one audit row (<see cref="KeyedVersion"/>): HMAC-SHA256 over the text <see cref="Hash"/>
+    /// hashes.</summary>
     public static string KeyedHash(
         byte[] key,
         string previousHash,
@@ -205,7 +206,10 @@ public static class AuditChain
             {
                 var hash = KeyedHash(key, previous, r.Id, r.At, r.UserName, r.Action, r.EntityType, r.EntityId, r.Before, r.After);
                 await db.Database.ExecuteSqlAsync(
-                    $"UPDATE \"AuditLog\" SET \"PreviousHash\" = {previous}, \"Hash\" = {hash}, \"ChainVersion\" = {KeyedVersion} WHERE \"Id\" = {r.Id}",
+                    $"""
+                    UPDATE "AuditLog" SET "PreviousHash" = {previous}, "Hash" = {hash}, "ChainVersion" = {KeyedVersion}
+                    WHERE "Id" = {r.Id}
+                    """,
                     ct
                 );
                 previous = hash;
@@ -258,7 +262,17 @@ public static class AuditChain
                 );
             string? expected = r.ChainVersion switch
             {
-                UnkeyedVersion when !keyedSeen => Hash(previous, r.Id, r.At, r.UserName, r.Action, r.EntityType, r.EntityId, r.Before, r.After),
+                UnkeyedVersion when !keyedSeen => Hash(
+                    previous,
+                    r.Id,
+                    r.At,
+                    r.UserName,
+                    r.Action,
+                    r.EntityType,
+                    r.EntityId,
+                    r.Before,
+                    r.After
+                ),
                 KeyedVersion when key is not null => KeyedHash(
                     key,
                     previous,

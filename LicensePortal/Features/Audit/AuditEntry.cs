@@ -21,7 +21,8 @@ public class AuditEntry
     /// <summary>The keyed hash over <see cref="PreviousHash"/> and this row's fields; null until the portal seals the row.</summary>
     public string? Hash { get; set; }
 
-    /// <summary>How <see cref="Hash"/> was made: 1 plain SHA-256 (rows sealed before the chain was keyed), 2 HMAC-SHA256 (AuditChain).</summary>
+    /// <summary>How <see cref="Hash"/> was made: 1 plain SHA-256 (rows sealed before the chain was keyed), 2 HMAC-SHA256
+    /// (AuditChain).</summary>
     public int ChainVersion { get; set; } = AuditChain.KeyedVersion;
 }
 
