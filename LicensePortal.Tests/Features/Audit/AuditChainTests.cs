@@ -281,6 +281,22 @@ public class AuditChainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_portal_without_the_key_its_sealed_rows_need_does_not_start()
+    {
+        File.Delete(Path.Combine(portal.SigningKeyFolder, AuditChainKey.FileName));
+        await using var restarted = new PortalFactory
+        {
+            DatabasePath = portal.DatabasePath,
+            SigningKeyFolder = portal.SigningKeyFolder,
+            Settings = { ["Demo:Seed"] = "false" },
+        };
+
+        var refused = Assert.ThrowsAny<Exception>(() => _ = restarted.Server);
+
+        Assert.Contains($"{AuditChainKey.FileName} is missing: restore the key folder", refused.ToString());
+    }
+
+    [Fact]
     public void The_hash_covers_every_field_and_the_previous_hash()
     {
         var at = new DateTime(2026, 11, 26, 12, 0, 0, DateTimeKind.Utc);

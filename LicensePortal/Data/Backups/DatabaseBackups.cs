@@ -150,6 +150,9 @@ public sealed class DatabaseBackups(
         }
 
         string? replaced = null;
+        // The empty file the portal creates (owner-only) before SQLite opens it holds nothing to keep.
+        if (File.Exists(database) && new FileInfo(database).Length == 0 && !File.Exists(database + "-wal"))
+            File.Delete(database);
         if (File.Exists(database))
         {
             replaced = $"{database}.replaced-{BackupFiles.NameFor(clock.GetUtcNow())[BackupFiles.Prefix.Length..^3]}";

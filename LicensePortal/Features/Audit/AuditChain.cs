@@ -144,6 +144,13 @@ public static class AuditChain
             .OrderByDescending(a => a.Id)
             .Select(a => new { a.Id, a.ChainVersion })
             .FirstOrDefaultAsync(ct);
+        var key = db.GetService<AuditChainKey>();
+        // A new key would seal the next rows with a secret the earlier ones were not sealed with: stop, and say what to restore.
+        if (last?.ChainVersion == KeyedVersion && key.TryGet() is null)
+            throw new InvalidOperationException(
+                $"The audit log has rows sealed with the audit chain key, but {key.Path} is missing: restore the key folder "
+                    + "(Activation:SigningKeyFolder) from its backup, or give this instance the folder the others use."
+            );
         if (last is null)
         {
             // The rows of a version before the chain: nobody had sealed anything, so there is nothing to protect yet.
