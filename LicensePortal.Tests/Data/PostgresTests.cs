@@ -237,9 +237,16 @@ public class PostgresTests
         var ct = TestContext.Current.CancellationToken;
         var database = PostgresServer.NewDatabaseName(Guid.NewGuid().ToString("N"));
         PostgresServer.Create(database, out var connectionString);
+        // One key folder for both, as OPERATIONS.md says: they read each other's data-protection keys with its certificate.
+        var keys = Path.Combine(Path.GetTempPath(), "licenseportal-tests", $"keys-{Guid.NewGuid():N}");
         var instances = Enumerable
             .Range(0, 2)
-            .Select(_ => new PortalFactory { Licenses = 40, PostgresConnectionString = connectionString })
+            .Select(_ => new PortalFactory
+            {
+                Licenses = 40,
+                PostgresConnectionString = connectionString,
+                SigningKeyFolder = keys,
+            })
             .ToArray();
         try
         {

@@ -100,6 +100,62 @@ public class UpgradeTests
     }
 
     [Fact]
+    public async Task Unkeyed_rows_of_the_previous_version_still_verify_and_a_keyed_row_after_them_pins_them()
+    {
+        var path = await DatabaseOfPreviousVersionAsync("20261127001512_LicenseEventNavigation");
+        var at = new DateTime(2026, 3, 1, 10, 0, 0, DateTimeKind.Utc);
+        var previous = "";
+        await using (var old = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await old.OpenAsync();
+            for (var id = 1; id <= 3; id++)
+            {
+                var after = $"{{\"Phone\":\"{id}\"}}";
+                var hash = AuditChain.Hash(previous, id, at, "sara@example.com", "Customer changed", "Customer", "7", null, after);
+                await using var insert = old.CreateCommand();
+                insert.CommandText = """
+                    INSERT INTO "AuditLog" ("Id", "At", "UserName", "Action", "EntityType", "EntityId", "Before", "After", "PreviousHash", "Hash")
+                    VALUES ($id, '2026-03-01 10:00:00', 'sara@example.com', 'Customer changed', 'Customer', '7', NULL, $after, $previous, $hash);
+                    """;
+                insert.Parameters.AddWithValue("$id", id);
+                insert.Parameters.AddWithValue("$after", after);
+                insert.Parameters.AddWithValue("$previous", previous);
+                insert.Parameters.AddWithValue("$hash", hash);
+                await insert.ExecuteNonQueryAsync();
+                previous = hash;
+            }
+        }
+
+        await using var portal = new PortalOn(path);
+        await using (var upgraded = await portal.DbAsync())
+        {
+            var rows = await upgraded.AuditLog.OrderBy(a => a.Id).ToListAsync();
+            Assert.Equal([1, 1, 1, AuditChain.KeyedVersion], rows.Select(r => r.ChainVersion));
+            Assert.Equal(AuditChain.KeyedAction, rows[3].Action);
+            Assert.Equal(previous, rows[3].PreviousHash);
+            Assert.Equal("Audit log intact: 4 rows verified.", (await upgraded.VerifyAuditLogAsync()).Message);
+        }
+
+        // Someone without the key edits an old row and recomputes the unkeyed rows: the keyed row no longer follows them.
+        await using (var db = await portal.DbAsync())
+        {
+            previous = "";
+            foreach (var r in await db.AuditLog.AsNoTracking().Where(a => a.Id <= 3).OrderBy(a => a.Id).ToListAsync())
+            {
+                var after = r.Id == 2 ? "{\"Phone\":\"666\"}" : r.After;
+                var hash = AuditChain.Hash(previous, r.Id, r.At, r.UserName, r.Action, r.EntityType, r.EntityId, r.Before, after);
+                await db.Database.ExecuteSqlAsync(
+                    $"UPDATE \"AuditLog\" SET \"After\" = {after}, \"PreviousHash\" = {previous}, \"Hash\" = {hash} WHERE \"Id\" = {r.Id}"
+                );
+                previous = hash;
+            }
+            var result = await db.VerifyAuditLogAsync();
+            Assert.Equal(4, result.FirstBrokenId);
+            Assert.Equal(3, result.RowsVerified);
+        }
+    }
+
+    [Fact]
     public async Task Staff_of_the_previous_version_keep_their_passwords_and_are_not_asked_for_a_new_one()
     {
         var path = await DatabaseOfPreviousVersionAsync("20261126141837_AuditHashChain");

@@ -14,13 +14,26 @@ public static class PortalCommand
     public static Task<Result> RunAsync(PortalFactory portal, params string[] command) =>
         portal.PostgresConnection is { } postgres
             ? RunAsync(
-                ["--Database:Provider=Postgres", $"--ConnectionStrings:DefaultConnection={postgres}"],
+                [
+                    "--Database:Provider=Postgres",
+                    $"--ConnectionStrings:DefaultConnection={postgres}",
+                    $"--Activation:SigningKeyFolder={portal.SigningKeyFolder}",
+                ],
                 portal.BackupFolder,
                 input: null,
                 environment: [],
                 command
             )
-            : RunAsync(portal.DatabasePath, portal.BackupFolder, command);
+            : RunAsync(
+                [
+                    $"--ConnectionStrings:DefaultConnection=Data Source={portal.DatabasePath}",
+                    $"--Activation:SigningKeyFolder={portal.SigningKeyFolder}",
+                ],
+                portal.BackupFolder,
+                input: null,
+                environment: [],
+                command
+            );
 
     /// <summary>With what the operator pipes into it and variables set in its environment.</summary>
     public static Task<Result> RunAsync(

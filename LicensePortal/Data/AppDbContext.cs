@@ -82,10 +82,17 @@ public class AppDbContext : IdentityDbContext<ApplicationUser>, IDataProtectionK
         StampVersions();
         if (!ChangeTracker.Entries<AuditEntry>().Any(e => e.State == EntityState.Added))
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        // New audit rows are sealed into the chain in the same transaction that adds them (AuditChain).
+        // New audit rows are sealed into the chain in the same transaction that adds them (AuditChain): these rows, no others.
         await using var own = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
         await this.LockAuditChainAsync(cancellationToken);
+        List<AuditEntry> added =
+        [
+            .. ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity),
+            .. auditsAfterInsert.Select(w => w.Row),
+        ];
         var saved = await SaveWithAuditRowsAsync(acceptAllChangesOnSuccess, cancellationToken);
+        foreach (var row in added)
+            AuditWritten(row.Id);
         await this.SealAuditLogAsync(cancellationToken);
         if (own is not null)
             await own.CommitAsync(cancellationToken);
@@ -93,6 +100,31 @@ public class AppDbContext : IdentityDbContext<ApplicationUser>, IDataProtectionK
     }
 
     private readonly List<(AuditEntry Row, Action Complete)> auditsAfterInsert = [];
+
+    // The audit rows this context inserted and has not sealed yet (AuditChain seals these, and only these).
+    private readonly List<long> writtenAuditIds = [];
+
+    internal void AuditWritten(long id) => writtenAuditIds.Add(id);
+
+    internal List<long> TakeWrittenAuditIds()
+    {
+        var ids = writtenAuditIds.ToList();
+        writtenAuditIds.Clear();
+        return ids;
+    }
+
+    // A pooled context is reused: ids a rolled-back transaction left must not be sealed by the next user.
+    public override void Dispose()
+    {
+        writtenAuditIds.Clear();
+        base.Dispose();
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        writtenAuditIds.Clear();
+        return base.DisposeAsync();
+    }
 
     /// <summary>
     /// Holds <paramref name="row"/> back until the rows it names are inserted, then completes and inserts it (AuditWrites).

@@ -51,6 +51,13 @@ public sealed class PreparedStatement : IAsyncDisposable
         set => command.Transaction = value;
     }
 
+    /// <summary>Runs the statement; returns the first column of the first row it returns.</summary>
+    public Task<object?> ScalarAsync(params object?[] values)
+    {
+        Bind(values);
+        return command.ExecuteScalarAsync();
+    }
+
     /// <summary>Runs the statement; returns the number of rows it changed.</summary>
     public Task<int> RunAsync(params object?[] values)
     {
@@ -150,8 +157,9 @@ public sealed class BulkInsert<T> : IAsyncDisposable
     private readonly PreparedStatement statement;
     private readonly (IProperty Property, Func<object?, object?> ToProvider)[] columns;
 
-    // Audit rows take the chain's lock before the first goes in (AuditChain).
-    private AppDbContext? auditChain;
+    // Audit rows take the chain's lock before the first goes in, and their ids are kept for sealing (AuditChain).
+    private readonly AppDbContext? auditChain;
+    private bool chainLocked;
 
     public BulkInsert(AppDbContext db, bool orIgnore = false)
     {
@@ -169,7 +177,9 @@ public sealed class BulkInsert<T> : IAsyncDisposable
         var (into, values) = ($"\"{table.Name}\" ({string.Join(", ", names)})", string.Join(", ", names.Select((_, i) => $"$p{i}")));
         statement = PreparedStatement.For(
             db,
-            orIgnore ? SqlDialect.Of(db).InsertOrIgnore(into, values) : $"INSERT INTO {into} VALUES ({values})",
+            orIgnore ? SqlDialect.Of(db).InsertOrIgnore(into, values)
+            : auditChain is null ? $"INSERT INTO {into} VALUES ({values})"
+            : $"INSERT INTO {into} VALUES ({values}) RETURNING \"Id\"",
             names.Length
         );
     }
@@ -179,13 +189,18 @@ public sealed class BulkInsert<T> : IAsyncDisposable
     {
         if (auditChain is not null)
         {
-            await auditChain.LockAuditChainAsync();
-            auditChain = null;
+            if (!chainLocked)
+                await auditChain.LockAuditChainAsync();
+            chainLocked = true;
+            var id = await statement.ScalarAsync(Values(entity));
+            auditChain.AuditWritten(Convert.ToInt64(id, System.Globalization.CultureInfo.InvariantCulture));
+            return true;
         }
-        return await statement.RunAsync(
-                columns.Select(c => c.ToProvider(c.Property.GetGetter().GetClrValueUsingContainingEntity(entity))).ToArray()
-            ) == 1;
+        return await statement.RunAsync(Values(entity)) == 1;
     }
+
+    private object?[] Values(T entity) =>
+        columns.Select(c => c.ToProvider(c.Property.GetGetter().GetClrValueUsingContainingEntity(entity))).ToArray();
 
     private static Func<object?, object?> ToProvider(RelationalTypeMapping mapping) =>
         mapping.Converter is { } converter ? v => v is null ? null : converter.ConvertToProvider(v) : v => v;

@@ -62,7 +62,10 @@ public static class DatabaseSetup
         {
             if (!Path.IsPathRooted(csb.DataSource))
                 csb.DataSource = Path.GetFullPath(Path.Combine(contentRoot, csb.DataSource));
-            Directory.CreateDirectory(Path.GetDirectoryName(csb.DataSource)!);
+            // The database holds password hashes and the key ring: a new folder and file are the portal's account's only, from
+            // the start (SQLite gives its -wal and -shm files the database file's mode).
+            PrivateFiles.CreateFolder(Path.GetDirectoryName(csb.DataSource)!);
+            PrivateFiles.EnsureExists(csb.DataSource);
         }
         // Microsoft.Data.Sqlite retries a busy database until the command timeout: this is the busy timeout.
         if (csb.DefaultTimeout < 5)
@@ -84,9 +87,8 @@ public static class DatabaseSetup
         await db.Database.MigrateAsync();
         if (SqlDialect.Of(db).AfterMigrateSql is { } afterMigrate)
             await db.Database.ExecuteSqlRawAsync(afterMigrate);
-        // Rows the previous version wrote (or the migration carried over) join the audit chain in id order:
-        // SQLite has no SHA-256 for a migration to do it in SQL.
-        await db.SealAuditLogAsync();
+        // A log from before the chain is sealed once; one from before the key gets a keyed row after its unkeyed ones.
+        await db.KeyTheChainAsync(services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
         await EnsureRolesAsync(services);
         // Two-factor secrets written in plain by an earlier version are encrypted (keys) and hashed (recovery codes).
         await services.GetRequiredService<Features.SignIn.TwoFactorSecrets>().ProtectStoredAsync(db);

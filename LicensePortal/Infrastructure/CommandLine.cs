@@ -12,7 +12,7 @@ namespace LicensePortal.Infrastructure;
 /// The portal's command-line switches: <c>--seed-demo</c>, <c>--licenses N</c>; the
 /// <c>create-admin</c> command that makes the first admin on a production database; and
 /// <c>backup</c> and <c>restore &lt;file&gt;</c>; <c>verify-audit</c>, which checks the audit chain; <c>rotate-signing-key</c>
-/// (docs/OPERATIONS.md).
+/// and <c>revoke-signing-key &lt;id&gt;</c> (docs/OPERATIONS.md).
 /// </summary>
 public static class CommandLine
 {
@@ -20,7 +20,8 @@ public static class CommandLine
         Backup = "backup",
         Restore = "restore",
         VerifyAudit = "verify-audit",
-        RotateSigningKey = "rotate-signing-key";
+        RotateSigningKey = "rotate-signing-key",
+        RevokeSigningKey = "revoke-signing-key";
 
     /// <summary>Turns the short switches into configuration keys the rest of the app reads.</summary>
     public static string[] Normalize(string[] args)
@@ -34,7 +35,7 @@ public static class CommandLine
                     result.Add("--Demo:Seed=true");
                     break;
                 // The backup file is for the command; configuration would read "/path/file" as a switch.
-                case var _ when i == 1 && args[0] == Restore:
+                case var _ when i == 1 && args[0] is Restore or RevokeSigningKey:
                     break;
                 case "--licenses" when i + 1 < args.Length:
                     result.Add($"--Demo:Licenses={args[++i]}");
@@ -63,21 +64,52 @@ public static class CommandLine
                 await RestoreAsync(app, args);
                 return true;
             case VerifyAudit:
-                await app.Services.MigrateDatabaseAsync();
+                // Reads only: it neither migrates nor seals, so what it reports is what the database holds.
                 await VerifyAuditAsync(app);
                 return true;
             case RotateSigningKey:
-                // A new key signs from the next start of each instance; the old ones stay published (docs/OPERATIONS.md).
-                // Not through the SigningKeys service: on an empty folder it would make a key of its own before this one.
-                var folder = SigningKeys.FolderFor(app.Services.GetRequiredService<IOptions<ActivationOptions>>().Value, app.Environment);
-                var id = SigningKeys.Create(folder, app.Services.GetRequiredService<TimeProvider>());
-                Console.WriteLine(
-                    $"Made signing key {id} in {folder}. Restart every portal instance to sign with it; keep the old key files until "
-                        + $"the answers they signed have expired."
-                );
+            case RevokeSigningKey:
+                SigningKeyCommand(app, args);
                 return true;
             default:
                 return false;
+        }
+    }
+
+    /// <summary>
+    /// Rotates or revokes an answer-signing key in the manifest; it takes effect at the next start of each instance
+    /// (docs/OPERATIONS.md). Not through the SigningKeys service: on an empty folder it would make a key of its own first.
+    /// </summary>
+    private static void SigningKeyCommand(WebApplication app, string[] args)
+    {
+        var folder = SigningKeys.FolderFor(app.Services.GetRequiredService<IOptions<ActivationOptions>>().Value, app.Environment);
+        var clock = app.Services.GetRequiredService<TimeProvider>();
+        if (args[0] == RotateSigningKey)
+        {
+            var id = SigningKeys.Create(folder, clock);
+            Console.WriteLine(
+                $"Made signing key {id} in {folder}. Restart every portal instance to sign with it; keep the old key files until "
+                    + $"the answers they signed have expired."
+            );
+            return;
+        }
+        if (args.Length < 2 || args[1].StartsWith('-'))
+        {
+            Console.Error.WriteLine("Usage: LicensePortal revoke-signing-key <key id>   (the ids are the file names in the key folder)");
+            Environment.ExitCode = 2;
+            return;
+        }
+        try
+        {
+            SigningKeys.Revoke(folder, args[1], clock);
+            Console.WriteLine(
+                $"Revoked signing key {args[1]}. Restart every portal instance: from then on it neither signs nor is published."
+            );
+        }
+        catch (InvalidOperationException ex)
+        {
+            Console.Error.WriteLine($"Nothing was revoked: {ex.Message}");
+            Environment.ExitCode = 1;
         }
     }
 
@@ -85,6 +117,12 @@ public static class CommandLine
     private static async Task VerifyAuditAsync(WebApplication app)
     {
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        if ((await db.Database.GetPendingMigrationsAsync()).Any())
+        {
+            Console.Error.WriteLine("The database has migrations to apply: start the portal once (it migrates), then run verify-audit.");
+            Environment.ExitCode = 1;
+            return;
+        }
         var result = await db.VerifyAuditLogAsync();
         if (result.Intact)
         {

@@ -231,6 +231,38 @@ public class BackupTests
     }
 
     [Fact]
+    public async Task The_database_its_folder_backups_and_a_restored_file_are_created_readable_by_the_portals_account_only()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Skip("Unix file modes.");
+            return;
+        }
+        const UnixFileMode file = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var folder = Path.Combine(NewFolder(), "data");
+        var path = Path.Combine(folder, "portal.db");
+        var backupFolder = Path.Combine(folder, "backups");
+        BackupFile backup;
+        await using (var portal = new PortalOn(path, backupFolder))
+        {
+            await portal.NewCustomerAsync("Private Ltd");
+            backup = await portal.Service<DatabaseBackups>().BackupAsync();
+            Assert.Equal(file | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
+            Assert.Equal(file, File.GetUnixFileMode(path));
+            Assert.Equal(file, File.GetUnixFileMode(path + "-wal"));
+            Assert.Equal(file | UnixFileMode.UserExecute, File.GetUnixFileMode(backupFolder));
+            Assert.Equal(file, File.GetUnixFileMode(backup.Path));
+        }
+        // A backup copied in by hand with the umask's mode still becomes a private database.
+        File.SetUnixFileMode(backup.Path, file | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        var restored = await PortalCommand.RunAsync(path, backupFolder, "restore", Path.GetFileName(backup.Path));
+
+        Assert.True(restored.ExitCode == 0, restored.Output);
+        Assert.Equal(file, File.GetUnixFileMode(path));
+    }
+
+    [Fact]
     public async Task Restore_refuses_a_file_that_fails_the_integrity_check_and_leaves_the_database_alone()
     {
         var folder = NewFolder();

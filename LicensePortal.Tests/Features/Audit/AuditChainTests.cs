@@ -61,10 +61,44 @@ public class AuditChainTests : IAsyncLifetime
         return await db.VerifyAuditLogAsync();
     }
 
+    /// <summary>SQL as someone with write access to the database would run it (on PostgreSQL past the append-only trigger,
+    /// as the database's superuser could).</summary>
     private async Task SqlAsync(string sql)
     {
         await using var db = await portal.DbAsync();
-        await db.Database.ExecuteSqlRawAsync(sql);
+        await db.Database.ExecuteSqlRawAsync(
+            portal.PostgresConnection is null ? sql : $"BEGIN; SET LOCAL session_replication_role = replica; {sql}; COMMIT;"
+        );
+    }
+
+    private const string ForgedRow = """
+        INSERT INTO "AuditLog" ("At", "UserName", "Action", "EntityType", "EntityId", "Before", "After")
+        VALUES ('2026-11-26 13:00:00', 'mallory@example.com', 'Key re-enabled', 'License', '7', NULL, 'Status: Active')
+        """;
+
+    private async Task SaveOneAuditedChangeAsync()
+    {
+        await using var db = await portal.DbAsync();
+        db.Audit(TestData.As(Roles.Sales), PortalFactory.Now.UtcDateTime, "Customer changed", "Customer", 99, null, new { Phone = "9" });
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>Recomputes every hash from <paramref name="fromIndex"/> on with plain SHA-256, as someone without the key would.</summary>
+    private async Task RecomputeChainWithoutTheKeyAsync(int fromIndex, int? asVersion = null)
+    {
+        List<AuditEntry> rows;
+        await using (var db = await portal.DbAsync())
+            rows = await db.AuditLog.AsNoTracking().OrderBy(a => a.Id).ToListAsync();
+        var previous = fromIndex == 0 ? "" : rows[fromIndex - 1].Hash!;
+        foreach (var r in rows.Skip(fromIndex))
+        {
+            var hash = AuditChain.Hash(previous, r.Id, r.At, r.UserName, r.Action, r.EntityType, r.EntityId, r.Before, r.After);
+            await SqlAsync(
+                $"UPDATE \"AuditLog\" SET \"PreviousHash\" = '{previous}', \"Hash\" = '{hash}', \"ChainVersion\" = "
+                    + $"{asVersion ?? r.ChainVersion} WHERE \"Id\" = {r.Id}"
+            );
+            previous = hash;
+        }
     }
 
     [Fact]
@@ -176,6 +210,93 @@ public class AuditChainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_row_inserted_with_sql_is_not_sealed_by_the_next_save_and_is_reported_as_tampering()
+    {
+        await SqlAsync(ForgedRow);
+        await SaveOneAuditedChangeAsync();
+
+        await using var db = await portal.DbAsync();
+        var forged = await db.AuditLog.SingleAsync(a => a.UserName == "mallory@example.com");
+        Assert.Null(forged.Hash);
+        var result = await VerifyAsync();
+        Assert.False(result.Intact);
+        Assert.Equal(forged.Id, result.FirstBrokenId);
+        Assert.Equal($"Row #{forged.Id} was not written by the portal: it was never sealed into the chain.", result.Message);
+    }
+
+    [Fact]
+    public async Task Verify_audit_writes_nothing_and_reports_a_row_inserted_after_the_last_save()
+    {
+        await SqlAsync(ForgedRow);
+
+        var run = await PortalCommand.RunAsync(portal, "verify-audit");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("was not written by the portal", run.Output);
+        await using var db = await portal.DbAsync();
+        Assert.Null(await db.AuditLog.Where(a => a.UserName == "mallory@example.com").Select(a => a.Hash).SingleAsync());
+    }
+
+    [Fact]
+    public async Task A_row_edited_and_the_chain_after_it_recomputed_without_the_key_is_reported_as_altered()
+    {
+        var index = ids.Length / 2;
+        await SqlAsync($"UPDATE \"AuditLog\" SET \"After\" = 'Status: Active' WHERE \"Id\" = {ids[index]}");
+        await RecomputeChainWithoutTheKeyAsync(index);
+
+        var result = await VerifyAsync();
+
+        Assert.Equal(ids[index], result.FirstBrokenId);
+        Assert.Equal($"Row #{ids[index]} was altered.", result.Message);
+    }
+
+    [Fact]
+    public async Task A_log_rewritten_whole_as_the_unkeyed_chain_is_reported_at_its_newest_row()
+    {
+        await SqlAsync($"UPDATE \"AuditLog\" SET \"After\" = 'Status: Active' WHERE \"Id\" = {ids[1]}");
+        await RecomputeChainWithoutTheKeyAsync(0, asVersion: AuditChain.UnkeyedVersion);
+
+        var result = await VerifyAsync();
+
+        Assert.False(result.Intact);
+        Assert.Equal(ids[^1], result.FirstBrokenId);
+        Assert.Contains("is not sealed with the key", result.Message);
+    }
+
+    [Fact]
+    public async Task The_chain_key_is_a_file_only_the_portal_reads_and_without_it_keyed_rows_cannot_be_checked()
+    {
+        var key = Path.Combine(portal.SigningKeyFolder, AuditChainKey.FileName);
+        Assert.Equal(44, (await File.ReadAllTextAsync(key)).Trim().Length); // 32 bytes, base64
+        if (!OperatingSystem.IsWindows())
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
+        await using (var db = await portal.DbAsync())
+            Assert.All(await db.AuditLog.ToListAsync(), a => Assert.Equal(AuditChain.KeyedVersion, a.ChainVersion));
+
+        File.Move(key, key + ".away");
+        var run = await PortalCommand.RunAsync(portal, "verify-audit");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"Row #{ids[0]} cannot be checked: the audit chain key", run.Output);
+    }
+
+    [Fact]
+    public async Task A_portal_without_the_key_its_sealed_rows_need_does_not_start()
+    {
+        File.Delete(Path.Combine(portal.SigningKeyFolder, AuditChainKey.FileName));
+        await using var restarted = new PortalFactory
+        {
+            DatabasePath = portal.DatabasePath,
+            SigningKeyFolder = portal.SigningKeyFolder,
+            Settings = { ["Demo:Seed"] = "false" },
+        };
+
+        var refused = Assert.ThrowsAny<Exception>(() => _ = restarted.Server);
+
+        Assert.Contains($"{AuditChainKey.FileName} is missing: restore the key folder", refused.ToString());
+    }
+
+    [Fact]
     public void The_hash_covers_every_field_and_the_previous_hash()
     {
         var at = new DateTime(2026, 11, 26, 12, 0, 0, DateTimeKind.Utc);
@@ -196,5 +317,9 @@ public class AuditChainTests : IAsyncLifetime
             AuditChain.Hash("", 1, at, "ua", "", "E", "1", null, "{}"),
         ];
         Assert.Equal(others.Length + 1, others.Append(hash).Distinct().Count());
+        byte[] key = [.. Enumerable.Range(0, 32).Select(i => (byte)i)];
+        var keyed = AuditChain.KeyedHash(key, "", 1, at, "u", "a", "E", "1", null, "{}");
+        Assert.NotEqual(hash, keyed);
+        Assert.NotEqual(keyed, AuditChain.KeyedHash([.. key.Reverse()], "", 1, at, "u", "a", "E", "1", null, "{}"));
     }
 }

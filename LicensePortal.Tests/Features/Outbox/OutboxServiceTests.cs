@@ -330,5 +330,14 @@ public class EmailDeliveryTests(PortalFactory portal)
 
         var eml = Directory.GetFiles(portal.MailFolder, "*.eml").Select(File.ReadAllText).Single(t => t.Contains("Message id check"));
         Assert.Contains($"Message-ID: <outbox-{id}@smartertools.example>", eml);
+        // Created readable by the portal's account only, in a folder only it enters; nothing staged is left behind.
+        Assert.Empty(Directory.GetDirectories(portal.MailFolder));
+        if (!OperatingSystem.IsWindows())
+        {
+            const UnixFileMode folder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+            Assert.Equal(folder, File.GetUnixFileMode(portal.MailFolder));
+            foreach (var file in Directory.GetFiles(portal.MailFolder, "*.eml"))
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        }
     }
 }

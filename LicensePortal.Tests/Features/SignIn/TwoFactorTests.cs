@@ -333,7 +333,7 @@ public partial class TwoFactorTests : IAsyncLifetime
         var path = Path.Combine(Path.GetTempPath(), "licenseportal-tests", $"two-factor-{Guid.NewGuid():N}.db");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         string cookie;
-        await using (var before = new PortalFactory { Licenses = 10, DatabasePath = path })
+        await using (var before = new PortalFactory { Licenses = 10, DatabasePath = path, SigningKeyFolder = path + ".keys" })
         {
             var login = await SignInForm.PostLoginAsync(before.Client(), Manager, PortalFactory.Password);
             cookie = login.SignInCookie();
@@ -341,6 +341,7 @@ public partial class TwoFactorTests : IAsyncLifetime
         await using var after = new PortalFactory
         {
             DatabasePath = path,
+            SigningKeyFolder = path + ".keys",
             Settings = { ["Demo:Seed"] = "false", ["SignIn:TwoFactorRequiredFor"] = "Manager,Admin" },
         };
 

@@ -57,13 +57,15 @@ public sealed class DatabaseBackups(
         try
         {
             var folder = Folder;
-            Directory.CreateDirectory(folder);
+            LicensePortal.Infrastructure.PrivateFiles.CreateFolder(folder);
             var takenAt = clock.GetUtcNow();
             var path = Path.Combine(folder, BackupFiles.NameFor(takenAt, label));
             for (var n = 2; File.Exists(path); n++)
                 path = Path.Combine(folder, BackupFiles.NameFor(takenAt, label is null ? $"{n}" : $"{label}-{n}"));
             var temporary = path + ".tmp";
             File.Delete(temporary);
+            // VACUUM INTO writes into an empty file as it finds it: made readable by the portal's account only, from the start.
+            LicensePortal.Infrastructure.PrivateFiles.EnsureExists(temporary);
 
             await using (var db = await dbFactory.CreateDbContextAsync(ct))
                 await db.Database.ExecuteSqlRawAsync("VACUUM INTO {0}", [temporary], ct);
@@ -132,7 +134,11 @@ public sealed class DatabaseBackups(
         SqliteConnection.ClearAllPools();
 
         var incoming = database + ".restoring";
-        File.Copy(source, incoming, overwrite: true);
+        // A private copy whatever the backup's mode: it becomes the database.
+        File.Delete(incoming);
+        await using (var from = File.OpenRead(source))
+        await using (var to = LicensePortal.Infrastructure.PrivateFiles.CreateNew(incoming))
+            await from.CopyToAsync(to, ct);
         try
         {
             await VerifyAsync(incoming, ct);
@@ -144,6 +150,9 @@ public sealed class DatabaseBackups(
         }
 
         string? replaced = null;
+        // The empty file the portal creates (owner-only) before SQLite opens it holds nothing to keep.
+        if (File.Exists(database) && new FileInfo(database).Length == 0 && !File.Exists(database + "-wal"))
+            File.Delete(database);
         if (File.Exists(database))
         {
             replaced = $"{database}.replaced-{BackupFiles.NameFor(clock.GetUtcNow())[BackupFiles.Prefix.Length..^3]}";

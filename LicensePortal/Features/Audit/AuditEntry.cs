@@ -18,8 +18,12 @@ public class AuditEntry
     /// <summary>The previous row's <see cref="Hash"/> ("" for the first row), set when the row is sealed (AuditChain).</summary>
     public string? PreviousHash { get; set; }
 
-    /// <summary>SHA-256 over <see cref="PreviousHash"/> and this row's fields; null until the row is sealed.</summary>
+    /// <summary>The keyed hash over <see cref="PreviousHash"/> and this row's fields; null until the portal seals the row.</summary>
     public string? Hash { get; set; }
+
+    /// <summary>How <see cref="Hash"/> was made: 1 plain SHA-256 (rows sealed before the chain was keyed), 2 HMAC-SHA256
+    /// (AuditChain).</summary>
+    public int ChainVersion { get; set; } = AuditChain.KeyedVersion;
 }
 
 internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Mail;
+using LicensePortal.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace LicensePortal.Features.Outbox;
@@ -33,11 +34,16 @@ public sealed class SmtpEmailDelivery(IOptions<EmailOptions> options, IWebHostEn
             );
 
         using var client = new SmtpClient { Timeout = o.SmtpTimeoutSeconds * 1000 };
+        string? staging = null;
         if (string.IsNullOrWhiteSpace(o.SmtpHost))
         {
-            Directory.CreateDirectory(PickupFolder);
+            // SmtpClient writes the .eml with the umask's mode: into a folder of this delivery's own that only the portal's
+            // account can enter, from where PublishPickedUp moves a private copy into the pickup folder.
+            PrivateFiles.CreateFolder(PickupFolder);
+            staging = Path.Combine(PickupFolder, $".staging-{Guid.NewGuid():N}");
+            PrivateFiles.CreateFolder(staging);
             client.DeliveryMethod = SmtpDeliveryMethod.SpecifiedPickupDirectory;
-            client.PickupDirectoryLocation = PickupFolder;
+            client.PickupDirectoryLocation = staging;
         }
         else
         {
@@ -52,10 +58,30 @@ public sealed class SmtpEmailDelivery(IOptions<EmailOptions> options, IWebHostEn
         try
         {
             await client.SendMailAsync(mail, timeout.Token);
+            if (staging is not null)
+                await PublishPickedUpAsync(staging, ct);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             throw new TimeoutException($"The mail server did not take the message within {o.SmtpTimeoutSeconds} seconds.");
+        }
+        finally
+        {
+            if (staging is not null && Directory.Exists(staging))
+                Directory.Delete(staging, recursive: true);
+        }
+    }
+
+    /// <summary>Copies each staged .eml into a new file only the owner reads, then renames it into the pickup folder whole.</summary>
+    private async Task PublishPickedUpAsync(string staging, CancellationToken ct)
+    {
+        foreach (var written in Directory.GetFiles(staging, "*.eml"))
+        {
+            var copy = written + ".private";
+            await using (var from = File.OpenRead(written))
+            await using (var to = PrivateFiles.CreateNew(copy))
+                await from.CopyToAsync(to, ct);
+            File.Move(copy, Path.Combine(PickupFolder, Path.GetFileName(written)));
         }
     }
 

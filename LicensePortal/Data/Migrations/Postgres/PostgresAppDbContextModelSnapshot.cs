@@ -141,6 +141,9 @@ namespace LicensePortal.Data.Migrations.Postgres
                     b.Property<string>("Before")
                         .HasColumnType("text");
 
+                    b.Property<int>("ChainVersion")
+                        .HasColumnType("integer");
+
                     b.Property<string>("EntityId")
                         .IsRequired()
                         .HasMaxLength(256)
