@@ -95,6 +95,12 @@ public class PostgresTests
         Assert.Equal(("grace", 2), (second.Status, second.ActiveInstallations));
         Assert.Equal(HttpStatusCode.NoContent, (await api.ReleaseAsync(license.Key, "machine-b")).StatusCode);
         pg.Portal.Clock.Advance(TimeSpan.FromHours(1));
+        // Within the release's settle time the check-in voids it: the same stint goes on, none is kept.
+        Assert.Equal(2, (await api.CheckInAsync(license.Key, "machine-b")).ActiveInstallations);
+        await using (var during = await pg.Portal.DbAsync())
+            Assert.Empty(await during.InstallationStints.Where(s => s.LicenseId == license.Id).ToListAsync());
+        Assert.Equal(HttpStatusCode.NoContent, (await api.ReleaseAsync(license.Key, "machine-b")).StatusCode);
+        pg.Portal.Clock.Advance(TimeSpan.FromHours(25));
         // A new stint on a released machine: the database's trigger keeps the one that ended.
         var again = await api.CheckInAsync(license.Key.ToLowerInvariant(), "machine-b");
         Assert.Equal(2, again.ActiveInstallations);
@@ -104,7 +110,7 @@ public class PostgresTests
             await db.InstallationStints.Where(s => s.LicenseId == license.Id).ToListAsync(TestContext.Current.CancellationToken)
         );
         Assert.Equal(PortalFactory.Now.UtcDateTime, kept.StartedAt);
-        Assert.NotNull(kept.ReleasedAt);
+        Assert.Equal(PortalFactory.Now.UtcDateTime.AddHours(25), kept.ReleasedAt); // the second release plus its settle time
         Assert.Equal(DateTimeKind.Utc, kept.StartedAt.Kind);
     }
 

@@ -193,7 +193,21 @@ public class ReleaseChurnTests : IAsyncLifetime
         portal.Clock.Advance(TimeSpan.FromDays(2));
         await api.ReleaseAsync(license.Key, "A");
         await api.ReleaseAsync(license.Key, "never-seen");
-
         Assert.Single(await ReleasesAsync());
+
+        // Past the limit, a machine released again and again without checking in is one row, not a flood.
+        for (var i = 0; i < 3; i++)
+        {
+            await api.CheckInAsync(license.Key, "A");
+            await api.ReleaseAsync(license.Key, "A");
+            portal.Clock.Advance(TimeSpan.FromDays(2));
+        }
+        await api.CheckInAsync(license.Key, "A");
+        for (var i = 0; i < 5; i++)
+            await api.ReleaseAsync(license.Key, "A");
+        Assert.Equal(
+            [ReleaseVerdict.Counts, ReleaseVerdict.Counts, ReleaseVerdict.Counts, ReleaseVerdict.OverLimit, ReleaseVerdict.OverLimit],
+            (await ReleasesAsync()).Select(r => r.Verdict)
+        );
     }
 }

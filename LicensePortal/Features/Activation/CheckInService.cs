@@ -194,6 +194,17 @@ public sealed class CheckInService(
             return ReleaseOutcome.ActivatedOffline;
         if (InstallationStanding.ReleaseSettling(installation.Stint, now))
             return ReleaseOutcome.Released;
+        // Asked again without a check-in in between: the release already on record stands (no row a retry).
+        if (
+            await db.InstallationReleases.AnyAsync(
+                r =>
+                    r.InstallationId == installation.Id
+                    && r.RequestedAt >= installation.LastSeenAt
+                    && r.Verdict == ReleaseVerdict.OverLimit,
+                ct
+            )
+        )
+            return ReleaseOutcome.Released;
         await releases.AskAsync(db, license, installation, ReleaseSource.Product, now, ct);
         await db.SaveChangesAsync(ct);
         return ReleaseOutcome.Released;

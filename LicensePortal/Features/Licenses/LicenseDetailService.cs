@@ -61,6 +61,11 @@ public sealed class LicenseDetailService(
             .ToListAsync(ct);
         var events = await db.LicenseEvents.Where(e => e.LicenseId == id).ToListAsync(ct);
         var evidence = await ReleaseService.EvidenceAsync(db, id, now, options, ct);
+        // Which release ended each stint, so a staff decision (a transfer, a lease's end) is not told as the product's.
+        var releasedBy = await db
+            .InstallationReleases.Where(r => r.LicenseId == id && r.EffectiveAt != null)
+            .Select(r => new ReleaseEnd(r.InstallationId, r.EffectiveAt!.Value, r.Source))
+            .ToListAsync(ct);
         var cases = await db
             .FraudCases.Where(c => c.LicenseId == id)
             .OrderByDescending(c => c.Id)
@@ -104,8 +109,12 @@ public sealed class LicenseDetailService(
                         i.ReleasedAt!.Value,
                         i.ReleasedAt > now ? "Release settling" : "Released",
                         i.ReleasedAt > now ? $"{i.Hostname} stops counting then, unless it checks in before."
-                        : i.ReleaseCodeHash is null ? $"{i.Hostname} released the key."
-                        : $"{i.Hostname} released with its release code.",
+                        : ReleasedBy(releasedBy, i.Id, i.ReleasedAt) switch
+                        {
+                            ReleaseSource.Product => $"{i.Hostname} released the key.",
+                            ReleaseSource.ReleaseCode => $"{i.Hostname} released with its release code.",
+                            _ => $"{i.Hostname} no longer counts.",
+                        },
                         null
                     ))
             )
@@ -146,6 +155,11 @@ public sealed class LicenseDetailService(
             evidence
         );
     }
+
+    private sealed record ReleaseEnd(long InstallationId, DateTime At, ReleaseSource Source);
+
+    private static ReleaseSource? ReleasedBy(List<ReleaseEnd> ends, long installationId, DateTime? at) =>
+        ends.FirstOrDefault(e => e.InstallationId == installationId && e.At == at)?.Source;
 
     /// <summary>How an earlier stint ended, for the timeline: the release or decommissioning stays on record after the machine came
     /// back.</summary>
@@ -188,13 +202,19 @@ public sealed class LicenseDetailService(
             throw new DomainException($"The {product.Name} {form.Major}.x price list does not sell that edition at that level.");
         // A discount or extra protection is a second person's decision: a manager issues such a license.
         var listPrice = entry.LicensePrice + (form.HasFailover ? entry.FailoverPrice : 0);
-        var exception = decimal.Round(form.PricePaid, 2) < listPrice || form.ProtectionMonths > ProtectionRenewal.Months;
+        var belowList = decimal.Round(form.PricePaid, 2) < listPrice;
+        var extraProtection = form.ProtectionMonths > ProtectionRenewal.Months;
+        var exception = belowList || extraProtection;
         if (exception)
             await db.DemandCurrentAsync(
                 actor,
                 Policies.Manager,
-                $"A license below its list price of {listPrice.Usd()} or with more than {ProtectionRenewal.Months} months of upgrade "
-                    + "protection is issued by a manager: ask one to issue it."
+                (
+                    belowList
+                        ? $"{form.PricePaid.Usd()} is below this license's list price of {listPrice.Usd()}"
+                        : $"{form.ProtectionMonths} months of upgrade protection is more than the "
+                            + $"{ProtectionRenewal.Months} a sale includes"
+                ) + ": a manager issues such a license. Ask one to issue it."
             );
 
         var key = LicenseKey.New();
@@ -224,7 +244,9 @@ public sealed class LicenseDetailService(
                 At = now,
                 Kind = LicenseEventKinds.Issued,
                 UserName = actor.Identity?.Name ?? "",
-                Description = $"Issued as {product.Name} {form.Major}.x for {license.PricePaid.Usd()}.",
+                Description =
+                    $"Issued as {product.Name} {form.Major}.x for {license.PricePaid.Usd()}"
+                    + (belowList ? $", below its list price of {listPrice.Usd()} (a manager's decision)." : "."),
             }
         );
         db.Audit(
