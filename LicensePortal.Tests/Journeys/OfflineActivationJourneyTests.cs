@@ -86,7 +86,7 @@ public class OfflineActivationJourneyTests(BrowserPortal browser)
         await Expect(page.GetByText("mail.vault.bank.example released: it stops counting on")).ToBeVisibleAsync();
         // The code can be read from the file, so the server counts through the settle time; the evidence shows the release.
         await Expect(page.GetByTestId("release-row")).ToContainTextAsync("release code");
-        await Expect(page.GetByTestId("release-row")).ToContainTextAsync("accepted: stops counting");
+        await Expect(page.GetByTestId("release-row")).ToContainTextAsync("Accepted, from");
         await page.ScreenshotAsync(new() { Path = Shot("offline-release-settling.png"), FullPage = true });
         await page.Context.CloseAsync();
     }
